@@ -1,0 +1,30 @@
+"""Shared fixtures: one named user per role plus an outsider, and the demo reference data.
+
+Tests that need PostgreSQL, Redis, the browser or ../shared skip where these
+are absent, except in CI (CI=true), where such a skip is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "data"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when ``condition`` is false; in CI fail instead."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    require(SHARED_DATA.is_dir(), f"the real data samples are absent ({SHARED_DATA} not found)")
+    return SHARED_DATA

@@ -1,0 +1,289 @@
+"""The tamper-evident audit trail.
+
+Every create, update and delete of a domain record calls :func:`record_event`
+inside the transaction that makes the change, so a rolled-back change leaves no
+event. Events form a hash chain (see :class:`AuditEvent`); writers lock the
+single :class:`AuditChainHead` row (SQLite's IMMEDIATE transactions serialise
+writers the same way), so two writers can never append after the same event.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from liaison.core.models import AuditAction, AuditChainHead, AuditEvent, User
+
+GENESIS_HASH = "0" * 64
+
+_source: contextvars.ContextVar[str] = contextvars.ContextVar("audit_source", default="web")
+
+
+@contextmanager
+def source(name: str) -> Iterator[None]:
+    """Mark the audit events written inside the block as coming from ``name``
+    (``web``, ``api``, ``cli``, ``import``, ``admin``, ``task``)."""
+    token = _source.set(name)
+    try:
+        yield
+    finally:
+        _source.reset(token)
+
+
+def current_source() -> str:
+    return _source.get()
+
+
+def to_json_value(value: Any) -> Any:
+    """A JSON-safe form of a field value that reads back identically."""
+    if isinstance(value, dt.datetime):
+        return (
+            value.astimezone(dt.UTC).isoformat() if timezone.is_aware(value) else value.isoformat()
+        )
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple):
+        return [to_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): to_json_value(item) for key, item in value.items()}
+    return value
+
+
+def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The audited state of ``instance``: concrete fields and many-to-many ids."""
+    state: dict[str, Any] = {}
+    opts = instance._meta
+    for field in opts.concrete_fields:
+        if field.name in exclude or field.name in {"search_name", "password"}:
+            continue
+        state[field.name] = to_json_value(getattr(instance, field.attname))
+    if instance.pk is not None:
+        for m2m in opts.many_to_many:
+            if m2m.name in exclude:
+                continue
+            state[m2m.name] = sorted(getattr(instance, m2m.name).values_list("pk", flat=True))
+    return state
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [before, after]}`` for every field whose value changed."""
+    keys = list(dict.fromkeys([*before, *after]))
+    return {
+        key: [before.get(key), after.get(key)] for key in keys if before.get(key) != after.get(key)
+    }
+
+
+def canonical(payload: dict[str, Any]) -> str:
+    return json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder
+    )
+
+
+def event_payload(event: AuditEvent) -> dict[str, Any]:
+    """The content an event's hash covers (everything but the hash itself)."""
+    return {
+        "sequence": event.sequence,
+        "at": event.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "record_type": event.record_type,
+        "record_id": event.record_id,
+        "record_label": event.record_label,
+        "action": event.action,
+        "changes": event.changes,
+        "reason": event.reason,
+        "source": event.source,
+        "previous_hash": event.previous_hash,
+    }
+
+
+def compute_hash(event: AuditEvent) -> str:
+    return hashlib.sha256(canonical(event_payload(event)).encode("utf-8")).hexdigest()
+
+
+def record_type_of(model: type[models.Model] | models.Model) -> str:
+    return model._meta.label_lower
+
+
+def record_event(
+    *,
+    actor: User | None,
+    action: AuditAction | str,
+    instance: models.Model | None = None,
+    record_type: str | None = None,
+    record_id: str | int | None = None,
+    record_label: str | None = None,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one event to the chain. Must run inside the changing transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event() must run inside transaction.atomic()")
+    if instance is not None:
+        record_type = record_type or record_type_of(instance)
+        record_id = record_id if record_id is not None else instance.pk
+        record_label = record_label if record_label is not None else str(instance)[:300]
+    if record_type is None or record_id is None:
+        raise ValueError("record_event() needs an instance or a record type and id")
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    # Round-trip through JSON so the stored value hashes exactly as it reads back.
+    normalised = json.loads(canonical(to_json_value(changes or {})))
+    # Microsecond precision survives every database we run on.
+    now = timezone.now().replace(tzinfo=dt.UTC)
+    event = AuditEvent(
+        sequence=head.sequence + 1,
+        at=now,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=actor.get_username() if actor is not None else "system",
+        record_type=record_type,
+        record_id=str(record_id),
+        record_label=record_label or "",
+        action=str(action),
+        changes=normalised,
+        reason=reason,
+        source=current_source(),
+        previous_hash=head.hash,
+    )
+    event.hash = compute_hash(event)
+    event.save(force_insert=True)
+    head.sequence = event.sequence
+    head.hash = event.hash
+    head.save(update_fields=["sequence", "hash"])
+    return event
+
+
+@dataclass(frozen=True, slots=True)
+class ChainProblem:
+    sequence: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"event #{self.sequence}" if self.sequence is not None else "the chain head"
+        return f"{where}: {self.reason}"
+
+
+def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainProblem | None]:
+    """Recompute the chain. Returns the number of events checked and the first problem."""
+    expected_previous = GENESIS_HASH
+    expected_sequence = 1
+    checked = 0
+    events = AuditEvent.objects.order_by("sequence", "pk").iterator(chunk_size=batch_size)
+    for event in events:
+        if event.sequence != expected_sequence:
+            if event.sequence > expected_sequence:
+                reason = f"events #{expected_sequence}..#{event.sequence - 1} are missing"
+            else:
+                reason = f"sequence {event.sequence} repeats or is out of order"
+            return checked, ChainProblem(event.sequence, reason)
+        if event.previous_hash != expected_previous:
+            return checked, ChainProblem(
+                event.sequence, "its previous-hash does not match the event before it"
+            )
+        if compute_hash(event) != event.hash:
+            return checked, ChainProblem(event.sequence, "its content does not match its hash")
+        expected_previous = event.hash
+        expected_sequence += 1
+        checked += 1
+    head = AuditChainHead.objects.filter(id=1).first()
+    last_sequence = expected_sequence - 1
+    if head is not None and (head.sequence != last_sequence or head.hash != expected_previous):
+        return checked, ChainProblem(
+            None,
+            f"the head records event #{head.sequence} but the chain ends at #{last_sequence}"
+            " (events at the end were removed or the head was altered)",
+        )
+    return checked, None
+
+
+def history_for(instance: models.Model) -> models.QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        record_type=record_type_of(instance), record_id=str(instance.pk)
+    ).select_related("actor")
+
+
+def create_record(
+    *,
+    actor: User | None,
+    instance: models.Model,
+    m2m: dict[str, Any] | None = None,
+    reason: str = "",
+) -> models.Model:
+    """Validate, insert and audit ``instance`` (caller holds the transaction)."""
+    instance.full_clean()
+    instance.save(force_insert=True)
+    for name, values in (m2m or {}).items():
+        getattr(instance, name).set(values)
+    after = snapshot(instance)
+    record_event(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=instance,
+        changes={
+            key: [None, value] for key, value in after.items() if value not in (None, "", [], {})
+        },
+        reason=reason,
+    )
+    return instance
+
+
+def update_record(
+    *,
+    actor: User | None,
+    instance: models.Model,
+    values: dict[str, Any],
+    m2m: dict[str, Any] | None = None,
+    reason: str = "",
+) -> dict[str, list[Any]]:
+    """Apply ``values`` and ``m2m``, validate, save and audit. Returns the diff;
+    nothing is written (and no event) when nothing changed."""
+    before = snapshot(instance)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    pending = diff(before, snapshot(instance, exclude=tuple(m2m or {})))
+    pending = {key: value for key, value in pending.items() if key not in (m2m or {})}
+    for name, value_list in (m2m or {}).items():
+        current = sorted(getattr(instance, name).values_list("pk", flat=True))
+        wanted = sorted(getattr(item, "pk", item) for item in value_list)
+        if current != wanted:
+            pending[name] = [current, wanted]
+    if not pending:
+        return {}
+    instance.save()
+    for name, value_list in (m2m or {}).items():
+        if name in pending:
+            getattr(instance, name).set(value_list)
+    record_event(
+        actor=actor, action=AuditAction.UPDATE, instance=instance, changes=pending, reason=reason
+    )
+    return pending
+
+
+def delete_record(*, actor: User | None, instance: models.Model, reason: str = "") -> None:
+    """Audit and delete ``instance`` (caller holds the transaction)."""
+    before = snapshot(instance)
+    record_event(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=instance,
+        changes={
+            key: [value, None] for key, value in before.items() if value not in (None, "", [], {})
+        },
+        reason=reason,
+    )
+    instance.delete()

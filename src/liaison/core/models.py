@@ -1,0 +1,243 @@
+"""Users, roles, teams, territories, the audit trail, API tokens and job progress."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    MSL = "msl", "Medical Science Liaison"
+    FIELD_MANAGER = "field_manager", "Field medical manager"
+    MEDICAL_INFORMATION = "medical_information", "Medical information"
+    PHARMACOVIGILANCE = "pharmacovigilance", "Pharmacovigilance"
+    COMPLIANCE = "compliance", "Compliance"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class User(AbstractUser):
+    """A person who signs in. Their role decides what the access policy allows."""
+
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    territories = models.ManyToManyField(
+        "Territory", blank=True, related_name="covered_by", help_text="Territories an MSL covers."
+    )
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_active and (self.role == Role.ADMINISTRATOR or self.is_superuser)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and (self.role in roles or self.is_administrator)
+
+
+class Team(models.Model):
+    """A field medical manager and the MSLs who report to them."""
+
+    name = models.CharField(max_length=120, unique=True)
+    manager = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="managed_teams", null=True, blank=True
+    )
+    members = models.ManyToManyField(User, blank=True, related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Territory(models.Model):
+    """A set of HCPs and organizations.
+
+    Membership is either explicit (directory records point at the territory) or
+    geographic: every record whose country is in ``countries`` or whose region
+    (ISO 3166-2 code such as ``US-CA``) is in ``regions``.
+    """
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    countries = models.JSONField(default=list, blank=True)
+    regions = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "territories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", "Create"
+    UPDATE = "update", "Update"
+    DELETE = "delete", "Delete"
+
+
+class AuditEvent(models.Model):
+    """One append-only, hash-chained entry of the audit trail.
+
+    ``hash`` is SHA-256 over the canonical JSON of the event's content and the
+    previous event's hash, so altering, removing, reordering or inserting an
+    event breaks every hash after it. ``liaison audit verify`` recomputes them.
+    """
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150)
+    record_type = models.CharField(max_length=100, db_index=True)
+    record_id = models.CharField(max_length=64)
+    record_label = models.CharField(max_length=300, blank=True)
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    changes = models.JSONField(default=dict)
+    reason = models.TextField(blank=True)
+    source = models.CharField(max_length=16, default="web")
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["sequence"]
+        indexes = [
+            models.Index(fields=["record_type", "record_id"]),
+            models.Index(fields=["at"]),
+            models.Index(fields=["actor_label"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.record_type}:{self.record_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Append-only: an event is written once, by audit.record_event().
+        if not kwargs.get("force_insert"):
+            raise RuntimeError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("audit events are append-only")
+
+
+class AuditChainHead(models.Model):
+    """A single row locked by every audit writer so the chain never forks."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored; the token is shown once."""
+
+    PREFIX = "lia_"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    key_prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @classmethod
+    def new_secret(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)
+
+    @staticmethod
+    def hash_secret(raw: str) -> str:
+        return _hash_token(raw)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class Job(models.Model):
+    """Progress of a long operation run as a background task.
+
+    The web shows it on a job page; because it lives in the database it survives
+    restarts of the web process and of the worker.
+    """
+
+    kind = models.CharField(max_length=60)
+    title = models.CharField(max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
+    )
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    result_file = models.CharField(max_length=300, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.SUCCEEDED:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, int(self.done * 100 / self.total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.pk,
+            "kind": self.kind,
+            "title": self.title,
+            "status": self.status,
+            "total": self.total,
+            "done": self.done,
+            "percent": self.percent,
+            "counts": self.counts,
+            "errors": self.errors,
+            "message": self.message,
+        }
