@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "liaison.core.middleware.DatabaseUnavailableMiddleware",
+    "liaison.core.middleware.MemberRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
