@@ -148,7 +148,9 @@ def _database() -> dict[str, Any]:
             "init_command",
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         )
-        config.setdefault("TEST", {})
+        # Tests use a file as well: threads and the live server then share the
+        # database and queue their writes as processes do (in-memory cannot).
+        config.setdefault("TEST", {}).setdefault("NAME", str(DATA_DIR / "test-liaison.sqlite3"))
     return config
 
 

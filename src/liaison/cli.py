@@ -1,0 +1,162 @@
+"""The ``liaison`` command: serving, background work, administration and Django's commands.
+
+``liaison SUBCOMMAND ...`` runs one of Liaison's management commands (``serve``,
+``worker``, ``demo``, ``createuser``, ``token``, ``audit``), maps the two-word
+``import hcps`` / ``export hcps`` onto ``import_hcps`` / ``export_hcps``, and
+hands anything else to Django (``migrate``, ``check --deploy``, ``shell``,
+``dbshell``...). Errors end with one sentence on stderr and a non-zero exit:
+1 for a bad request or a failed check, 2 for an unusable configuration or an
+unreachable or locked database.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+#: What ``liaison --help`` lists, in this order (Django's commands follow).
+SUBCOMMANDS: dict[str, str] = {
+    "serve": "migrate, load the demo world on first run, start the worker and serve the web app",
+    "worker": "run background tasks (database backend, or RQ when LIAISON_REDIS_URL is set)",
+    "migrate": "create or upgrade the database schema",
+    "demo": "build the deterministic demo world (users, directory, products, territories)",
+    "createuser": "create a user with a role (password prompted, or read from stdin)",
+    "token": "create, list or revoke personal API tokens (token create NAME)",
+    "audit": "check the tamper-evident audit trail (audit verify)",
+    "import": "import HCPs or organizations from CSV or XLSX (import hcps FILE)",
+    "export": "export the directory to CSV or XLSX (export hcps)",
+}
+
+#: Two-word commands: ``liaison import hcps`` runs the management command ``import_hcps``.
+TWO_WORD = ("import", "export")
+
+EXIT_ERROR = 1
+EXIT_UNAVAILABLE = 2
+
+
+def usage() -> str:
+    width = max(len(name) for name in SUBCOMMANDS)
+    lines = [
+        "usage: liaison SUBCOMMAND [options]",
+        "",
+        "Liaison, the workbench for field medical affairs.",
+        "",
+        "subcommands:",
+        *(f"  {name.ljust(width)}  {text}" for name, text in SUBCOMMANDS.items()),
+        "",
+        "Any other Django management command also works: liaison check --deploy,",
+        "liaison shell, liaison dbshell; `liaison help --commands` lists them all.",
+        "`liaison SUBCOMMAND --help` describes one subcommand.",
+    ]
+    return "\n".join(lines)
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> int:
+    sys.stderr.write(f"liaison: {message}\n")
+    return code
+
+
+def resolve(argv: Sequence[str]) -> tuple[str, list[str]]:
+    """The management command name and its arguments for a ``liaison`` command line."""
+    name, rest = argv[0], list(argv[1:])
+    if name in TWO_WORD:
+        if not rest or rest[0].startswith("-"):
+            raise LookupError(f"say what to {name}: liaison {name} hcps ...")
+        what, rest = rest[0], rest[1:]
+        if what == "organizations":
+            # Organizations go through the same command as HCPs.
+            return f"{name}_hcps", ["--kind", "organizations", *rest]
+        return f"{name}_{what}", rest
+    return name, rest
+
+
+def database_problem(error: BaseException) -> str:
+    """One sentence for an unreachable, locked or unmigrated database."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    if "no such table" in text or "does not exist" in text:
+        return f"database unavailable: {text} (run `liaison migrate` first)"
+    return f"database unavailable: {text}"
+
+
+def run(argv: Sequence[str]) -> int:
+    """Run one command line (without the program name); returns the exit status."""
+    if not argv or argv[0] in {"-h", "--help"}:
+        print(usage())
+        return 0 if argv else EXIT_ERROR
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
+
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except (ImproperlyConfigured, OSError) as error:
+        return fail(f"configuration error: {error}", EXIT_UNAVAILABLE)
+
+    from django.core.management import get_commands, load_command_class
+    from django.core.management.base import CommandError
+    from django.db import InterfaceError, OperationalError, ProgrammingError
+
+    from liaison.core.errors import LiaisonError
+
+    if argv[0] == "help" and len(argv) == 1:
+        print(usage())
+        return 0
+    if argv[0] == "help" and len(argv) == 2 and argv[1] != "--commands":
+        argv = [argv[1], "--help"]
+    if argv[0] == "help":
+        from django.core.management import ManagementUtility
+
+        ManagementUtility(["liaison", *argv]).execute()
+        return 0
+
+    try:
+        name, args = resolve(argv)
+    except LookupError as error:
+        return fail(str(error))
+    commands = get_commands()
+    if name not in commands:
+        return fail(
+            f"unknown command {' '.join(argv[: len(argv) - len(args)])!r}; see liaison --help"
+        )
+    command = load_command_class(commands[name], name)
+    # Usage errors print the command's usage and exit 2, as on Django's own command line.
+    setattr(command, "_called_from_command_line", True)  # noqa: B010
+    parser = command.create_parser("liaison", " ".join(argv[: len(argv) - len(args)]))
+    options = parser.parse_args(args)
+    cmd_options = vars(options)
+    positional = cmd_options.pop("args", ())
+    try:
+        command.execute(*positional, **cmd_options)
+    except CommandError as error:
+        return fail(str(error), error.returncode or EXIT_ERROR)
+    except LiaisonError as error:
+        return fail(error.message)
+    except (OperationalError, InterfaceError) as error:
+        return fail(database_problem(error), EXIT_UNAVAILABLE)
+    except ProgrammingError as error:
+        if "does not exist" not in str(error):
+            raise
+        return fail(database_problem(error), EXIT_UNAVAILABLE)
+    except KeyboardInterrupt:
+        return fail("interrupted", 130)
+    except Exception as error:
+        if cmd_options.get("traceback"):
+            raise
+        return fail(
+            f"unexpected error: {type(error).__name__}: {error} (rerun with --traceback for details)"
+        )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``liaison`` console script."""
+    status = run(list(sys.argv[1:] if argv is None else argv))
+    if argv is None:
+        sys.exit(status)
+    return status
+
+
+if __name__ == "__main__":
+    main()
