@@ -1,0 +1,244 @@
+"""API authentication and the caller's own resources: who am I, my API tokens.
+
+Two ways in:
+
+* ``Authorization: Bearer <token>`` with a personal API token (scripts, other
+  systems). Only the token's SHA-256 is stored, so the lookup hashes what was
+  sent and compares hashes.
+* The browser session (the docs page at /api/v1/docs), with Django's CSRF
+  check on every unsafe method, since a cookie is sent by the browser on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar, TypeVar
+
+from django.conf import settings
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+from pydantic import ValidationInfo, field_validator
+
+from liaison.core import policy, services
+from liaison.core.models import ApiToken, User
+
+#: ``last_used_at`` is written at most this often, not on every request.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+M = TypeVar("M", bound=Model)
+
+
+def token_user(raw: str) -> User | None:
+    """The active user owning the active token ``raw``, or ``None``."""
+    if not raw or not raw.startswith(ApiToken.PREFIX):
+        return None
+    token = (
+        ApiToken.objects.active()
+        .select_related("user")
+        .filter(key_hash=ApiToken.hash_secret(raw))
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        # A plain UPDATE, not an audited change: usage is not a domain record.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer lia_...``."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = token_user(token.strip())
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The signed-in browser session; unsafe methods must carry the CSRF token.
+
+    Unlike ninja's own ``SessionAuth``, a request without a session answers
+    401 (not a CSRF 403), so the anonymous outcome is the same for every method.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __init__(self) -> None:
+        # The CSRF check is ours, after the session is known (see authenticate).
+        super().__init__(csrf=False)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = getattr(request, "user", None)
+        if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+            return None
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
+            and check_csrf(request) is not None
+        ):
+            raise HttpError(403, "CSRF check failed: send the X-CSRFToken header")
+        return user
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The authenticated user of an API request (auth has run before any handler)."""
+    user = request.user
+    if not isinstance(user, User):  # pragma: no cover - auth guarantees it
+        raise HttpError(401, "authentication required")
+    return user
+
+
+# --- pagination, shared by every list operation ---------------------------------
+
+
+class PageQuery(Schema):
+    """``page`` and ``page_size`` of a list; list operations extend it with filters."""
+
+    page: int = Field(1, ge=1, description="1 for the first page")
+    page_size: int = Field(
+        settings.LIAISON_PAGE_SIZE,
+        ge=1,
+        le=settings.LIAISON_API_MAX_PAGE_SIZE,
+        description=f"Rows per page, at most {settings.LIAISON_API_MAX_PAGE_SIZE}",
+    )
+
+
+class PatchIn(Schema):
+    """Base of partial-update bodies: every field optional, only the fields sent
+    change, and ``null`` is refused except for the fields named in ``nullable``
+    (``null`` there clears the value)."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*")
+    @classmethod
+    def _null_only_where_allowed(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.nullable:
+            raise ValueError("may not be null; leave the field out to keep its value")
+        return value
+
+
+def query_error(name: str, message: str) -> ValidationError:
+    """A 422 naming the query parameter ``name``, shaped like ninja's own."""
+    return ValidationError([{"loc": ["query", name], "msg": message, "type": "value_error"}])
+
+
+def paginate(queryset: QuerySet[M], query: PageQuery) -> dict[str, Any]:
+    """``{"count", "page", "page_size", "results"}``: one COUNT and one page query,
+    plus whatever the queryset prefetches, whatever the page size."""
+    maximum = settings.LIAISON_API_MAX_PAGE_SIZE
+    if query.page_size > maximum:
+        # The schema states the maximum; this holds it when settings shrink it later.
+        raise query_error("page_size", f"Input should be less than or equal to {maximum}")
+    start = (query.page - 1) * query.page_size
+    return {
+        "count": queryset.count(),
+        "page": query.page,
+        "page_size": query.page_size,
+        "results": list(queryset[start : start + query.page_size]),
+    }
+
+
+router = Router(tags=["Me"])
+
+
+class TerritoryOut(Schema):
+    code: str
+    name: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    role: str = Field(description="msl, field_manager, medical_information, ...; empty if none")
+    is_administrator: bool
+    territories: list[TerritoryOut]
+
+
+@router.get(
+    "/me",
+    response=MeOut,
+    summary="Who am I",
+    description="The authenticated user: name, role and the territories they cover.",
+)
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = acting_user(request)
+    return {
+        "id": user.pk,
+        "username": user.get_username(),
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "role": user.role,
+        "is_administrator": user.is_administrator,
+        "territories": list(policy.territories_of(user).values("code", "name")),
+    }
+
+
+tokens_router = Router(tags=["API tokens"])
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    key_prefix: str = Field(description="The first characters of the token, to recognise it")
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class TokenCreateIn(Schema):
+    name: str = Field(min_length=1, max_length=100, description="What the token is for")
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(description="The secret: shown this once, never again")
+
+
+@tokens_router.get(
+    "",
+    response=list[TokenOut],
+    summary="List my API tokens",
+    description="Your own tokens, revoked ones included, newest first. Secrets are never shown.",
+)
+def list_tokens(request: HttpRequest) -> Any:
+    user = acting_user(request)
+    return policy.scope(user, "view", ApiToken).filter(user=user).order_by("-created_at", "-id")
+
+
+@tokens_router.post(
+    "",
+    response={201: TokenCreatedOut},
+    summary="Create an API token",
+    description=(
+        "Creates a personal API token and returns its secret in `token`. Store it now: "
+        "only its hash is kept, so it cannot be shown again."
+    ),
+)
+def create_token(request: HttpRequest, payload: TokenCreateIn) -> Status[dict[str, Any]]:
+    user = acting_user(request)
+    token, secret = services.create_api_token(actor=user, user=user, name=payload.name)
+    return Status(201, {**TokenOut.model_validate(token).model_dump(), "token": secret})
+
+
+@tokens_router.delete(
+    "/{token_id}",
+    response={204: None},
+    summary="Revoke an API token",
+    description="Revokes the token at once; requests sending it answer 401 from now on.",
+)
+def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
+    user = acting_user(request)
+    token = policy.get_for(user, "delete", ApiToken.objects.filter(user=user), pk=token_id)
+    services.revoke_api_token(actor=user, token=token)
+    return Status(204, None)

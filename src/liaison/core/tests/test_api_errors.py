@@ -1,0 +1,80 @@
+"""The API's one error shape: {"message": str, "details": {field: reason}}."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import OperationalError
+from django.test import RequestFactory
+
+from liaison.api import api, field_name
+from liaison.core.errors import Conflict, LiaisonError, NotFound, PermissionDenied
+from liaison.core.models import User
+from liaison.core.tests.apiclient import ApiClient
+
+
+@pytest.mark.parametrize(
+    ("loc", "expected"),
+    [
+        (["body", "payload", "npi"], "npi"),
+        (["query", "page_size"], "page_size"),
+        (["path", "hcp_id"], "hcp_id"),
+        (["body", "payload", "emails", 1], "emails.1"),
+        (["body", "payload"], "payload"),
+        ([], "__all__"),
+    ],
+)
+def test_field_name_drops_location_and_parameter(loc: list[object], expected: str) -> None:
+    assert field_name(loc) == expected
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (LiaisonError("npi: bad", field="npi"), 400),
+        (PermissionDenied("you may not change this HCP"), 403),
+        (NotFound("no such HCP"), 404),
+        (Conflict("already there", field="name"), 409),
+    ],
+)
+def test_domain_errors_map_to_their_status(error: LiaisonError, status: int) -> None:
+    response = api.on_exception(RequestFactory().get("/api/v1/hcps"), error)
+    assert response.status_code == status
+    body = json.loads(response.content)
+    assert body == {"message": error.message, "details": error.details}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("database is locked", "busy"), ("could not connect to server", "cannot be reached")],
+)
+def test_database_unavailable_is_503_with_a_sentence(text: str, expected: str) -> None:
+    response = api.on_exception(RequestFactory().get("/api/v1/hcps"), OperationalError(text))
+    assert response.status_code == 503
+    body = json.loads(response.content)
+    assert expected in body["message"]
+    assert body["details"] == {}
+
+
+def test_unexpected_error_is_500_in_the_same_shape() -> None:
+    response = api.on_exception(RequestFactory().get("/api/v1/hcps"), RuntimeError("boom"))
+    assert response.status_code == 500
+    body = json.loads(response.content)
+    assert set(body) == {"message", "details"}
+    assert "boom" not in body["message"]  # internals stay in the log
+
+
+@pytest.mark.django_db
+def test_unknown_api_path_is_404(msl: User) -> None:
+    assert ApiClient(msl).get("/nothing-here").status_code == 404
+
+
+@pytest.mark.django_db
+def test_malformed_json_body_is_an_error_in_the_shape(msl: User) -> None:
+    client = ApiClient(msl)
+    response = client.client.post(
+        "/api/v1/hcps", "{not json", content_type="application/json", headers=client.headers
+    )
+    assert 400 <= response.status_code < 500
+    assert set(response.json()) == {"message", "details"}

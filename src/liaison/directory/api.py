@@ -1,0 +1,589 @@
+"""The directory's API: HCPs, organizations, affiliations, products, indications
+and therapeutic areas under /api/v1/.
+
+Handlers are thin: they turn codes and ids into records (through the access
+policy), call one service or selector and shape the answer. Records an actor
+may not see answer 404; records they see but may not change answer 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from liaison.core import policy
+from liaison.core.api import acting_user, paginate, query_error
+from liaison.core.errors import LiaisonError, NotFound
+from liaison.core.models import Territory, User
+from liaison.directory import selectors, services
+from liaison.directory.models import (
+    HCP,
+    Affiliation,
+    Indication,
+    Organization,
+    Product,
+    TherapeuticArea,
+)
+from liaison.directory.schemas import (
+    AffiliationCreateIn,
+    AffiliationListQuery,
+    AffiliationOut,
+    AffiliationPageOut,
+    AffiliationPatchIn,
+    DeleteIn,
+    HCPCreateIn,
+    HCPListQuery,
+    HCPOut,
+    HCPPageOut,
+    HCPPatchIn,
+    IndicationCreateIn,
+    IndicationListQuery,
+    IndicationOut,
+    IndicationPageOut,
+    IndicationPatchIn,
+    OrganizationCreateIn,
+    OrganizationListQuery,
+    OrganizationOut,
+    OrganizationPageOut,
+    OrganizationPatchIn,
+    ProductCreateIn,
+    ProductListQuery,
+    ProductOut,
+    ProductPageOut,
+    ProductPatchIn,
+    TherapeuticAreaOut,
+)
+
+M = TypeVar("M", bound=models.Model)
+C = TypeVar("C", TherapeuticArea, Territory)
+
+router = Router()
+
+
+# --- input translation: codes and ids to records --------------------------------
+
+
+def by_codes(user: User, model: type[C], codes: Iterable[str], field: str) -> list[C]:
+    """Records of ``model`` named by code; the first unknown code is named with its field."""
+    wanted = list(dict.fromkeys(code.strip() for code in codes if code.strip()))
+    found = {item.code: item for item in policy.scope(user, "view", model).filter(code__in=wanted)}
+    missing = [code for code in wanted if code not in found]
+    if missing:
+        label = model._meta.verbose_name
+        raise LiaisonError(f"{field}: no {label} with code {missing[0]!r}", field=field)
+    return [found[code] for code in wanted]
+
+
+def by_id(user: User, model: type[M], pk: int, field: str) -> M:
+    """A record referred to from a request body: unseen is a bad value of ``field``."""
+    try:
+        return policy.get_for(user, "view", model, pk=pk)
+    except NotFound:
+        label = model._meta.verbose_name
+        raise LiaisonError(f"{field}: no {label} with id {pk}", field=field) from None
+
+
+def area_or_none(user: User, code: str | None, field: str) -> TherapeuticArea | None:
+    return by_codes(user, TherapeuticArea, [code], field)[0] if code else None
+
+
+def delete_reason(query_reason: str, payload: DeleteIn | None) -> str:
+    return (payload.reason if payload is not None else "") or query_reason
+
+
+# --- HCPs ----------------------------------------------------------------------
+
+hcps = Router(tags=["HCPs"])
+
+
+def hcp_values(user: User, data: dict[str, Any]) -> dict[str, Any]:
+    """The service's values from a create or patch body (``reason`` removed)."""
+    values = {key: value for key, value in data.items() if key != "reason"}
+    if "specialties" in values:
+        names = [name for name in values["specialties"] if name.strip()]
+        values["specialties"] = [
+            services.get_or_create_specialty(actor=user, name=name) for name in names
+        ]
+    if "therapeutic_areas" in values:
+        values["therapeutic_areas"] = by_codes(
+            user, TherapeuticArea, values["therapeutic_areas"], "therapeutic_areas"
+        )
+    if "territories" in values:
+        values["territories"] = by_codes(user, Territory, values["territories"], "territories")
+    return values
+
+
+@hcps.get(
+    "",
+    response=HCPPageOut,
+    summary="List HCPs",
+    description=(
+        "HCPs you may see, filtered and sorted, one page at a time. `q` matches names "
+        "without accents (muller finds Müller), a 10-digit NPI or an ORCID iD."
+    ),
+)
+def list_hcps(request: HttpRequest, query: Query[HCPListQuery]) -> dict[str, Any]:
+    user = acting_user(request)
+    if query.sort not in selectors.HCP_SORTS:
+        raise query_error("sort", f"use one of {', '.join(selectors.HCP_SORTS)}")
+    filters = selectors.HCPFilters(
+        q=query.q,
+        therapeutic_area=query.therapeutic_area,
+        territory=query.territory,
+        country=query.country,
+        specialty=query.specialty,
+        origin=query.origin or "",
+        sort=query.sort,
+    )
+    queryset = selectors.with_list_relations(selectors.hcp_queryset(user, filters))
+    return paginate(queryset.prefetch_related("territories"), query)
+
+
+@hcps.post(
+    "",
+    response={201: HCPOut},
+    summary="Create an HCP",
+    description=(
+        "Creates an HCP. NPI and ORCID iD are checked (check digits); specialties are "
+        "given by name, therapeutic areas and territories by code. An MSL may create HCPs "
+        "of their own territories only."
+    ),
+)
+def create_hcp(request: HttpRequest, payload: HCPCreateIn) -> Status[HCP]:
+    user = acting_user(request)
+    # One transaction, so specialties named here are not left behind when the HCP is refused.
+    with transaction.atomic():
+        values = hcp_values(user, payload.dict())
+        hcp = services.create_hcp(actor=user, values=values, reason=payload.reason)
+    return Status(201, selectors.hcp_profile(user, hcp.pk))
+
+
+@hcps.get(
+    "/{hcp_id}",
+    response=HCPOut,
+    summary="Get an HCP",
+    description="One HCP with identifiers, specialties, consent and affiliations.",
+)
+def get_hcp(request: HttpRequest, hcp_id: int) -> HCP:
+    return selectors.hcp_profile(acting_user(request), hcp_id)
+
+
+@hcps.patch(
+    "/{hcp_id}",
+    response=HCPOut,
+    summary="Update an HCP",
+    description=(
+        "Changes only the fields sent; list fields (specialties, therapeutic areas, "
+        "territories, ...) are replaced as a whole. The change is audited with `reason`."
+    ),
+)
+def update_hcp(request: HttpRequest, hcp_id: int, payload: HCPPatchIn) -> HCP:
+    user = acting_user(request)
+    hcp = policy.get_for(user, "change", HCP, pk=hcp_id)
+    with transaction.atomic():
+        values = hcp_values(user, payload.dict(exclude_unset=True))
+        services.update_hcp(actor=user, hcp=hcp, values=values, reason=payload.reason)
+    return selectors.hcp_profile(user, hcp_id)
+
+
+@hcps.delete(
+    "/{hcp_id}",
+    response={204: None},
+    summary="Delete an HCP",
+    description=(
+        "Deletes the HCP and their affiliations. Give the reason as the `reason` query "
+        "parameter or in a JSON body; it is kept in the audit trail."
+    ),
+)
+def delete_hcp(
+    request: HttpRequest, hcp_id: int, reason: str = "", payload: DeleteIn | None = None
+) -> Status[None]:
+    user = acting_user(request)
+    hcp = policy.get_for(user, "delete", HCP, pk=hcp_id)
+    services.delete_hcp(actor=user, hcp=hcp, reason=delete_reason(reason, payload))
+    return Status(204, None)
+
+
+# --- organizations ------------------------------------------------------------
+
+organizations = Router(tags=["Organizations"])
+
+
+def organization_for(user: User, action: policy.Action, pk: int) -> Organization:
+    queryset = Organization.objects.select_related("parent").prefetch_related("territories")
+    return policy.get_for(user, action, queryset, pk=pk)
+
+
+def organization_values(user: User, data: dict[str, Any]) -> dict[str, Any]:
+    values = {key: value for key, value in data.items() if key != "reason"}
+    if "parent_id" in values:
+        parent_id = values.pop("parent_id")
+        values["parent"] = (
+            by_id(user, Organization, parent_id, "parent_id") if parent_id is not None else None
+        )
+    if "territories" in values:
+        values["territories"] = by_codes(user, Territory, values["territories"], "territories")
+    return values
+
+
+@organizations.get(
+    "",
+    response=OrganizationPageOut,
+    summary="List organizations",
+    description="Organizations, filtered by name (accents optional), country and type.",
+)
+def list_organizations(request: HttpRequest, query: Query[OrganizationListQuery]) -> dict[str, Any]:
+    user = acting_user(request)
+    queryset = selectors.organization_queryset(user, query.q, query.country)
+    if query.type:
+        queryset = queryset.filter(type=query.type)
+    return paginate(queryset.prefetch_related("territories"), query)
+
+
+@organizations.post(
+    "",
+    response={201: OrganizationOut},
+    summary="Create an organization",
+    description="Creates an organization; `parent_id` names its parent organization.",
+)
+def create_organization(
+    request: HttpRequest, payload: OrganizationCreateIn
+) -> Status[Organization]:
+    user = acting_user(request)
+    values = organization_values(user, payload.dict())
+    organization = services.create_organization(actor=user, values=values, reason=payload.reason)
+    return Status(201, organization_for(user, "view", organization.pk))
+
+
+@organizations.get(
+    "/{organization_id}",
+    response=OrganizationOut,
+    summary="Get an organization",
+    description="One organization with its parent and territories.",
+)
+def get_organization(request: HttpRequest, organization_id: int) -> Organization:
+    return organization_for(acting_user(request), "view", organization_id)
+
+
+@organizations.patch(
+    "/{organization_id}",
+    response=OrganizationOut,
+    summary="Update an organization",
+    description="Changes only the fields sent. The change is audited with `reason`.",
+)
+def update_organization(
+    request: HttpRequest, organization_id: int, payload: OrganizationPatchIn
+) -> Organization:
+    user = acting_user(request)
+    organization = organization_for(user, "change", organization_id)
+    values = organization_values(user, payload.dict(exclude_unset=True))
+    services.update_organization(
+        actor=user, organization=organization, values=values, reason=payload.reason
+    )
+    return organization_for(user, "view", organization_id)
+
+
+@organizations.delete(
+    "/{organization_id}",
+    response={204: None},
+    summary="Delete an organization",
+    description=(
+        "Deletes the organization and its affiliations. Give the reason as the `reason` "
+        "query parameter or in a JSON body."
+    ),
+)
+def delete_organization(
+    request: HttpRequest, organization_id: int, reason: str = "", payload: DeleteIn | None = None
+) -> Status[None]:
+    user = acting_user(request)
+    organization = organization_for(user, "delete", organization_id)
+    services.delete(user, organization, reason=delete_reason(reason, payload))
+    return Status(204, None)
+
+
+# --- affiliations -------------------------------------------------------------
+
+affiliations = Router(tags=["Affiliations"])
+
+
+def affiliation_for(user: User, action: policy.Action, pk: int) -> Affiliation:
+    queryset = Affiliation.objects.select_related("hcp", "organization")
+    return policy.get_for(user, action, queryset, pk=pk)
+
+
+@affiliations.get(
+    "",
+    response=AffiliationPageOut,
+    summary="List affiliations",
+    description="Affiliations of HCPs with organizations, filtered by HCP or organization id.",
+)
+def list_affiliations(request: HttpRequest, query: Query[AffiliationListQuery]) -> dict[str, Any]:
+    user = acting_user(request)
+    queryset = policy.scope(user, "view", Affiliation).select_related("hcp", "organization")
+    if query.hcp is not None:
+        queryset = queryset.filter(hcp_id=query.hcp)
+    if query.organization is not None:
+        queryset = queryset.filter(organization_id=query.organization)
+    return paginate(queryset.order_by("id"), query)
+
+
+@affiliations.post(
+    "",
+    response={201: AffiliationOut},
+    summary="Create an affiliation",
+    description="Affiliates an HCP with an organization; needs the right to change the HCP.",
+)
+def create_affiliation(request: HttpRequest, payload: AffiliationCreateIn) -> Status[Affiliation]:
+    user = acting_user(request)
+    values = payload.dict(exclude={"reason", "hcp_id", "organization_id"})
+    values["hcp"] = by_id(user, HCP, payload.hcp_id, "hcp_id")
+    values["organization"] = by_id(user, Organization, payload.organization_id, "organization_id")
+    affiliation = services.add_affiliation(actor=user, values=values, reason=payload.reason)
+    return Status(201, affiliation_for(user, "view", affiliation.pk))
+
+
+@affiliations.get(
+    "/{affiliation_id}",
+    response=AffiliationOut,
+    summary="Get an affiliation",
+    description="One affiliation with its HCP and organization.",
+)
+def get_affiliation(request: HttpRequest, affiliation_id: int) -> Affiliation:
+    return affiliation_for(acting_user(request), "view", affiliation_id)
+
+
+@affiliations.patch(
+    "/{affiliation_id}",
+    response=AffiliationOut,
+    summary="Update an affiliation",
+    description="Changes only the fields sent; the HCP stays. Needs the right to change the HCP.",
+)
+def update_affiliation(
+    request: HttpRequest, affiliation_id: int, payload: AffiliationPatchIn
+) -> Affiliation:
+    user = acting_user(request)
+    affiliation = affiliation_for(user, "change", affiliation_id)
+    values = payload.dict(exclude_unset=True, exclude={"reason"})
+    if "organization_id" in values:
+        values["organization"] = by_id(
+            user, Organization, values.pop("organization_id"), "organization_id"
+        )
+    services.update(user, affiliation, values, reason=payload.reason)
+    return affiliation_for(user, "view", affiliation_id)
+
+
+@affiliations.delete(
+    "/{affiliation_id}",
+    response={204: None},
+    summary="Delete an affiliation",
+    description="Ends the record of the affiliation. Needs the right to change the HCP.",
+)
+def delete_affiliation(
+    request: HttpRequest, affiliation_id: int, reason: str = "", payload: DeleteIn | None = None
+) -> Status[None]:
+    user = acting_user(request)
+    affiliation = affiliation_for(user, "delete", affiliation_id)
+    services.delete(user, affiliation, reason=delete_reason(reason, payload))
+    return Status(204, None)
+
+
+# --- products and indications ------------------------------------------------
+
+products = Router(tags=["Products"])
+indications = Router(tags=["Products"])
+
+
+def product_for(user: User, action: policy.Action, pk: int) -> Product:
+    return policy.get_for(user, action, Product.objects.select_related("therapeutic_area"), pk=pk)
+
+
+def indication_for(user: User, action: policy.Action, pk: int) -> Indication:
+    queryset = Indication.objects.select_related("product", "therapeutic_area")
+    return policy.get_for(user, action, queryset, pk=pk)
+
+
+def with_area(user: User, data: dict[str, Any]) -> dict[str, Any]:
+    values = {key: value for key, value in data.items() if key != "reason"}
+    if "therapeutic_area" in values:
+        values["therapeutic_area"] = area_or_none(
+            user, values["therapeutic_area"], "therapeutic_area"
+        )
+    return values
+
+
+@products.get(
+    "",
+    response=ProductPageOut,
+    summary="List products",
+    description="Our products and competitors', filtered by name or company and by ownership.",
+)
+def list_products(request: HttpRequest, query: Query[ProductListQuery]) -> dict[str, Any]:
+    user = acting_user(request)
+    queryset = policy.scope(user, "view", Product).select_related("therapeutic_area")
+    if query.q.strip():
+        text = query.q.strip()
+        queryset = queryset.filter(
+            models.Q(name__icontains=text)
+            | models.Q(generic_name__icontains=text)
+            | models.Q(company__icontains=text)
+        )
+    if query.is_own is not None:
+        queryset = queryset.filter(is_own=query.is_own)
+    return paginate(queryset.order_by("-is_own", "name", "id"), query)
+
+
+@products.post(
+    "",
+    response={201: ProductOut},
+    summary="Create a product",
+    description="Creates a product (administrators); `therapeutic_area` is a code.",
+)
+def create_product(request: HttpRequest, payload: ProductCreateIn) -> Status[Product]:
+    user = acting_user(request)
+    product = services.create_product(
+        actor=user, values=with_area(user, payload.dict()), reason=payload.reason
+    )
+    return Status(201, product_for(user, "view", product.pk))
+
+
+@products.get(
+    "/{product_id}",
+    response=ProductOut,
+    summary="Get a product",
+    description="One product.",
+)
+def get_product(request: HttpRequest, product_id: int) -> Product:
+    return product_for(acting_user(request), "view", product_id)
+
+
+@products.patch(
+    "/{product_id}",
+    response=ProductOut,
+    summary="Update a product",
+    description="Changes only the fields sent (administrators).",
+)
+def update_product(request: HttpRequest, product_id: int, payload: ProductPatchIn) -> Product:
+    user = acting_user(request)
+    product = product_for(user, "change", product_id)
+    services.update(
+        user, product, with_area(user, payload.dict(exclude_unset=True)), reason=payload.reason
+    )
+    return product_for(user, "view", product_id)
+
+
+@products.delete(
+    "/{product_id}",
+    response={204: None},
+    summary="Delete a product",
+    description="Deletes the product and its labelled indications (administrators).",
+)
+def delete_product(
+    request: HttpRequest, product_id: int, reason: str = "", payload: DeleteIn | None = None
+) -> Status[None]:
+    user = acting_user(request)
+    product = product_for(user, "delete", product_id)
+    services.delete(user, product, reason=delete_reason(reason, payload))
+    return Status(204, None)
+
+
+@products.get(
+    "/{product_id}/indications",
+    response=IndicationPageOut,
+    summary="List a product's indications",
+    description="The labelled indications of one product by country; what is absent is off-label.",
+)
+def list_indications(
+    request: HttpRequest, product_id: int, query: Query[IndicationListQuery]
+) -> dict[str, Any]:
+    user = acting_user(request)
+    product = product_for(user, "view", product_id)
+    queryset = policy.scope(user, "view", Indication).filter(product=product)
+    if query.country:
+        queryset = queryset.filter(country=query.country.upper())
+    queryset = queryset.select_related("product", "therapeutic_area")
+    return paginate(queryset.order_by("country", "condition", "id"), query)
+
+
+@products.post(
+    "/{product_id}/indications",
+    response={201: IndicationOut},
+    summary="Add an indication",
+    description="Adds a labelled indication of the product in one country (administrators).",
+)
+def create_indication(
+    request: HttpRequest, product_id: int, payload: IndicationCreateIn
+) -> Status[Indication]:
+    user = acting_user(request)
+    values = with_area(user, payload.dict())
+    values["product"] = product_for(user, "view", product_id)
+    indication = services.create_indication(actor=user, values=values, reason=payload.reason)
+    return Status(201, indication_for(user, "view", indication.pk))
+
+
+@indications.get(
+    "/{indication_id}",
+    response=IndicationOut,
+    summary="Get an indication",
+    description="One labelled indication.",
+)
+def get_indication(request: HttpRequest, indication_id: int) -> Indication:
+    return indication_for(acting_user(request), "view", indication_id)
+
+
+@indications.patch(
+    "/{indication_id}",
+    response=IndicationOut,
+    summary="Update an indication",
+    description="Changes only the fields sent (administrators).",
+)
+def update_indication(
+    request: HttpRequest, indication_id: int, payload: IndicationPatchIn
+) -> Indication:
+    user = acting_user(request)
+    indication = indication_for(user, "change", indication_id)
+    services.update(
+        user, indication, with_area(user, payload.dict(exclude_unset=True)), reason=payload.reason
+    )
+    return indication_for(user, "view", indication_id)
+
+
+@indications.delete(
+    "/{indication_id}",
+    response={204: None},
+    summary="Delete an indication",
+    description="Removes a labelled indication (administrators).",
+)
+def delete_indication(
+    request: HttpRequest, indication_id: int, reason: str = "", payload: DeleteIn | None = None
+) -> Status[None]:
+    user = acting_user(request)
+    indication = indication_for(user, "delete", indication_id)
+    services.delete(user, indication, reason=delete_reason(reason, payload))
+    return Status(204, None)
+
+
+# --- therapeutic areas -------------------------------------------------------
+
+therapeutic_areas = Router(tags=["Therapeutic areas"])
+
+
+@therapeutic_areas.get(
+    "",
+    response=list[TherapeuticAreaOut],
+    summary="List therapeutic areas",
+    description="Every therapeutic area with the code the other operations use.",
+)
+def list_therapeutic_areas(request: HttpRequest) -> Any:
+    return policy.scope(acting_user(request), "view", TherapeuticArea).order_by("name")
+
+
+router.add_router("/hcps", hcps)
+router.add_router("/organizations", organizations)
+router.add_router("/affiliations", affiliations)
+router.add_router("/products", products)
+router.add_router("/indications", indications)
+router.add_router("/therapeutic-areas", therapeutic_areas)
