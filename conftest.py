@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,3 +29,12 @@ def require(condition: bool, reason: str) -> None:
 def shared_data() -> Path:
     require(SHARED_DATA.is_dir(), f"the real data samples are absent ({SHARED_DATA} not found)")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_manifest(settings: Any) -> None:
+    """Tests render pages without running collectstatic: serve static names unhashed."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
