@@ -19,6 +19,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from liaison.core import audit
 from liaison.core.api import SessionAuth, TokenAuth, tokens_router
@@ -40,7 +41,42 @@ one you may see but not change answers 403.
 Every error has one shape: `{"message": str, "details": {field: reason}}`.
 """
 
-api = NinjaAPI(
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "message": {"type": "string", "description": "What went wrong, naming field and value"},
+        "details": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "Each field in error and its reason",
+        },
+    },
+    "required": ["message", "details"],
+}
+
+
+class LiaisonAPI(NinjaAPI):
+    """Ninja's API with the error shape documented once, as every operation's
+    ``default`` response (400, 401, 403, 404, 409, 422, 503)."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"].setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {
+            "description": "An error: 400 bad value, 401 no valid token, 403 not allowed, "
+            "404 unseen or missing, 409 conflict, 422 invalid input, 503 database unavailable",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for item in schema["paths"].values():
+            for operation in item.values():
+                operation.setdefault("responses", {}).setdefault("default", error)
+        return schema
+
+
+api = LiaisonAPI(
     title="Liaison API",
     version="1",
     description=DESCRIPTION,
