@@ -9,7 +9,22 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from liaison.core.errors import LiaisonError
 from liaison.core.models import ApiToken
+
+
+def add_liaison_error(form: forms.Form, error: LiaisonError) -> None:
+    """Show a domain error next to the fields it names, and the rest above the form."""
+    if not error.details:
+        form.add_error(None, error.message)
+        return
+    for field, reason in error.details.items():
+        if field in form.fields:
+            form.add_error(field, reason)
+        elif field == "__all__":
+            form.add_error(None, reason)
+        else:
+            form.add_error(None, f"{field}: {reason}")
 
 
 class LoginForm(AuthenticationForm):

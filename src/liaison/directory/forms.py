@@ -1,0 +1,364 @@
+"""Forms of the directory pages. They parse what people type into the values
+the services take; every rule (identifiers, territories, uniqueness) is the
+services' and the models'."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+import pycountry
+from django import forms
+from django.core.validators import validate_email
+from django.db.models import QuerySet
+
+from liaison.core.forms import DateInput
+from liaison.core.models import Territory
+from liaison.directory.models import (
+    HCP,
+    Organization,
+    OrganizationType,
+    Specialty,
+    TherapeuticArea,
+)
+from liaison.directory.selectors import HCPFilters
+
+CONTACT_CHANNELS = [("email", "E-mail"), ("phone", "Phone"), ("visit", "Visit"), ("video", "Video")]
+
+SORT_CHOICES = [
+    ("name", "Name, A to Z"),
+    ("-name", "Name, Z to A"),
+    ("country", "Country, A to Z"),
+    ("-country", "Country, Z to A"),
+    ("-updated", "Recently updated first"),
+    ("updated", "Least recently updated first"),
+]
+
+_LIST_SPLIT = re.compile(r"[,;\n]+")
+
+
+def split_list(text: str) -> list[str]:
+    """``"MD, PhD"`` -> ``["MD", "PhD"]``: commas, semicolons or new lines separate."""
+    return [item.strip() for item in _LIST_SPLIT.split(text or "") if item.strip()]
+
+
+@functools.cache
+def _countries() -> tuple[tuple[str, str], ...]:
+    names = sorted(
+        (str(getattr(c, "common_name", None) or c.name), c.alpha_2) for c in pycountry.countries
+    )
+    return tuple((code, f"{name} ({code})") for name, code in names)
+
+
+def country_choices(blank: str) -> list[tuple[str, str]]:
+    """Every ISO 3166-1 country, by name, after a blank choice labelled ``blank``."""
+    return [("", blank), *_countries()]
+
+
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
+# --- the HCP list ---------------------------------------------------------------
+
+
+class HCPFilterForm(forms.Form):
+    """The list's search, filters and sort, read from the query string."""
+
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        max_length=200,
+        widget=SearchInput(attrs={"placeholder": "Name, NPI or ORCID iD", "autocomplete": "off"}),
+    )
+    therapeutic_area = forms.ChoiceField(required=False, label="Therapeutic area")
+    territory = forms.ChoiceField(required=False)
+    country = forms.ChoiceField(required=False)
+    specialty = forms.ChoiceField(required=False)
+    sort = forms.ChoiceField(required=False, label="Sort by", choices=SORT_CHOICES)
+
+    def __init__(self, *args: Any, countries: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_choices(
+            "therapeutic_area",
+            "Any therapeutic area",
+            TherapeuticArea.objects.values_list("code", "name"),
+        )
+        self._set_choices(
+            "territory", "Any territory", Territory.objects.values_list("code", "name")
+        )
+        names = dict(country_choices(""))
+        self._set_choices(
+            "country", "Any country", [(code, names.get(code, code)) for code in countries or []]
+        )
+        self._set_choices(
+            "specialty",
+            "Any specialty",
+            [(str(pk), name) for pk, name in Specialty.objects.values_list("pk", "name")],
+        )
+
+    def _set_choices(self, name: str, blank: str, choices: Any) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", blank), *choices]
+
+    def filters(self) -> HCPFilters:
+        """The filters of the valid fields; an invalid value is ignored, not an error page."""
+        self.is_valid()
+        data = self.cleaned_data
+        return HCPFilters(
+            q=data.get("q") or "",
+            therapeutic_area=data.get("therapeutic_area") or "",
+            territory=data.get("territory") or "",
+            country=data.get("country") or "",
+            specialty=data.get("specialty") or "",
+            sort=data.get("sort") or "name",
+        )
+
+
+# --- HCP create / edit ------------------------------------------------------------
+
+
+class HCPForm(forms.Form):
+    """An HCP's editable fields; :meth:`values` gives what ``create_hcp``/``update_hcp`` take."""
+
+    given_name = forms.CharField(max_length=120)
+    family_name = forms.CharField(max_length=120)
+    suffix = forms.CharField(max_length=20, required=False, help_text="e.g. Jr., III")
+    credentials = forms.CharField(
+        required=False, max_length=300, help_text="Separated by commas, e.g. MD, PhD"
+    )
+    specialties = forms.ModelMultipleChoiceField(queryset=Specialty.objects.all(), required=False)
+    npi = forms.CharField(label="NPI", max_length=20, required=False, help_text="10 digits (US)")
+    npi_source = forms.CharField(label="NPI source", max_length=120, required=False)
+    orcid = forms.CharField(
+        label="ORCID iD", max_length=40, required=False, help_text="0000-0000-0000-0000"
+    )
+    orcid_source = forms.CharField(label="ORCID source", max_length=120, required=False)
+    emails = forms.CharField(
+        label="E-mail addresses",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line",
+    )
+    country = forms.ChoiceField()
+    region = forms.CharField(
+        max_length=10, required=False, help_text="ISO 3166-2 code, e.g. US-CA or DE-BY"
+    )
+    city = forms.CharField(max_length=120, required=False)
+    languages = forms.CharField(
+        required=False, max_length=100, help_text="ISO 639-1 codes separated by commas, e.g. de, en"
+    )
+    therapeutic_areas = forms.ModelMultipleChoiceField(
+        queryset=TherapeuticArea.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Therapeutic areas",
+    )
+    territories = forms.ModelMultipleChoiceField(
+        queryset=Territory.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Explicit assignment; country and region also place an HCP in a territory.",
+    )
+    contact_channels = forms.MultipleChoiceField(
+        choices=CONTACT_CHANNELS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Consented contact channels",
+    )
+    consent_date = forms.DateField(required=False, widget=DateInput())
+    consent_source = forms.CharField(max_length=200, required=False)
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Reason for the change",
+        help_text="Kept in the record's history.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["country"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = country_choices("Choose a country")
+
+    def clean_emails(self) -> list[str]:
+        emails = split_list(self.cleaned_data.get("emails", ""))
+        for email in emails:
+            try:
+                validate_email(email)
+            except forms.ValidationError:
+                raise forms.ValidationError(f"{email!r} is not an e-mail address") from None
+        return emails
+
+    def clean_region(self) -> str:
+        return str(self.cleaned_data.get("region", "")).strip().upper()
+
+    def clean_languages(self) -> list[str]:
+        return [code.lower() for code in split_list(self.cleaned_data.get("languages", ""))]
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "given_name": data["given_name"].strip(),
+            "family_name": data["family_name"].strip(),
+            "suffix": data["suffix"].strip(),
+            "credentials": split_list(data["credentials"]),
+            "specialties": list(data["specialties"]),
+            "npi": data["npi"].strip() or None,
+            "npi_source": data["npi_source"].strip(),
+            "orcid": data["orcid"].strip() or None,
+            "orcid_source": data["orcid_source"].strip(),
+            "emails": data["emails"],
+            "country": data["country"],
+            "region": data["region"],
+            "city": data["city"].strip(),
+            "languages": data["languages"],
+            "therapeutic_areas": list(data["therapeutic_areas"]),
+            "territories": list(data["territories"]),
+            "contact_channels": list(data["contact_channels"]),
+            "consent_date": data["consent_date"],
+            "consent_source": data["consent_source"].strip(),
+        }
+
+    @staticmethod
+    def initial_for(hcp: HCP) -> dict[str, Any]:
+        return {
+            "given_name": hcp.given_name,
+            "family_name": hcp.family_name,
+            "suffix": hcp.suffix,
+            "credentials": ", ".join(hcp.credentials),
+            "specialties": list(hcp.specialties.all()),
+            "npi": hcp.npi or "",
+            "npi_source": hcp.npi_source,
+            "orcid": hcp.orcid or "",
+            "orcid_source": hcp.orcid_source,
+            "emails": "\n".join(hcp.emails),
+            "country": hcp.country,
+            "region": hcp.region,
+            "city": hcp.city,
+            "languages": ", ".join(hcp.languages),
+            "therapeutic_areas": list(hcp.therapeutic_areas.all()),
+            "territories": list(hcp.territories.all()),
+            "contact_channels": list(hcp.contact_channels),
+            "consent_date": hcp.consent_date,
+            "consent_source": hcp.consent_source,
+        }
+
+
+class DeleteForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required: kept in the audit trail.",
+    )
+
+
+class AffiliationForm(forms.Form):
+    organization = forms.ModelChoiceField(queryset=Organization.objects.none())
+    role = forms.CharField(max_length=200, required=False, help_text="e.g. Head of Oncology")
+    start_date = forms.DateField(required=False, widget=DateInput())
+    end_date = forms.DateField(required=False, widget=DateInput())
+    is_primary = forms.BooleanField(required=False, label="Primary affiliation")
+
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organizations
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "organization": data["organization"],
+            "role": data["role"].strip(),
+            "start_date": data["start_date"],
+            "end_date": data["end_date"],
+            "is_primary": data["is_primary"],
+        }
+
+
+# --- organizations ---------------------------------------------------------------
+
+
+class OrganizationFilterForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        max_length=200,
+        widget=SearchInput(attrs={"placeholder": "Organization name", "autocomplete": "off"}),
+    )
+    country = forms.ChoiceField(required=False)
+
+    def __init__(self, *args: Any, countries: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = dict(country_choices(""))
+        field = self.fields["country"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", "Any country"),
+            *((code, names.get(code, code)) for code in countries or []),
+        ]
+
+
+class OrganizationForm(forms.Form):
+    name = forms.CharField(max_length=300)
+    type = forms.ChoiceField(choices=[("", "Choose a type"), *OrganizationType.choices])
+    address = forms.CharField(max_length=300, required=False)
+    city = forms.CharField(max_length=120, required=False)
+    region = forms.CharField(max_length=10, required=False, help_text="ISO 3166-2 code, e.g. US-CA")
+    postal_code = forms.CharField(max_length=20, required=False)
+    country = forms.ChoiceField()
+    parent = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), required=False, label="Parent organization"
+    )
+    territories = forms.ModelMultipleChoiceField(
+        queryset=Territory.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Reason for the change",
+        help_text="Kept in the record's history.",
+    )
+
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)
+        country.choices = country_choices("Choose a country")
+        parent = self.fields["parent"]
+        assert isinstance(parent, forms.ModelChoiceField)
+        parent.queryset = organizations
+
+    def clean_region(self) -> str:
+        return str(self.cleaned_data.get("region", "")).strip().upper()
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "name": data["name"].strip(),
+            "type": data["type"],
+            "address": data["address"].strip(),
+            "city": data["city"].strip(),
+            "region": data["region"],
+            "postal_code": data["postal_code"].strip(),
+            "country": data["country"],
+            "parent": data["parent"],
+            "territories": list(data["territories"]),
+        }
+
+    @staticmethod
+    def initial_for(organization: Organization) -> dict[str, Any]:
+        return {
+            "name": organization.name,
+            "type": organization.type,
+            "address": organization.address,
+            "city": organization.city,
+            "region": organization.region,
+            "postal_code": organization.postal_code,
+            "country": organization.country,
+            "parent": organization.parent,
+            "territories": list(organization.territories.all()),
+        }
