@@ -155,6 +155,7 @@ def list_hcps(request: HttpRequest, query: Query[HCPListQuery]) -> dict[str, Any
 )
 def create_hcp(request: HttpRequest, payload: HCPCreateIn) -> Status[HCP]:
     user = acting_user(request)
+    policy.require(user, "add", HCP)  # before any name or code is looked up
     # One transaction, so specialties named here are not left behind when the HCP is refused.
     with transaction.atomic():
         values = hcp_values(user, payload.dict())
@@ -254,6 +255,7 @@ def create_organization(
     request: HttpRequest, payload: OrganizationCreateIn
 ) -> Status[Organization]:
     user = acting_user(request)
+    policy.require(user, "add", Organization)
     values = organization_values(user, payload.dict())
     organization = services.create_organization(actor=user, values=values, reason=payload.reason)
     return Status(201, organization_for(user, "view", organization.pk))
@@ -339,6 +341,7 @@ def list_affiliations(request: HttpRequest, query: Query[AffiliationListQuery]) 
 )
 def create_affiliation(request: HttpRequest, payload: AffiliationCreateIn) -> Status[Affiliation]:
     user = acting_user(request)
+    policy.require(user, "add", Affiliation)
     values = payload.dict(exclude={"reason", "hcp_id", "organization_id"})
     values["hcp"] = by_id(user, HCP, payload.hcp_id, "hcp_id")
     values["organization"] = by_id(user, Organization, payload.organization_id, "organization_id")
@@ -444,6 +447,7 @@ def list_products(request: HttpRequest, query: Query[ProductListQuery]) -> dict[
 )
 def create_product(request: HttpRequest, payload: ProductCreateIn) -> Status[Product]:
     user = acting_user(request)
+    policy.require(user, "add", Product)
     product = services.create_product(
         actor=user, values=with_area(user, payload.dict()), reason=payload.reason
     )
@@ -518,6 +522,7 @@ def create_indication(
     request: HttpRequest, product_id: int, payload: IndicationCreateIn
 ) -> Status[Indication]:
     user = acting_user(request)
+    policy.require(user, "add", Indication)
     values = with_area(user, payload.dict())
     values["product"] = product_for(user, "view", product_id)
     indication = services.create_indication(actor=user, values=values, reason=payload.reason)
