@@ -1,0 +1,44 @@
+"""Background work of the core app, written against the django-tasks API.
+
+The same task runs on the database backend (``liaison worker`` runs
+django-tasks-db's worker) or on RQ when ``LIAISON_REDIS_URL`` is set. Tasks take
+ids, not objects, and report through a :class:`~liaison.core.models.Job`.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django_tasks import task
+
+from liaison.core import audit, jobs, policy
+from liaison.core.errors import LiaisonError, PermissionDenied
+from liaison.core.models import AuditEvent, Job, User
+
+VERIFY_AUDIT_KIND = "audit-verify"
+
+
+@task()
+def verify_audit_chain(job_id: int) -> int:
+    """Recompute the audit chain for job ``job_id``; returns the number of events checked.
+
+    The job fails, naming the first broken event, when the chain is not intact.
+    """
+    with jobs.running(job_id) as progress:
+        progress.set_total(AuditEvent.objects.count())
+        checked, problem = audit.verify_chain()
+        progress.advance(checked, events=checked)
+        if problem is not None:
+            raise LiaisonError(f"audit chain broken at {problem}")
+        progress.flush(message=f"{checked} events, chain intact")
+    return checked
+
+
+def start_audit_verification(*, actor: User) -> Job:
+    """Queue a check of the whole audit chain (compliance and administrators)."""
+    # Whoever may read any event may check them all (compliance, administrators).
+    if not policy.can(actor, "view", AuditEvent()):
+        raise PermissionDenied("only compliance and administrators may verify the audit trail")
+    with transaction.atomic():
+        job = jobs.create_job(owner=actor, kind=VERIFY_AUDIT_KIND, title="Verify the audit trail")
+        jobs.enqueue_after_commit(job, verify_audit_chain.enqueue)
+    return job
