@@ -36,7 +36,8 @@ profile page, or with `liaison token create NAME`). Signed-in browsers may also
 use their session; unsafe methods then need the `X-CSRFToken` header.
 
 The same access policy as the web applies: a record you may not see answers 404,
-one you may see but not change answers 403.
+one you may see but not change answers 403, and an account without a role
+answers 403 everywhere.
 
 Every error has one shape: `{"message": str, "details": {field: reason}}`.
 """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING
 
 import pytest
@@ -113,3 +114,15 @@ def test_session_write_with_csrf_token_passes(msl: User) -> None:
     )
     assert response.status_code == 201, response.content
     assert HCP.objects.get().family_name == "Berger"
+
+
+def test_docs_page_hands_the_session_its_csrf_token(msl: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(msl)
+    page = client.get(f"{API}/docs")
+    match = re.search(r'data-csrf-token="([^"]+)"', page.content.decode())
+    assert match, "the docs page does not carry the CSRF token"
+    response = client.post(
+        f"{API}/hcps", NEW_HCP, content_type="application/json", headers={"X-CSRFToken": match[1]}
+    )
+    assert response.status_code == 201, response.content

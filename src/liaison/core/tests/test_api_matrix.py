@@ -19,7 +19,7 @@ from django.db import transaction
 
 from liaison.api import api
 from liaison.core.models import Territory, User
-from liaison.core.tests.apiclient import API, ApiClient
+from liaison.core.tests.apiclient import API, ApiClient, make_token
 from liaison.directory.models import (
     HCP,
     Affiliation,
@@ -43,13 +43,12 @@ FIXTURES = {
 }
 
 
-def expect(
-    *, outsider: int, msl: int, manager: int | None = None, reader: int, admin: int
-) -> dict[str, int]:
-    """Anonymous is always 401; the manager answers like the MSL unless told."""
+def expect(*, msl: int, manager: int | None = None, reader: int, admin: int) -> dict[str, int]:
+    """Anonymous is always 401 and an account without a role 403; the manager
+    answers like the MSL unless told."""
     return {
         "anonymous": 401,
-        "outsider": outsider,
+        "outsider": 403,
         "msl": msl,
         "manager": msl if manager is None else manager,
         "medinfo": reader,
@@ -59,16 +58,15 @@ def expect(
     }
 
 
-READ = expect(outsider=200, msl=200, reader=200, admin=200)
-READ_ONE = expect(outsider=404, msl=200, reader=200, admin=200)
-FIELD_CHANGE = expect(outsider=404, msl=200, reader=403, admin=200)
-FIELD_DELETE = expect(outsider=404, msl=204, reader=403, admin=204)
-FIELD_CREATE = expect(outsider=403, msl=201, reader=403, admin=201)
-OUTSIDE_CHANGE = expect(outsider=404, msl=403, reader=403, admin=200)
-OUTSIDE_DELETE = expect(outsider=404, msl=403, reader=403, admin=204)
-ADMIN_CREATE = expect(outsider=403, msl=403, reader=403, admin=201)
-ADMIN_CHANGE = expect(outsider=404, msl=403, reader=403, admin=200)
-ADMIN_DELETE = expect(outsider=404, msl=403, reader=403, admin=204)
+READ = expect(msl=200, reader=200, admin=200)
+FIELD_CHANGE = expect(msl=200, reader=403, admin=200)
+FIELD_DELETE = expect(msl=204, reader=403, admin=204)
+FIELD_CREATE = expect(msl=201, reader=403, admin=201)
+OUTSIDE_CHANGE = expect(msl=403, reader=403, admin=200)
+OUTSIDE_DELETE = expect(msl=403, reader=403, admin=204)
+ADMIN_CREATE = expect(msl=403, reader=403, admin=201)
+ADMIN_CHANGE = expect(msl=403, reader=403, admin=200)
+ADMIN_DELETE = expect(msl=403, reader=403, admin=204)
 
 Body = Callable[[dict[str, int]], dict[str, Any]]
 
@@ -92,12 +90,16 @@ MATRIX = [
     Case(
         "POST",
         "/api/v1/tokens",
-        FIELD_CREATE | {"medinfo": 201, "pv": 201, "compliance": 201},
+        expect(msl=201, reader=201, admin=201),
         lambda w: {"name": "matrix"},
     ),
-    # Revoking one's own token (the one in use); an outsider's tokens are out of the policy's reach.
+    # Revoking one's own token (the one in use), then someone else's (administrators only).
+    Case("DELETE", "/api/v1/tokens/{token_id}", expect(msl=204, reader=204, admin=204)),
     Case(
-        "DELETE", "/api/v1/tokens/{token_id}", expect(outsider=404, msl=204, reader=204, admin=204)
+        "DELETE",
+        "/api/v1/tokens/{token_id}",
+        expect(msl=404, reader=404, admin=204),
+        ids={"token_id": "other_token"},
     ),
     Case("GET", "/api/v1/hcps", READ),
     Case(
@@ -112,7 +114,7 @@ MATRIX = [
         ADMIN_CREATE,
         lambda w: {"given_name": "N", "family_name": "New", "country": "FR"},
     ),
-    Case("GET", "/api/v1/hcps/{hcp_id}", READ_ONE),
+    Case("GET", "/api/v1/hcps/{hcp_id}", READ),
     Case("PATCH", "/api/v1/hcps/{hcp_id}", FIELD_CHANGE, lambda w: {"city": "Köln"}),
     Case(
         "PATCH",
@@ -130,7 +132,7 @@ MATRIX = [
         FIELD_CREATE,
         lambda w: {"name": "New", "type": "clinic", "country": "AT"},
     ),
-    Case("GET", "/api/v1/organizations/{organization_id}", READ_ONE),
+    Case("GET", "/api/v1/organizations/{organization_id}", READ),
     Case(
         "PATCH", "/api/v1/organizations/{organization_id}", FIELD_CHANGE, lambda w: {"city": "Wien"}
     ),
@@ -156,10 +158,10 @@ MATRIX = [
     Case(
         "POST",
         "/api/v1/affiliations",
-        OUTSIDE_CHANGE | {"outsider": 403, "admin": 201},
+        OUTSIDE_CHANGE | {"admin": 201},
         lambda w: {"hcp_id": w["hcp_us"], "organization_id": w["organization_id"]},
     ),
-    Case("GET", "/api/v1/affiliations/{affiliation_id}", READ_ONE),
+    Case("GET", "/api/v1/affiliations/{affiliation_id}", READ),
     Case(
         "PATCH", "/api/v1/affiliations/{affiliation_id}", FIELD_CHANGE, lambda w: {"role": "Chair"}
     ),
@@ -173,17 +175,17 @@ MATRIX = [
     Case("DELETE", "/api/v1/affiliations/{affiliation_id}", FIELD_DELETE),
     Case("GET", "/api/v1/products", READ),
     Case("POST", "/api/v1/products", ADMIN_CREATE, lambda w: {"name": "New", "company": "Us"}),
-    Case("GET", "/api/v1/products/{product_id}", READ_ONE),
+    Case("GET", "/api/v1/products/{product_id}", READ),
     Case("PATCH", "/api/v1/products/{product_id}", ADMIN_CHANGE, lambda w: {"company": "Them"}),
     Case("DELETE", "/api/v1/products/{product_id}", ADMIN_DELETE),
-    Case("GET", "/api/v1/products/{product_id}/indications", READ_ONE),
+    Case("GET", "/api/v1/products/{product_id}/indications", READ),
     Case(
         "POST",
         "/api/v1/products/{product_id}/indications",
         ADMIN_CREATE,
         lambda w: {"country": "AT", "condition": "New"},
     ),
-    Case("GET", "/api/v1/indications/{indication_id}", READ_ONE),
+    Case("GET", "/api/v1/indications/{indication_id}", READ),
     Case(
         "PATCH",
         "/api/v1/indications/{indication_id}",
@@ -210,7 +212,10 @@ def world(territory_de: Territory, territory_us: Territory) -> dict[str, int]:
     indication = Indication.objects.create(
         product=product, country="DE", condition="NSCLC", therapeutic_area=area
     )
+    someone = User.objects.create(username="tina", role="msl")
+    other_token, _ = make_token(someone)
     return {
+        "other_token": other_token.pk,
         "hcp_id": hcp_de.pk,
         "hcp_us": hcp_us.pk,
         "organization_id": organization_de.pk,

@@ -90,3 +90,15 @@ def test_cannot_revoke_someone_elses_token(msl: User, other_msl: User) -> None:
     assert ApiClient(msl).delete(f"/tokens/{token.pk}").status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_administrator_revokes_a_leaked_token(msl: User, admin_user: User) -> None:
+    token, secret = make_token(msl, "leaked")
+    assert ApiClient(admin_user).delete(f"/tokens/{token.pk}").status_code == 204
+    assert ApiClient(secret=secret).get("/me").status_code == 401
+
+
+def test_account_without_role_is_403_on_me(outsider: User) -> None:
+    response = ApiClient(outsider).get("/me")
+    assert response.status_code == 403
+    assert "no role" in response.json()["message"]
