@@ -801,3 +801,42 @@ def test_real_book_articles(real: dict[int, Citation | Deletion]) -> None:
 @pytest.mark.shared_data
 def test_real_empty_efetch_answer(shared_data: Path) -> None:
     assert list(parse_pubmed(shared_data / "pubmed" / "metapub_efetch" / "pmid_37909814.xml")) == []
+
+
+# --- docs/pubmed-jsonl.md stays true -----------------------------------------------------------
+
+DOC = Path(__file__).resolve().parents[4] / "docs" / "pubmed-jsonl.md"
+
+
+def doc_section(title: str) -> str:
+    return DOC.read_text().split(title, 1)[1].split("\n#", 1)[0]
+
+
+def test_the_documented_example_is_what_the_parser_writes(edge: dict[int, Citation]) -> None:
+    block = DOC.read_text().split("```json\n", 1)[1].split("\n```", 1)[0]
+    assert json.loads(block) == to_json(edge[90000001])
+
+
+def test_the_documented_keys_are_the_written_keys() -> None:
+    rows = [
+        line for line in doc_section("## Keys of a citation").splitlines() if line.startswith("| `")
+    ]
+    assert [row.split("`")[1] for row in rows] == CITATION_KEYS
+
+
+def test_the_documented_date_table_holds() -> None:
+    rows = [line for line in doc_section("### `published`").splitlines() if line.startswith("| `<")]
+    assert len(rows) == 7
+    for row in rows:
+        source, year, month, day, text = (
+            cell.strip().strip("`") for cell in row.strip("|").split(" | ")
+        )
+        xml = f"<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><Journal><JournalIssue><PubDate>{source}</PubDate></JournalIssue></Journal></Article></MedlineCitation></PubmedArticle>"
+        (record,) = parse_pubmed(io.BytesIO(xml.encode()))
+        assert isinstance(record, Citation)
+        assert to_json(record)["published"] == {
+            "year": json.loads(year),
+            "month": json.loads(month),
+            "day": json.loads(day),
+            "text": json.loads(text),
+        }, row

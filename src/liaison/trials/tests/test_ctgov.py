@@ -586,3 +586,19 @@ def test_real_v1_file_is_refused_as_retired(shared_data: Path) -> None:
         CtgovParseError, match=r"retired ClinicalTrials\.gov API v1 format \(FullStudiesResponse\)"
     ):
         list(parse_ctgov(legacy))
+
+
+# --- docs/ctgov-jsonl.md stays true ------------------------------------------------------------
+
+DOC = Path(__file__).resolve().parents[4] / "docs" / "ctgov-jsonl.md"
+
+
+def test_the_documented_example_is_what_the_parser_writes(full: Study) -> None:
+    block = DOC.read_text().split("```json\n", 1)[1].split("\n```", 1)[0]
+    assert json.loads(block) == to_json(full)
+
+
+def test_the_documented_keys_are_the_written_keys() -> None:
+    table = DOC.read_text().split("## Keys", 1)[1].split("\n#", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    assert [row.split("`")[1] for row in rows] == STUDY_KEYS
