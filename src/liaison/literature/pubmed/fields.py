@@ -53,6 +53,9 @@ _MONTHS = {
 }
 
 
+_ORCID_CHARACTERS = frozenset("0123456789Xx")
+
+
 def _text(element: _Element) -> str | None:
     """The element's own text, stripped; None when empty."""
     text = element.text
@@ -139,14 +142,12 @@ def _date(element: _Element) -> PartialDate:
 
 
 def _orcid(raw: str) -> str | None:
-    value = raw.strip()
-    slash = value.rfind("/")
-    if slash != -1:
-        value = value[slash + 1 :]
-    value = value.replace("-", "").replace(" ", "").upper()
-    if len(value) != 16 or not value.isascii() or not value[:15].isdigit():
-        return None
-    if not (value[15].isdigit() or value[15] == "X"):
+    """``0000-0002-1825-0097`` from any spelling: URL, no hyphens, spaces, lower-case x."""
+    value = "".join(
+        char for char in raw.lower().rpartition("orcid.org/")[2] if char in _ORCID_CHARACTERS
+    )
+    value = value.upper()
+    if len(value) != 16 or "X" in value[:15]:
         return None
     return f"{value[:4]}-{value[4:8]}-{value[8:12]}-{value[12:]}"
 
@@ -427,7 +428,7 @@ class _Builder:
                 self.abstract = _abstract(child)
             elif tag == "Pagination":
                 self.pagination(child)
-            elif tag == "ELocationID":
+            elif tag == "ELocationID" and child.get("ValidYN") != "N":
                 kind = child.get("EIdType")
                 if kind == "doi":
                     if self.elocation_doi is None:
@@ -441,7 +442,10 @@ class _Builder:
                     if item.tag == "PublicationType":
                         self.publication_type(item)
             elif tag == "ArticleDate":
-                if child.get("DateType", "Electronic") == "Electronic":
+                if (
+                    self.electronic_date is None
+                    and child.get("DateType", "Electronic") == "Electronic"
+                ):
                     self.electronic_date = _date(child)
             elif tag == "GrantList":
                 self.grants = _grants(child)

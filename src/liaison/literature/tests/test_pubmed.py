@@ -168,6 +168,38 @@ def test_orcid_is_normalised_from_every_spelling(edge: dict[int, Citation]) -> N
     ]
 
 
+def one_article(inner: str) -> Citation:
+    """The single citation of a minimal PubmedArticle with ``inner`` inside its Article."""
+    xml = (
+        "<PubmedArticle><MedlineCitation><PMID>1</PMID><Article>"
+        f"{inner}</Article></MedlineCitation></PubmedArticle>"
+    )
+    (record,) = parse_pubmed(io.BytesIO(xml.encode()))
+    assert isinstance(record, Citation)
+    return record
+
+
+@pytest.mark.parametrize(
+    ("raw", "orcid"),
+    [
+        ("0000 0002 1825 0097", "0000-0002-1825-0097"),
+        ("https://orcid.org/0000-0002-1825-0097/", "0000-0002-1825-0097"),
+        ("HTTPS://ORCID.ORG/0000-0002-1694-233x", "0000-0002-1694-233X"),
+        ("0000-0002-1825-009", None),
+        ("X000-0002-1825-0097", None),
+        ("0000-0002-1825-0097-1", None),
+    ],
+)
+def test_orcid_spellings(raw: str, orcid: str | None) -> None:
+    author = f'<AuthorList><Author><LastName>A</LastName><Identifier Source="ORCID">{raw}</Identifier></Author></AuthorList>'
+    assert one_article(author).authors[0].orcid == orcid
+
+
+def test_an_elocation_marked_invalid_is_not_used() -> None:
+    citation = one_article('<ELocationID EIdType="doi" ValidYN="N">10.1000/bad</ELocationID>')
+    assert citation.article_ids.doi is None
+
+
 def test_equal_contribution_and_valid_flags(edge: dict[int, Citation]) -> None:
     authors = edge[90000001].authors
     assert [author.equal_contribution for author in authors] == [True, True, False, False, False]
