@@ -1,0 +1,31 @@
+"""Import of HCPs and organizations from CSV and XLSX files.
+
+* :mod:`.fields` — the fields a file can fill and the default header mapping;
+* :mod:`.reading` — CSV/XLSX rows as text (pure);
+* :mod:`.validation` — row checks producing a report (pure);
+* :mod:`.service` — :func:`check_file` and :func:`import_file`, the audited writes.
+"""
+
+from liaison.directory.importing.fields import Kind, default_mapping, parse_mapping_options
+from liaison.directory.importing.service import (
+    ImportReport,
+    Preview,
+    ProgressSink,
+    check_file,
+    import_file,
+    preview_file,
+)
+from liaison.directory.importing.validation import Problem
+
+__all__ = [
+    "ImportReport",
+    "Kind",
+    "Preview",
+    "Problem",
+    "ProgressSink",
+    "check_file",
+    "default_mapping",
+    "import_file",
+    "parse_mapping_options",
+    "preview_file",
+]
