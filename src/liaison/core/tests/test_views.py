@@ -45,6 +45,14 @@ def test_login_page_renders_labelled_fields(client: Client, db: None) -> None:
     assert '<label for="id_username"' in body and '<label for="id_password"' in body
     assert 'class="skip-link"' in body
     assert "<script>" not in body and "style=" not in body and "onclick" not in body
+    assert "<title>Sign in · Liaison</title>" in body and "{#" not in body
+
+
+def test_stale_csrf_token_gets_a_readable_page(msl: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("core:login"), {"username": "alice", "password": "x"})
+    assert response.status_code == 403
+    assert "This form has expired" in response.content.decode()
 
 
 def test_login_with_the_right_password_reaches_home(client: Client, msl: User) -> None:

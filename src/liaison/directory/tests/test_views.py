@@ -133,6 +133,16 @@ def test_htmx_request_returns_only_the_results_fragment(
     assert "1 HCP found" in body
 
 
+def test_htmx_history_restore_gets_the_whole_page(client: Client, msl: User, muller: HCP) -> None:
+    response = signed_in(client, msl).get(
+        reverse("directory:hcp-list"),
+        {"q": "mull"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+    assert "<html" in response.content.decode()
+
+
 def test_full_page_has_live_result_count_and_htmx_search(
     client: Client, msl: User, muller: HCP
 ) -> None:
