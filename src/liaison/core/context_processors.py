@@ -1,23 +1,45 @@
-"""Navigation shown on every page: one entry per module that is built."""
+"""Navigation shown on every page: one entry per module of DESIGN.md that is built.
+
+An entry whose URL name does not resolve yet (its app is not built or not
+installed) is left out, so the menu never shows a dead link; a module adds its
+page by giving it the URL name listed here.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from liaison.core import policy
-from liaison.core.models import AuditEvent, Job
+from liaison.core.models import AuditEvent
 
-# (label, url name, model whose "view" right shows the entry, or None for any member)
-NAVIGATION: list[tuple[str, str, type | None]] = [
+# (label, URL name, model the user must be able to view — None for every member)
+NAVIGATION: list[tuple[str, str, type[models.Model] | None]] = [
     ("Home", "core:home", None),
     ("Experts", "directory:hcp-list", None),
     ("Organizations", "directory:organization-list", None),
-    ("Jobs", "core:job-list", Job),
+    ("Literature", "literature:publication-list", None),
+    ("Trials", "trials:trial-list", None),
+    ("Expert insights", "experts:expert-list", None),
+    ("Field work", "engagement:interaction-list", None),
+    ("Inquiries", "medinfo:inquiry-list", None),
+    ("Adverse events", "safety:case-list", None),
+    ("Compliance", "compliance:transfer-list", None),
+    ("Analytics", "analytics:dashboard", None),
+    ("Appraisal", "appraisal:analysis-list", None),
+    ("Jobs", "core:job-list", None),
     ("Audit trail", "core:audit-list", AuditEvent),
 ]
+
+
+def _may_view(user: Any, model: type[models.Model] | None) -> bool:
+    if model is None:
+        return True
+    # The policy's queryset answers without a query: ``none()`` when nothing is visible.
+    return not policy.scope(user, "view", model).query.is_empty()
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -26,13 +48,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"navigation": []}
     items = []
     for label, url_name, model in NAVIGATION:
-        if model is AuditEvent and not policy.can(user, "view", AuditEvent(pk=0)):
+        if not _may_view(user, model):
             continue
         try:
             url = reverse(url_name)
         except NoReverseMatch:
             continue  # a module not built yet is absent, not a dead link
-        items.append(
-            {"label": label, "url": url, "active": request.path.startswith(url) and url != "/"}
-        )
+        active = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"label": label, "url": url, "active": active})
     return {"navigation": items}
