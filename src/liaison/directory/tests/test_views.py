@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from liaison.core.models import AuditEvent, Territory, User
 from liaison.directory import services
@@ -151,6 +151,37 @@ def test_full_page_has_live_result_count_and_htmx_search(
     assert 'aria-live="polite"' in body
     assert 'hx-push-url="true"' in body and 'hx-target="#results"' in body
     assert '<label for="id_q">' in body
+
+
+def _resolves(name: str) -> bool:
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def test_export_links_carry_the_current_filters(client: Client, msl: User, muller: HCP) -> None:
+    response = signed_in(client, msl).get(
+        reverse("directory:hcp-list"), {"q": "müller", "country": "DE", "page": "1"}
+    )
+    links = dict(response.context["export_links"])
+    if not _resolves("directory:hcp-export"):
+        assert links == {}  # absent until the export view exists, never a dead link
+        return
+    export = reverse("directory:hcp-export")
+    assert links["Export CSV"] == f"{export}?q=m%C3%BCller&country=DE&format=csv"
+    assert links["Export XLSX"] == f"{export}?q=m%C3%BCller&country=DE&format=xlsx"
+    assert 'href="' + links["Export CSV"].replace("&", "&amp;") in response.content.decode()
+
+
+def test_import_link_is_for_administrators_only(
+    client: Client, msl: User, admin_user: User
+) -> None:
+    assert signed_in(client, msl).get(reverse("directory:hcp-list")).context["import_url"] is None
+    admin_view = signed_in(client, admin_user).get(reverse("directory:hcp-list"))
+    expected = reverse("directory:import-start") if _resolves("directory:import-start") else None
+    assert admin_view.context["import_url"] == expected
 
 
 def test_list_paginates(client: Client, msl: User, settings: Any, admin_user: User) -> None:
