@@ -164,10 +164,10 @@ def _author(element: _Element) -> Author:
     affiliations: list[str] = []
     for child in element:
         tag = child.tag
-        if tag == "LastName":
-            family = _flat(child)
+        if tag == "LastName":  # names are plain text (#PCDATA) in the DTD
+            family = _text(child)
         elif tag == "ForeName":
-            given = _flat(child)
+            given = _text(child)
         elif tag == "Initials":
             initials = _text(child)
         elif tag == "AffiliationInfo":
@@ -230,10 +230,10 @@ def _mesh(element: _Element) -> list[MeshHeading]:
             tag = child.tag
             if tag == "DescriptorName":
                 ui = child.get("UI")
-                name = _flat(child)
+                name = _text(child)
                 major = child.get("MajorTopicYN") == "Y"
             elif tag == "QualifierName":
-                qualifier = _flat(child)
+                qualifier = _text(child)
                 if qualifier:
                     qualifiers.append(
                         MeshQualifier(child.get("UI"), qualifier, child.get("MajorTopicYN") == "Y")
@@ -252,7 +252,7 @@ def _chemicals(element: _Element) -> list[Chemical]:
         for child in chemical:
             if child.tag == "NameOfSubstance":
                 ui = child.get("UI")
-                name = _flat(child)
+                name = _text(child)
             elif child.tag == "RegistryNumber":
                 registry = _text(child)
         if name:
@@ -406,7 +406,7 @@ class _Builder:
                     self.keywords.append(text)
 
     def publication_type(self, element: _Element) -> None:
-        name = _flat(element)
+        name = _text(element)
         if name:
             self.publication_types.append(PublicationType(element.get("UI"), name))
 
