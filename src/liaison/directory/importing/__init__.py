@@ -14,6 +14,7 @@ from liaison.directory.importing.service import (
     check_file,
     import_file,
     preview_file,
+    validate_file,
 )
 from liaison.directory.importing.validation import Problem
 
@@ -28,4 +29,5 @@ __all__ = [
     "import_file",
     "parse_mapping_options",
     "preview_file",
+    "validate_file",
 ]

@@ -29,7 +29,7 @@ SAMPLE_BYTES = 64 * 1024
 
 # Values a spreadsheet would run as a formula; written with a leading quote
 # on export (see exporting.py) and read back without it.
-FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def file_format(file_name: str) -> str:

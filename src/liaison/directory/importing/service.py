@@ -248,6 +248,39 @@ def _checked_rows(
             yield validator.check_row(row_number, cells)
 
 
+def validate_file(
+    *,
+    actor: User,
+    path: Path,
+    kind: Kind | str,
+    mapping: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    file_name: str | None = None,
+) -> ImportReport:
+    """The pure validation of every row (no writes, no lookups of existing
+    records): what the web shows before the import is queued. Clashes with
+    the database (an NPI and an ORCID of two different HCPs) surface when the
+    import runs, or in :func:`check_file`."""
+    _require_importer(actor)
+    kind = Kind(kind)
+    name = file_name or path.name
+    report = ImportReport(file_name=name, kind=kind.value, dry_run=True)
+    for checked in _checked_rows(
+        path=path,
+        file_name=name,
+        kind=kind,
+        mapping=mapping,
+        sheet=sheet,
+        reference=load_reference(),
+        report=report,
+    ):
+        report.rows += 1
+        for problem in checked.problems:
+            report.add(problem)
+    report.skipped = len(report.invalid_rows - {1})
+    return report
+
+
 def check_file(
     *,
     actor: User,

@@ -1,0 +1,201 @@
+"""The import web flow: upload -> mapping -> report -> job, with the task run at once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from liaison.core.models import AuditEvent, Job, JobStatus, User
+from liaison.directory.models import HCP
+from liaison.directory.transfer_views import save_upload
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+GOOD = "First Name,Last Name,Country,NPI\nJürgen,Müller,DE,1000000004\nAnna,Schmidt,DE,\n"
+ONE_BAD = GOOD + "Bad,Row,DE,1234567890\n"
+
+CaptureCommits = Callable[..., AbstractContextManager[list[Callable[[], None]]]]
+
+
+@pytest.fixture(autouse=True)
+def media_and_tasks(settings: Any, tmp_path: Path) -> Iterator[None]:
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS = IMMEDIATE
+    yield
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def upload(client: Client, content: str, **fields: Any) -> str:
+    response = client.post(
+        reverse("directory:import-start"),
+        {
+            "file": SimpleUploadedFile("hcps.csv", content.encode("utf-8"), "text/csv"),
+            "kind": "hcps",
+            **fields,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    return str(response["Location"])
+
+
+def test_upload_mapping_report_and_job_import_the_file(
+    admin_user: User, django_capture_on_commit_callbacks: CaptureCommits
+) -> None:
+    client = client_for(admin_user)
+    mapping_url = upload(client, GOOD)
+    page = client.get(mapping_url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Jürgen" in html  # the preview
+    assert re.search(r'<option value="given_name" selected>', html)  # prefilled
+    response = client.post(
+        mapping_url,
+        {
+            "column_0": "given_name",
+            "column_1": "family_name",
+            "column_2": "country",
+            "column_3": "npi",
+        },
+    )
+    report_url = response["Location"]
+    report = client.get(report_url)
+    assert "All 2 rows are valid" in report.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(report_url)
+    job = Job.objects.get()
+    assert response["Location"] == reverse("core:job-detail", args=[job.pk])
+    assert job.status == JobStatus.SUCCEEDED, job.message
+    assert job.counts["created"] == 2 and job.counts["errors"] == 0
+    assert job.params["kind"] == "hcps" and job.params["path"].startswith("imports/")
+    assert (Path(job.params["path"]).name) == "hcps.csv"
+    assert HCP.objects.filter(npi="1000000004", npi_source="import:hcps.csv").exists()
+    assert AuditEvent.objects.filter(source="import").count() == 2
+
+
+def test_report_lists_bad_rows_and_disables_import(admin_user: User) -> None:
+    client = client_for(admin_user)
+    mapping_url = upload(client, ONE_BAD)
+    report_url = client.post(
+        mapping_url,
+        {
+            "column_0": "given_name",
+            "column_1": "family_name",
+            "column_2": "country",
+            "column_3": "npi",
+        },
+    )["Location"]
+    html = client.get(report_url).content.decode()
+    assert "1 of 3 rows has 1 problem" in html
+    assert '<td class="numeric">4</td>' in html and "check digit" in html
+    assert re.search(r"<button type=\"submit\" disabled", html)
+    assert "skip 1" in html
+    assert HCP.objects.count() == 0
+
+
+def test_skipping_from_the_report_imports_the_valid_rows(
+    admin_user: User, django_capture_on_commit_callbacks: CaptureCommits
+) -> None:
+    client = client_for(admin_user)
+    mapping_url = upload(client, ONE_BAD)
+    report_url = client.post(
+        mapping_url,
+        {
+            "column_0": "given_name",
+            "column_1": "family_name",
+            "column_2": "country",
+            "column_3": "npi",
+        },
+    )["Location"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(report_url, {"skip_invalid": "on"})
+    job = Job.objects.get()
+    assert job.status == JobStatus.SUCCEEDED
+    assert (job.counts["created"], job.counts["skipped"]) == (2, 1)
+    assert any("row 4" in error for error in job.errors)
+    assert HCP.objects.count() == 2
+
+
+def test_job_of_an_invalid_file_fails_and_writes_nothing(
+    admin_user: User, django_capture_on_commit_callbacks: CaptureCommits
+) -> None:
+    client = client_for(admin_user)
+    mapping_url = upload(client, ONE_BAD)
+    report_url = client.post(
+        mapping_url,
+        {
+            "column_0": "given_name",
+            "column_1": "family_name",
+            "column_2": "country",
+            "column_3": "npi",
+        },
+    )["Location"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(report_url)
+    job = Job.objects.get()
+    assert job.status == JobStatus.FAILED
+    assert "nothing was imported" in job.message
+    assert HCP.objects.count() == 0 and not AuditEvent.objects.exists()
+
+
+def test_mapping_two_columns_to_one_field_is_an_error(admin_user: User) -> None:
+    client = client_for(admin_user)
+    mapping_url = upload(client, GOOD)
+    response = client.post(
+        mapping_url,
+        {"column_0": "given_name", "column_1": "given_name", "column_2": "country"},
+    )
+    assert response.status_code == 200
+    assert "already filled by the column" in response.content.decode()
+
+
+def test_upload_of_an_unsupported_file_type_is_refused(admin_user: User) -> None:
+    response = client_for(admin_user).post(
+        reverse("directory:import-start"),
+        {"file": SimpleUploadedFile("hcps.pdf", b"%PDF", "application/pdf"), "kind": "hcps"},
+    )
+    assert response.status_code == 200
+    assert "unsupported file type" in response.content.decode()
+
+
+def test_missing_xlsx_sheet_is_shown_on_the_mapping_page(admin_user: User, tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.worksheets[0].title = "Sheet A"
+    path = tmp_path / "book.xlsx"
+    workbook.save(path)
+    response = client_for(admin_user).post(
+        reverse("directory:import-start"),
+        {
+            "file": SimpleUploadedFile("book.xlsx", path.read_bytes()),
+            "kind": "hcps",
+            "sheet": "HCPs",
+        },
+    )
+    page = client_for(admin_user).get(response["Location"])
+    assert page.status_code == 400
+    assert "book.xlsx: there is no sheet &#x27;HCPs&#x27;" in page.content.decode()
+
+
+def test_non_administrators_may_not_import(msl: User) -> None:
+    assert client_for(msl).get(reverse("directory:import-start")).status_code == 403
+
+
+def test_an_upload_is_only_its_uploaders(admin_user: User) -> None:
+    other_admin = User.objects.create_user(username="root2", password="x", role="administrator")
+    upload_id = save_upload(owner=other_admin, file_name="hcps.csv", chunks=[GOOD.encode()])
+    client = client_for(admin_user)
+    assert client.get(reverse("directory:import-mapping", args=[upload_id])).status_code == 404
+    assert client.get(reverse("directory:import-report", args=[upload_id])).status_code == 404
