@@ -16,7 +16,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import URLPattern, URLResolver, path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
@@ -75,6 +76,17 @@ class LiaisonAPI(NinjaAPI):
             for operation in item.values():
                 operation.setdefault("responses", {}).setdefault("default", error)
         return schema
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        # Last, after every operation: an unknown path under /api/v1/ answers
+        # in the API's error shape, not with the web's HTML 404 page.
+        return [*super()._get_urls(), path("<path:rest>", unknown_endpoint, name="not-found")]
+
+
+def unknown_endpoint(request: HttpRequest, rest: str) -> HttpResponse:
+    return JsonResponse(
+        {"message": f"no API endpoint at {request.path}", "details": {}}, status=404
+    )
 
 
 api = LiaisonAPI(

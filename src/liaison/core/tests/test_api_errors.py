@@ -66,8 +66,19 @@ def test_unexpected_error_is_500_in_the_same_shape() -> None:
 
 
 @pytest.mark.django_db
-def test_unknown_api_path_is_404(msl: User) -> None:
-    assert ApiClient(msl).get("/nothing-here").status_code == 404
+def test_unknown_api_path_is_404_in_the_shape(msl: User) -> None:
+    for response in (ApiClient(msl).get("/nothing-here"), ApiClient().post("/hcps/1/x", {})):
+        assert response.status_code == 404
+        assert response.json() == {
+            "message": f"no API endpoint at {response.wsgi_request.path}",
+            "details": {},
+        }
+
+
+@pytest.mark.django_db
+def test_known_paths_still_win_over_the_fallback(msl: User) -> None:
+    assert ApiClient(msl).get("/hcps").status_code == 200
+    assert ApiClient(msl).get("/therapeutic-areas").status_code == 200
 
 
 @pytest.mark.django_db
