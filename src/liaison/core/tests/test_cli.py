@@ -14,7 +14,7 @@ from django.core.management import get_commands, load_command_class
 from liaison import cli
 from liaison.core.models import ApiToken, AuditEvent, Role, Territory, User
 
-OUR_COMMANDS = ["createuser", "token", "audit"]
+OUR_COMMANDS = ["serve", "worker", "demo", "createuser", "token", "audit"]
 PASSWORD = "a long and unusual passphrase"
 
 
