@@ -9,6 +9,7 @@ from django.db import OperationalError
 from django.test import RequestFactory
 
 from liaison.api import api, field_name
+from liaison.core import audit
 from liaison.core.errors import Conflict, LiaisonError, NotFound, PermissionDenied
 from liaison.core.models import User
 from liaison.core.tests.apiclient import ApiClient
@@ -89,3 +90,9 @@ def test_malformed_json_body_is_an_error_in_the_shape(msl: User) -> None:
     )
     assert 400 <= response.status_code < 500
     assert set(response.json()) == {"message", "details"}
+
+
+@pytest.mark.django_db
+def test_api_source_ends_with_the_request(msl: User) -> None:
+    ApiClient(msl).post("/tokens", {"name": "x"})
+    assert audit.current_source() == "web"

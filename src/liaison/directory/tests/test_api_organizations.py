@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from liaison.core.models import AuditEvent, Territory, User
 from liaison.core.tests.apiclient import ApiClient
@@ -196,3 +198,25 @@ def test_admin_deletes_organization_with_reason(admin_user: User, stanford: Orga
 def test_read_only_role_cannot_delete(compliance: User, charite: Organization) -> None:
     assert ApiClient(compliance).delete(f"/organizations/{charite.pk}").status_code == 403
     assert Organization.objects.filter(pk=charite.pk).exists()
+
+
+def test_list_query_count_does_not_grow_with_page_size(
+    msl: User, charite: Organization, territory_de: Territory
+) -> None:
+    for index in range(40):
+        organization = Organization.objects.create(
+            name=f"Praxis {index:02}", type="clinic", country="AT", parent=charite
+        )
+        organization.territories.add(territory_de)
+    client = ApiClient(msl)
+    client.get("/organizations")  # the token's last_used_at is written on first use only
+
+    def queries(page_size: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/organizations", {"page_size": page_size})
+        rows = response.json()["results"]
+        assert len(rows) == page_size
+        assert rows[-1]["territories"] == ["dach"]
+        return len(captured.captured_queries)
+
+    assert queries(5) == queries(35)
