@@ -37,14 +37,19 @@ PAGE_SIZE = 50
 # What the home page counts: (label, model "app_label.ModelName", list URL name).
 # Named, not imported, so core does not depend on the apps built on it.
 DASHBOARD_COUNTS = [
-    ("Experts (HCPs)", "directory.HCP", "directory:hcp-list"),
-    ("Organizations", "directory.Organization", "directory:organization-list"),
+    ("Experts (HCPs)", "directory.HCP", "directory:hcp-list", "Browse the experts"),
+    (
+        "Organizations",
+        "directory.Organization",
+        "directory:organization-list",
+        "Browse the organizations",
+    ),
 ]
 
 
 def _dashboard_counts(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
     counts = []
-    for label, model_label, url_name in DASHBOARD_COUNTS:
+    for label, model_label, url_name, link_text in DASHBOARD_COUNTS:
         try:
             model = apps.get_model(model_label)
         except LookupError:
@@ -54,7 +59,16 @@ def _dashboard_counts(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]
         except NoReverseMatch:
             url = None
         count = policy.scope(request.user, "view", model).count()
-        counts.append({"label": label, "count": count, "url": url})
+        editable = policy.scope(request.user, "change", model).count()
+        counts.append(
+            {
+                "label": label,
+                "count": count,
+                "editable": editable,
+                "url": url,
+                "link_text": link_text,
+            }
+        )
     return counts
 
 

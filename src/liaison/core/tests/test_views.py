@@ -86,6 +86,7 @@ def test_home_shows_counts_territories_and_navigation(client: Client, msl: User,
     assert response.status_code == 200
     assert "DACH" in body
     assert [item["count"] for item in response.context["counts"]][:1] == [1]
+    assert [item["editable"] for item in response.context["counts"]][:1] == [1]
     labels = [item["label"] for item in response.context["navigation"]]
     assert "Audit trail" not in labels
     assert "Medical Science Liaison" in body  # the role in the user menu
