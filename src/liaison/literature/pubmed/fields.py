@@ -67,12 +67,9 @@ def _text(element: _Element) -> str | None:
 
 def _flat(element: _Element) -> str | None:
     """All text inside the element (inline <i>, <sub>, MathML...), whitespace normalised."""
-    if len(element):
-        text = "".join(element.itertext())
-    else:
-        text = element.text  # type: ignore[assignment]
-        if text is None:
-            return None
+    text = "".join(element.itertext()) if len(element) else element.text
+    if text is None:
+        return None
     return " ".join(text.split()) or None
 
 
@@ -83,6 +80,7 @@ def _number(text: str | None) -> int | None:
 
 
 def read_pmid(element: _Element) -> int:
+    """The PMID in a ``PMID`` element; :class:`RecordError` when it is not a number."""
     text = _text(element)
     if text is None or not (text.isascii() and text.isdigit()):
         raise RecordError(f"PMID {text!r} is not a number")
@@ -136,8 +134,8 @@ def _date(element: _Element) -> PartialDate:
         elif tag == "Day":
             day = _number(text)
         elif tag == "Season":
-            # "May-Jun" names months; "Spring" does not, so the month stays None.
-            month = _MONTHS.get(text[:3].lower()) if text[:3].isalpha() else None
+            # "May-Jun" names months; "Spring" or "Winter" does not, so the month stays None.
+            month = _MONTHS.get(text[:3].lower())
     return PartialDate(year, month, day, " ".join(parts) or None)
 
 
@@ -276,7 +274,8 @@ def _grants(element: _Element) -> list[Grant]:
                 agency = _text(child)
             elif tag == "Country":
                 country = _text(child)
-        grants.append(Grant(grant_id, acronym, agency, country))
+        if grant_id or acronym or agency or country:
+            grants.append(Grant(grant_id, acronym, agency, country))
     return grants
 
 

@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 from conftest import IN_CI, SHARED_DATA, require
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 if importlib.util.find_spec("lxml") is None:
     _MISSING = "lxml is not installed: the PubMed parser needs it (add lxml to pyproject.toml)"
@@ -872,3 +874,46 @@ def test_the_documented_date_table_holds() -> None:
             "day": json.loads(day),
             "text": json.loads(text),
         }, row
+
+
+# --- properties -------------------------------------------------------------------------------
+
+XML_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_characters="\x00\ufffe\uffff"),
+    max_size=40,
+).filter(lambda text: all(char in "\t\n\r" or ord(char) >= 0x20 for char in text))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    title=XML_TEXT,
+    medline_date=XML_TEXT,
+    orcid=XML_TEXT,
+    pmid=XML_TEXT,
+    month=XML_TEXT,
+)
+def test_any_text_in_any_field_gives_a_record_or_a_parse_error(
+    title: str, medline_date: str, orcid: str, pmid: str, month: str
+) -> None:
+    def text(value: str) -> str:
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    xml = (
+        f"<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>{text(pmid)}</PMID><Article>"
+        f"<Journal><JournalIssue><PubDate><MedlineDate>{text(medline_date)}</MedlineDate></PubDate>"
+        f"</JournalIssue></Journal><ArticleTitle>{text(title)}</ArticleTitle>"
+        f'<AuthorList><Author><LastName>A</LastName><Identifier Source="ORCID">{text(orcid)}</Identifier>'
+        f"</Author></AuthorList><ArticleDate><Year>2020</Year><Month>{text(month)}</Month></ArticleDate>"
+        "</Article></MedlineCitation></PubmedArticle></PubmedArticleSet>"
+    )
+    try:
+        (record,) = parse_pubmed(io.BytesIO(xml.encode()))
+    except PubmedParseError:
+        return
+    assert isinstance(record, Citation)
+    assert list(no_empty_strings(to_json(record))) == []
+    orcid_found = record.authors[0].orcid
+    assert orcid_found is None or re.fullmatch(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", orcid_found)
+    assert record.published is not None
+    month_found = record.electronic_date.month if record.electronic_date else None
+    assert month_found is None or 1 <= month_found <= 12

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from liaison.trials.ctgov import (
     CtgovParseError,
@@ -602,3 +604,47 @@ def test_the_documented_keys_are_the_written_keys() -> None:
     table = DOC.read_text().split("## Keys", 1)[1].split("\n#", 1)[0]
     rows = [line for line in table.splitlines() if line.startswith("| `")]
     assert [row.split("`")[1] for row in rows] == STUDY_KEYS
+
+
+# --- properties -------------------------------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+PLACES = [
+    ("protocolSection", "identificationModule", "briefTitle"),
+    ("protocolSection", "statusModule", "startDateStruct"),
+    ("protocolSection", "designModule", "phases"),
+    ("protocolSection", "designModule", "enrollmentInfo"),
+    ("protocolSection", "armsInterventionsModule", "interventions"),
+    ("protocolSection", "sponsorCollaboratorsModule", "leadSponsor"),
+    ("protocolSection", "contactsLocationsModule", "locations"),
+    ("protocolSection", "referencesModule", "references"),
+    ("derivedSection", "conditionBrowseModule", "meshes"),
+    ("protocolSection", "outcomesModule"),
+    ("hasResults",),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(place=st.sampled_from(PLACES), value=JSON_VALUES)
+def test_any_value_anywhere_gives_a_study_or_a_parse_error(
+    place: tuple[str, ...], value: Any
+) -> None:
+    study = json.loads((DATA / "study_full.json").read_text())
+    target = study
+    for key in place[:-1]:
+        target = target[key]
+    target[place[-1]] = value
+    try:
+        (parsed,) = parse_ctgov(stream(study), name="generated.json")
+    except CtgovParseError as error:
+        assert str(error).startswith("generated.json, NCT09000001: ")
+        assert error.path is not None and place[-1] in error.path
+        return
+    assert parsed.nct_id == "NCT09000001"
+    assert list(empty_strings(to_json(parsed))) == []
