@@ -1,4 +1,6 @@
-"""API authentication and the caller's own resources: who am I, my API tokens.
+"""API authentication, the pieces every app's API uses (:func:`acting_user`,
+:class:`PageQuery` and :func:`paginate`, :class:`PatchIn`) and the caller's own
+resources: who am I, my API tokens.
 
 Two ways in:
 
