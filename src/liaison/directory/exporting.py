@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from django.db.models import Prefetch, QuerySet
 
@@ -108,7 +108,11 @@ def csv_lines(rows: Iterable[Sequence[Any]], *, bom: bool = True) -> Iterator[st
         yield writer.writerow(row)
 
 
-def write_csv(rows: Iterable[Sequence[Any]], stream: IO[str]) -> int:
+class TextSink(Protocol):
+    def write(self, text: str, /) -> Any: ...
+
+
+def write_csv(rows: Iterable[Sequence[Any]], stream: TextSink) -> int:
     """Write ``rows`` to a text stream; returns the number of data rows."""
     count = -1
     for count, line in enumerate(csv_lines(rows, bom=False)):  # noqa: B007

@@ -1,0 +1,87 @@
+"""``liaison import hcps FILE``: import HCPs or organizations from a CSV or XLSX file."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from liaison.core import audit
+from liaison.core.errors import LiaisonError
+from liaison.core.management.progress import progress_bar
+from liaison.directory.importing import Kind, import_file, parse_mapping_options
+from liaison.directory.management.commands._common import BarProgress, acting_user
+from liaison.directory.policy import may_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import HCPs (or organizations, with --kind organizations) from a CSV or XLSX file. "
+        "Every row is validated first; when any row is invalid nothing is written and the "
+        "report names file, row, column and reason, unless --skip-invalid is given. "
+        "Rows with a known NPI or ORCID update that HCP; importing the same file twice "
+        "changes nothing."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("file", help="the CSV (UTF-8; comma, semicolon or tab) or XLSX file")
+        parser.add_argument(
+            "--kind",
+            choices=[kind.value for kind in Kind],
+            default=Kind.HCPS.value,
+            help="what each row holds (default: hcps)",
+        )
+        parser.add_argument("--sheet", help="the XLSX sheet to read (default: the first)")
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar='"File Column=field"',
+            help="map a column to a field; repeat for each column. Without --map the headers "
+            "are matched to fields by name (First Name, Last Name, NPI, ORCID, Country, ...)",
+        )
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="import the valid rows and list the invalid ones instead of importing nothing",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="validate and report, but write nothing"
+        )
+        parser.add_argument(
+            "--as",
+            dest="as_user",
+            required=True,
+            metavar="USERNAME",
+            help="the administrator the import acts as (recorded in the audit trail)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = acting_user(options["as_user"])
+        if not may_import(actor):
+            raise CommandError(f"{actor.get_username()} may not import: administrators only")
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        try:
+            mapping = parse_mapping_options(options["map"]) if options["map"] else None
+            with audit.source("cli"), progress_bar(enabled=options["verbosity"] > 0) as bar:
+                report = import_file(
+                    actor=actor,
+                    path=path,
+                    kind=options["kind"],
+                    mapping=mapping,
+                    sheet=options["sheet"],
+                    skip_invalid=options["skip_invalid"],
+                    dry_run=options["dry_run"],
+                    progress=BarProgress(bar, "importing"),
+                )
+        except LiaisonError as error:
+            raise CommandError(error.message) from None
+        for problem in report.problems:
+            self.stdout.write(str(problem))
+        if report.problems and not (options["skip_invalid"] and 1 not in report.invalid_rows):
+            raise CommandError(report.summary())
+        self.stdout.write(report.summary())

@@ -1,0 +1,166 @@
+"""``import_hcps`` and ``export_hcps``: the CLI's import and export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.management import call_command, get_commands, load_command_class
+from django.core.management.base import CommandError
+
+from liaison.core.models import AuditEvent, User
+from liaison.directory.exporting import HEADER
+from liaison.directory.models import HCP
+
+GOOD = "First Name,Last Name,Country,NPI\nJürgen,Müller,DE,1000000004\nAnn,Smith,US,\n"
+ONE_BAD = GOOD + "Bad,Row,DE,1234567890\n"
+
+
+def write(tmp_path: Path, content: str, name: str = "hcps.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO(), verbosity=0)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", ["import_hcps", "export_hcps"])
+def test_commands_have_help(name: str) -> None:
+    command = load_command_class(get_commands()[name], name)
+    assert len(command.help) > 40
+    parser = command.create_parser("liaison", name)
+    for action in parser._actions:
+        if action.dest not in (
+            "help",
+            "version",
+            "verbosity",
+            "settings",
+            "pythonpath",
+            "traceback",
+            "no_color",
+            "force_color",
+            "skip_checks",
+        ):
+            assert action.help or action.choices, f"{name} --{action.dest} has no help"
+
+
+def test_import_command_imports_and_reports_counts(tmp_path: Path, admin_user: User) -> None:
+    output = run("import_hcps", str(write(tmp_path, GOOD)), "--as", "ada")
+    assert "2 created" in output
+    assert HCP.objects.count() == 2
+    assert set(AuditEvent.objects.values_list("source", flat=True)) == {"import"}
+
+
+def test_invalid_file_exits_with_the_report_and_writes_nothing(
+    tmp_path: Path, admin_user: User
+) -> None:
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command(
+            "import_hcps", str(write(tmp_path, ONE_BAD)), "--as", "ada", stdout=out, verbosity=0
+        )
+    assert "hcps.csv, row 4, column 'NPI' (npi): '1234567890' fails the NPI check digit" in (
+        out.getvalue()
+    )
+    assert HCP.objects.count() == 0 and not AuditEvent.objects.exists()
+
+
+def test_skip_invalid_imports_the_good_rows(tmp_path: Path, admin_user: User) -> None:
+    output = run("import_hcps", str(write(tmp_path, ONE_BAD)), "--skip-invalid", "--as", "ada")
+    assert "row 4" in output and "1 skipped" in output
+    assert HCP.objects.count() == 2
+
+
+def test_dry_run_writes_nothing(tmp_path: Path, admin_user: User) -> None:
+    output = run("import_hcps", str(write(tmp_path, GOOD)), "--dry-run", "--as", "ada")
+    assert "would import 2 of 2" in output
+    assert HCP.objects.count() == 0 and not AuditEvent.objects.exists()
+
+
+def test_map_option_names_the_columns(tmp_path: Path, admin_user: User) -> None:
+    path = write(tmp_path, "Vorname;Nachname;Land\nJürgen;Müller;Deutschland\n")
+    with pytest.raises(CommandError, match="nothing was imported"):
+        run(
+            "import_hcps",
+            str(path),
+            "--as",
+            "ada",
+            "--map",
+            "Vorname=given_name",
+            "--map",
+            "Nachname=family_name",
+            "--map",
+            "Land=country",
+        )
+    path = write(tmp_path, "Vorname;Nachname;Land\nJürgen;Müller;DE\n")
+    run(
+        "import_hcps",
+        str(path),
+        "--as",
+        "ada",
+        "--map",
+        "Vorname=given_name",
+        "--map",
+        "Nachname=family_name",
+        "--map",
+        "Land=country",
+    )
+    assert HCP.objects.get().family_name == "Müller"
+
+
+def test_import_needs_an_administrator(tmp_path: Path, msl: User) -> None:
+    with pytest.raises(CommandError, match="administrators only"):
+        run("import_hcps", str(write(tmp_path, GOOD)), "--as", "alice")
+
+
+def test_unknown_user_and_missing_file_are_named(tmp_path: Path, admin_user: User) -> None:
+    with pytest.raises(CommandError, match="no active user named 'nobody'"):
+        run("import_hcps", str(write(tmp_path, GOOD)), "--as", "nobody")
+    with pytest.raises(CommandError, match="no such file"):
+        run("import_hcps", str(tmp_path / "missing.csv"), "--as", "ada")
+
+
+def test_missing_sheet_is_a_sentence(tmp_path: Path, admin_user: User) -> None:
+    path = tmp_path / "book.xlsx"
+    openpyxl.Workbook().save(path)
+    with pytest.raises(CommandError, match=r"book\.xlsx: there is no sheet 'HCPs'"):
+        run("import_hcps", str(path), "--sheet", "HCPs", "--as", "ada")
+
+
+def test_export_csv_to_stdout_honours_filters(tmp_path: Path, admin_user: User, msl: User) -> None:
+    run("import_hcps", str(write(tmp_path, GOOD)), "--as", "ada")
+    output = run("export_hcps", "--country", "DE", "--as", "alice")
+    rows = list(csv.DictReader(io.StringIO(output)))
+    assert [row["Family name"] for row in rows] == ["Müller"]
+    assert list(rows[0]) == list(HEADER)
+
+
+def test_export_xlsx_to_a_file_and_reimport_changes_nothing(
+    tmp_path: Path, admin_user: User
+) -> None:
+    run("import_hcps", str(write(tmp_path, GOOD)), "--as", "ada")
+    target = tmp_path / "out.xlsx"
+    run("export_hcps", "--format", "xlsx", "--output", str(target), "--as", "ada")
+    sheet = openpyxl.load_workbook(target, read_only=True).worksheets[0]
+    assert len(list(sheet.iter_rows(values_only=True))) == 3
+    events = AuditEvent.objects.count()
+    output = run("import_hcps", str(target), "--as", "ada")
+    assert "2 unchanged" in output
+    assert AuditEvent.objects.count() == events and HCP.objects.count() == 2
+
+
+def test_export_refuses_users_without_a_role(outsider: User) -> None:
+    with pytest.raises(CommandError, match="no role"):
+        run("export_hcps", "--as", "oscar")
+
+
+def test_xlsx_export_needs_an_output(admin_user: User) -> None:
+    with pytest.raises(CommandError, match="--output"):
+        run("export_hcps", "--format", "xlsx", "--as", "ada")
