@@ -75,6 +75,8 @@ def _root_tag(head: bytes, name: str) -> str:
         while position < length and head[position] in b" \t\r\n":
             position += 1
         if position >= length:
+            if not head.strip():
+                raise PubmedParseError("not PubMed XML (empty file)", file=name)
             if length < _HEAD_SIZE:
                 raise PubmedParseError("not PubMed XML (no root element)", file=name)
             raise PubmedParseError("not PubMed XML (no root element in the first 64 KB)", file=name)
@@ -106,6 +108,16 @@ def _root_tag(head: bytes, name: str) -> str:
         if end == -1:
             raise PubmedParseError("not PubMed XML (unterminated prolog)", file=name)
         position = end + skip
+
+
+def _eutils_error(head: bytes) -> str:
+    """The message of an E-utilities error answer (``<ERROR>Empty result...</ERROR>``), if any."""
+    start = head.find(b"<ERROR>")
+    end = head.find(b"</ERROR>", start)
+    if start == -1 or end == -1:
+        return ""
+    message = head[start + 7 : end].decode("utf-8", "replace").strip()
+    return f": E-utilities error {message!r}" if message else ""
 
 
 def parse_pubmed(
@@ -142,7 +154,7 @@ def parse_pubmed(
     root = _root_tag(head, label)
     tags = _RECORD_TAGS.get(root)
     if tags is None:
-        raise PubmedParseError(f"not PubMed XML (root <{root}>)", file=label)
+        raise PubmedParseError(f"not PubMed XML (root <{root}>){_eutils_error(head)}", file=label)
     yield from _iterate(_Prefixed(head, stream), tags, label, on_error)
 
 

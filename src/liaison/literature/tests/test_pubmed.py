@@ -12,6 +12,7 @@ import importlib.util
 import io
 import json
 import re
+import tarfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -474,7 +475,12 @@ def test_truncated_xml_names_the_file_the_line_and_the_last_good_pmid(tmp_path: 
         (b"<foo><PubmedArticle/></foo>", "not PubMed XML (root <foo>)"),
         (b"<?xml version='1.0'?><!-- c --><html><body/></html>", "not PubMed XML (root <html>)"),
         (b'{"studies": []}', "not PubMed XML"),
-        (b"", "not PubMed XML (no root element)"),
+        (b"", "not PubMed XML (empty file)"),
+        (b"<?xml version='1.0'?>\n<!-- only a comment -->\n", "not PubMed XML (no root element)"),
+        (
+            b"<eFetchResult>\n\t<ERROR>Empty result - nothing to do</ERROR>\n</eFetchResult>",
+            "not PubMed XML (root <eFetchResult>): E-utilities error 'Empty result - nothing to do'",
+        ),
     ],
 )
 def test_a_file_that_is_not_pubmed_xml_is_refused(content: bytes, reason: str) -> None:
@@ -627,6 +633,11 @@ def normalised(element: ET.Element | None) -> str | None:
     return " ".join("".join(element.itertext()).split()) or None
 
 
+def stripped(text: str | None) -> str | None:
+    """Source text as the parser gives it: surrounding whitespace trimmed, blank as None."""
+    return (text or "").strip() or None
+
+
 def orcid_by_regex(raw: str) -> str | None:
     match = re.search(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dXx])\s*$", raw)
     return "-".join(match.groups()).upper() if match else None
@@ -656,23 +667,24 @@ def check_against_element_tree(citation: Citation, element: ET.Element) -> None:
     assert citation.vernacular_title == normalised(article.find("VernacularTitle"))
     assert citation.journal is not None
     assert citation.journal.title == normalised(article.find("Journal/Title"))
-    assert citation.journal.volume == article.findtext("Journal/JournalIssue/Volume")
-    assert citation.journal.issue == article.findtext("Journal/JournalIssue/Issue")
+    assert citation.journal.volume == stripped(article.findtext("Journal/JournalIssue/Volume"))
+    assert citation.journal.issue == stripped(article.findtext("Journal/JournalIssue/Issue"))
     if article.find("Journal/ISSN") is not None:
-        assert citation.journal.issn == article.findtext("Journal/ISSN")
+        assert citation.journal.issn == stripped(article.findtext("Journal/ISSN"))
     year = article.findtext("Journal/JournalIssue/PubDate/Year")
     if year is None:
-        year = re.match(
-            r"\d{4}", article.findtext("Journal/JournalIssue/PubDate/MedlineDate") or ""
-        )[0]  # type: ignore[index]
+        medline_date = article.findtext("Journal/JournalIssue/PubDate/MedlineDate") or ""
+        year = re.findall(r"\d{4}", medline_date)[0]
     assert citation.published is not None and citation.published.year == int(year)
-    assert list(citation.languages) == [language.text for language in article.findall("Language")]
+    assert list(citation.languages) == [
+        stripped(language.text) for language in article.findall("Language")
+    ]
     assert [item.ui for item in citation.publication_types] == [
         item.get("UI") for item in article.findall("PublicationTypeList/PublicationType")
     ]
     authors = article.findall("AuthorList/Author")
     assert [author.family for author in citation.authors] == [
-        author.findtext("LastName") for author in authors
+        stripped(author.findtext("LastName")) for author in authors
     ]
     assert [author.collective for author in citation.authors] == [
         normalised(author.find("CollectiveName")) for author in authors
@@ -696,15 +708,15 @@ def check_against_element_tree(citation: Citation, element: ET.Element) -> None:
     ]
     assert len(citation.keywords) == len(medline.findall("KeywordList/Keyword"))
     assert [grant.id for grant in citation.grants] == [
-        grant.findtext("GrantID") for grant in article.findall("GrantList/Grant")
+        stripped(grant.findtext("GrantID")) for grant in article.findall("GrantList/Grant")
     ]
     doi = element.findtext("PubmedData/ArticleIdList/ArticleId[@IdType='doi']") or article.findtext(
         "ELocationID[@EIdType='doi']"
     )
-    assert citation.article_ids.doi == doi
+    assert citation.article_ids.doi == stripped(doi)
     pmc = element.findtext("PubmedData/ArticleIdList/ArticleId[@IdType='pmc']")
     if pmc is not None:
-        assert citation.article_ids.pmc == pmc
+        assert citation.article_ids.pmc == stripped(pmc)
     accession = [
         number.text or ""
         for number in article.findall("DataBankList/DataBank/AccessionNumberList/AccessionNumber")
@@ -917,3 +929,53 @@ def test_any_text_in_any_field_gives_a_record_or_a_parse_error(
     assert record.published is not None
     month_found = record.electronic_date.month if record.electronic_date else None
     assert month_found is None or 1 <= month_found <= 12
+
+
+# --- the author-disambiguation corpora in ../shared/data/and: thousands more real records -------
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize(
+    "archive", ["song2015_pubmed_xml_shared.tar.gz", "vishnyakova2019_pubmed_xml_shared.tar.gz"]
+)
+def test_every_record_of_the_and_corpora_parses_and_matches_element_tree(
+    shared_data: Path, archive: str
+) -> None:
+    refused: dict[str, str] = {}
+    records_read = 0
+    with tarfile.open(shared_data / "and" / archive) as tar:
+        for member in tar:
+            stream = tar.extractfile(member) if member.isfile() else None
+            if stream is None:
+                continue
+            data = stream.read()
+            try:
+                parsed = list(parse_pubmed(io.BytesIO(data), name=member.name))
+            except PubmedParseError as error:
+                refused[Path(member.name).stem] = error.reason
+                continue
+            expected = expected_records(ET.fromstring(data))  # noqa: S314 (the project's own read-only samples)
+            assert [record.pmid for record in parsed] == [pmid for _, pmid, _ in expected], (
+                member.name
+            )
+            for record, (_kind, _pmid, element) in zip(parsed, expected, strict=True):
+                assert isinstance(record, Citation) and element is not None
+                check_against_element_tree(record, element)
+            records_read += len(parsed)
+    if archive.startswith("song"):
+        assert (records_read, refused) == (1918, {})
+        return
+    # The corpus README lists the ten downloads that failed: empty files, NCBI error pages.
+    assert records_read == 2881
+    assert refused == {
+        "18547453": "not PubMed XML (empty file)",
+        "18931905": "not PubMed XML (empty file)",
+        "23670190": "not PubMed XML (empty file)",
+        "24814876": "not PubMed XML (empty file)",
+        "3682051": "not PubMed XML (root <html>)",
+        "17539009": "not PubMed XML (root <html>)",
+        "25914933": "not PubMed XML (root <eFetchResult>): E-utilities error 'Empty result - nothing to do'",
+        "26102739": "not PubMed XML (root <eFetchResult>): E-utilities error 'Empty result - nothing to do'",
+        "27145019": "not PubMed XML (root <eFetchResult>): E-utilities error 'Empty result - nothing to do'",
+        "27931395": "not PubMed XML (root <eFetchResult>): E-utilities error 'Empty result - nothing to do'",
+    }
