@@ -3,14 +3,16 @@
 * :mod:`.fields` — the fields a file can fill and the default header mapping;
 * :mod:`.reading` — CSV/XLSX rows as text (pure);
 * :mod:`.validation` — row checks producing a report (pure);
-* :mod:`.service` — :func:`check_file` and :func:`import_file`, the audited writes.
+* :mod:`.report` — the import report and the progress protocol;
+* :mod:`.service` — :func:`validate_file`, :func:`check_file` and :func:`import_file`;
+* :mod:`.writing` — bulk matching, inserts, updates and audit events;
+* :mod:`.bulk` — lean INSERTs for 100,000-row files.
 """
 
 from liaison.directory.importing.fields import Kind, default_mapping, parse_mapping_options
+from liaison.directory.importing.report import ImportReport, ProgressSink
 from liaison.directory.importing.service import (
-    ImportReport,
     Preview,
-    ProgressSink,
     check_file,
     import_file,
     preview_file,
