@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
-import importlib.util
 import io
 import json
 import re
@@ -19,15 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import IN_CI, SHARED_DATA, require
+from conftest import SHARED_DATA, require
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-if importlib.util.find_spec("lxml") is None:
-    _MISSING = "lxml is not installed: the PubMed parser needs it (add lxml to pyproject.toml)"
-    if IN_CI:
-        pytest.fail(_MISSING, pytrace=False)
-    pytest.skip(_MISSING, allow_module_level=True)
 
 from liaison.literature.pubmed import (
     Citation,
