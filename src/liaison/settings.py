@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "ninja",
     "liaison.core",
     "liaison.directory",
+    "liaison.literature",
+    "liaison.trials",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +186,11 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_ENABLED = env_bool("LIAISON_AXES_ENABLED", True)
+# axes warns (W006) unless the IP address is a lock-out parameter. We lock per
+# username on purpose: a field team behind one office NAT address must not be
+# locked out by one colleague's typos, and rotating user agents or cookies does
+# not reset a username's count.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -8,6 +8,8 @@ from liaison.api import api
 urlpatterns = [
     path("", include("liaison.core.urls")),
     path("directory/", include("liaison.directory.urls")),
+    path("literature/", include("liaison.literature.urls")),
+    path("trials/", include("liaison.trials.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""Access rules of the literature app (registered with core.policy)."""

@@ -1,0 +1,1 @@
+"""Access rules of the trials app (registered with core.policy)."""
