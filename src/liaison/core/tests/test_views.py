@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -99,11 +100,19 @@ def test_compliance_navigation_has_the_audit_trail(client: Client, compliance: U
     assert "Audit trail" in [item["label"] for item in response.context["navigation"]]
 
 
-def test_unavailable_page_renders_without_a_request() -> None:
-    from django.template.loader import render_to_string
+def test_locked_database_gets_the_unavailable_page_not_a_traceback() -> None:
+    from django.db import OperationalError
+    from django.test import RequestFactory
 
-    body = render_to_string("core/unavailable.html", {"reason": "the database is busy"})
-    assert "the database is busy" in body
+    from liaison.core.middleware import DatabaseUnavailableMiddleware
+
+    middleware = DatabaseUnavailableMiddleware(lambda request: HttpResponse())
+    request = RequestFactory().get("/directory/hcps/")
+    response = middleware.process_exception(request, OperationalError("database is locked"))
+    assert response is not None and response.status_code == 503
+    body = response.content.decode()
+    assert "the database is busy" in body and "<title>" in body
+    assert "Traceback" not in body
 
 
 # --- audit trail ----------------------------------------------------------------
