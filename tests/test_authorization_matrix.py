@@ -1,0 +1,431 @@
+"""The authorization matrix: every URL pattern and every API operation, requested
+as each role and anonymously, gets exactly the expected outcome.
+
+A route that is added without an entry here fails
+``test_every_route_has_an_entry``, so nobody ships a page or an operation whose
+access was never decided. Outcomes: ``ok`` (served, or a redirect that is not to
+the login page, or a form/validation error: the request got past the policy),
+``login`` (redirect to a login page), ``401``, ``403``, ``404``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from liaison.api import api
+from liaison.core import services as core_services
+from liaison.core.models import ApiToken, Job, JobStatus, Role, Team, Territory, User
+from liaison.directory.models import (
+    HCP,
+    Affiliation,
+    Indication,
+    Organization,
+    OrganizationType,
+    Product,
+    TherapeuticArea,
+)
+
+ROLES = (
+    "anonymous",
+    "outsider",
+    "msl",
+    "other_msl",
+    "manager",
+    "medinfo",
+    "pv",
+    "compliance",
+    "admin",
+)
+MEMBERS = ROLES[2:]
+
+
+def outcome_map(default: str, **overrides: str) -> dict[str, str]:
+    """Anonymous -> login, outsider -> 403, members -> ``default`` unless overridden."""
+    table = {"anonymous": "login", "outsider": "403"}
+    table.update({role: default for role in MEMBERS})
+    table.update(overrides)
+    return table
+
+
+def api_map(default: str, **overrides: str) -> dict[str, str]:
+    table = outcome_map(default, **overrides)
+    table["anonymous"] = "401"
+    return table
+
+
+EVERYONE = outcome_map("ok")
+ADMIN_ONLY = outcome_map("403", admin="ok")
+AUDITORS = outcome_map("403", compliance="ok", admin="ok")
+FIELD_ADDERS = outcome_map("403", msl="ok", other_msl="ok", manager="ok", admin="ok")
+# Changing a record of the DACH territory: alice covers it, her manager too.
+DACH_EDITORS = outcome_map("403", msl="ok", manager="ok", admin="ok")
+ALICES_OWN = outcome_map("404", msl="ok", admin="ok")
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    hcp: HCP
+    organization: Organization
+    affiliation: Affiliation
+    product: Product
+    indication: Indication
+    area: TherapeuticArea
+    job: Job
+    token: ApiToken
+    secrets: dict[str, str] = field(default_factory=dict)
+
+
+def build_world(media_root: Any) -> World:
+    dach = Territory.objects.create(code="dach", name="DACH", countries=["DE", "AT", "CH"])
+    us_west = Territory.objects.create(code="us-west", name="US West", regions=["US-CA"])
+    users: dict[str, User] = {}
+    for key, role in [
+        ("outsider", ""),
+        ("msl", Role.MSL),
+        ("other_msl", Role.MSL),
+        ("manager", Role.FIELD_MANAGER),
+        ("medinfo", Role.MEDICAL_INFORMATION),
+        ("pv", Role.PHARMACOVIGILANCE),
+        ("compliance", Role.COMPLIANCE),
+        ("admin", Role.ADMINISTRATOR),
+    ]:
+        users[key] = User.objects.create_user(
+            username=key, password="not used", role=role, is_staff=role == Role.ADMINISTRATOR
+        )
+    users["msl"].territories.add(dach)
+    users["other_msl"].territories.add(us_west)
+    team = Team.objects.create(name="DACH", manager=users["manager"])
+    team.members.add(users["msl"])
+    area = TherapeuticArea.objects.create(code="oncology", name="Oncology")
+    hcp = HCP.objects.create(given_name="Jürgen", family_name="Müller", country="DE")
+    organization = Organization.objects.create(
+        name="Charité", type=OrganizationType.ACADEMIC_MEDICAL_CENTER, country="DE", city="Berlin"
+    )
+    affiliation = Affiliation.objects.create(hcp=hcp, organization=organization, role="Professor")
+    product = Product.objects.create(name="Oncovir", company="Us", is_own=True, therapeutic_area=area)
+    indication = Indication.objects.create(product=product, country="DE", condition="NSCLC")
+    result = media_root / "exports" / "alice.csv"
+    result.parent.mkdir(parents=True, exist_ok=True)
+    result.write_text("id\n1\n", encoding="utf-8")
+    job = Job.objects.create(
+        owner=users["msl"], kind="export", title="Export", status=JobStatus.SUCCEEDED,
+        result_file="exports/alice.csv",
+    )
+    secrets: dict[str, str] = {}
+    tokens: dict[str, ApiToken] = {}
+    for key, user in users.items():
+        # The outsider's token dates from before their role was taken away.
+        actor = users["admin"] if key == "outsider" else user
+        token, secret = core_services.create_api_token(actor=actor, user=user, name="matrix")
+        secrets[key] = secret
+        tokens[key] = token
+    return World(users, hcp, organization, affiliation, product, indication, area, job, tokens["msl"], secrets)
+
+
+@dataclass(frozen=True)
+class Route:
+    """How to request one route and what each role gets."""
+
+    expect: dict[str, str]
+    method: str = "get"
+    kwargs: Callable[[World], dict[str, Any]] = lambda world: {}
+    data: Callable[[World], dict[str, Any]] = lambda world: {}
+    query: str = ""
+
+
+def hcp_pk(world: World) -> dict[str, Any]:
+    return {"pk": world.hcp.pk}
+
+
+def org_pk(world: World) -> dict[str, Any]:
+    return {"pk": world.organization.pk}
+
+
+def admin_upload(world: World) -> dict[str, Any]:
+    # An upload of the administrator's (the import pages load it by id).
+    from liaison.directory.transfer_views import save_upload
+
+    upload = save_upload(
+        owner=world.users["admin"], file_name="hcps.csv", chunks=[b"First Name,Last Name,Country\nA,B,DE\n"]
+    )
+    return {"upload": upload}
+
+
+WEB_ROUTES: dict[str, Route] = {
+    "core:home": Route(EVERYONE),
+    "core:login": Route({**{role: "ok" for role in ROLES}}),
+    "core:logout": Route({role: "login" for role in ROLES}, method="post"),
+    "core:audit-list": Route(AUDITORS),
+    "core:audit-export": Route(AUDITORS),
+    "core:record-history": Route(
+        EVERYONE, kwargs=lambda w: {"record_type": "directory.hcp", "record_id": str(w.hcp.pk)}
+    ),
+    "core:job-list": Route(EVERYONE),
+    "core:job-detail": Route(ALICES_OWN, kwargs=lambda w: {"pk": w.job.pk}),
+    "core:job-download": Route(ALICES_OWN, kwargs=lambda w: {"pk": w.job.pk}),
+    "core:token-list": Route(EVERYONE),
+    "core:token-revoke": Route(ALICES_OWN, method="post", kwargs=lambda w: {"pk": w.token.pk}),
+    "directory:hcp-list": Route(EVERYONE),
+    "directory:hcp-create": Route(FIELD_ADDERS),
+    "directory:hcp-detail": Route(EVERYONE, kwargs=hcp_pk),
+    "directory:hcp-edit": Route(DACH_EDITORS, kwargs=hcp_pk),
+    "directory:hcp-delete": Route(
+        DACH_EDITORS, method="post", kwargs=hcp_pk, data=lambda w: {"reason": "duplicate"}
+    ),
+    "directory:affiliation-create": Route(DACH_EDITORS, kwargs=hcp_pk),
+    "directory:organization-list": Route(EVERYONE),
+    "directory:organization-create": Route(FIELD_ADDERS),
+    "directory:organization-detail": Route(EVERYONE, kwargs=org_pk),
+    "directory:organization-edit": Route(DACH_EDITORS, kwargs=org_pk),
+    "directory:hcp-export": Route(EVERYONE, query="format=csv"),
+    "directory:import-start": Route(ADMIN_ONLY),
+    "directory:import-mapping": Route(ADMIN_ONLY, kwargs=lambda w: admin_upload(w)),
+    "directory:import-report": Route(ADMIN_ONLY, kwargs=lambda w: admin_upload(w)),
+    "admin:index": Route(outcome_map("login", admin="ok")),
+}
+
+hcp_body = {"given_name": "Anna", "family_name": "Schmidt", "country": "DE"}
+org_body = {"name": "Uniklinik Köln", "type": "hospital", "country": "DE", "city": "Köln"}
+
+API_ROUTES: dict[str, Route] = {
+    "GET /api/v1/me": Route(api_map("ok")),
+    "GET /api/v1/tokens": Route(api_map("ok")),
+    "POST /api/v1/tokens": Route(api_map("ok"), data=lambda w: {"name": "script"}),
+    "DELETE /api/v1/tokens/{token_id}": Route(
+        api_map("404", msl="ok", admin="ok"), kwargs=lambda w: {"token_id": w.token.pk}
+    ),
+    "GET /api/v1/hcps": Route(api_map("ok")),
+    "POST /api/v1/hcps": Route(
+        api_map("403", msl="ok", manager="ok", admin="ok"), data=lambda w: hcp_body
+    ),
+    "GET /api/v1/hcps/{hcp_id}": Route(api_map("ok"), kwargs=lambda w: {"hcp_id": w.hcp.pk}),
+    "PATCH /api/v1/hcps/{hcp_id}": Route(
+        api_map("403", msl="ok", manager="ok", admin="ok"),
+        kwargs=lambda w: {"hcp_id": w.hcp.pk},
+        data=lambda w: {"city": "Berlin"},
+    ),
+    "DELETE /api/v1/hcps/{hcp_id}": Route(
+        api_map("403", msl="ok", manager="ok", admin="ok"), kwargs=lambda w: {"hcp_id": w.hcp.pk}
+    ),
+    "GET /api/v1/organizations": Route(api_map("ok")),
+    "POST /api/v1/organizations": Route(
+        api_map("403", msl="ok", manager="ok", admin="ok"), data=lambda w: org_body
+    ),
+    "GET /api/v1/organizations/{organization_id}": Route(
+        api_map("ok"), kwargs=lambda w: {"organization_id": w.organization.pk}
+    ),
+    "PATCH /api/v1/organizations/{organization_id}": Route(
+        api_map("403", msl="ok", manager="ok", admin="ok"),
+        kwargs=lambda w: {"organization_id": w.organization.pk},
+        data=lambda w: {"city": "Berlin-Mitte"},
+    ),
+    "DELETE /api/v1/organizations/{organization_id}": Route(
+        api_map("403", msl="ok", manager="ok", admin="ok"),
+        kwargs=lambda w: {"organization_id": w.organization.pk},
+    ),
+    "GET /api/v1/affiliations": Route(api_map("ok")),
+    "POST /api/v1/affiliations": Route(
+        api_map("403", msl="ok", manager="ok", admin="ok"),
+        data=lambda w: {"hcp_id": w.hcp.pk, "organization_id": w.organization.pk, "role": "Lecturer"},
+    ),
+    "GET /api/v1/affiliations/{affiliation_id}": Route(
+        api_map("ok"), kwargs=lambda w: {"affiliation_id": w.affiliation.pk}
+    ),
+    "PATCH /api/v1/affiliations/{affiliation_id}": Route(
+        api_map("403", msl="ok", manager="ok", admin="ok"),
+        kwargs=lambda w: {"affiliation_id": w.affiliation.pk},
+        data=lambda w: {"role": "Chair"},
+    ),
+    "DELETE /api/v1/affiliations/{affiliation_id}": Route(
+        api_map("403", msl="ok", manager="ok", admin="ok"),
+        kwargs=lambda w: {"affiliation_id": w.affiliation.pk},
+    ),
+    "GET /api/v1/products": Route(api_map("ok")),
+    "POST /api/v1/products": Route(
+        api_map("403", admin="ok"), data=lambda w: {"name": "Cardiox", "company": "Us", "is_own": True}
+    ),
+    "GET /api/v1/products/{product_id}": Route(api_map("ok"), kwargs=lambda w: {"product_id": w.product.pk}),
+    "PATCH /api/v1/products/{product_id}": Route(
+        api_map("403", admin="ok"),
+        kwargs=lambda w: {"product_id": w.product.pk},
+        data=lambda w: {"generic_name": "oncovirumab"},
+    ),
+    "DELETE /api/v1/products/{product_id}": Route(
+        api_map("403", admin="ok"), kwargs=lambda w: {"product_id": w.product.pk}
+    ),
+    "GET /api/v1/products/{product_id}/indications": Route(
+        api_map("ok"), kwargs=lambda w: {"product_id": w.product.pk}
+    ),
+    "POST /api/v1/products/{product_id}/indications": Route(
+        api_map("403", admin="ok"),
+        kwargs=lambda w: {"product_id": w.product.pk},
+        data=lambda w: {"country": "FR", "condition": "NSCLC"},
+    ),
+    "GET /api/v1/indications/{indication_id}": Route(
+        api_map("ok"), kwargs=lambda w: {"indication_id": w.indication.pk}
+    ),
+    "PATCH /api/v1/indications/{indication_id}": Route(
+        api_map("403", admin="ok"),
+        kwargs=lambda w: {"indication_id": w.indication.pk},
+        data=lambda w: {"label_reference": "SmPC 2026"},
+    ),
+    "DELETE /api/v1/indications/{indication_id}": Route(
+        api_map("403", admin="ok"), kwargs=lambda w: {"indication_id": w.indication.pk}
+    ),
+    "GET /api/v1/therapeutic-areas": Route(api_map("ok")),
+}
+
+# Framework routes that are not ours to decide: the API's schema and docs are
+# public descriptions of the interface, static and media serving do not exist.
+UNLISTED_PREFIXES = ("api:",)
+# The admin site's own pages all sit behind its staff check; its index stands for them.
+ADMIN_NAMESPACE = "admin:"
+
+
+def named_routes() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[URLPattern | URLResolver], namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+            else:
+                names.add(f"{namespace}<unnamed {pattern.pattern}>")
+
+    walk(get_resolver().url_patterns, "")
+    return {
+        name
+        for name in names
+        if not name.startswith(UNLISTED_PREFIXES)
+        and not (name.startswith(ADMIN_NAMESPACE) and name != "admin:index")
+    }
+
+
+def api_operations() -> set[str]:
+    schema = api.get_openapi_schema()
+    return {f"{method.upper()} {path}" for path, ops in schema["paths"].items() for method in ops}
+
+
+def test_every_route_has_an_entry() -> None:
+    assert named_routes() - set(WEB_ROUTES) == set(), "web routes without an access decision"
+    assert set(WEB_ROUTES) - named_routes() == set(), "entries for routes that no longer exist"
+    assert api_operations() - set(API_ROUTES) == set(), "API operations without an access decision"
+    assert set(API_ROUTES) - api_operations() == set(), "entries for operations that no longer exist"
+
+
+def classify(response: Any) -> str:
+    status = response.status_code
+    if status in (301, 302, 303):
+        location = response["Location"]
+        return "login" if "/login/" in location else "ok"
+    if status in (401, 403, 404):
+        return str(status)
+    if status >= 500:
+        return f"server error {status}"
+    return "ok"  # 2xx, 400/409/422: past the policy
+
+
+@pytest.fixture
+def world(db: None, settings: Any, tmp_path: Any) -> World:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path
+    return build_world(tmp_path)
+
+
+def request_as(world: World, role: str, route: Route, url: str, *, api_call: bool) -> Any:
+    client = Client()
+    headers: dict[str, str] = {}
+    if role != "anonymous":
+        if api_call:
+            headers["Authorization"] = f"Bearer {world.secrets[role]}"
+        else:
+            client.force_login(world.users[role])
+    send = getattr(client, route.method)
+    if api_call:
+        body = route.data(world)
+        if route.method == "get":
+            return send(url, headers=headers)
+        return send(url, data=body, content_type="application/json", headers=headers)
+    return send(url, data=route.data(world), headers=headers)
+
+
+def check_route(world: World, route: Route, make_url: Callable[[], str], *, api_call: bool) -> list[str]:
+    wrong = []
+    for role in ROLES:
+        # Each role's request runs in a savepoint rolled back afterwards, so a
+        # delete by one role does not change what the next one sees.
+        sid = transaction.savepoint()
+        try:
+            response = request_as(world, role, route, make_url(), api_call=api_call)
+            got = classify(response)
+        finally:
+            transaction.savepoint_rollback(sid)
+        if got != route.expect[role]:
+            wrong.append(f"{role}: expected {route.expect[role]}, got {got} ({response.status_code})")
+    return wrong
+
+
+@pytest.mark.parametrize("name", sorted(WEB_ROUTES))
+def test_web_route_access(world: World, name: str) -> None:
+    from django.urls import reverse
+
+    route = WEB_ROUTES[name]
+
+    def make_url() -> str:
+        url = reverse(name, kwargs=route.kwargs(world) or None)
+        return f"{url}?{route.query}" if route.query else url
+
+    wrong = check_route(world, route, make_url, api_call=False)
+    assert not wrong, f"{name}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("operation", sorted(API_ROUTES))
+def test_api_operation_access(world: World, operation: str) -> None:
+    route = API_ROUTES[operation]
+    method, path = operation.split(" ", 1)
+    route = Route(route.expect, method=method.lower(), kwargs=route.kwargs, data=route.data)
+
+    def make_url() -> str:
+        return path.format(**route.kwargs(world))
+
+    wrong = check_route(world, route, make_url, api_call=True)
+    assert not wrong, f"{operation}:\n" + "\n".join(wrong)
+
+
+def test_msl_cannot_edit_hcp_outside_territory(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["other_msl"])
+    edit = client.post(
+        f"/directory/hcps/{world.hcp.pk}/edit/",
+        {"given_name": "X", "family_name": "Müller", "country": "DE"},
+    )
+    assert edit.status_code == 403
+    world.hcp.refresh_from_db()
+    assert world.hcp.given_name == "Jürgen"
+
+
+def test_unseen_job_is_404_not_403(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["other_msl"])
+    assert client.get(f"/jobs/{world.job.pk}/").status_code == 404
+
+
+def test_expired_consent_is_not_an_access_rule(world: World) -> None:
+    # Consent limits contact, not who may read the directory.
+    world.hcp.consent_date = dt.date(2020, 1, 1)
+    world.hcp.save()
+    client = Client()
+    client.force_login(world.users["pv"])
+    assert client.get(f"/directory/hcps/{world.hcp.pk}/").status_code == 200
