@@ -268,3 +268,15 @@ LOGGING = {
 # Fixed knobs of the domain, kept here so tests can shrink them.
 LIAISON_PAGE_SIZE = 50
 LIAISON_API_MAX_PAGE_SIZE = 500
+
+# Live clients (used only when asked: `liaison pubmed fetch`, `liaison trials fetch`,
+# `liaison nppes lookup`, the HCP form's NPI Registry look-up). The base URLs can
+# point elsewhere (a mirror, a proxy, the tests' replay server).
+LIAISON_NCBI_API_KEY = env_str("LIAISON_NCBI_API_KEY") or None
+LIAISON_NCBI_EMAIL = env_str("LIAISON_NCBI_EMAIL") or None
+LIAISON_NCBI_TOOL = env_str("LIAISON_NCBI_TOOL") or "liaison"
+LIAISON_EUTILS_URL = (
+    env_str("LIAISON_EUTILS_URL") or "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+)
+LIAISON_CTGOV_URL = env_str("LIAISON_CTGOV_URL") or "https://clinicaltrials.gov/api/v2/"
+LIAISON_NPPES_URL = env_str("LIAISON_NPPES_URL") or "https://npiregistry.cms.hhs.gov/api/"
