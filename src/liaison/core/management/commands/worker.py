@@ -49,6 +49,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         queues = options["queue"] or ["default"]
         if uses_rq():
+            if options["verbosity"] > 0:
+                self.stdout.write(f"RQ worker on Redis, queues: {', '.join(queues)}")
             run_rq_worker(queues, burst=options["burst"])
             return
         call_command(
