@@ -247,6 +247,9 @@ class PendingEvent:
     record_id: str | int
     record_label: str
     changes: dict[str, Any]
+    #: The caller vouches that ``changes`` is already plain JSON (str keys;
+    #: str, int, float, bool, None, lists and dicts), as it will read back.
+    json_ready: bool = False
 
 
 def record_events(
@@ -267,29 +270,44 @@ def record_events(
     event_source = current_source()
     pending: list[tuple[Any, ...]] = []
     appended = 0
+    # One clock reading for the batch: its events belong to one change.
+    at = timezone.now().replace(tzinfo=dt.UTC)
+    at_db = ops.adapt_datetimefield_value(at)
+    common = _payload(
+        sequence=0,
+        at=at,
+        actor_id=actor_id,
+        actor_label=actor_label,
+        record_type="",
+        record_id="",
+        record_label="",
+        action="",
+        changes={},
+        reason=reason,
+        source=event_source,
+        previous_hash="",
+    )
     for item in events:
         sequence += 1
-        at = timezone.now().replace(tzinfo=dt.UTC)
-        changes = json.loads(canonical(to_json_value(item.changes or {})))
-        payload = _payload(
-            sequence=sequence,
-            at=at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            record_type=item.record_type,
-            record_id=str(item.record_id),
-            record_label=(item.record_label or "")[:300],
-            action=str(item.action),
-            changes=changes,
-            reason=reason,
-            source=event_source,
-            previous_hash=previous_hash,
-        )
+        if item.json_ready:
+            changes = item.changes
+        else:
+            changes = json.loads(canonical(to_json_value(item.changes or {})))
+        payload = {
+            **common,
+            "sequence": sequence,
+            "record_type": item.record_type,
+            "record_id": str(item.record_id),
+            "record_label": (item.record_label or "")[:300],
+            "action": str(item.action),
+            "changes": changes,
+            "previous_hash": previous_hash,
+        }
         event_hash = _hash_payload(payload)
         pending.append(
             (
                 sequence,
-                ops.adapt_datetimefield_value(at),
+                at_db,
                 actor_id,
                 actor_label,
                 payload["record_type"],

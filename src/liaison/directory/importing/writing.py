@@ -8,6 +8,7 @@ a handful of statements; unchanged records get no write and no event.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -62,16 +63,30 @@ def _json_state(instance: models.Model, names: Sequence[str]) -> dict[str, Any]:
     return {name: audit.to_json_value(getattr(instance, name)) for name in names}
 
 
+_SCALARS = frozenset({str, int, float, bool})
+
+
+@functools.cache
+def _audited_fields(model: type[models.Model]) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (field.name, field.attname)
+        for field in model._meta.concrete_fields
+        if field.name != "search_name"
+    )
+
+
 def _created_changes(instance: models.Model, m2m: Mapping[str, list[int]]) -> dict[str, Any]:
-    """What :func:`audit.create_record` records: every non-empty field and m2m."""
-    state: dict[str, Any] = {}
-    for model_field in instance._meta.concrete_fields:
-        if model_field.name == "search_name":
+    """What :func:`audit.create_record` records: every non-empty field and m2m, as JSON."""
+    changes: dict[str, Any] = {}
+    for name, attname in _audited_fields(type(instance)):
+        value = getattr(instance, attname)
+        if value is None or value == "" or value == [] or value == {}:
             continue
-        state[model_field.name] = audit.to_json_value(getattr(instance, model_field.attname))
+        changes[name] = [None, value if type(value) in _SCALARS else audit.to_json_value(value)]
     for name, ids in m2m.items():
-        state[name] = sorted(ids)
-    return {key: [None, value] for key, value in state.items() if value not in (None, "", [], {})}
+        if ids:
+            changes[name] = [None, sorted(ids)]
+    return changes
 
 
 def _m2m_through(model: type[models.Model], name: str) -> tuple[type[models.Model], str, str]:
@@ -97,12 +112,16 @@ def _current_m2m(
     return current
 
 
-def _replace_m2m(model: type[models.Model], name: str, wanted: Mapping[int, list[int]]) -> None:
-    """Set the ``name`` relation of each record in ``wanted`` (pk -> ids) in bulk."""
+def _replace_m2m(
+    model: type[models.Model], name: str, wanted: Mapping[int, list[int]], *, new: bool = False
+) -> None:
+    """Set the ``name`` relation of each record in ``wanted`` (pk -> ids) in bulk;
+    ``new`` records have no relations yet to remove."""
     if not wanted:
         return
     through, source, target = _m2m_through(model, name)
-    through._default_manager.filter(**{f"{source}__in": list(wanted)}).delete()
+    if not new:
+        through._default_manager.filter(**{f"{source}__in": list(wanted)}).delete()
     bulk.insert_values(
         through, [source, target], [(pk, other) for pk, ids in wanted.items() for other in ids]
     )
@@ -202,10 +221,16 @@ class _Writer:
             _replace_m2m(
                 self.model,
                 name,
+                {item.instance.pk: item.m2m[name] for item in new if name in item.m2m},
+                new=True,
+            )
+            _replace_m2m(
+                self.model,
+                name,
                 {
                     item.instance.pk: item.m2m[name]
-                    for item in [*new, *changed]
-                    if name in item.m2m and (item.created or name in item.changes)
+                    for item in changed
+                    if name in item.m2m and name in item.changes
                 },
             )
         audit.record_events(
@@ -219,6 +244,7 @@ class _Writer:
                     changes=_created_changes(item.instance, item.m2m)
                     if item.created
                     else item.changes,
+                    json_ready=True,
                 )
                 for item in [*new, *changed]
             ],
@@ -270,6 +296,7 @@ class HCPWriter(_Writer):
                         specialty.pk,
                         specialty.name,
                         _created_changes(specialty, {}),
+                        json_ready=True,
                     )
                     for specialty in created
                 ],
@@ -356,7 +383,11 @@ class HCPWriter(_Writer):
                 changes, m2m_changed = self.plan_update(hcp, values, now_ids, m2m_wanted)
                 planned.append(_Planned(checked.row, hcp, False, changes, m2m_changed))
         self.save(planned, progress)
-        self.organizations.affiliate([(item.row, item.instance) for item in planned], batch)
+        self.organizations.affiliate(
+            [(item.row, item.instance) for item in planned],
+            batch,
+            {item.instance.pk for item in planned if item.created},
+        )
 
     def _m2m_ids(self, values: Mapping[str, Any]) -> dict[str, list[int]]:
         wanted: dict[str, list[int]] = {}
@@ -387,9 +418,8 @@ class _OrganizationFinder:
             fold(city or "") if "organization_city" in values else None,
         )
 
-    def _resolve(self, rows: Sequence[CheckedRow]) -> None:
-        wanted = {self.key(row.values) for row in rows if row.values.get("organization")}
-        missing = [key for key in wanted if key not in self.cache]
+    def _resolve(self, keyed: Sequence[tuple[tuple[str, str, str | None], CheckedRow]]) -> None:
+        missing = list({key for key, _ in keyed if key not in self.cache})
         if not missing:
             return
         candidates = Organization.objects.filter(
@@ -402,16 +432,13 @@ class _OrganizationFinder:
                     (organization.search_name, organization.country, city), organization
                 )
         new: dict[tuple[str, str, str | None], Organization] = {}
-        for row in rows:
+        for key, row in keyed:
             values = row.values
-            if not values.get("organization"):
-                continue
-            key = self.key(values)
             if key in self.cache or key in new:
                 continue
             new[key] = Organization(
                 name=values["organization"],
-                search_name=fold(values["organization"]),
+                search_name=key[0],
                 country=key[1],
                 city=values.get("organization_city") or "",
                 type=values.get("organization_type") or DEFAULT_ORGANIZATION_TYPE,
@@ -428,6 +455,7 @@ class _OrganizationFinder:
                     organization.pk,
                     organization.name,
                     _created_changes(organization, {}),
+                    json_ready=True,
                 )
                 for organization in created
             ],
@@ -437,28 +465,37 @@ class _OrganizationFinder:
             self.cache.setdefault((key[0], key[1], None), organization)
 
     def affiliate(
-        self, planned: Sequence[tuple[int, models.Model]], batch: Sequence[CheckedRow]
+        self,
+        planned: Sequence[tuple[int, models.Model]],
+        batch: Sequence[CheckedRow],
+        created: set[int],
     ) -> None:
+        """Create or update the affiliation each row names; ``created`` holds the
+        pks of HCPs this batch created."""
         rows = {checked.row: checked for checked in batch}
         with_organization = [
             (rows[row], hcp) for row, hcp in planned if rows[row].values.get("organization")
         ]
         if not with_organization:
             return
-        self._resolve([checked for checked, _ in with_organization])
-        hcp_ids = [hcp.pk for _, hcp in with_organization]
+        keys = [self.key(checked.values) for checked, _ in with_organization]
+        self._resolve(
+            [(key, checked) for key, (checked, _) in zip(keys, with_organization, strict=True)]
+        )
+        # Only HCPs that existed before this batch can have affiliations.
+        hcp_ids = [hcp.pk for _, hcp in with_organization if hcp.pk not in created]
         existing: dict[tuple[int, int, str], Affiliation] = {}
         has_any: set[int] = set()
-        for affiliation in Affiliation.objects.filter(hcp_id__in=hcp_ids):
+        for affiliation in Affiliation.objects.filter(hcp_id__in=hcp_ids) if hcp_ids else ():
             existing[(affiliation.hcp_id, affiliation.organization_id, affiliation.role)] = (
                 affiliation
             )
             has_any.add(affiliation.hcp_id)
         new: list[Affiliation] = []
         changed: list[tuple[Affiliation, dict[str, Any]]] = []
-        for checked, hcp in with_organization:
+        for key, (checked, hcp) in zip(keys, with_organization, strict=True):
             values = checked.values
-            organization = self.cache[self.key(values)]
+            organization = self.cache[key]
             role = values.get("affiliation_role") or ""
             dates = {
                 AFFILIATION_FIELDS[name]: values[name]
@@ -502,6 +539,7 @@ class _OrganizationFinder:
                         affiliation.pk,
                         str(affiliation),
                         _created_changes(affiliation, {}),
+                        json_ready=True,
                     )
                     for affiliation in new
                 ),
@@ -512,6 +550,7 @@ class _OrganizationFinder:
                         affiliation.pk,
                         str(affiliation),
                         diff,
+                        json_ready=True,
                     )
                     for affiliation, diff in changed
                 ),
