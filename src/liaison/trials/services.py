@@ -1,0 +1,568 @@
+"""Storing ClinicalTrials.gov studies: idempotent bulk upserts keyed on NCT ID.
+
+:func:`load_files` reads files with the pure parser (``trials.ctgov``) and
+:func:`load_studies` stores parsed studies, both in batches, each batch in its
+own transaction, so a run killed half way keeps the batches it finished and a
+re-run completes it. Per batch, one query finds the stored trials; a study
+whose stored ``content_hash`` is its own is unchanged and not written; new
+trials are bulk-inserted, changed ones bulk-updated with their sites and
+officials replaced (keeping the organization and HCP each was resolved to).
+A different overall status than the stored one adds a
+:class:`~liaison.trials.models.TrialStatusChange`.
+
+A study the parser refuses (no NCT ID, a value of the wrong type) is counted
+as failed with its file, position and NCT ID, and nothing of its batch is
+written, while the other batches load; with ``skip_invalid`` the rest of its
+batch loads. A file that cannot be read on (invalid JSON, corrupt gzip) loses
+its unfinished batch and the next files still load.
+
+Trials are evidence, not regulated records: no per-row audit events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.db import DataError, IntegrityError, transaction
+from django.utils import timezone
+
+from liaison.core.errors import PermissionDenied
+from liaison.core.models import User
+from liaison.core.text import fold
+from liaison.trials.ctgov import CtgovParseError, Study, parse_ctgov
+from liaison.trials.models import Trial, TrialOfficial, TrialSite, TrialStatusChange
+from liaison.trials.policy import may_load
+
+DEFAULT_BATCH_SIZE = 500
+MAX_REPORTED_ERRORS = 1000
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+# Bounded columns: a longer value is refused with the study's NCT ID, not cut.
+_LIMITS = {
+    "acronym": 200,
+    "overall_status": 40,
+    "status_verified_date": 10,
+    "study_type": 40,
+    "enrollment_type": 20,
+    "lead_sponsor_class": 20,
+    "start_date": 10,
+    "primary_completion_date": 10,
+    "completion_date": 10,
+}
+_SITE_LIMITS = {"zip": 40, "country": 100, "status": 40}
+_OFFICIAL_LIMITS = {"role": 40}
+
+UPDATED_FIELDS = [
+    "brief_title",
+    "official_title",
+    "acronym",
+    "overall_status",
+    "status_verified_date",
+    "why_stopped",
+    "phases",
+    "phase_key",
+    "study_type",
+    "enrollment_count",
+    "enrollment_type",
+    "conditions",
+    "condition_mesh",
+    "keywords",
+    "interventions",
+    "arms",
+    "lead_sponsor_name",
+    "lead_sponsor_class",
+    "collaborators",
+    "primary_outcomes",
+    "secondary_outcomes",
+    "start_date",
+    "start_on",
+    "primary_completion_date",
+    "primary_completion_on",
+    "completion_date",
+    "completion_on",
+    "first_posted",
+    "last_update_posted",
+    "has_results",
+    "reference_pmids",
+    "search_text",
+    "intervention_text",
+    "content_hash",
+    "updated_at",
+]
+
+
+class LoadProgress(Protocol):
+    """What a load reports to: core.jobs.Progress, or the CLI's progress bar."""
+
+    def advance(self, step: int = 1, **counts: int) -> None: ...
+
+
+@dataclass
+class LoadReport:
+    """Counts of a load and its per-study errors (file, position, NCT ID, reason)."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    held_back: int = 0  # readable studies not written because their batch held a bad one
+    status_changes: int = 0
+    files: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and self.held_back == 0
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+            "held_back": self.held_back,
+            "status_changes": self.status_changes,
+        }
+
+    def error(self, message: str) -> None:
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(message)
+
+    def summary(self) -> str:
+        text = (
+            f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.failed} failed"
+        )
+        if self.held_back:
+            text += f", {self.held_back} not written (in a batch with a failed study)"
+        if self.status_changes:
+            text += (
+                f"; {self.status_changes} status change{'s' if self.status_changes != 1 else ''}"
+            )
+        return text
+
+
+class StudyRejected(Exception):
+    """A parsed study the database cannot hold as given (a value too long)."""
+
+
+# --- from a parsed study to rows --------------------------------------------------
+
+
+def partial_date(text: str | None) -> dt.date | None:
+    """The first day a registry date names: ``"2023-05"`` -> 2023-05-01; else None."""
+    if not text:
+        return None
+    match = _PARTIAL_DATE.match(text)
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    try:
+        return dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+
+
+def _bounded(values: dict[str, Any], limits: dict[str, int], what: str) -> None:
+    for name, limit in limits.items():
+        value = values[name]
+        if len(value) > limit:
+            raise StudyRejected(f"{what}{name}: {value[:40]!r} is longer than {limit} characters")
+
+
+@dataclass(frozen=True, slots=True)
+class StudyRows:
+    """What one study stores: the trial's fields, its sites and officials, and their hash."""
+
+    nct_id: str
+    values: dict[str, Any]
+    sites: list[dict[str, Any]]
+    officials: list[dict[str, Any]]
+    content_hash: str
+
+
+def study_rows(study: Study) -> StudyRows:
+    """The rows of ``study`` (pure: no database); :class:`StudyRejected` if they cannot be stored."""
+    sponsor = study.lead_sponsor
+    enrollment = study.enrollment
+    intervention_names = [
+        name
+        for item in study.interventions
+        for name in (item.name, *item.other_names)
+        if name and fold(name)
+    ]
+    values: dict[str, Any] = {
+        "brief_title": study.brief_title or "",
+        "official_title": study.official_title or "",
+        "acronym": study.acronym or "",
+        "overall_status": study.overall_status or "",
+        "status_verified_date": study.status_verified_date or "",
+        "why_stopped": study.why_stopped or "",
+        "phases": list(study.phases),
+        "phase_key": f"|{'|'.join(study.phases)}|" if study.phases else "",
+        "study_type": study.study_type or "",
+        "enrollment_count": enrollment.count if enrollment else None,
+        "enrollment_type": (enrollment.type if enrollment else None) or "",
+        "conditions": list(study.conditions),
+        "condition_mesh": [{"id": term.id, "term": term.term} for term in study.condition_mesh],
+        "keywords": list(study.keywords),
+        "interventions": [
+            {
+                "type": item.type,
+                "name": item.name,
+                "description": item.description,
+                "other_names": list(item.other_names),
+            }
+            for item in study.interventions
+        ],
+        "arms": [
+            {
+                "label": arm.label,
+                "type": arm.type,
+                "description": arm.description,
+                "intervention_names": list(arm.intervention_names),
+            }
+            for arm in study.arms
+        ],
+        "lead_sponsor_name": (sponsor.name if sponsor else None) or "",
+        "lead_sponsor_class": (sponsor.sponsor_class if sponsor else None) or "",
+        "collaborators": [
+            {"name": item.name, "class": item.sponsor_class} for item in study.collaborators
+        ],
+        "primary_outcomes": [
+            {
+                "measure": item.measure,
+                "description": item.description,
+                "time_frame": item.time_frame,
+            }
+            for item in study.primary_outcomes
+        ],
+        "secondary_outcomes": [
+            {
+                "measure": item.measure,
+                "description": item.description,
+                "time_frame": item.time_frame,
+            }
+            for item in study.secondary_outcomes
+        ],
+        "start_date": study.start_date or "",
+        "primary_completion_date": study.primary_completion_date or "",
+        "completion_date": study.completion_date or "",
+        "has_results": study.has_results,
+        "reference_pmids": list(study.reference_pmids),
+    }
+    _bounded(values, _LIMITS, "")
+    values["start_on"] = partial_date(study.start_date)
+    values["primary_completion_on"] = partial_date(study.primary_completion_date)
+    values["completion_on"] = partial_date(study.completion_date)
+    values["first_posted"] = partial_date(study.first_posted)
+    values["last_update_posted"] = partial_date(study.last_update_posted)
+    searchable = [
+        study.nct_id,
+        values["brief_title"],
+        values["official_title"],
+        values["acronym"],
+        values["lead_sponsor_name"],
+        *study.conditions,
+        *(term.term or "" for term in study.condition_mesh),
+        *study.keywords,
+        *intervention_names,
+        *(item.name or "" for item in study.collaborators),
+    ]
+    values["search_text"] = fold(" | ".join(searchable))
+    # " name | other name ": a product matches a whole folded name or word run.
+    values["intervention_text"] = (
+        f" {' | '.join(fold(name) for name in intervention_names)} " if intervention_names else ""
+    )
+    sites = []
+    for position, location in enumerate(study.locations):
+        site = {
+            "position": position,
+            "facility": location.facility or "",
+            "city": location.city or "",
+            "state": location.state or "",
+            "zip": location.zip or "",
+            "country": location.country or "",
+            "lat": location.lat,
+            "lon": location.lon,
+            "status": location.status or "",
+            "contacts": [
+                {"name": c.name, "role": c.role, "phone": c.phone, "email": c.email}
+                for c in location.contacts
+            ],
+        }
+        _bounded(site, _SITE_LIMITS, f"locations[{position}].")
+        sites.append(site)
+    officials = []
+    for position, official in enumerate(study.officials):
+        row = {
+            "position": position,
+            "name": official.name or "",
+            "affiliation": official.affiliation or "",
+            "role": official.role or "",
+        }
+        _bounded(row, _OFFICIAL_LIMITS, f"officials[{position}].")
+        officials.append(row)
+    digest = hashlib.sha256(
+        json.dumps([values, sites, officials], sort_keys=True, default=str).encode()
+    ).hexdigest()
+    return StudyRows(study.nct_id, values, sites, officials, digest)
+
+
+# --- storing ----------------------------------------------------------------------
+
+
+def _site_key(site: dict[str, Any]) -> tuple[str, str, str]:
+    return (site["facility"], site["city"], site["country"])
+
+
+def _official_key(official: dict[str, Any]) -> tuple[str, str]:
+    return (official["name"], official["affiliation"])
+
+
+def _write_batch(rows: dict[str, StudyRows]) -> dict[str, int]:
+    """Store one batch in one transaction; returns its counts."""
+    now = timezone.now()
+    counts = {"new": 0, "updated": 0, "unchanged": 0, "status_changes": 0}
+    with transaction.atomic():
+        stored = {
+            nct_id: (pk, digest, status)
+            for nct_id, pk, digest, status in Trial.objects.filter(
+                nct_id__in=list(rows)
+            ).values_list("nct_id", "pk", "content_hash", "overall_status")
+        }
+        new = [row for nct_id, row in rows.items() if nct_id not in stored]
+        changed = [
+            row
+            for nct_id, row in rows.items()
+            if nct_id in stored and stored[nct_id][1] != row.content_hash
+        ]
+        counts["unchanged"] = len(rows) - len(new) - len(changed)
+        created = Trial.objects.bulk_create(
+            [
+                Trial(
+                    nct_id=row.nct_id,
+                    content_hash=row.content_hash,
+                    created_at=now,
+                    updated_at=now,
+                    **row.values,
+                )
+                for row in new
+            ]
+        )
+        trial_ids = {trial.nct_id: trial.pk for trial in created}
+        changed_ids = [stored[row.nct_id][0] for row in changed]
+        organizations: dict[tuple[int, tuple[str, str, str]], int] = {}
+        hcps: dict[tuple[int, tuple[str, str]], int] = {}
+        status_changes = []
+        if changed:
+            Trial.objects.bulk_update(
+                [
+                    Trial(
+                        pk=stored[row.nct_id][0],
+                        nct_id=row.nct_id,
+                        content_hash=row.content_hash,
+                        updated_at=now,
+                        **row.values,
+                    )
+                    for row in changed
+                ],
+                UPDATED_FIELDS,
+                batch_size=100,
+            )
+            # Sites and officials are replaced; what identity resolution found stays.
+            for trial_id, facility, city, country, organization_id in TrialSite.objects.filter(
+                trial_id__in=changed_ids, organization__isnull=False
+            ).values_list("trial_id", "facility", "city", "country", "organization_id"):
+                organizations[(trial_id, (facility, city, country))] = organization_id
+            for trial_id, name, affiliation, hcp_id in TrialOfficial.objects.filter(
+                trial_id__in=changed_ids, hcp__isnull=False
+            ).values_list("trial_id", "name", "affiliation", "hcp_id"):
+                hcps[(trial_id, (name, affiliation))] = hcp_id
+            TrialSite.objects.filter(trial_id__in=changed_ids).delete()
+            TrialOfficial.objects.filter(trial_id__in=changed_ids).delete()
+            for row in changed:
+                trial_id, _digest, old_status = stored[row.nct_id]
+                trial_ids[row.nct_id] = trial_id
+                new_status = row.values["overall_status"]
+                if old_status and new_status and old_status != new_status:
+                    status_changes.append(
+                        TrialStatusChange(
+                            trial_id=trial_id,
+                            old_status=old_status,
+                            new_status=new_status,
+                            seen_at=now,
+                            last_update_posted=row.values["last_update_posted"],
+                        )
+                    )
+        sites = []
+        officials = []
+        for row in (*new, *changed):
+            trial_id = trial_ids[row.nct_id]
+            for site in row.sites:
+                resolved_organization = organizations.get((trial_id, _site_key(site)))
+                sites.append(
+                    TrialSite(trial_id=trial_id, organization_id=resolved_organization, **site)
+                )
+            for official in row.officials:
+                resolved_hcp = hcps.get((trial_id, _official_key(official)))
+                officials.append(TrialOfficial(trial_id=trial_id, hcp_id=resolved_hcp, **official))
+        TrialSite.objects.bulk_create(sites)
+        TrialOfficial.objects.bulk_create(officials)
+        TrialStatusChange.objects.bulk_create(status_changes)
+    counts["new"] = len(new)
+    counts["updated"] = len(changed)
+    counts["status_changes"] = len(status_changes)
+    return counts
+
+
+class _Batch:
+    """Studies read since the last write, and the errors among them."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, StudyRows] = {}
+        self.errors: list[str] = []
+        self.size = 0
+
+
+def _flush(
+    batch: _Batch, report: LoadReport, skip_invalid: bool, progress: LoadProgress | None
+) -> None:
+    if batch.size == 0:
+        return
+    report.failed += len(batch.errors)
+    for message in batch.errors:
+        report.error(message)
+    counts = {"new": 0, "updated": 0, "unchanged": 0, "status_changes": 0}
+    held_back = 0
+    if batch.errors and not skip_invalid:
+        held_back = len(batch.rows)
+    elif batch.rows:
+        try:
+            counts = _write_batch(batch.rows)
+        except (DataError, IntegrityError) as error:
+            # The database refused the batch: nothing of it is written, the next ones go on.
+            first, last = min(batch.rows), max(batch.rows)
+            report.failed += len(batch.rows)
+            report.error(f"studies {first} to {last}: the database refused the batch: {error}")
+    report.held_back += held_back
+    report.new += counts["new"]
+    report.updated += counts["updated"]
+    report.unchanged += counts["unchanged"]
+    report.status_changes += counts["status_changes"]
+    if progress is not None:
+        progress.advance(
+            batch.size,
+            new=counts["new"],
+            updated=counts["updated"],
+            unchanged=counts["unchanged"],
+            failed=len(batch.errors),
+        )
+
+
+def _store(
+    studies: Iterator[Study],
+    batch: list[_Batch],
+    report: LoadReport,
+    *,
+    batch_size: int,
+    skip_invalid: bool,
+    progress: LoadProgress | None,
+) -> None:
+    """Store ``studies`` batch by batch; ``batch[0]`` is the open batch, which
+    the parser's error callback also fills."""
+    for study in studies:
+        current = batch[0]
+        current.size += 1
+        try:
+            current.rows[study.nct_id] = study_rows(study)
+        except StudyRejected as error:
+            current.errors.append(f"{study.nct_id}: {error}")
+        if current.size >= batch_size:
+            _flush(current, report, skip_invalid, progress)
+            batch[0] = _Batch()
+    _flush(batch[0], report, skip_invalid, progress)
+    batch[0] = _Batch()
+
+
+def _check_actor(actor: User | None) -> None:
+    # None: the operator at the command line, who holds the database anyway.
+    if actor is not None and not may_load(actor):
+        raise PermissionDenied("only administrators may load trials")
+
+
+def load_studies(
+    *,
+    actor: User | None,
+    studies: Iterable[Study],
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: LoadProgress | None = None,
+    report: LoadReport | None = None,
+) -> LoadReport:
+    """Store parsed studies (e.g. from the live client); see the module's docstring."""
+    _check_actor(actor)
+    report = report or LoadReport()
+    _store(
+        iter(studies),
+        [_Batch()],
+        report,
+        batch_size=batch_size,
+        skip_invalid=True,
+        progress=progress,
+    )
+    return report
+
+
+def load_files(
+    *,
+    actor: User | None,
+    paths: Sequence[str | os.PathLike[str]],
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    skip_invalid: bool = False,
+    progress: LoadProgress | None = None,
+    names: Sequence[str] | None = None,
+) -> LoadReport:
+    """Load ClinicalTrials.gov API v2 files (study, page or JSONL; plain or gzip).
+
+    ``names`` label the files in errors (an upload's original name).
+    """
+    _check_actor(actor)
+    report = LoadReport()
+    for index, path in enumerate(paths):
+        name = names[index] if names is not None else os.fspath(path)
+        batch = [_Batch()]
+
+        def bad_study(error: CtgovParseError, batch: list[_Batch] = batch) -> None:
+            batch[0].size += 1
+            batch[0].errors.append(error.message)
+
+        report.files += 1
+        try:
+            studies = parse_ctgov(path, name=name, on_error=bad_study)
+            _store(
+                studies,
+                batch,
+                report,
+                batch_size=batch_size,
+                skip_invalid=skip_invalid,
+                progress=progress,
+            )
+        except CtgovParseError as error:
+            # The file cannot be read on: its unfinished batch is not written.
+            report.failed += 1 + len(batch[0].errors)
+            report.held_back += len(batch[0].rows)
+            for message in batch[0].errors:
+                report.error(message)
+            report.error(error.message)
+        except OSError as error:
+            report.failed += 1
+            report.error(f"{name}: cannot read: {error.strerror or error}")
+    return report

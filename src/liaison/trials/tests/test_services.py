@@ -1,0 +1,279 @@
+"""Storing studies: real samples, idempotent re-loads, status history, bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from liaison.core.errors import PermissionDenied
+from liaison.core.models import User
+from liaison.directory.models import HCP, Organization, OrganizationType
+from liaison.trials import selectors
+from liaison.trials.ctgov import parse_ctgov
+from liaison.trials.models import Trial, TrialOfficial, TrialSite, TrialStatusChange
+from liaison.trials.services import load_files, load_studies, partial_date
+from liaison.trials.tests.factories import study_json, write_jsonl
+
+pytestmark = pytest.mark.django_db
+
+
+def plain_studies(folder: Path) -> dict[str, dict[str, Any]]:
+    """Every study of the real samples read with plain json (the last copy of a study wins)."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for study in data.get("studies", [data]):
+            found[study["protocolSection"]["identificationModule"]["nctId"]] = study
+    return found
+
+
+# --- real samples ---------------------------------------------------------------------
+
+
+@pytest.mark.shared_data
+def test_every_real_sample_loads_with_its_fields(shared_data: Path) -> None:
+    folder = shared_data / "ctgov"
+    expected = plain_studies(folder)
+    paths = sorted(folder.glob("*.json"))
+    report = load_files(actor=None, paths=paths)
+    assert report.ok, report.errors
+    assert report.new == len(expected) == Trial.objects.count()
+    # The phelan pages overlap: studies seen a second time are unchanged.
+    copies = sum(len(json.loads(path.read_text()).get("studies", [None])) for path in paths)
+    assert report.unchanged == copies - len(expected) > 0
+    for nct_id, study in expected.items():
+        protocol = study["protocolSection"]
+        trial = Trial.objects.get(nct_id=nct_id)
+        status = protocol.get("statusModule", {})
+        design = protocol.get("designModule", {})
+        sponsor = protocol.get("sponsorCollaboratorsModule", {}).get("leadSponsor", {})
+        places = protocol.get("contactsLocationsModule", {})
+        assert trial.brief_title == protocol["identificationModule"].get("briefTitle", "")
+        assert trial.overall_status == status.get("overallStatus", "")
+        assert trial.phases == design.get("phases", [])
+        assert trial.enrollment_count == design.get("enrollmentInfo", {}).get("count")
+        assert trial.lead_sponsor_name == sponsor.get("name", "")
+        assert trial.lead_sponsor_class == sponsor.get("class", "")
+        assert trial.start_date == status.get("startDateStruct", {}).get("date", "")
+        assert trial.has_results == study.get("hasResults")
+        locations = places.get("locations", [])
+        sites = list(trial.sites.order_by("position"))
+        assert [site.facility for site in sites] == [item.get("facility", "") for item in locations]
+        assert [site.country for site in sites] == [item.get("country", "") for item in locations]
+        officials = places.get("overallOfficials", [])
+        assert [official.name for official in trial.officials.order_by("position")] == [
+            item.get("name", "") for item in officials
+        ]
+
+
+@pytest.mark.shared_data
+def test_real_values_read_by_eye(shared_data: Path) -> None:
+    load_files(actor=None, paths=sorted((shared_data / "ctgov").glob("*.json")))
+    trial = Trial.objects.get(nct_id="NCT02210780")
+    assert trial.lead_sponsor_name == "Regeneron Pharmaceuticals"
+    assert trial.phases == ["PHASE2"]
+    assert trial.sites.count() == 42
+    assert " dupilumab " in trial.intervention_text
+    withdrawn = Trial.objects.get(nct_id="NCT00973089")
+    assert withdrawn.overall_status == "WITHDRAWN"
+
+
+@pytest.mark.shared_data
+def test_reloading_the_real_samples_changes_nothing(shared_data: Path) -> None:
+    paths = sorted((shared_data / "ctgov").glob("*.json"))
+    load_files(actor=None, paths=paths)
+    before = list(Trial.objects.values_list("nct_id", "updated_at", "content_hash"))
+    site_ids = set(TrialSite.objects.values_list("pk", flat=True))
+    report = load_files(actor=None, paths=paths)
+    assert (report.new, report.updated, report.failed) == (0, 0, 0)
+    assert report.unchanged == sum(1 for path in paths for _ in parse_ctgov(path))
+    assert list(Trial.objects.values_list("nct_id", "updated_at", "content_hash")) == before
+    assert set(TrialSite.objects.values_list("pk", flat=True)) == site_ids
+    assert not TrialStatusChange.objects.exists()
+
+
+# --- own fixtures ------------------------------------------------------------------------
+
+
+def test_fields_of_a_study(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "one.jsonl", [study_json("NCT09000001", pmids=("123", "45"))])
+    load_files(actor=None, paths=[path])
+    trial = Trial.objects.get(nct_id="NCT09000001")
+    assert (trial.start_date, trial.start_on) == ("2023-05", dt.date(2023, 5, 1))
+    assert trial.last_update_posted == dt.date(2024, 5, 20)
+    assert trial.phase_key == "|PHASE2|"
+    assert trial.reference_pmids == [123, 45]
+    assert trial.interventions[0]["name"] == "Oncovirumab"
+    official = TrialOfficial.objects.get(trial=trial)
+    assert (official.name, official.affiliation, official.role) == (
+        "Anna Schmidt",
+        "Charité",
+        "PRINCIPAL_INVESTIGATOR",
+    )
+    assert "lung cancer" in trial.search_text and "acme pharma" in trial.search_text
+
+
+def test_a_status_change_is_kept_in_the_history(tmp_path: Path, msl: User) -> None:
+    start = timezone.now()
+    load_files(actor=None, paths=[write_jsonl(tmp_path / "a.jsonl", [study_json("NCT09000001")])])
+    later = study_json("NCT09000001", status="COMPLETED", last_update="2025-01-10")
+    report = load_files(actor=None, paths=[write_jsonl(tmp_path / "b.jsonl", [later])])
+    assert (report.updated, report.status_changes) == (1, 1)
+    change = TrialStatusChange.objects.get()
+    assert (change.old_status, change.new_status) == ("RECRUITING", "COMPLETED")
+    assert change.last_update_posted == dt.date(2025, 1, 10)
+    assert change.is_notable
+    assert selectors.status_changes_since(msl, start, notable_only=True) == [change]
+    assert selectors.status_changes_since(msl, timezone.now()) == []
+    assert selectors.status_changes_since(msl, start, nct_ids=["NCT09999999"]) == []
+
+
+def test_a_change_that_keeps_the_status_adds_no_history(tmp_path: Path) -> None:
+    load_files(actor=None, paths=[write_jsonl(tmp_path / "a.jsonl", [study_json("NCT09000001")])])
+    renamed = study_json("NCT09000001", title="A Renamed Study")
+    report = load_files(actor=None, paths=[write_jsonl(tmp_path / "b.jsonl", [renamed])])
+    assert (report.updated, report.status_changes) == (1, 0)
+    assert Trial.objects.get().brief_title == "A Renamed Study"
+    assert not TrialStatusChange.objects.exists()
+
+
+def test_moving_between_two_closed_statuses_is_not_notable(tmp_path: Path) -> None:
+    load_files(
+        actor=None,
+        paths=[write_jsonl(tmp_path / "a.jsonl", [study_json("NCT09000001", status="COMPLETED")])],
+    )
+    load_files(
+        actor=None,
+        paths=[write_jsonl(tmp_path / "b.jsonl", [study_json("NCT09000001", status="UNKNOWN")])],
+    )
+    assert not TrialStatusChange.objects.get().is_notable
+
+
+def test_sites_are_replaced_and_keep_their_resolved_organization(tmp_path: Path) -> None:
+    load_files(actor=None, paths=[write_jsonl(tmp_path / "a.jsonl", [study_json("NCT09000001")])])
+    charite = Organization.objects.create(
+        name="Charité", type=OrganizationType.ACADEMIC_MEDICAL_CENTER, country="DE", city="Berlin"
+    )
+    schmidt = HCP.objects.create(given_name="Anna", family_name="Schmidt", country="DE")
+    TrialSite.objects.update(organization=charite)
+    TrialOfficial.objects.update(hcp=schmidt)
+    more = study_json(
+        "NCT09000001",
+        sites=(("Mayo Clinic", "Rochester", "United States"), ("Charité", "Berlin", "Germany")),
+    )
+    load_files(actor=None, paths=[write_jsonl(tmp_path / "b.jsonl", [more])])
+    sites = list(Trial.objects.get().sites.order_by("position"))
+    assert [(site.facility, site.organization_id) for site in sites] == [
+        ("Mayo Clinic", None),
+        ("Charité", charite.pk),
+    ]
+    assert TrialOfficial.objects.get().hcp_id == schmidt.pk
+
+
+def test_a_bad_study_names_its_nct_id_and_holds_back_its_batch(tmp_path: Path) -> None:
+    bad = study_json("NCT09000003")
+    bad["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = "many"
+    studies = [study_json("NCT09000001"), study_json("NCT09000002"), bad, study_json("NCT09000004")]
+    path = write_jsonl(tmp_path / "studies.jsonl", studies)
+    report = load_files(actor=None, paths=[path], batch_size=2)
+    assert set(Trial.objects.values_list("nct_id", flat=True)) == {"NCT09000001", "NCT09000002"}
+    assert (report.new, report.failed, report.held_back, report.ok) == (2, 1, 1, False)
+    (error,) = report.errors
+    assert "line 3" in error and "NCT09000003" in error and "enrollmentInfo" in error
+
+
+def test_skip_invalid_loads_the_rest_of_the_batch(tmp_path: Path) -> None:
+    nameless: dict[str, Any] = {"protocolSection": {"identificationModule": {"briefTitle": "?"}}}
+    path = write_jsonl(tmp_path / "studies.jsonl", [study_json("NCT09000001"), nameless])
+    report = load_files(actor=None, paths=[path], skip_invalid=True)
+    assert (report.new, report.failed, report.held_back) == (1, 1, 0)
+    assert "line 2" in report.errors[0] and "nctId" in report.errors[0]
+
+
+def test_a_value_too_long_to_store_is_refused_with_its_nct_id(tmp_path: Path) -> None:
+    long_acronym = study_json("NCT09000002")
+    long_acronym["protocolSection"]["identificationModule"]["acronym"] = "A" * 300
+    path = write_jsonl(tmp_path / "s.jsonl", [study_json("NCT09000001"), long_acronym])
+    report = load_files(actor=None, paths=[path], skip_invalid=True)
+    assert report.new == 1 and report.failed == 1
+    assert report.errors[0].startswith("NCT09000002: acronym:")
+
+
+def test_an_unreadable_file_loses_its_open_batch_and_the_next_file_loads(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(
+        json.dumps(study_json("NCT09000001"))
+        + "\n"
+        + json.dumps(study_json("NCT09000002"))
+        + "\n{not json\n",
+        encoding="utf-8",
+    )
+    good = write_jsonl(tmp_path / "good.jsonl", [study_json("NCT09000003")])
+    report = load_files(actor=None, paths=[broken, good], batch_size=1)
+    # Batches of one: the two studies before the broken line were written.
+    assert set(Trial.objects.values_list("nct_id", flat=True)) == {
+        "NCT09000001",
+        "NCT09000002",
+        "NCT09000003",
+    }
+    assert report.failed == 1 and "line 3" in report.errors[0]
+    Trial.objects.all().delete()
+    report = load_files(actor=None, paths=[broken, good], batch_size=10)
+    assert set(Trial.objects.values_list("nct_id", flat=True)) == {"NCT09000003"}
+    assert report.held_back == 2
+
+
+def test_an_interrupted_load_re_runs_to_completion(tmp_path: Path) -> None:
+    studies = [study_json(f"NCT0900000{index}") for index in range(1, 7)]
+    path = write_jsonl(tmp_path / "s.jsonl", studies)
+    parsed = list(parse_ctgov(path))
+    load_studies(actor=None, studies=parsed[:4], batch_size=2)  # the run that was killed
+    report = load_files(actor=None, paths=[path], batch_size=2)
+    assert (report.new, report.unchanged) == (2, 4)
+    assert Trial.objects.count() == 6
+
+
+def test_gzip_and_pages_load(tmp_path: Path) -> None:
+    page = {"studies": [study_json("NCT09000001"), study_json("NCT09000002")], "nextPageToken": "x"}
+    path = tmp_path / "page.json.gz"
+    path.write_bytes(gzip.compress(json.dumps(page).encode()))
+    assert load_files(actor=None, paths=[path]).new == 2
+
+
+def test_a_study_twice_in_one_batch_is_stored_once(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "s.jsonl", [study_json("NCT09000001"), study_json("NCT09000001", title="B")]
+    )
+    report = load_files(actor=None, paths=[path])
+    assert Trial.objects.get().brief_title == "B"
+    assert report.new == 1
+
+
+def test_only_administrators_load(tmp_path: Path, msl: User, admin_user: User) -> None:
+    path = write_jsonl(tmp_path / "s.jsonl", [study_json("NCT09000001")])
+    with pytest.raises(PermissionDenied):
+        load_files(actor=msl, paths=[path])
+    assert load_files(actor=admin_user, paths=[path]).new == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023-05-14", dt.date(2023, 5, 14)),
+        ("2023-05", dt.date(2023, 5, 1)),
+        ("2023", dt.date(2023, 1, 1)),
+        ("2023-13", None),
+        ("May 2023", None),
+        (None, None),
+    ],
+)
+def test_partial_dates_sort_on_the_first_day_they_name(
+    text: str | None, expected: dt.date | None
+) -> None:
+    assert partial_date(text) == expected
