@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
 
 from liaison.core.errors import LiaisonError, NotFound, PermissionDenied
@@ -63,6 +64,20 @@ def member_view(view: View[P]) -> Callable[Concatenate[HttpRequest, P], HttpResp
 def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int) -> Page[Any]:
     """The page of ``queryset`` named by ``?page=`` (out of range: the last page)."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def render_page_or_fragment(
+    request: HttpRequest, template: str, fragment: str, context: dict[str, Any]
+) -> HttpResponse:
+    """Render ``template``, or only its ``fragment`` partial for an htmx request.
+
+    The response varies on ``HX-Request``: the browser must not show a cached
+    fragment as the page when the user comes back to the URL htmx pushed.
+    """
+    name = f"{template}#{fragment}" if is_fragment_request(request) else template
+    response = render(request, name, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def is_fragment_request(request: HttpRequest) -> bool:

@@ -24,10 +24,10 @@ from liaison.core.errors import LiaisonError, NotFound
 from liaison.core.forms import AuditFilterForm, TokenCreateForm
 from liaison.core.http import (
     AuthenticatedHttpRequest,
-    is_fragment_request,
     member_view,
     paginate,
     query_without,
+    render_page_or_fragment,
 )
 from liaison.core.models import ApiToken, AuditEvent, Job
 
@@ -231,10 +231,7 @@ def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @member_view
 def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = policy.get_for(request.user, "view", Job.objects.select_related("owner"), pk=pk)
-    template = (
-        "core/job_detail.html#progress" if is_fragment_request(request) else "core/job_detail.html"
-    )
-    response = render(request, template, {"job": job})
+    response = render_page_or_fragment(request, "core/job_detail.html", "progress", {"job": job})
     add_never_cache_headers(response)
     return response
 

@@ -60,6 +60,14 @@ class SearchInput(forms.TextInput):
     input_type = "search"
 
 
+def mark_filter_selects(form: forms.Form) -> None:
+    """Mark a filter bar's selects: htmx re-runs the search on their ``change`` only,
+    not on the text box's (which already searched as it was typed)."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ChoiceField):
+            field.widget.attrs["data-filter"] = ""
+
+
 # --- the HCP list ---------------------------------------------------------------
 
 
@@ -97,6 +105,8 @@ class HCPFilterForm(forms.Form):
             "Any specialty",
             [(str(pk), name) for pk, name in Specialty.objects.values_list("pk", "name")],
         )
+
+        mark_filter_selects(self)
 
     def _set_choices(self, name: str, blank: str, choices: Any) -> None:
         field = self.fields[name]
@@ -300,6 +310,7 @@ class OrganizationFilterForm(forms.Form):
             ("", "Any country"),
             *((code, names.get(code, code)) for code in countries or []),
         ]
+        mark_filter_selects(self)
 
 
 class OrganizationForm(forms.Form):

@@ -21,10 +21,10 @@ from liaison.core.errors import LiaisonError
 from liaison.core.forms import add_liaison_error
 from liaison.core.http import (
     AuthenticatedHttpRequest,
-    is_fragment_request,
     member_view,
     paginate,
     query_without,
+    render_page_or_fragment,
 )
 from liaison.core.models import Territory
 from liaison.directory import selectors, services
@@ -82,9 +82,7 @@ def hcp_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "import_url": _url_or_none("directory:import-start") if may_import(request.user) else None,
         "can_add": policy.can(request.user, "add", HCP),
     }
-    if is_fragment_request(request):
-        return render(request, "directory/hcp_list.html#results", context)
-    return render(request, "directory/hcp_list.html", context)
+    return render_page_or_fragment(request, "directory/hcp_list.html", "results", context)
 
 
 def _territories_of_hcp(hcp: HCP) -> list[Territory]:
@@ -208,9 +206,7 @@ def organization_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page_obj": paginate(request, organizations, _page_size()),
         "can_add": policy.can(request.user, "add", Organization),
     }
-    if is_fragment_request(request):
-        return render(request, "directory/organization_list.html#results", context)
-    return render(request, "directory/organization_list.html", context)
+    return render_page_or_fragment(request, "directory/organization_list.html", "results", context)
 
 
 @require_GET

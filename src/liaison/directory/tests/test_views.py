@@ -441,3 +441,11 @@ def test_msl_cannot_edit_organization_outside_territory(
     )
     response = signed_in(client, msl).get(reverse("directory:organization-edit", args=[mayo.pk]))
     assert response.status_code == 403
+
+
+def test_list_responses_vary_on_htmx_so_back_never_shows_a_fragment(
+    client: Client, msl: User
+) -> None:
+    signed_in(client, msl)
+    for name in ("directory:hcp-list", "directory:organization-list"):
+        assert "HX-Request" in client.get(reverse(name))["Vary"]
