@@ -21,6 +21,20 @@
     });
   });
 
+  // Searches send only the filters in use, so the URLs htmx pushes into the
+  // history stay short and readable ("?q=muller", not "?q=muller&country=&...").
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get") {
+      return;
+    }
+    var params = event.detail.parameters;
+    Object.keys(params).forEach(function (key) {
+      if (params[key] === "") {
+        delete params[key];
+      }
+    });
+  });
+
   // A form with data-confirm="question" asks before submitting (deletes, revokes).
   document.addEventListener("submit", function (event) {
     var form = event.target;
