@@ -1,0 +1,132 @@
+"""Storing PubMed records: idempotent upserts keyed on PMID, in batches.
+
+:func:`load_pubmed_file` parses a file and writes it batch by batch, each
+batch in its own transaction, so a run killed half-way keeps the batches
+already written and a re-run completes it. For each record:
+
+* a PMID not stored yet is **new**;
+* a stored PMID with an older version, or with the same version and other
+  content, is **updated** (its authorships, MeSH headings, trial numbers and
+  publication types are replaced). NLM re-sends revised records in daily update
+  files without raising the version, so content counts, not the version alone;
+* a record with an older version, or the same content, is **unchanged**:
+  re-running a file changes nothing;
+* a ``DeleteCitation`` PMID is **deleted** (with its children);
+* a record the parser cannot use (no PMID) or the database refuses is
+  **failed**, with its PMID and the reason, and the rest of its batch is kept.
+
+A file that is not well-formed fails with its line number; the batch being
+read when the error came is not written (the batches before it are).
+
+Speed: the target is thousands of records a second into SQLite with authors
+and MeSH headings, so the hot path writes with ``executemany`` on rows built
+from the parser's records (no model instances), fetches the stored
+``(pmid, id, version, content_hash)`` of a batch in one query, and keeps
+journals, MeSH terms and publication types in memory for the run.
+
+No audit events: publications are evidence copied from PubMed, not records
+that users create or change (they are not regulated records), and a load can
+write millions of rows. What a load did is its report (and, for a web upload,
+its Job).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from typing import IO, Protocol, cast
+
+from liaison.core.errors import PermissionDenied
+from liaison.core.models import User
+from liaison.literature.policy import may_load
+from liaison.literature.pubmed import Citation, Deletion, PubmedParseError, parse_pubmed
+from liaison.literature.storing import BATCH_SIZE, LoadReport, store_records
+
+__all__ = ["LoadReport", "ProgressSink", "load_pubmed_file", "load_records", "store_records"]
+
+
+class ProgressSink(Protocol):
+    """Where a load reports progress, in bytes of the file read (core.jobs.Progress, a bar)."""
+
+    def set_total(self, total: int) -> None: ...
+
+    def advance(self, step: int = 1, **counts: int) -> None: ...
+
+
+# --- reading files ------------------------------------------------------------------------
+
+
+class _CountingReader:
+    """A binary stream that reports how many bytes were read from it."""
+
+    def __init__(self, stream: IO[bytes], on_read: Callable[[int], None]) -> None:
+        self._stream = stream
+        self._on_read = on_read
+        self.name = getattr(stream, "name", "<stream>")
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        if data:
+            self._on_read(len(data))
+        return data
+
+
+def load_records(
+    *,
+    actor: User,
+    records: Iterable[Citation | Deletion],
+    batch_size: int = BATCH_SIZE,
+) -> LoadReport:
+    """Store already parsed records for ``actor`` (who must be allowed to load)."""
+    if not may_load(actor):
+        raise PermissionDenied("only administrators may load publications")
+    return store_records(records, batch_size=batch_size)
+
+
+def load_pubmed_file(
+    *,
+    actor: User,
+    path: str | os.PathLike[str],
+    name: str | None = None,
+    progress: ProgressSink | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> LoadReport:
+    """Load one PubMed XML file (plain or gzip) for ``actor``.
+
+    A file that cannot be read to its end is named in ``failed_files`` and its
+    error in ``errors`` (with the line); what was written before stays.
+    """
+    if not may_load(actor):
+        raise PermissionDenied("only administrators may load publications")
+    label = name or os.fspath(path)
+    report = LoadReport()
+    pending = [0]
+    reported = report.counts()
+
+    def on_read(count: int) -> None:
+        pending[0] += count
+
+    def on_record_error(error: PubmedParseError) -> None:
+        report.failed += 1
+        report.error(error.message)
+
+    def on_batch(current: LoadReport) -> None:
+        if progress is not None:
+            counts = current.counts()
+            progress.advance(pending[0], **{k: counts[k] - reported[k] for k in counts})
+            reported.update(counts)
+            pending[0] = 0
+
+    with open(path, "rb") as raw:
+        if progress is not None:
+            progress.set_total(os.fstat(raw.fileno()).st_size)
+        stream = _CountingReader(raw, on_read)
+        records = parse_pubmed(cast(IO[bytes], stream), name=label, on_error=on_record_error)
+        try:
+            store_records(records, batch_size=batch_size, report=report, on_batch=on_batch)
+        except PubmedParseError as error:
+            report.failed_files.append(label)
+            report.error(f"{error.message}; the records of the batch being read were not stored")
+    if progress is not None and pending[0]:
+        progress.advance(pending[0])
+    return report

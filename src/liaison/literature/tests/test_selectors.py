@@ -1,0 +1,147 @@
+"""The library's search: full text (SQLite FTS5 or PostgreSQL), filters and sorts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from liaison.core.models import User
+from liaison.literature import search
+from liaison.literature.models import Publication
+from liaison.literature.selectors import PublicationFilters, publication_queryset
+from liaison.literature.tests.factories import article, load, write
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def library(admin_user: User, tmp_path: Path) -> None:
+    write(
+        tmp_path / "library.xml",
+        article(
+            1,
+            title="Sacubitril-valsartan in heart failure",
+            abstract="Neprilysin inhibition reduced hospitalisation for heart failure.",
+            year=2014,
+            authors=[("Müller", "Jürgen")],
+            mesh=[("D006333", "Heart Failure", True)],
+            trials=["NCT01035255"],
+            types=["Journal Article", "Randomized Controlled Trial"],
+            journal="New England Journal of Medicine",
+            issn="0028-4793",
+        ),
+        article(
+            2,
+            title="Heart failure registries: a review",
+            abstract="We review registries; heart failure heart failure care varies.",
+            year=2019,
+            authors=[("Smith", "Anna")],
+            mesh=[("D006333", "Heart Failure", False), ("D012042", "Registries", True)],
+            types=["Journal Article", "Review"],
+            journal="European Heart Journal",
+            issn="0195-668X",
+        ),
+        article(
+            3,
+            title="Lung cancer screening",
+            abstract="Low-dose CT in smokers; the Café study of tobacco exposure.",
+            year=2022,
+            authors=[("García", "José")],
+            mesh=[("D008175", "Lung Neoplasms", True)],
+            types=["Journal Article"],
+            journal="Lancet Oncology",
+            issn="1470-2045",
+        ),
+    )
+    load(admin_user, tmp_path / "library.xml")
+
+
+def pmids(user: User, **filters: object) -> list[int]:
+    queryset = publication_queryset(user, PublicationFilters(**filters))  # type: ignore[arg-type]
+    return [publication.pmid for publication in queryset]
+
+
+def test_finds_by_a_word_of_the_abstract(library: None, msl: User) -> None:
+    assert pmids(msl, q="neprilysin") == [1]
+
+
+def test_all_words_must_match_and_prefixes_count(library: None, msl: User) -> None:
+    assert pmids(msl, q="heart failure") == [2, 1]
+    assert pmids(msl, q="heart screening") == []
+
+
+def test_search_ignores_accents(library: None, msl: User) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's english configuration keeps accents (unaccent is not used)")
+    # "cafe" finds "Café"
+    assert pmids(msl, q="cafe") == [3]
+
+
+def test_query_syntax_cannot_break_the_search(library: None, msl: User) -> None:
+    assert pmids(msl, q='"heart" NEAR( OR * -') == pmids(msl, q="heart near or")
+
+
+def test_sort_by_relevance_puts_the_best_match_first(library: None, msl: User) -> None:
+    assert pmids(msl, q="heart failure", sort="relevance")[0] == 2
+    assert pmids(msl, sort="oldest") == [1, 2, 3]
+    assert pmids(msl, sort="date") == [3, 2, 1]
+
+
+def test_filters(library: None, msl: User) -> None:
+    assert pmids(msl, date_from=dt.date(2015, 1, 1)) == [3, 2]
+    assert pmids(msl, date_to=dt.date(2019, 12, 31)) == [2, 1]
+    assert pmids(msl, publication_type="Review") == [2]
+    assert pmids(msl, journal="lancet") == [3]
+    assert pmids(msl, journal="0195-668X") == [2]
+    assert pmids(msl, mesh="Heart Failure") == [2, 1]
+    assert pmids(msl, mesh="D012042") == [2]
+    assert pmids(msl, has_trial=True) == [1]
+    assert pmids(msl, has_trial=False) == [3, 2]
+    assert pmids(msl, author="muller") == [1]
+    assert pmids(msl, author="Garcia J") == [3]
+
+
+def test_outsider_sees_nothing(library: None, outsider: User) -> None:
+    assert pmids(outsider) == []
+
+
+def test_deleted_publications_leave_the_index(
+    library: None, msl: User, admin_user: User, tmp_path: Path
+) -> None:
+    load(admin_user, write(tmp_path / "delete.xml", deleted=[1]))
+    assert pmids(msl, q="neprilysin") == []
+
+
+def test_updated_publications_are_reindexed(
+    library: None, msl: User, admin_user: User, tmp_path: Path
+) -> None:
+    load(
+        admin_user, write(tmp_path / "v2.xml", article(3, version=2, title="Pleural mesothelioma"))
+    )
+    assert pmids(msl, q="mesothelioma") == [3]
+    assert pmids(msl, q="screening") == []
+
+
+def test_sqlite_uses_fts5_and_rebuild_restores_it(library: None, msl: User) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 table exists on SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {search.FTS_TABLE}")  # noqa: S608 - constant
+    assert pmids(msl, q="neprilysin") == []
+    assert search.rebuild_index() == Publication.objects.count()
+    assert pmids(msl, q="neprilysin") == [1]
+
+
+def test_postgresql_search_uses_the_gin_index(library: None, msl: User) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("runs when LIAISON_DATABASE_URL points at PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", ["publication_search"]
+        )
+        row = cursor.fetchone()
+    assert row is not None and "gin" in row[0].lower()
+    assert pmids(msl, q="hospitalisation") == [1]  # English stemming: hospitalisation(s)
