@@ -1,0 +1,92 @@
+"""``liaison nppes lookup --last-name ... [--first-name ...] [--state ...] [--apply --as USERNAME]``.
+
+Looks providers up in the NPI Registry (``LIAISON_NPPES_URL``) and shows them;
+with ``--apply`` the individuals found are applied to the directory as that
+user: matched on NPI (an existing HCP is updated, never duplicated), every
+change audited with the source ``nppes``.
+"""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.table import Table
+
+from liaison.core.errors import LiaisonError
+from liaison.directory.management.commands._common import acting_user
+from liaison.directory.nppes import Provider
+from liaison.directory.nppes_client import MAX_LIMIT, lookup_providers
+from liaison.directory.nppes_services import apply_nppes
+
+
+def provider_row(provider: Provider) -> tuple[str, str, str, str]:
+    taxonomy = provider.primary_taxonomy
+    address = provider.practice_address
+    return (
+        provider.npi,
+        provider.display_name,
+        f"{taxonomy.description or ''} ({taxonomy.code})" if taxonomy else "",
+        address.one_line if address else "",
+    )
+
+
+class Command(BaseCommand):
+    help = (
+        "Look HCPs up in the NPI Registry: `nppes lookup --last-name NAME [--first-name NAME] "
+        "[--state XX]` lists the matches; add `--apply --as USERNAME` to create or update "
+        "(matched on NPI, audited) the HCPs found."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        lookup = actions.add_parser(
+            "lookup", help="look providers up in the NPI Registry", description=self.help
+        )
+        lookup.add_argument("--last-name", required=True, help="last name (trailing * allowed)")
+        lookup.add_argument("--first-name", help="first name (trailing * allowed)")
+        lookup.add_argument("--state", help="two-letter US state of the practice, e.g. NC")
+        lookup.add_argument(
+            "--limit", type=int, default=10, help=f"at most this many (1..{MAX_LIMIT}, default 10)"
+        )
+        lookup.add_argument(
+            "--apply",
+            action="store_true",
+            help="create or update the HCPs found (needs --as)",
+        )
+        lookup.add_argument("--as", dest="username", help="the user the changes are made as")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = acting_user(options["username"]) if options["apply"] else None
+        try:
+            providers = lookup_providers(
+                last_name=options["last_name"],
+                first_name=options["first_name"],
+                state=options["state"],
+                limit=options["limit"],
+                base_url=settings.LIAISON_NPPES_URL,
+            )
+        except LiaisonError as error:
+            raise CommandError(error.message) from None
+        self.show(providers)
+        if actor is None:
+            return
+        report = apply_nppes(actor=actor, providers=providers)
+        for outcome in report.outcomes:
+            if outcome.action == "skipped":
+                self.stderr.write(f"NPI {outcome.npi} ({outcome.name}): skipped: {outcome.reason}")
+            else:
+                self.stdout.write(f"NPI {outcome.npi} ({outcome.name}): {outcome.action}")
+        self.stdout.write(f"Applied as {actor.get_username()}: {report.summary}.")
+
+    def show(self, providers: tuple[Provider, ...]) -> None:
+        if not providers:
+            self.stdout.write("The NPI Registry found no provider.")
+            return
+        table = Table("NPI", "Name", "Primary taxonomy", "Practice address", title="NPI Registry")
+        for provider in providers:
+            table.add_row(*provider_row(provider))
+        Console(file=self.stdout, width=160).print(table)  # type: ignore[arg-type]
