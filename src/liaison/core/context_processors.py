@@ -13,7 +13,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from liaison.core import policy
+from liaison.core import policy, selectors
 from liaison.core.models import AuditEvent
 
 # (label, URL name, model the user must be able to view — None for every member)
@@ -21,7 +21,7 @@ NAVIGATION: list[tuple[str, str, type[models.Model] | None]] = [
     ("Home", "core:home", None),
     ("Experts", "directory:hcp-list", None),
     ("Organizations", "directory:organization-list", None),
-    ("Literature", "literature:publication-list", None),
+    ("Library", "literature:publication-list", None),
     ("Trials", "trials:trial-list", None),
     ("Expert insights", "experts:expert-list", None),
     ("Field work", "engagement:interaction-list", None),
@@ -35,20 +35,13 @@ NAVIGATION: list[tuple[str, str, type[models.Model] | None]] = [
 ]
 
 
-def _may_view(user: Any, model: type[models.Model] | None) -> bool:
-    if model is None:
-        return True
-    # The policy's queryset answers without a query: ``none()`` when nothing is visible.
-    return not policy.scope(user, "view", model).query.is_empty()
-
-
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not policy.is_member(user):
         return {"navigation": []}
     items = []
     for label, url_name, model in NAVIGATION:
-        if not _may_view(user, model):
+        if model is not None and not selectors.may_view_any(user, model):
             continue
         try:
             url = reverse(url_name)

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import QuerySet
 
 from liaison.core import policy
-from liaison.core.errors import NotFound
+from liaison.core.errors import NotFound, PermissionDenied
 from liaison.core.models import AuditEvent, Job, Territory
 from liaison.core.policy import AnyUser
 
@@ -24,6 +24,19 @@ class AuditFilters:
     action: str = ""
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+
+
+def may_view_any(user: AnyUser, model: type[models.Model]) -> bool:
+    """Whether the policy lets ``user`` see records of ``model`` at all.
+
+    Answered without a query: the policy's queryset is ``none()`` when it
+    lets the user see nothing."""
+    return not policy.scope(user, "view", model).query.is_empty()
+
+
+def require_view_any(user: AnyUser, model: type[models.Model]) -> None:
+    if not may_view_any(user, model):
+        raise PermissionDenied(f"you may not view {model._meta.verbose_name_plural}")
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -51,7 +64,7 @@ def audit_record_types(user: AnyUser) -> list[str]:
 
     Taken from the policy's registry rather than the trail, so the search form
     costs no scan of millions of events."""
-    if policy.scope(user, "view", AuditEvent).query.is_empty():
+    if not may_view_any(user, AuditEvent):
         return []
     return sorted(model._meta.label_lower for model in policy.registered_models())
 

@@ -105,7 +105,7 @@ def _audit_filters(
 @require_GET
 @member_view
 def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    policy.require(request.user, "view", AuditEvent(pk=0))
+    selectors.require_view_any(request.user, AuditEvent)
     form, filters = _audit_filters(request)
     page = paginate(
         request, selectors.audit_events(request.user, filters).select_related(None), PAGE_SIZE
@@ -167,7 +167,7 @@ def audit_csv_rows(events: Iterable[AuditEvent]) -> Iterator[str]:
 @require_GET
 @member_view
 def audit_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    policy.require(request.user, "view", AuditEvent(pk=0))
+    selectors.require_view_any(request.user, AuditEvent)
     _, filters = _audit_filters(request)
     events = selectors.audit_events(request.user, filters).iterator(chunk_size=2000)
     response = StreamingHttpResponse(audit_csv_rows(events), content_type="text/csv; charset=utf-8")
