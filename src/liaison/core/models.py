@@ -25,7 +25,7 @@ class User(AbstractUser):
     """A person who signs in. Their role decides what the access policy allows."""
 
     role = models.CharField(max_length=32, choices=Role.choices, blank=True)
-    territories = models.ManyToManyField(
+    territories: models.ManyToManyField[Territory, Any] = models.ManyToManyField(
         "Territory", blank=True, related_name="covered_by", help_text="Territories an MSL covers."
     )
 

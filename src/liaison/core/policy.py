@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any, Literal, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from liaison.core.errors import NotFound, PermissionDenied
@@ -142,7 +143,7 @@ def get_for(
     queryset = scope(user, "view", target)
     try:
         obj = queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise NotFound(f"no such {queryset.model._meta.verbose_name}") from None
     if action != "view":
         require(user, action, obj)

@@ -18,13 +18,22 @@ from liaison.directory.identifiers import normalize_npi, normalize_orcid
 
 
 def validate_country(value: str) -> None:
-    if value and pycountry.countries.get(alpha_2=value) is None:
-        raise ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+    if value and (value != value.upper() or _country(value) is None):
+        raise ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (e.g. DE)")
 
 
 def validate_region(value: str) -> None:
-    if value and pycountry.subdivisions.get(code=value) is None:
+    if value and (value != value.upper() or _subdivision(value) is None):
         raise ValidationError(f"{value!r} is not an ISO 3166-2 subdivision code (e.g. US-CA)")
+
+
+def _country(code: str) -> object | None:
+    return pycountry.countries.get(alpha_2=code)
+
+
+def _subdivision(code: str) -> object | None:
+    found: object | None = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
+    return found
 
 
 def validate_npi(value: str) -> None:

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from liaison.core import audit, policy
-from liaison.core.errors import Conflict, LiaisonError
+from liaison.core.errors import Conflict, LiaisonError, PermissionDenied
 from liaison.core.models import User
 from liaison.directory.identifiers import normalize_npi, normalize_orcid
 from liaison.directory.models import (
@@ -74,8 +74,20 @@ def _still_allowed(actor: User, instance: models.Model) -> None:
     # The change itself may move the record out of the actor's reach (an MSL
     # moving an HCP to another country): refuse it before commit.
     if not policy.can(actor, "change", instance):
-        raise policy.PermissionDenied(
+        raise PermissionDenied(
             f"after this change the {instance._meta.verbose_name} would be outside what you may edit"
+        )
+
+
+def _guard_territories(actor: User, m2m: dict[str, Any], current: list[int]) -> None:
+    # Explicit territory membership decides who may edit a record, so only
+    # administrators assign it: an MSL could otherwise pull any HCP into reach.
+    if "territories" not in m2m or policy.is_admin(actor):
+        return
+    wanted = sorted(getattr(item, "pk", item) for item in m2m["territories"])
+    if wanted != sorted(current):
+        raise PermissionDenied(
+            "territories: only administrators assign records to territories", field="territories"
         )
 
 
@@ -83,6 +95,7 @@ def create(actor: User, model: type[M], values: Mapping[str, Any], *, reason: st
     """Create one directory record of ``model`` from ``values`` (fields and m2m ids)."""
     policy.require(actor, "add", model)
     plain, m2m = _split(model, values)
+    _guard_territories(actor, m2m, [])
     if model is HCP:
         plain = _normalise_identifiers(plain)
     try:
@@ -105,6 +118,10 @@ def update(
     """Change ``instance``; returns the audited diff (empty when nothing changed)."""
     policy.require(actor, "change", instance)
     plain, m2m = _split(type(instance), values)
+    if "territories" in m2m:
+        _guard_territories(
+            actor, m2m, list(getattr(instance, "territories").values_list("pk", flat=True))
+        )
     if isinstance(instance, HCP):
         plain = _normalise_identifiers(plain)
     try:

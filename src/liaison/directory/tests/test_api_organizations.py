@@ -111,14 +111,13 @@ def test_msl_creates_organization_in_territory_with_parent(
             "city": "Berlin",
             "country": "DE",
             "parent_id": charite.pk,
-            "territories": ["dach"],
             "reason": "new centre",
         },
     )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["parent"] == {"id": charite.pk, "name": charite.name}
-    assert body["territories"] == ["dach"]
+    assert body["territories"] == []
     event = AuditEvent.objects.get(record_type="directory.organization", action="create")
     assert (event.source, event.reason) == ("api", "new centre")
 
