@@ -13,7 +13,7 @@ import contextvars
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -346,8 +346,12 @@ class ChainProblem:
         return f"{where}: {self.reason}"
 
 
-def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainProblem | None]:
-    """Recompute the chain. Returns the number of events checked and the first problem."""
+def verify_chain(
+    *, batch_size: int = 2000, progress: Callable[[int], None] | None = None
+) -> tuple[int, ChainProblem | None]:
+    """Recompute the chain. Returns the number of events checked and the first problem.
+
+    ``progress`` is called with the number of events checked so far, once per batch."""
     expected_previous = GENESIS_HASH
     expected_sequence = 1
     checked = 0
@@ -368,6 +372,8 @@ def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainProblem | None]:
         expected_previous = event.hash
         expected_sequence += 1
         checked += 1
+        if progress is not None and checked % batch_size == 0:
+            progress(checked)
     head = AuditChainHead.objects.filter(id=1).first()
     last_sequence = expected_sequence - 1
     if head is not None and (head.sequence != last_sequence or head.hash != expected_previous):

@@ -21,7 +21,9 @@ PRODUCTION = {
 
 
 def liaison(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("LIAISON_")}
+    # Only the variables a deployment would set: none of the test run's own
+    # (browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rejects).
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("LIAISON_", "DJANGO_"))}
     return subprocess.run(
         [sys.executable, "-m", "liaison", *args],
         capture_output=True,
@@ -45,9 +47,12 @@ def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
     assert "System check identified no issues" in result.stdout
 
 
-def test_defaults_are_not_debug_and_the_secret_key_is_generated_once(tmp_path: Path) -> None:
-    debug, first = show(tmp_path, "settings.DEBUG, settings.SECRET_KEY").split()
+def test_defaults_debug_off_argon2_and_secret_key_generated_once(tmp_path: Path) -> None:
+    debug, hasher, first = show(
+        tmp_path, "settings.DEBUG, settings.PASSWORD_HASHERS[0], settings.SECRET_KEY"
+    ).split()
     assert debug == "False"
+    assert hasher == "django.contrib.auth.hashers.Argon2PasswordHasher"
     key_file = tmp_path / "secret_key"
     assert key_file.read_text().strip() == first and len(first) >= 50
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600

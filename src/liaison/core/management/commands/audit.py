@@ -8,6 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from liaison.core.audit import verify_chain
+from liaison.core.management.progress import progress_bar
+from liaison.core.models import AuditEvent
 
 #: Exit status when the chain is broken (1 is a usage error, 2 an unusable database).
 EXIT_BROKEN = 3
@@ -26,7 +28,11 @@ class Command(BaseCommand):
         actions.add_parser("verify", help="recompute the hash chain", description=self.help)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        checked, problem = verify_chain()
+        total = AuditEvent.objects.count()
+        with progress_bar(enabled=options["verbosity"] > 0 and total > 10_000) as report:
+            checked, problem = verify_chain(
+                progress=lambda done: report("audit events", done, total)
+            )
         if problem is not None:
             raise CommandError(
                 f"audit chain broken at {problem} ({checked} events before it are intact)",
