@@ -190,6 +190,8 @@ WEB_ROUTES: dict[str, Route] = {
     "directory:import-start": Route(ADMIN_ONLY),
     "directory:import-mapping": Route(ADMIN_ONLY, kwargs=lambda w: admin_upload(w)),
     "directory:import-report": Route(ADMIN_ONLY, kwargs=lambda w: admin_upload(w)),
+    # Without a last name the NPI Registry is not asked: the policy decides alone.
+    "directory:nppes-lookup": Route(FIELD_ADDERS),
     "admin:index": Route(outcome_map("login", admin="ok")),
 }
 

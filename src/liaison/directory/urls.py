@@ -1,6 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from liaison.directory import views
+from liaison.directory.nppes_views import urlpatterns as nppes_urlpatterns
 from liaison.directory.transfer_views import urlpatterns as transfer_urlpatterns
 
 app_name = "directory"
@@ -17,4 +18,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("organizations/<int:pk>/", views.organization_detail, name="organization-detail"),
     path("organizations/<int:pk>/edit/", views.organization_edit, name="organization-edit"),
     *transfer_urlpatterns,
+    *nppes_urlpatterns,
 ]
