@@ -199,3 +199,11 @@ def test_bad_configuration_is_one_sentence(tmp_path: Path) -> None:
     assert result.stderr == (
         "liaison: configuration error: LIAISON_DEBUG: 'maybe' is not a boolean (use true or false)\n"
     )
+
+
+@pytest.mark.parametrize("words", [["import", "hcps"], ["export", "hcps"]])
+def test_two_word_commands_have_help(words: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.run([*words, "--help"])
+    assert exit_info.value.code == 0
+    assert f"usage: liaison {' '.join(words)}" in capsys.readouterr().out
