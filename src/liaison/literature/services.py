@@ -32,17 +32,26 @@ its Job).
 
 from __future__ import annotations
 
+import io
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Protocol, cast
 
-from liaison.core.errors import PermissionDenied
+from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import User
 from liaison.literature.policy import may_load
 from liaison.literature.pubmed import Citation, Deletion, PubmedParseError, parse_pubmed
 from liaison.literature.storing import BATCH_SIZE, LoadReport, store_records
 
-__all__ = ["LoadReport", "ProgressSink", "load_pubmed_file", "load_records", "store_records"]
+__all__ = [
+    "BATCH_SIZE",
+    "LoadReport",
+    "ProgressSink",
+    "load_pubmed_batches",
+    "load_pubmed_file",
+    "load_records",
+    "store_records",
+]
 
 
 class ProgressSink(Protocol):
@@ -129,4 +138,49 @@ def load_pubmed_file(
             report.error(f"{error.message}; the records of the batch being read were not stored")
     if progress is not None and pending[0]:
         progress.advance(pending[0])
+    return report
+
+
+def load_pubmed_batches(
+    *,
+    actor: User,
+    batches: Iterable[bytes],
+    name: str,
+    progress: ProgressSink | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> LoadReport:
+    """Load PubMed XML documents arriving one after another (E-utilities efetch answers).
+
+    ``progress`` advances by records. When the source fails (a live service
+    that keeps answering 5xx, a malformed answer), the report names it in
+    ``failed_files`` and what was stored before stays: running the same fetch
+    again completes it, since stored records are unchanged.
+    """
+    if not may_load(actor):
+        raise PermissionDenied("only administrators may load publications")
+    report = LoadReport()
+    reported = report.counts()
+
+    def on_record_error(error: PubmedParseError) -> None:
+        report.failed += 1
+        report.error(error.message)
+
+    def records() -> Iterator[Citation | Deletion]:
+        for number, batch in enumerate(batches, start=1):
+            yield from parse_pubmed(
+                io.BytesIO(batch), name=f"{name}, answer {number}", on_error=on_record_error
+            )
+
+    def on_batch(current: LoadReport) -> None:
+        if progress is not None:
+            counts = current.counts()
+            delta = {key: counts[key] - reported[key] for key in counts}
+            progress.advance(sum(delta.values()), **delta)
+            reported.update(counts)
+
+    try:
+        store_records(records(), batch_size=batch_size, report=report, on_batch=on_batch)
+    except LiaisonError as error:
+        report.failed_files.append(name)
+        report.error(f"{error.message}; the records of the batch being read were not stored")
     return report

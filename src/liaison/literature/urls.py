@@ -1,5 +1,11 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from liaison.literature import views
 
 app_name = "literature"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.publication_list, name="publication-list"),
+    path("load/", views.publication_load, name="publication-load"),
+    path("<int:pmid>/", views.publication_detail, name="publication-detail"),
+]

@@ -1,0 +1,79 @@
+"""Forms of the library: the search and filter bar, and the upload of a PubMed file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from liaison.core.forms import DateInput
+from liaison.directory.forms import SearchInput, mark_filter_selects
+from liaison.literature.selectors import PublicationFilters
+
+# Best match needs words to match; without them the list is newest first.
+SORT_CHOICES = [
+    ("relevance", "Best match (else newest) first"),
+    ("date", "Newest first"),
+    ("oldest", "Oldest first"),
+]
+TRIAL_CHOICES = [("", "With or without"), ("yes", "Linked to a trial"), ("no", "No trial link")]
+
+
+class PublicationFilterForm(forms.Form):
+    """The library's search, filters and sort, read from the query string."""
+
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        max_length=300,
+        widget=SearchInput(
+            attrs={"placeholder": "Words of the title or abstract", "autocomplete": "off"}
+        ),
+    )
+    date_from = forms.DateField(required=False, label="Published from", widget=DateInput())
+    date_to = forms.DateField(required=False, label="Published up to", widget=DateInput())
+    publication_type = forms.ChoiceField(required=False, label="Publication type")
+    journal = forms.CharField(required=False, max_length=300, help_text="Title or ISSN")
+    mesh = forms.CharField(
+        required=False, max_length=300, label="MeSH term", help_text="Name or UI (D006333)"
+    )
+    author = forms.CharField(required=False, max_length=200)
+    has_trial = forms.ChoiceField(required=False, label="Trial link", choices=TRIAL_CHOICES)
+    sort = forms.ChoiceField(required=False, label="Sort by", choices=SORT_CHOICES)
+
+    def __init__(self, *args: Any, publication_types: list[str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["publication_type"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Any type"), *((name, name) for name in publication_types or [])]
+        mark_filter_selects(self)
+
+    def filters(self) -> PublicationFilters:
+        """The filters of the valid fields; an invalid value is ignored, not an error page."""
+        self.is_valid()
+        data = self.cleaned_data
+        trial = data.get("has_trial") or ""
+        return PublicationFilters(
+            q=data.get("q") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            publication_type=data.get("publication_type") or "",
+            journal=data.get("journal") or "",
+            mesh=data.get("mesh") or "",
+            author=data.get("author") or "",
+            has_trial=None if not trial else trial == "yes",
+            sort=data.get("sort") or "relevance",
+        )
+
+
+class PubmedUploadForm(forms.Form):
+    file = forms.FileField(
+        label="PubMed XML file",
+        help_text="An E-utilities efetch answer, a baseline or update file (.xml or .xml.gz).",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xml", ".xml.gz", ".gz")):
+            raise forms.ValidationError("choose a PubMed XML file (.xml or .xml.gz)")
+        return upload

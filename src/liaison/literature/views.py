@@ -1,0 +1,60 @@
+"""Library pages: search with filters, a publication's page, loading a PubMed file.
+
+Reads go through ``selectors`` (which start from the policy's queryset); the
+upload hands the file to a background job (``tasks``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from liaison.core.errors import PermissionDenied
+from liaison.core.http import AuthenticatedHttpRequest, is_fragment_request, member_view, paginate
+from liaison.literature import selectors
+from liaison.literature.forms import PublicationFilterForm, PubmedUploadForm
+from liaison.literature.policy import may_load
+from liaison.literature.tasks import start_pubmed_load
+
+
+@require_GET
+@member_view
+def publication_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = PublicationFilterForm(
+        request.GET, publication_types=selectors.publication_type_names(request.user)
+    )
+    filters = form.filters()
+    publications = selectors.with_list_relations(
+        selectors.publication_queryset(request.user, filters)
+    )
+    context = {
+        "form": form,
+        "page_obj": paginate(request, publications, int(settings.LIAISON_PAGE_SIZE)),
+        "searching": bool(filters.q.strip()),
+        "can_load": may_load(request.user),
+    }
+    if is_fragment_request(request):
+        return render(request, "literature/publication_list.html#results", context)
+    return render(request, "literature/publication_list.html", context)
+
+
+@require_GET
+@member_view
+def publication_detail(request: AuthenticatedHttpRequest, pmid: int) -> HttpResponse:
+    publication = selectors.publication_detail(request.user, pmid)
+    return render(request, "literature/publication_detail.html", {"publication": publication})
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def publication_load(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not may_load(request.user):
+        raise PermissionDenied("only administrators may load publications")
+    form = PubmedUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = start_pubmed_load(actor=request.user, file_name=upload.name, chunks=upload.chunks())
+        return redirect("core:job-detail", pk=job.pk)
+    return render(request, "literature/publication_load.html", {"form": form})
