@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, str] = {
     "audit": "check the tamper-evident audit trail (audit verify)",
     "import": "import HCPs or organizations from CSV or XLSX (import hcps FILE)",
     "export": "export the directory to CSV or XLSX (export hcps)",
+    "pubmed": "parse, load or fetch PubMed records into the library (pubmed load FILE...)",
 }
 
 #: Two-word commands: ``liaison import hcps`` runs the management command ``import_hcps``.
