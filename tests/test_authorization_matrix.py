@@ -160,6 +160,20 @@ def admin_upload(world: World) -> dict[str, Any]:
     return {"upload": upload}
 
 
+def a_trial(world: World) -> dict[str, Any]:
+    from liaison.trials.models import Trial
+
+    Trial.objects.get_or_create(nct_id="NCT09000001", defaults={"brief_title": "Matrix"})
+    return {"nct_id": "NCT09000001"}
+
+
+def a_publication(world: World) -> dict[str, Any]:
+    from liaison.literature.models import Publication
+
+    Publication.objects.get_or_create(pmid=9000001, defaults={"title": "Matrix"})
+    return {"pmid": 9000001}
+
+
 WEB_ROUTES: dict[str, Route] = {
     "core:home": Route(EVERYONE),
     "core:login": Route({**{role: "ok" for role in ROLES}}),
@@ -192,6 +206,13 @@ WEB_ROUTES: dict[str, Route] = {
     "directory:import-report": Route(ADMIN_ONLY, kwargs=lambda w: admin_upload(w)),
     # Without a last name the NPI Registry is not asked: the policy decides alone.
     "directory:nppes-lookup": Route(FIELD_ADDERS),
+    "trials:trial-list": Route(EVERYONE),
+    "trials:trial-detail": Route(EVERYONE, kwargs=a_trial),
+    "trials:landscape": Route(EVERYONE),
+    "trials:trial-load": Route(ADMIN_ONLY),
+    "literature:publication-list": Route(EVERYONE),
+    "literature:publication-detail": Route(EVERYONE, kwargs=a_publication),
+    "literature:publication-load": Route(ADMIN_ONLY),
     "admin:index": Route(outcome_map("login", admin="ok")),
 }
 
@@ -284,6 +305,10 @@ API_ROUTES: dict[str, Route] = {
         api_map("403", admin="ok"), kwargs=lambda w: {"indication_id": w.indication.pk}
     ),
     "GET /api/v1/therapeutic-areas": Route(api_map("ok")),
+    "GET /api/v1/publications": Route(api_map("ok")),
+    "GET /api/v1/publications/{pmid}": Route(api_map("ok"), kwargs=a_publication),
+    "GET /api/v1/trials": Route(api_map("ok")),
+    "GET /api/v1/trials/{nct_id}": Route(api_map("ok"), kwargs=a_trial),
 }
 
 # Framework routes that are not ours to decide: the API's schema and docs are

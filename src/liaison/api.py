@@ -28,6 +28,7 @@ from liaison.core.api import router as me_router
 from liaison.core.errors import LiaisonError
 from liaison.directory.api import router as directory_router
 from liaison.literature.api import router as literature_router
+from liaison.trials.api import router as trials_router
 
 logger = logging.getLogger(__name__)
 
@@ -210,4 +211,5 @@ def on_unexpected_error(request: HttpRequest, error: Exception) -> HttpResponse:
 api.add_router("/", me_router)
 api.add_router("/tokens", tokens_router)
 api.add_router("/", directory_router)
+api.add_router("/trials", trials_router)
 api.add_router("/publications", literature_router)

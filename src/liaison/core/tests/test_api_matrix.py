@@ -28,6 +28,7 @@ from liaison.directory.models import (
     Product,
     TherapeuticArea,
 )
+from liaison.trials.models import Trial
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ ADMIN_CREATE = expect(msl=403, reader=403, admin=201)
 ADMIN_CHANGE = expect(msl=403, reader=403, admin=200)
 ADMIN_DELETE = expect(msl=403, reader=403, admin=204)
 
-Body = Callable[[dict[str, int]], dict[str, Any]]
+Body = Callable[[dict[str, int | str]], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class Case:
     body: Body | None = None
     ids: dict[str, str] = field(default_factory=dict)  # placeholder -> key in the world
 
-    def url(self, world: dict[str, int]) -> str:
+    def url(self, world: dict[str, int | str]) -> str:
         values = {name: world[self.ids.get(name, name)] for name in world}
         return self.path.removeprefix(API).format(**values)
 
@@ -194,11 +195,13 @@ MATRIX = [
     ),
     Case("DELETE", "/api/v1/indications/{indication_id}", ADMIN_DELETE),
     Case("GET", "/api/v1/therapeutic-areas", READ),
+    Case("GET", "/api/v1/trials", READ),
+    Case("GET", "/api/v1/trials/{nct_id}", READ),
 ]
 
 
 @pytest.fixture
-def world(territory_de: Territory, territory_us: Territory) -> dict[str, int]:
+def world(territory_de: Territory, territory_us: Territory) -> dict[str, int | str]:
     area = TherapeuticArea.objects.create(code="oncology", name="Oncology")
     hcp_de = HCP.objects.create(given_name="Lena", family_name="Vogel", country="DE")
     hcp_us = HCP.objects.create(given_name="Sam", family_name="Lee", country="US", region="US-CA")
@@ -212,6 +215,7 @@ def world(territory_de: Territory, territory_us: Territory) -> dict[str, int]:
     indication = Indication.objects.create(
         product=product, country="DE", condition="NSCLC", therapeutic_area=area
     )
+    trial = Trial.objects.create(nct_id="NCT09000001", brief_title="Matrix")
     someone = User.objects.create(username="tina", role="msl")
     other_token, _ = make_token(someone)
     return {
@@ -224,6 +228,7 @@ def world(territory_de: Territory, territory_us: Territory) -> dict[str, int]:
         "affiliation_us": affiliation_us.pk,
         "product_id": product.pk,
         "indication_id": indication.pk,
+        "nct_id": trial.nct_id,
     }
 
 
@@ -241,7 +246,7 @@ def test_every_api_operation_is_in_the_matrix() -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_api_matrix(role: str, world: dict[str, int], request: pytest.FixtureRequest) -> None:
+def test_api_matrix(role: str, world: dict[str, int | str], request: pytest.FixtureRequest) -> None:
     user: User | None = None
     if role != "anonymous":
         user = request.getfixturevalue(FIXTURES[role])

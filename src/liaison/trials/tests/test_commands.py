@@ -1,0 +1,78 @@
+"""``liaison trials parse`` and ``liaison trials load`` through the real CLI entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from liaison import cli
+from liaison.core.models import User
+from liaison.trials.models import Trial
+from liaison.trials.tests.factories import study_json, write_jsonl
+
+
+def test_parse_writes_one_json_object_per_study(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_jsonl(tmp_path / "s.jsonl", [study_json("NCT09000001"), study_json("NCT09000002")])
+    assert cli.run(["trials", "parse", str(path), "--format", "jsonl"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [record["nct_id"] for record in records] == ["NCT09000001", "NCT09000002"]
+    assert records[0]["lead_sponsor"] == {"name": "Acme Pharma", "class": "INDUSTRY"}
+    assert records[0]["start_date"] == "2023-05"
+
+
+def test_parse_names_a_bad_study_and_exits_non_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_jsonl(tmp_path / "s.jsonl", [{"protocolSection": {}}, study_json("NCT09000002")])
+    assert cli.run(["trials", "parse", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert [json.loads(line)["nct_id"] for line in captured.out.splitlines()] == ["NCT09000002"]
+    assert "s.jsonl, line 1" in captured.err and "nctId" in captured.err
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_prints_counts_and_a_rerun_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_jsonl(tmp_path / "s.jsonl", [study_json("NCT09000001"), study_json("NCT09000002")])
+    assert cli.run(["trials", "-v", "0", "load", str(path)]) == 0
+    assert "2 new, 0 updated, 0 unchanged, 0 failed" in capsys.readouterr().out
+    assert cli.run(["trials", "-v", "0", "load", str(path)]) == 0
+    assert "0 new, 0 updated, 2 unchanged, 0 failed" in capsys.readouterr().out
+    assert Trial.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_names_the_failed_study_and_exits_non_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = study_json("NCT09000002")
+    bad["protocolSection"]["statusModule"]["overallStatus"] = 7
+    path = write_jsonl(tmp_path / "s.jsonl", [study_json("NCT09000001"), bad])
+    assert cli.run(["trials", "-v", "0", "load", str(path), "--batch-size", "1"]) == 1
+    captured = capsys.readouterr()
+    assert (
+        "s.jsonl, line 2, NCT09000002: protocolSection.statusModule.overallStatus" in captured.err
+    )
+    assert "1 new, 0 updated, 0 unchanged, 1 failed" in captured.err
+    assert list(Trial.objects.values_list("nct_id", flat=True)) == ["NCT09000001"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_as_a_non_administrator_is_refused(
+    tmp_path: Path, msl: User, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_jsonl(tmp_path / "s.jsonl", [study_json("NCT09000001")])
+    assert cli.run(["trials", "load", str(path), "--as", msl.username]) == 1
+    assert "administrators only" in capsys.readouterr().err
+    assert not Trial.objects.exists()
+
+
+def test_a_missing_file_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.run(["trials", "load", "/nonexistent/studies.json"]) == 1
+    assert "/nonexistent/studies.json: no such file" in capsys.readouterr().err
