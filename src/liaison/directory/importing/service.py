@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from liaison.core import audit
 from liaison.core.errors import LiaisonError, PermissionDenied
@@ -196,6 +196,24 @@ def check_file(
     )
 
 
+@contextmanager
+def _large_page_cache() -> Iterator[None]:
+    """On SQLite, a bigger page cache for the import's one long transaction,
+    so index pages are not spilled and re-read again and again."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA cache_size = -131072")  # 128 MiB, taken only as needed
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {previous}")
+
+
 class _Rejected(Exception):
     """Rolls back an import that found a problem only while writing."""
 
@@ -235,7 +253,7 @@ def import_file(
     # complete, but nothing more is written and the transaction is rolled back
     # unless invalid rows are to be skipped.
     try:
-        with transaction.atomic(), audit.source("import"):
+        with _large_page_cache(), transaction.atomic(), audit.source("import"):
             columns: dict[str, str] = {}
             writer = writer_class(
                 actor=actor, file_name=name, report=report, skip=skip_invalid, columns=columns

@@ -497,3 +497,29 @@ def test_xlsx_missing_sheet_names_file_and_sheet(tmp_path: Path, admin_user: Use
     with pytest.raises(LiaisonError, match=r"hcps\.xlsx: there is no sheet 'HCPs'"):
         import_file(actor=admin_user, path=path, kind="hcps", sheet="HCPs")
     assert counts() == (0, 0, 0, 0)
+
+
+def test_two_rows_updating_one_hcp_are_refused(tmp_path: Path, admin_user: User) -> None:
+    services.create_hcp(
+        actor=admin_user,
+        values={
+            "given_name": "A",
+            "family_name": "B",
+            "country": "US",
+            "npi": "1000000004",
+            "orcid": "0000-0002-1825-0097",
+        },
+    )
+    before = counts()
+    path = write_csv(
+        tmp_path,
+        [
+            "given_name,family_name,country,npi,orcid",
+            "A,B,US,1000000004,",
+            "A,Bee,US,,0000-0002-1825-0097",
+        ],
+    )
+    report = import_file(actor=admin_user, path=path, kind="hcps")
+    assert not report.written and counts() == before
+    [problem] = report.problems
+    assert problem.row == 3 and "as row 2" in problem.reason
