@@ -166,7 +166,7 @@ class HCP(models.Model):
     consent_source = models.CharField(max_length=200, blank=True)
     origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.MANUAL)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["family_name", "given_name", "id"]

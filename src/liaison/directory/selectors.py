@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from liaison.core import policy
 from liaison.core.models import Territory
@@ -42,9 +44,25 @@ class HCPFilters:
 
 
 def name_query(text: str) -> Q:
-    """Every word of ``text`` must start a word of the HCP's folded name."""
+    """Every word of ``text`` must start a word of the HCP's folded name.
+
+    On SQLite the FTS5 index of migration 0003 answers it (a prefix query per
+    word); elsewhere LIKE conditions, which PostgreSQL serves from its trigram
+    index. Both give the same rows: words are folded to ``[0-9a-z]`` runs.
+    """
+    tokens = fold(text).split()
+    if not tokens:
+        return Q()
+    if connection.vendor == "sqlite":
+        match = " AND ".join(f'"{token}"*' for token in tokens)
+        return Q(
+            id__in=RawSQL(
+                "SELECT rowid FROM directory_hcp_name_fts WHERE directory_hcp_name_fts MATCH %s",
+                (match,),
+            )
+        )
     query = Q()
-    for token in fold(text).split():
+    for token in tokens:
         query &= Q(search_name__startswith=token) | Q(search_name__contains=f" {token}")
     return query
 
