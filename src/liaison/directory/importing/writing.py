@@ -9,7 +9,7 @@ a handful of statements; unchanged records get no write and no event.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,7 +134,6 @@ class _Planned:
     created: bool
     changes: dict[str, Any]
     m2m: dict[str, list[int]]
-    after: Callable[[], None] | None = None
 
 
 class _Writer:
@@ -383,11 +382,19 @@ class HCPWriter(_Writer):
                 changes, m2m_changed = self.plan_update(hcp, values, now_ids, m2m_wanted)
                 planned.append(_Planned(checked.row, hcp, False, changes, m2m_changed))
         self.save(planned, progress)
-        self.organizations.affiliate(
+        touched = self.organizations.affiliate(
             [(item.row, item.instance) for item in planned],
             batch,
             {item.instance.pk for item in planned if item.created},
         )
+        # An HCP whose only change is a new or changed affiliation was updated too.
+        moved = sum(
+            1
+            for item in planned
+            if not item.created and not item.changes and item.instance.pk in touched
+        )
+        self.report.unchanged -= moved
+        self.report.updated += moved
 
     def _m2m_ids(self, values: Mapping[str, Any]) -> dict[str, list[int]]:
         wanted: dict[str, list[int]] = {}
@@ -469,7 +476,7 @@ class _OrganizationFinder:
         planned: Sequence[tuple[int, models.Model]],
         batch: Sequence[CheckedRow],
         created: set[int],
-    ) -> None:
+    ) -> set[int]:
         """Create or update the affiliation each row names; ``created`` holds the
         pks of HCPs this batch created."""
         rows = {checked.row: checked for checked in batch}
@@ -477,7 +484,7 @@ class _OrganizationFinder:
             (rows[row], hcp) for row, hcp in planned if rows[row].values.get("organization")
         ]
         if not with_organization:
-            return
+            return set()
         keys = [self.key(checked.values) for checked, _ in with_organization]
         self._resolve(
             [(key, checked) for key, (checked, _) in zip(keys, with_organization, strict=True)]
@@ -556,6 +563,9 @@ class _OrganizationFinder:
                 ),
             ],
         )
+        return {affiliation.hcp_id for affiliation in new} | {
+            affiliation.hcp_id for affiliation, _ in changed
+        }
 
 
 class OrganizationWriter(_Writer):

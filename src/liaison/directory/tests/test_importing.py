@@ -523,3 +523,18 @@ def test_two_rows_updating_one_hcp_are_refused(tmp_path: Path, admin_user: User)
     assert not report.written and counts() == before
     [problem] = report.problems
     assert problem.row == 3 and "as row 2" in problem.reason
+
+
+def test_new_affiliation_counts_as_an_update(tmp_path: Path, admin_user: User) -> None:
+    hcp = services.create_hcp(
+        actor=admin_user,
+        values={"given_name": "A", "family_name": "B", "country": "DE", "npi": "1000000004"},
+    )
+    path = write_csv(
+        tmp_path, ["First Name,Last Name,Country,NPI,Organization", "A,B,DE,1000000004,Charité"]
+    )
+    report = import_file(actor=admin_user, path=path, kind="hcps")
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 0)
+    affiliation = Affiliation.objects.get(hcp=hcp)
+    assert affiliation.organization.name == "Charité" and affiliation.is_primary
+    assert import_file(actor=admin_user, path=path, kind="hcps").unchanged == 1
