@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
@@ -11,6 +12,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+#: How much later than sent a request may arrive here (threads, loopback, a busy machine).
+JITTER = 0.05
+SPAN_TOLERANCE = 0.02
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,22 @@ class ReplayServer:
 
     def requests_to(self, path: str) -> list[RecordedRequest]:
         return [request for request in self.requests if request.path == path]
+
+    def spacing_problem(self, interval: float, path: str | None = None) -> str | None:
+        """Why the requests (to ``path``) were not at least ``interval`` seconds apart, or None.
+
+        Arrival times carry the scheduling and network delay of each request
+        (``JITTER``) on top of the client's spacing, so one gap may look a
+        little short; the span from the first request to the last cannot."""
+        times = [r.at for r in (self.requests_to(path) if path else self.requests)]
+        gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+        short = [round(gap, 3) for gap in gaps if gap < interval - JITTER]
+        if short:
+            return f"gaps shorter than {interval:.3f} s: {short} (all gaps: {gaps})"
+        span, wanted = times[-1] - times[0] if times else 0.0, (len(times) - 1) * interval
+        if span < wanted - SPAN_TOLERANCE:
+            return f"{len(times)} requests within {span:.3f} s, less than {wanted:.3f} s"
+        return None
 
     def __enter__(self) -> ReplayServer:
         self._thread.start()
