@@ -10,15 +10,18 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.db import connection
 from django.http import FileResponse, StreamingHttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from liaison.core.models import AuditEvent, Territory, User
 from liaison.directory import services
-from liaison.directory.exporting import HEADER, csv_lines, safe_cell
+from liaison.directory.exporting import HEADER, csv_lines, export_rows, safe_cell
 from liaison.directory.importing import default_mapping, import_file
 from liaison.directory.models import HCP, Affiliation, Organization, TherapeuticArea
+from liaison.directory.selectors import HCPFilters
 
 
 @pytest.fixture
@@ -174,3 +177,21 @@ def test_exported_file_reimports_without_any_change(
         AuditEvent.objects.count(),
     ) == before
     assert HCP.objects.get(pk=directory["smith"].pk).family_name == "=Smith"
+
+
+def test_export_queries_do_not_grow_with_the_rows(
+    directory: dict[str, HCP], admin_user: User, msl: User
+) -> None:
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            rows = list(export_rows(msl, HCPFilters()))
+        assert len(rows) == HCP.objects.count() + 1
+        return len(captured.captured_queries)
+
+    few = queries()
+    for index in range(20):
+        services.create_hcp(
+            actor=admin_user,
+            values={"given_name": f"G{index}", "family_name": "Extra", "country": "FR"},
+        )
+    assert queries() == few
