@@ -164,3 +164,9 @@ def test_export_refuses_users_without_a_role(outsider: User) -> None:
 def test_xlsx_export_needs_an_output(admin_user: User) -> None:
     with pytest.raises(CommandError, match="--output"):
         run("export_hcps", "--format", "xlsx", "--as", "ada")
+
+
+def test_map_option_overrides_the_default_for_one_column(tmp_path: Path, admin_user: User) -> None:
+    path = write(tmp_path, "First Name,Surname (legal),Country,Notes\nAnn,Smith,US,x\n")
+    run("import_hcps", str(path), "--as", "ada", "--map", "Surname (legal)=family_name")
+    assert HCP.objects.get().family_name == "Smith"

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from liaison.core import audit
 from liaison.core.errors import LiaisonError
 from liaison.core.management.progress import progress_bar
-from liaison.directory.importing import Kind, import_file, parse_mapping_options
+from liaison.directory.importing import Kind, import_file, parse_mapping_options, preview_file
 from liaison.directory.management.commands._common import BarProgress, acting_user
 from liaison.directory.policy import may_import
 
@@ -39,8 +39,9 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar='"File Column=field"',
-            help="map a column to a field; repeat for each column. Without --map the headers "
-            "are matched to fields by name (First Name, Last Name, NPI, ORCID, Country, ...)",
+            help="map a column to a field (an empty field ignores the column); repeat as "
+            "needed. Other headers are matched to fields by name (First Name, Last Name, NPI, "
+            "ORCID, Country, ...)",
         )
         parser.add_argument(
             "--skip-invalid",
@@ -58,6 +59,21 @@ class Command(BaseCommand):
             help="the administrator the import acts as (recorded in the audit trail)",
         )
 
+    @staticmethod
+    def mapping(path: Path, options: dict[str, Any]) -> dict[str, str]:
+        """The default mapping of the file's headers, overridden by each --map."""
+        chosen = parse_mapping_options(options["map"])
+        header_defaults = preview_file(
+            path=path, kind=options["kind"], sheet=options["sheet"], rows=0
+        ).mapping
+        merged = {
+            header: name
+            for header, name in header_defaults.items()
+            if header not in chosen and name not in chosen.values()
+        }
+        merged.update(chosen)
+        return merged
+
     def handle(self, *args: Any, **options: Any) -> None:
         actor = acting_user(options["as_user"])
         if not may_import(actor):
@@ -66,7 +82,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         try:
-            mapping = parse_mapping_options(options["map"]) if options["map"] else None
+            mapping = self.mapping(path, options) if options["map"] else None
             with audit.source("cli"), progress_bar(enabled=options["verbosity"] > 0) as bar:
                 report = import_file(
                     actor=actor,
