@@ -157,8 +157,9 @@ class Authorship(models.Model):
     ``search_name`` is the accent-free key of the name for the author filter.
     """
 
+    # Indexed by the (publication, position) constraint: no second index to write on load.
     publication = models.ForeignKey(
-        Publication, on_delete=models.CASCADE, related_name="authorships"
+        Publication, on_delete=models.CASCADE, related_name="authorships", db_index=False
     )
     position = models.PositiveIntegerField()
     family = models.CharField(max_length=300, blank=True)
@@ -226,7 +227,10 @@ class PublicationMesh(models.Model):
     publication = models.ForeignKey(
         Publication, on_delete=models.CASCADE, related_name="mesh_headings"
     )
-    term = models.ForeignKey(MeshTerm, on_delete=models.PROTECT, related_name="headings")
+    # Indexed by the (term, publication) index below.
+    term = models.ForeignKey(
+        MeshTerm, on_delete=models.PROTECT, related_name="headings", db_index=False
+    )
     major = models.BooleanField(default=False)
     qualifiers = models.JSONField(default=list, blank=True, help_text="[{ui, name, major}]")
 
@@ -245,7 +249,10 @@ class PublicationTrial(models.Model):
     The trials app resolves the trial by ``nct_id``; literature does not know trials.
     """
 
-    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="trials")
+    # Indexed by the (publication, nct_id) constraint.
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="trials", db_index=False
+    )
     nct_id = models.CharField("NCT ID", max_length=20, db_index=True)
 
     class Meta:

@@ -12,6 +12,7 @@ bad record fails alone. See ``services`` for the rules a load follows.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -240,16 +241,21 @@ def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def _json(value: Any) -> Any:
-    return connection.ops.adapt_json_value(value, None)
+_EMPTY_JSON_LIST = json.dumps([])
 
 
-def _date_value(value: Any) -> Any:
-    return connection.ops.adapt_datefield_value(value)
+def _sqlite_json(value: Any) -> Any:
+    # What Django's adapt_json_value does on SQLite, without its per-call lookups
+    # (the connection proxy costs more than the encoding of a short list).
+    return json.dumps(value) if value else _EMPTY_JSON_LIST
 
 
-def _datetime_value(value: Any) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
+def _json_adapter() -> Callable[[Any], Any]:
+    """The JSON column adapter of the current database, resolved once per batch."""
+    if connection.vendor == "sqlite":
+        return _sqlite_json
+    adapt = connection.ops.adapt_json_value
+    return lambda value: adapt(value, None)
 
 
 class _Lookups:
@@ -484,14 +490,16 @@ class _Writer:
                 found[pmid] = (pk, version, digest)
         return found
 
-    def _row(self, values: dict[str, Any]) -> list[Any]:
+    @staticmethod
+    def _row(values: dict[str, Any], json_value: Callable[[Any], Any]) -> list[Any]:
+        adapt_date = connection.ops.adapt_datefield_value
         row = []
         for name in PUBLICATION_FIELDS:
             value = values[name]
             if name in _JSON:
-                value = _json(value)
+                value = json_value(value)
             elif name in _DATES:
-                value = _date_value(value)
+                value = adapt_date(value)
             row.append(value)
         return row
 
@@ -503,7 +511,8 @@ class _Writer:
         lookups.journal_ids(citations)
         lookups.mesh_ids(citations)
         lookups.type_ids(citations)
-        now = _datetime_value(timezone.now())
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        json_value = _json_adapter()
 
         def values(citation: Citation, digest: str) -> dict[str, Any]:
             key = lookups.journal_key(citation)
@@ -515,14 +524,14 @@ class _Writer:
             if new:
                 rows = []
                 for citation, digest in new:
-                    row = self._row(values(citation, digest))
+                    row = self._row(values(citation, digest), json_value)
                     rows.append([now, *row])
                 cursor.executemany(self._insert_publication, rows)
                 ids.update(self._stored_ids([citation.pmid for citation, _ in new]))
             if changed:
                 updates = []
                 for citation, digest, pk in changed:
-                    updates.append([*self._row(values(citation, digest)), pk])
+                    updates.append([*self._row(values(citation, digest), json_value), pk])
                     ids[citation.pmid] = pk
                 cursor.executemany(self._update_publication, updates)
                 self._delete_children([pk for _, _, pk in changed])
@@ -571,7 +580,7 @@ class _Writer:
         headings: list[list[Any]] = []
         trials: list[list[Any]] = []
         types: list[list[Any]] = []
-        json_value = _json
+        json_value = _json_adapter()
         for citation in citations:
             pk = ids[citation.pmid]
             for position, author in enumerate(citation.authors, start=1):
