@@ -83,6 +83,9 @@ class ReplayServer:
             def do_GET(self) -> None:
                 server._handle(self)
 
+            def do_POST(self) -> None:
+                server._handle(self)
+
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
@@ -97,7 +100,8 @@ class ReplayServer:
         return f"http://{host!s}:{port}"
 
     def add(self, path: str, *replies: Reply, query: dict[str, str] | None = None) -> None:
-        """Answer GET ``path`` (with at least the parameters ``query``) with ``replies``."""
+        """Answer ``path`` (with at least the parameters ``query``, in the URL or a
+        POSTed form) with ``replies``."""
         if not replies:
             raise ValueError("a route needs at least one reply")
         with self._lock:
@@ -138,6 +142,12 @@ class ReplayServer:
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(handler.path)
         lists = parse_qs(parts.query, keep_blank_values=True)
+        if handler.command == "POST":
+            # A form body counts as query parameters (E-utilities takes either).
+            length = int(handler.headers.get("Content-Length") or 0)
+            body = handler.rfile.read(length).decode("utf-8")
+            for key, values in parse_qs(body, keep_blank_values=True).items():
+                lists.setdefault(key, []).extend(values)
         recorded = RecordedRequest(
             method=handler.command,
             path=parts.path,

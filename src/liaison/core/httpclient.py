@@ -224,8 +224,23 @@ class HttpClient:
 
     def get(self, url: str, *, params: Params | None = None) -> httpx.Response:
         """The successful (2xx) answer to ``GET url?params``, or :class:`HttpError`."""
-        request = self._client.build_request("GET", url, params=_clean(params))
+        return self.send(self._client.build_request("GET", url, params=_clean(params)))
+
+    def post_form(self, url: str, *, data: Params) -> httpx.Response:
+        """``POST`` of an HTML form (for questions too long for a URL); answers as :meth:`get`."""
+        body = urlencode([(key, str(value)) for key, value in _clean(data) or []])
+        request = self._client.build_request(
+            "POST",
+            url,
+            content=body.encode("utf-8"),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        return self.send(request)
+
+    def send(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` within the host's rate, retrying as :class:`RetryPolicy` says."""
         shown = masked_url(request.url)
+        method = request.method
         bucket = bucket_for(request.url.netloc.decode("ascii"), self.rate, self.burst)
         attempts = max(1, self.retry.attempts)
         for attempt in range(1, attempts + 1):
@@ -244,12 +259,12 @@ class HttpClient:
                 reason = _describe(response)
                 if response.status_code not in RETRY_STATUSES:
                     raise HttpError(
-                        f"GET {shown} failed: {reason}", url=shown, status=response.status_code
+                        f"{method} {shown} failed: {reason}", url=shown, status=response.status_code
                     )
                 asked = retry_after_seconds(response.headers.get("Retry-After"))
                 if asked is not None and asked > self.retry.max_retry_after:
                     raise HttpError(
-                        f"GET {shown} failed: {reason}; the service asks to wait {asked:.0f} s"
+                        f"{method} {shown} failed: {reason}; the service asks to wait {asked:.0f} s"
                         " before trying again",
                         url=shown,
                         status=response.status_code,
@@ -257,7 +272,7 @@ class HttpClient:
                 wait = asked if asked is not None else self.retry.delay(attempt)
             if attempt == attempts:
                 tries = "1 try" if attempts == 1 else f"{attempts} tries"
-                raise HttpError(f"GET {shown} failed after {tries}: {reason}", url=shown)
+                raise HttpError(f"{method} {shown} failed after {tries}: {reason}", url=shown)
             time.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 

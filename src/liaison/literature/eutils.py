@@ -42,6 +42,8 @@ DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 MAX_RECORDS_PER_SEARCH = 10_000
 #: Records per efetch request: about 8 MB of XML for typical records.
 DEFAULT_BATCH_SIZE = 500
+#: Longer search terms go in a POSTed form rather than the URL.
+LONG_TERM = 1500
 RATE_WITHOUT_KEY = 3.0
 RATE_WITH_KEY = 10.0
 #: The bounds of the date splitting when the caller gives none: before the
@@ -139,7 +141,11 @@ class EutilsClient:
                 ("maxdate", _date_param(maxdate)),
             ]
         url = self.config.url("esearch.fcgi")
-        response = self.http.get(url, params=[*params, *self._identity()])
+        if len(term) > LONG_TERM:
+            # NCBI asks for POST when a term would make the URL too long.
+            response = self.http.post_form(url, data=[*params, *self._identity()])
+        else:
+            response = self.http.get(url, params=[*params, *self._identity()])
         result = _esearch_result(response.content, url)
         return Search(
             count=result["count"],

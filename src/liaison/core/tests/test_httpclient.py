@@ -132,3 +132,12 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
 def test_masked_url_hides_secret_parameters_only() -> None:
     assert masked_url("https://x.org/a?term=b&api_key=k") == "https://x.org/a?term=b&api_key=***"
     assert masked_url("https://x.org/a") == "https://x.org/a"
+
+
+def test_a_posted_form_is_retried_like_a_get(server: ReplayServer) -> None:
+    server.add("/search", Reply(503), Reply.json({"ok": 1}), query={"term": "a b"})
+    with HttpClient(rate=100, retry=FAST) as client:
+        answer = client.post_form(f"{server.url}/search", data={"term": "a b", "skip": None})
+    assert answer.json() == {"ok": 1}
+    assert [request.method for request in server.requests] == ["POST", "POST"]
+    assert server.requests[1].query == {"term": "a b"}

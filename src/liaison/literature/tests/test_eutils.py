@@ -241,3 +241,15 @@ def test_server_errors_end_in_an_error_naming_the_url_without_the_key(
     assert "HTTP 502" in caught.value.message
     assert "secret-key" not in caught.value.message
     assert len(server.requests) == 3
+
+
+def test_a_long_query_is_posted_rather_than_put_in_the_url(server: ReplayServer) -> None:
+    term = " OR ".join(f"drug{number}[tiab]" for number in range(200))
+    server.add("/esearch.fcgi", esearch(1, webenv="LONG"))
+    server.add("/efetch.fcgi", efetch(9))
+    assert records(list(fetch_pubmed(term, base_url=server.url, api_key="k"))) == [9]
+    search = server.requests_to("/esearch.fcgi")[0]
+    assert search.method == "POST"
+    assert search.query["term"] == term and search.query["usehistory"] == "y"
+    assert search.query["api_key"] == "k"
+    assert server.requests_to("/efetch.fcgi")[0].query["WebEnv"] == "LONG"
