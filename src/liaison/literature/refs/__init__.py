@@ -1,0 +1,43 @@
+"""Reference files users already live with: RIS, BibTeX, PubMed MEDLINE (.nbib), CSV, XLSX.
+
+Pure format code: no ORM, no settings. Readers take a binary stream and the
+file's name (for messages) and yield frozen :class:`Reference` values; writers
+take references and write to a stream::
+
+    with open("library.ris", "rb") as stream:
+        for reference in read_ris(stream, "library.ris"):
+            print(reference.title, reference.doi)
+
+A bad entry raises :class:`ReferenceFormatError` naming the file, the line (or
+the entry key) and the reason. Pass ``on_error`` to skip such entries instead:
+the callback receives each error and reading goes on with the next entry.
+"""
+
+from __future__ import annotations
+
+from liaison.literature.refs.bibtex import read_bibtex, write_bibtex
+from liaison.literature.refs.model import (
+    Author,
+    ErrorHandler,
+    Reference,
+    ReferenceFormatError,
+    ReferenceType,
+)
+from liaison.literature.refs.nbib import read_nbib
+from liaison.literature.refs.ris import read_ris, write_ris
+from liaison.literature.refs.tables import write_csv, write_xlsx
+
+__all__ = [
+    "Author",
+    "ErrorHandler",
+    "Reference",
+    "ReferenceFormatError",
+    "ReferenceType",
+    "read_bibtex",
+    "read_nbib",
+    "read_ris",
+    "write_bibtex",
+    "write_csv",
+    "write_ris",
+    "write_xlsx",
+]
