@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from liaison.core.errors import LiaisonError
 from liaison.core.httpclient import HttpClient, HttpError, RetryPolicy
-from liaison.trials.ctgov import Page, page_from_json
+from liaison.trials.ctgov import CtgovParseError, Page, page_from_json
 
 DEFAULT_CTGOV_URL = "https://clinicaltrials.gov/api/v2/"
 MAX_PAGE_SIZE = 1000
@@ -130,9 +130,16 @@ class CtgovClient:
         self.http.close()
 
     def page(
-        self, params: Sequence[tuple[str, str | int | None]], token: str | None = None
+        self,
+        params: Sequence[tuple[str, str | int | None]],
+        token: str | None = None,
+        *,
+        on_error: Callable[[CtgovParseError], None] | None = None,
     ) -> Page:
-        """One page: the first (with ``countTotal``) or the one ``token`` names."""
+        """One page: the first (with ``countTotal``) or the one ``token`` names.
+
+        A malformed study raises :class:`CtgovParseError`, or, with ``on_error``,
+        is passed to it and left out of the page."""
         extra: list[tuple[str, str | int | None]] = (
             [("pageToken", token)] if token else [("countTotal", "true")]
         )
@@ -144,14 +151,19 @@ class CtgovClient:
             raise CtgovClientError(
                 f"{where}: the answer is not JSON: {response.content[:120]!r}"
             ) from None
-        return page_from_json(data, name=where)
+        return page_from_json(data, name=where, on_error=on_error)
 
-    def pages(self, params: Sequence[tuple[str, str | int | None]]) -> Iterator[Page]:
+    def pages(
+        self,
+        params: Sequence[tuple[str, str | int | None]],
+        *,
+        on_error: Callable[[CtgovParseError], None] | None = None,
+    ) -> Iterator[Page]:
         """Every page, following ``nextPageToken`` to the last."""
         seen: set[str] = set()
         token: str | None = None
         while True:
-            page = self.page(params, token)
+            page = self.page(params, token, on_error=on_error)
             yield page
             token = page.next_page_token
             if token is None:
@@ -176,6 +188,7 @@ def fetch_studies(
     rate: float = DEFAULT_RATE,
     retry: RetryPolicy | None = None,
     on_total: Callable[[int], None] | None = None,
+    on_error: Callable[[CtgovParseError], None] | None = None,
 ) -> Iterator[Page]:
     """Yield every page of studies matching the criteria, parsed.
 
@@ -183,7 +196,8 @@ def fetch_studies(
     bar). Raises :class:`~liaison.core.httpclient.HttpError` when the API
     cannot be reached or keeps failing,
     :class:`~liaison.trials.ctgov.CtgovParseError` (naming the page and the
-    NCT ID) when a study in it is malformed, :class:`CtgovClientError` for
+    NCT ID) when a study in it is malformed (with ``on_error``: the study is
+    passed to it and left out, the fetch goes on), :class:`CtgovClientError` for
     criteria the API cannot take. A run stopped half way can be started
     again: studies are upserted on NCT ID.
     """
@@ -197,7 +211,7 @@ def fetch_studies(
         page_size=page_size,
     )
     with CtgovClient(base_url, rate=rate, retry=retry) as client:
-        for number, page in enumerate(client.pages(params)):
+        for number, page in enumerate(client.pages(params, on_error=on_error)):
             if number == 0 and on_total is not None and page.total_count is not None:
                 on_total(page.total_count)
             yield page

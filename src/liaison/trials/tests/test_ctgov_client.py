@@ -166,3 +166,18 @@ def test_a_page_token_that_comes_back_stops_the_loop(server: ReplayServer) -> No
         list(fetch_studies("x", base_url=f"{server.url}/api/v2/", rate=100))
     assert "came back twice" in caught.value.message
     assert len(server.requests) == 2
+
+
+def test_with_on_error_a_malformed_study_is_reported_and_the_fetch_goes_on(
+    server: ReplayServer,
+) -> None:
+    bad = study("NCT09000008")
+    bad["protocolSection"]["designModule"] = {"enrollmentInfo": {"count": "lots"}}
+    server.add(STUDIES, page(bad, study("NCT09000009"), token="T1"), query={"countTotal": "true"})
+    server.add(STUDIES, page(study("NCT09000010")), query={"pageToken": "T1"})
+    errors: list[CtgovParseError] = []
+    pages = list(
+        fetch_studies("x", base_url=f"{server.url}/api/v2/", rate=100, on_error=errors.append)
+    )
+    assert nct_ids(pages) == ["NCT09000009", "NCT09000010"]
+    assert [error.nct_id for error in errors] == ["NCT09000008"]
