@@ -28,6 +28,7 @@ SUBCOMMANDS: dict[str, str] = {
     "export": "export the directory to CSV or XLSX (export hcps)",
     "trials": "parse or load ClinicalTrials.gov API v2 files (trials load FILE...)",
     "pubmed": "parse, load or fetch PubMed records into the library (pubmed load FILE...)",
+    "nppes": "look HCPs up in the NPI Registry, optionally applying them (nppes lookup)",
 }
 
 #: Two-word commands: ``liaison import hcps`` runs the management command ``import_hcps``.
