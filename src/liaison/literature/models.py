@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -265,3 +266,46 @@ class PublicationTrial(models.Model):
 
     def __str__(self) -> str:
         return self.nct_id
+
+
+class LibraryItem(models.Model):
+    """A reference in one user's own library, imported from their RIS, BibTeX or .nbib file.
+
+    ``publication`` is the PubMed record it was matched to (by PMID, then by
+    DOI), or null when the library holds no such record. ``reference`` is the
+    entry as read (``literature.refs.Reference`` as JSON). ``fingerprint``
+    (``pmid:...``, ``doi:...`` or ``title:<hash>``) makes a second import of
+    the same file add nothing.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="library_items"
+    )
+    publication = models.ForeignKey(
+        Publication,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="library_items",
+    )
+    reference = models.JSONField(default=dict, blank=True)
+    fingerprint = models.CharField(max_length=400)
+    source_file = models.CharField(max_length=255, blank=True)
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-added_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "publication"],
+                condition=Q(publication__isnull=False),
+                name="libraryitem_unique_publication",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "fingerprint"], name="libraryitem_unique_fingerprint"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        title = self.reference.get("title") if isinstance(self.reference, dict) else None
+        return str(title or self.fingerprint)[:120]
