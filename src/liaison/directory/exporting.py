@@ -52,6 +52,7 @@ def hcp_row(hcp: HCP) -> list[str]:
     first = affiliations[0] if affiliations else None
     organization = first.organization if first is not None else None
     values: dict[str, str] = {
+        "id": str(hcp.pk),
         "given_name": hcp.given_name,
         "family_name": hcp.family_name,
         "suffix": hcp.suffix,

@@ -42,6 +42,12 @@ class FieldSpec:
 
 HCP_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
+        "id",
+        "Liaison ID",
+        max_length=20,
+        synonyms=("id", "liaison id", "record id", "hcp id"),
+    ),
+    FieldSpec(
         "given_name",
         "Given name",
         required=True,

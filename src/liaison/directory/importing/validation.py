@@ -261,6 +261,7 @@ class Validator:
 
     def _parsers_by_field(self) -> dict[str, Callable[[str], Any]]:
         return {
+            "id": _record_id,
             "npi": _npi,
             "orcid": _orcid,
             "country": _country,
@@ -334,13 +335,13 @@ class Validator:
             return Problem(self.file_name, row, "", "", "", f"repeats row {first} exactly")
         if not valid:
             return None
-        for name in ("npi", "orcid"):
+        for name in ("id", "npi", "orcid"):
             if values.get(name):
-                first = self._remember((name, values[name]), row)
+                first = self._remember((name, str(values[name])), row)
                 if first is not None:
-                    label = name.upper()
+                    label = "Liaison ID" if name == "id" else name.upper()
                     return self._problem(
-                        row, name, values[name], f"is the same {label} as row {first}"
+                        row, name, str(values[name]), f"is the same {label} as row {first}"
                     )
         if self.kind == Kind.ORGANIZATIONS:
             key = "|".join(
@@ -354,7 +355,7 @@ class Validator:
                     values["name"],
                     f"is the same organization (name, country, city) as row {first}",
                 )
-        elif not values.get("npi") and not values.get("orcid"):
+        elif not values.get("id") and not values.get("npi") and not values.get("orcid"):
             key = "|".join(
                 (fold(f"{values['family_name']} {values['given_name']}"), values["country"])
             )
@@ -368,6 +369,12 @@ class Validator:
                     " has an NPI or ORCID to tell them apart",
                 )
         return None
+
+
+def _record_id(raw: str) -> int:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) == 0:
+        raise _Bad("is not a Liaison ID (a whole number, as exported)")
+    return int(raw)
 
 
 def _npi(raw: str) -> str:

@@ -305,20 +305,25 @@ class HCPWriter(_Writer):
         return [self.specialty_ids[name.casefold()] for name in names]
 
     def _find_existing(self, batch: Sequence[CheckedRow]) -> dict[str, dict[Any, HCP]]:
+        ids = [row.values["id"] for row in batch if row.values.get("id")]
         npis = [row.values["npi"] for row in batch if row.values.get("npi")]
         orcids = [row.values["orcid"] for row in batch if row.values.get("orcid")]
         names = [
             fold(f"{row.values['family_name']} {row.values['given_name']}")
             for row in batch
-            if not row.values.get("npi") and not row.values.get("orcid")
+            if not any(row.values.get(name) for name in ("id", "npi", "orcid"))
         ]
-        query = (
-            models.Q(npi__in=npis) | models.Q(orcid__in=orcids) | models.Q(search_name__in=names)
-        )
-        found: dict[str, dict[Any, HCP]] = {"npi": {}, "orcid": {}, "name": {}}
-        if not (npis or orcids or names):
+        found: dict[str, dict[Any, HCP]] = {"id": {}, "npi": {}, "orcid": {}, "name": {}}
+        if not (ids or npis or orcids or names):
             return found
+        query = (
+            models.Q(pk__in=ids)
+            | models.Q(npi__in=npis)
+            | models.Q(orcid__in=orcids)
+            | models.Q(search_name__in=names)
+        )
         for hcp in HCP.objects.filter(query).order_by("pk"):
+            found["id"][hcp.pk] = hcp
             if hcp.npi:
                 found["npi"][hcp.npi] = hcp
             if hcp.orcid:
@@ -327,20 +332,34 @@ class HCPWriter(_Writer):
         return found
 
     def _match(self, checked: CheckedRow, found: dict[str, dict[Any, HCP]]) -> HCP | bool | None:
+        """The HCP a row updates (by Liaison ID, NPI, ORCID, else name and
+        country), None for a new one, False for a row that clashes."""
         values = checked.values
-        by_npi = found["npi"].get(values.get("npi"))
-        by_orcid = found["orcid"].get(values.get("orcid"))
-        if by_npi is not None and by_orcid is not None and by_npi.pk != by_orcid.pk:
+        by_id = found["id"].get(values["id"]) if values.get("id") else None
+        if values.get("id") and by_id is None:
             self.conflict(
                 checked,
-                "orcid",
-                values["orcid"],
-                f"belongs to HCP #{by_orcid.pk} ({by_orcid}) but the NPI {values['npi']} on"
-                f" this row to HCP #{by_npi.pk} ({by_npi})",
+                "id",
+                str(values["id"]),
+                "is not the Liaison ID of any HCP here (IDs come from this installation's"
+                " exports; leave the column empty to add new HCPs)",
             )
             return False
-        if by_npi is not None or by_orcid is not None:
-            return by_npi or by_orcid
+        by_npi = found["npi"].get(values.get("npi"))
+        by_orcid = found["orcid"].get(values.get("orcid"))
+        anchor = by_id or by_npi
+        for name, other in (("npi", by_npi), ("orcid", by_orcid)):
+            if anchor is not None and other is not None and other.pk != anchor.pk:
+                self.conflict(
+                    checked,
+                    name,
+                    values[name],
+                    f"belongs to HCP #{other.pk} ({other}) but this row updates"
+                    f" HCP #{anchor.pk} ({anchor})",
+                )
+                return False
+        if by_id is not None or by_npi is not None or by_orcid is not None:
+            return by_id or by_npi or by_orcid
         if not values.get("npi") and not values.get("orcid"):
             return found["name"].get(
                 (values["given_name"], values["family_name"], values["country"])

@@ -71,6 +71,12 @@ def directory(admin_user: User, territory_de: Territory) -> dict[str, HCP]:
         actor=admin_user,
         values={"given_name": "Ann", "family_name": "=Smith", "country": "US", "region": "US-CA"},
     )
+    # Namesakes without identifiers: only the Liaison ID tells them apart.
+    for city in ("Tokyo", "Osaka"):
+        services.create_hcp(
+            actor=admin_user,
+            values={"given_name": "Haruto", "family_name": "Yamada", "country": "JP", "city": city},
+        )
     return {"muller": muller, "smith": smith}
 
 
@@ -169,7 +175,7 @@ def test_exported_file_reimports_without_any_change(
     )
     report = import_file(actor=admin_user, path=path, kind="hcps")
     assert report.problems == []
-    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 4)
     assert (
         HCP.objects.count(),
         Organization.objects.count(),

@@ -96,7 +96,7 @@ def test_non_utf8_csv_is_refused_with_the_file_name() -> None:
 
 def test_field_lengths_match_the_models() -> None:
     # Country and ORCID accept longer spellings (names, URLs) that are normalised.
-    loose = {"country", "orcid", "organization_country", "type", "organization_type"}
+    loose = {"id", "country", "orcid", "organization_country", "type", "organization_type"}
     for model, specs in ((HCP, HCP_FIELDS), (Organization, ORGANIZATION_FIELDS)):
         for spec in specs:
             if spec.multi or spec.name in loose:
@@ -538,3 +538,39 @@ def test_new_affiliation_counts_as_an_update(tmp_path: Path, admin_user: User) -
     affiliation = Affiliation.objects.get(hcp=hcp)
     assert affiliation.organization.name == "Charité" and affiliation.is_primary
     assert import_file(actor=admin_user, path=path, kind="hcps").unchanged == 1
+
+
+def test_liaison_id_updates_that_hcp(tmp_path: Path, admin_user: User) -> None:
+    first = services.create_hcp(
+        actor=admin_user, values={"given_name": "Haruto", "family_name": "Yamada", "country": "JP"}
+    )
+    second = services.create_hcp(
+        actor=admin_user, values={"given_name": "Haruto", "family_name": "Yamada", "country": "JP"}
+    )
+    path = write_csv(
+        tmp_path,
+        [
+            "Liaison ID,First Name,Last Name,Country,City",
+            f"{first.pk},Haruto,Yamada,JP,Tokyo",
+            f"{second.pk},Haruto,Yamada,JP,Osaka",
+        ],
+    )
+    report = import_file(actor=admin_user, path=path, kind="hcps")
+    assert report.updated == 2, [str(problem) for problem in report.problems]
+    assert HCP.objects.get(pk=first.pk).city == "Tokyo"
+    assert HCP.objects.get(pk=second.pk).city == "Osaka"
+
+
+def test_unknown_liaison_id_is_refused(tmp_path: Path, admin_user: User) -> None:
+    path = write_csv(tmp_path, ["Liaison ID,First Name,Last Name,Country", "999,A,B,DE"])
+    report = import_file(actor=admin_user, path=path, kind="hcps")
+    [problem] = report.problems
+    assert (problem.row, problem.column, problem.field) == (2, "Liaison ID", "id")
+    assert "not the Liaison ID of any HCP" in problem.reason
+    assert HCP.objects.count() == 0
+
+
+def test_same_liaison_id_twice_is_a_duplicate(tmp_path: Path, admin_user: User) -> None:
+    path = write_csv(tmp_path, ["id,First Name,Last Name,Country", "7,A,B,DE", "7,C,D,DE"])
+    [problem] = import_file(actor=admin_user, path=path, kind="hcps").problems
+    assert problem.row == 3 and "same Liaison ID as row 2" in problem.reason
