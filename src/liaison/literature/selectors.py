@@ -54,7 +54,8 @@ def publication_queryset(user: AnyUser, filters: PublicationFilters) -> QuerySet
     """The publications ``user`` may see that match ``filters``, sorted."""
     queryset = policy.scope(user, "view", Publication)
     text = filters.q.strip()
-    if text:
+    by_relevance = filters.sort == "relevance" and bool(text)
+    if text and not by_relevance:
         queryset = search.matching(queryset, text)
     if filters.date_from is not None:
         queryset = queryset.filter(published_on__gte=filters.date_from)
@@ -91,8 +92,8 @@ def publication_queryset(user: AnyUser, filters: PublicationFilters) -> QuerySet
                 Authorship.objects.filter(publication=OuterRef("pk"), search_name__contains=author)
             )
         )
-    if filters.sort == "relevance" and text:
-        return search.by_relevance(queryset, text)
+    if by_relevance:
+        return search.ranked(queryset, text)  # matches and sorts in one go
     return _by_date(queryset, newest=filters.sort != "oldest")
 
 

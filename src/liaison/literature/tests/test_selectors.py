@@ -145,3 +145,11 @@ def test_postgresql_search_uses_the_gin_index(library: None, msl: User) -> None:
         row = cursor.fetchone()
     assert row is not None and "gin" in row[0].lower()
     assert pmids(msl, q="hospitalisation") == [1]  # English stemming: hospitalisation(s)
+
+
+def test_relevance_combines_with_filters_and_counts(library: None, msl: User) -> None:
+    queryset = publication_queryset(
+        msl, PublicationFilters(q="heart", sort="relevance", publication_type="Review")
+    )
+    assert queryset.count() == 1
+    assert [publication.pmid for publication in queryset.select_related("journal")] == [2]
