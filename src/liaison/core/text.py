@@ -33,6 +33,9 @@ def fold(text: str) -> str:
     Both what is stored and what is typed go through this, so a query typed
     without accents finds the accented name.
     """
+    if text.isascii():
+        # Nothing to decompose or strip: the same key, without the per-character pass.
+        return _SPACES.sub(" ", text.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped.lower()).strip()

@@ -1,0 +1,23 @@
+"""fold(): the accent-free search key, and its fast path for ASCII text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from liaison.core.text import fold
+
+
+def test_accents_and_special_letters_fold_to_ascii() -> None:
+    assert fold("Müller-Lüdenscheidt") == "muller ludenscheidt"
+    assert fold("Straße, Øresund") == "strasse oresund"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_gets_the_key_of_the_full_unicode_path(text: str) -> None:
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    assert fold(text) == re.sub(r"[^0-9a-z]+", " ", stripped.lower()).strip()
