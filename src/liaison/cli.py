@@ -118,15 +118,14 @@ def run(argv: Sequence[str]) -> int:
         name, args = resolve(argv)
     except LookupError as error:
         return fail(str(error))
+    words = " ".join(argv[:2] if argv[0] in TWO_WORD else argv[:1])
     commands = get_commands()
     if name not in commands:
-        return fail(
-            f"unknown command {' '.join(argv[: len(argv) - len(args)])!r}; see liaison --help"
-        )
+        return fail(f"unknown command {words!r}; see liaison --help")
     command = load_command_class(commands[name], name)
     # Usage errors print the command's usage and exit 2, as on Django's own command line.
     setattr(command, "_called_from_command_line", True)  # noqa: B010
-    parser = command.create_parser("liaison", " ".join(argv[: len(argv) - len(args)]))
+    parser = command.create_parser("liaison", words)
     options = parser.parse_args(args)
     cmd_options = vars(options)
     positional = cmd_options.pop("args", ())

@@ -201,7 +201,9 @@ def test_bad_configuration_is_one_sentence(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("words", [["import", "hcps"], ["export", "hcps"]])
+@pytest.mark.parametrize(
+    "words", [["import", "hcps"], ["import", "organizations"], ["export", "hcps"]]
+)
 def test_two_word_commands_have_help(words: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         cli.run([*words, "--help"])
