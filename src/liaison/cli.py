@@ -26,7 +26,7 @@ SUBCOMMANDS: dict[str, str] = {
     "audit": "check the tamper-evident audit trail (audit verify)",
     "import": "import HCPs or organizations from CSV or XLSX (import hcps FILE)",
     "export": "export the directory to CSV or XLSX (export hcps)",
-    "trials": "parse or load ClinicalTrials.gov API v2 files (trials load FILE...)",
+    "trials": "parse or load ClinicalTrials.gov API v2 files (trials load FILE... --as USER)",
     "pubmed": "parse, load or fetch PubMed records into the library (pubmed load FILE...)",
     "nppes": "look HCPs up in the NPI Registry, optionally applying them (nppes lookup)",
 }

@@ -37,24 +37,26 @@ def test_parse_names_a_bad_study_and_exits_non_zero(
 
 @pytest.mark.django_db(transaction=True)
 def test_load_prints_counts_and_a_rerun_changes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, admin_user: User, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write_jsonl(tmp_path / "s.jsonl", [study_json("NCT09000001"), study_json("NCT09000002")])
-    assert cli.run(["trials", "-v", "0", "load", str(path)]) == 0
+    assert cli.run(["trials", "-v", "0", "load", str(path), "--as", "ada"]) == 0
     assert "2 new, 0 updated, 0 unchanged, 0 failed" in capsys.readouterr().out
-    assert cli.run(["trials", "-v", "0", "load", str(path)]) == 0
+    assert cli.run(["trials", "-v", "0", "load", str(path), "--as", "ada"]) == 0
     assert "0 new, 0 updated, 2 unchanged, 0 failed" in capsys.readouterr().out
     assert Trial.objects.count() == 2
 
 
 @pytest.mark.django_db(transaction=True)
 def test_load_names_the_failed_study_and_exits_non_zero(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, admin_user: User, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bad = study_json("NCT09000002")
     bad["protocolSection"]["statusModule"]["overallStatus"] = 7
     path = write_jsonl(tmp_path / "s.jsonl", [study_json("NCT09000001"), bad])
-    assert cli.run(["trials", "-v", "0", "load", str(path), "--batch-size", "1"]) == 1
+    assert (
+        cli.run(["trials", "-v", "0", "load", str(path), "--batch-size", "1", "--as", "ada"]) == 1
+    )
     captured = capsys.readouterr()
     assert (
         "s.jsonl, line 2, NCT09000002: protocolSection.statusModule.overallStatus" in captured.err
@@ -73,6 +75,12 @@ def test_load_as_a_non_administrator_is_refused(
     assert not Trial.objects.exists()
 
 
+def test_load_needs_to_know_who_acts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.run(["trials", "load", str(tmp_path / "s.json")])
+    assert "--as" in capsys.readouterr().err
+
+
 def test_a_missing_file_is_named(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.run(["trials", "load", "/nonexistent/studies.json"]) == 1
+    assert cli.run(["trials", "load", "/nonexistent/studies.json", "--as", "ada"]) == 1
     assert "/nonexistent/studies.json: no such file" in capsys.readouterr().err

@@ -91,8 +91,9 @@ class Command(BaseCommand):
         load.add_argument(
             "--as",
             dest="as_user",
+            required=True,
             metavar="USERNAME",
-            help="an administrator to act as (default: the operator of this command line)",
+            help="the administrator the load acts as",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -128,15 +129,11 @@ class Command(BaseCommand):
     def load(self, files: list[Path], options: dict[str, Any]) -> None:
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1")
-        actor = None
-        if options["as_user"]:
-            actor = User.objects.filter(username=options["as_user"], is_active=True).first()
-            if actor is None:
-                raise CommandError(f"--as: no active user named {options['as_user']!r}")
-            if not may_load(actor):
-                raise CommandError(
-                    f"{actor.get_username()} may not load trials: administrators only"
-                )
+        actor = User.objects.filter(username=options["as_user"], is_active=True).first()
+        if actor is None:
+            raise CommandError(f"--as: no active user named {options['as_user']!r}")
+        if not may_load(actor):
+            raise CommandError(f"{actor.get_username()} may not load trials: administrators only")
         with progress_bar(enabled=options["verbosity"] > 0) as bar:
             report = load_files(
                 actor=actor,
