@@ -1,20 +1,23 @@
-"""Importing HCPs and organizations: validate first, then write everything or nothing.
+"""Importing HCPs and organizations: validate every row, write everything or nothing.
 
-:func:`check_file` reads the file and reports every problem without writing.
-:func:`import_file` does the same, then (when nothing is wrong, or when the
-caller asked to skip invalid rows) writes all rows in one transaction, in
-batches: existing records are prefetched per batch by NPI, ORCID or name,
-new ones bulk-inserted, and every created or updated record gets its audit
-event (:func:`liaison.core.audit.record_events`, the same hash chain as
-:func:`~liaison.core.audit.record_event`) inside that transaction. A record
-whose values already equal the file's is left alone, so importing the same
-file twice changes nothing and writes no event.
+:func:`validate_file` checks every row (pure, no database lookups) for the web
+report. :func:`import_file` reads the file once: each row is checked before it
+joins a batch, and batches are written in one transaction; existing records
+are prefetched per batch (by Liaison ID, NPI, ORCID or name), new ones
+bulk-inserted, and every created or updated record gets its audit event
+(:func:`liaison.core.audit.record_events`, the same hash chain as
+:func:`~liaison.core.audit.record_event`) in that transaction. After the
+first problem the remaining rows are still checked, so the report is
+complete, and the transaction is rolled back unless invalid rows are to be
+skipped. :func:`check_file` is a dry run: everything, then rolled back.
 
-Matching: an HCP row updates the HCP with its NPI, else the one with its
-ORCID; a row with neither updates the HCP with the same name and country (the
-oldest, if several). An organization row updates the organization with the
-same name and country (and city, when the file has a city column).
-Only mapped columns are written; an empty NPI or ORCID cell never clears one.
+Matching: an HCP row updates the HCP with its Liaison ID, else its NPI, else
+its ORCID; a row with none of them updates the HCP with the same name and
+country (the oldest, if several). An organization row updates the
+organization with the same name and country (and city, when the file has a
+city column). Only mapped columns are written; an empty NPI or ORCID cell
+never clears one. A record already equal to its row is not touched, so
+importing the same file twice changes nothing and writes no event.
 """
 
 from __future__ import annotations
@@ -55,11 +58,10 @@ def _require_importer(actor: User) -> None:
 
 def load_reference() -> Reference:
     """The therapeutic-area and territory codes a file may name."""
-    areas: dict[str, str] = {}
-    for code, name in TherapeuticArea.objects.values_list("code", "name"):
-        areas[name.casefold()] = code
-    for code in TherapeuticArea.objects.values_list("code", flat=True):
-        areas[code.casefold()] = code
+    pairs = list(TherapeuticArea.objects.values_list("code", "name"))
+    # A code wins over another area's identical name.
+    areas = {name.casefold(): code for code, name in pairs}
+    areas.update({code.casefold(): code for code, _ in pairs})
     territories = {
         code.casefold(): code for code in Territory.objects.values_list("code", flat=True)
     }
