@@ -28,6 +28,7 @@ from liaison.directory.models import (
     Product,
     TherapeuticArea,
 )
+from liaison.literature.models import Publication
 from liaison.trials.models import Trial
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +198,8 @@ MATRIX = [
     Case("GET", "/api/v1/therapeutic-areas", READ),
     Case("GET", "/api/v1/trials", READ),
     Case("GET", "/api/v1/trials/{nct_id}", READ),
+    Case("GET", "/api/v1/publications", READ),
+    Case("GET", "/api/v1/publications/{pmid}", READ),
 ]
 
 
@@ -216,6 +219,7 @@ def world(territory_de: Territory, territory_us: Territory) -> dict[str, int | s
         product=product, country="DE", condition="NSCLC", therapeutic_area=area
     )
     trial = Trial.objects.create(nct_id="NCT09000001", brief_title="Matrix")
+    publication = Publication.objects.create(pmid=9000001, title="Matrix")
     someone = User.objects.create(username="tina", role="msl")
     other_token, _ = make_token(someone)
     return {
@@ -229,6 +233,7 @@ def world(territory_de: Territory, territory_us: Territory) -> dict[str, int | s
         "product_id": product.pk,
         "indication_id": indication.pk,
         "nct_id": trial.nct_id,
+        "pmid": publication.pmid,
     }
 
 
