@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "liaison.directory",
     "liaison.literature",
     "liaison.trials",
+    "liaison.surveillance",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,318 @@
+"""Watches, runs, alerts, triage and the digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from liaison.core.audit import history_for
+from liaison.core.errors import LiaisonError, PermissionDenied
+from liaison.core.models import AuditEvent, Team, User
+from liaison.surveillance import selectors, services
+from liaison.surveillance.models import Alert, AlertKind, DigestPreference, TriageState, Watch
+from liaison.surveillance.tests.factories import (
+    add_publications,
+    add_trials,
+    publication_watch,
+    study_json,
+    trial_watch,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def pmids(user: User) -> set[int]:
+    return {
+        alert.publication.pmid
+        for alert in Alert.objects.filter(recipient=user).select_related("publication")
+        if alert.publication is not None
+    }
+
+
+def nct(alert: Alert) -> str:
+    assert alert.trial is not None
+    return alert.trial.nct_id
+
+
+# --- watches --------------------------------------------------------------------------------
+
+
+def test_creating_a_watch_is_audited_and_owned_by_the_actor(msl: User) -> None:
+    watch = services.create_watch(
+        actor=msl, values={"name": "NSCLC", "kind": "publication", "query": "nsclc"}
+    )
+    assert watch.owner == msl and watch.team is None
+    event = history_for(watch).get()
+    assert event.action == "create" and event.changes["query"] == [None, "nsclc"]
+
+
+def test_a_publication_watch_needs_a_query(msl: User) -> None:
+    with pytest.raises(LiaisonError) as error:
+        services.create_watch(actor=msl, values={"name": "Empty", "kind": "publication"})
+    assert error.value.details == {"query": "a publication watch needs a PubMed query"}
+    assert not Watch.objects.exists()
+
+
+def test_a_trial_watch_rejects_an_unknown_status(msl: User) -> None:
+    with pytest.raises(LiaisonError) as error:
+        services.create_watch(
+            actor=msl,
+            values={"name": "T", "kind": "trial", "condition": "asthma", "statuses": ["OPEN"]},
+        )
+    assert "statuses" in error.value.details
+
+
+def test_only_team_members_give_a_team_a_watch(
+    msl: User, other_msl: User, field_manager: User
+) -> None:
+    team = Team.objects.get()
+    watch = services.create_watch(
+        actor=msl, values={"name": "Team", "kind": "publication", "query": "x", "team": team}
+    )
+    assert watch.owner is None and watch.team == team
+    with pytest.raises(PermissionDenied):
+        services.create_watch(
+            actor=other_msl,
+            values={"name": "No", "kind": "publication", "query": "x", "team": team},
+        )
+
+
+def test_updating_and_deleting_a_watch_is_audited(msl: User, other_msl: User) -> None:
+    watch = publication_watch(msl)
+    changes = services.update_watch(actor=msl, watch=watch, values={"query": "uveal melanoma"})
+    assert changes == {"query": ["melanoma", "uveal melanoma"]}
+    with pytest.raises(PermissionDenied):
+        services.update_watch(actor=other_msl, watch=watch, values={"query": "x"})
+    services.delete_watch(actor=msl, watch=watch)
+    assert not Watch.objects.exists()
+    assert AuditEvent.objects.filter(record_type="surveillance.watch", action="delete").count() == 1
+
+
+def test_due_watches_follow_schedule_and_last_run(msl: User) -> None:
+    now = timezone.now()
+    never = publication_watch(msl, name="never run")
+    fresh = publication_watch(msl, name="ran an hour ago", last_run_at=now - dt.timedelta(hours=1))
+    stale = publication_watch(msl, name="ran two days ago", last_run_at=now - dt.timedelta(days=2))
+    weekly = publication_watch(
+        msl, name="weekly", schedule="weekly", last_run_at=now - dt.timedelta(days=2)
+    )
+    manual = publication_watch(msl, name="manual", schedule="manual")
+    paused = publication_watch(msl, name="paused", active=False)
+    due = services.due_watches(now)
+    assert due == [never, stale]
+    assert fresh not in due and weekly not in due and manual not in due and paused not in due
+
+
+def test_library_alternatives_read_pubmed_syntax() -> None:
+    assert services.library_alternatives(
+        "(nivolumab OR pembrolizumab) AND melanoma[mh] NOT review[pt]"
+    ) == ["nivolumab melanoma", "pembrolizumab melanoma"]
+    assert services.library_alternatives('"lung cancer"[tiab] OR NSCLC') == ["lung cancer", "NSCLC"]
+
+
+# --- runs -----------------------------------------------------------------------------------
+
+
+def test_library_watch_alerts_new_matching_publications_once(msl: User, tmp_path: Path) -> None:
+    add_publications(tmp_path, (101, "Melanoma and nivolumab"), (102, "Heart failure"))
+    watch = publication_watch(msl)
+    first = services.run_watch(watch.pk)
+    assert pmids(msl) == {101} and first.alerts_created == 1
+    add_publications(tmp_path, (103, "Adjuvant therapy in melanoma"), (104, "Asthma"))
+    second = services.run_watch(watch.pk)
+    assert pmids(msl) == {101, 103} and second.alerts_created == 1
+    third = services.run_watch(watch.pk)
+    assert third.alerts_created == 0 and Alert.objects.count() == 2
+    watch.refresh_from_db()
+    assert watch.last_run_at is not None and watch.last_seen == "103"
+    assert [run.alerts_created for run in watch.runs.all()] == [0, 1, 1]
+
+
+def test_rerunning_after_forgetting_the_last_run_never_duplicates(
+    msl: User, tmp_path: Path
+) -> None:
+    add_publications(tmp_path, (101, "Melanoma"))
+    watch = publication_watch(msl)
+    services.run_watch(watch.pk)
+    Watch.objects.filter(pk=watch.pk).update(last_run_at=None)
+    assert services.run_watch(watch.pk).alerts_created == 0
+    assert Alert.objects.count() == 1
+
+
+def test_an_or_query_matches_either_term(msl: User, tmp_path: Path) -> None:
+    add_publications(
+        tmp_path,
+        (101, "Nivolumab in melanoma"),
+        (102, "Pembrolizumab in melanoma"),
+        (103, "Nivolumab in lung cancer"),
+    )
+    services.run_watch(publication_watch(msl, query="(nivolumab OR pembrolizumab) AND melanoma").pk)
+    assert pmids(msl) == {101, 102}
+
+
+def test_first_run_shows_only_the_newest_matches(msl: User, tmp_path: Path) -> None:
+    add_publications(tmp_path, *((1000 + n, f"Melanoma study {n}") for n in range(25)))
+    run = services.run_watch(publication_watch(msl).pk)
+    assert run.matched == 25 and run.alerts_created == services.FIRST_RUN_HITS
+
+
+def test_team_watch_alerts_every_member_and_the_manager(
+    msl: User, field_manager: User, other_msl: User, tmp_path: Path
+) -> None:
+    team = Team.objects.get()
+    add_publications(tmp_path, (101, "Melanoma"))
+    watch = publication_watch(None, team=team)
+    services.run_watch(watch.pk)
+    assert pmids(msl) == {101} and pmids(field_manager) == {101} and pmids(other_msl) == set()
+
+
+def test_trial_watch_alerts_new_trials_and_recruiting_to_completed(
+    msl: User, tmp_path: Path
+) -> None:
+    add_trials(tmp_path, study_json("NCT09000001", conditions=("Lung Cancer",)))
+    add_trials(tmp_path, study_json("NCT09000002", conditions=("Asthma",)))
+    watch = trial_watch(msl, statuses=["RECRUITING"], phases=["PHASE2"])
+    services.run_watch(watch.pk)
+    alert = Alert.objects.get()
+    assert (alert.kind, nct(alert)) == (AlertKind.NEW_TRIAL, "NCT09000001")
+    add_trials(tmp_path, study_json("NCT09000001", status="COMPLETED", last_update="2025-01-10"))
+    add_trials(
+        tmp_path,
+        study_json(
+            "NCT09000002", conditions=("Asthma",), status="COMPLETED", last_update="2025-01-10"
+        ),
+    )
+    run = services.run_watch(watch.pk)
+    assert run.alerts_created == 1
+    change = Alert.objects.get(kind=AlertKind.TRIAL_STATUS_CHANGE)
+    assert nct(change) == "NCT09000001"
+    assert "Recruiting → Completed" in change.title
+    assert services.run_watch(watch.pk).alerts_created == 0
+
+
+def test_trial_watch_filters_phase_and_country(msl: User, tmp_path: Path) -> None:
+    add_trials(
+        tmp_path,
+        study_json("NCT09000001", phases=("PHASE3",), sites=(("Charité", "Berlin", "Germany"),)),
+        study_json(
+            "NCT09000002", phases=("PHASE3",), sites=(("UCSF", "San Francisco", "United States"),)
+        ),
+        study_json("NCT09000003", phases=("PHASE1",)),
+    )
+    services.run_watch(trial_watch(msl, phases=["PHASE3"], country="Germany").pk)
+    assert [nct(a) for a in Alert.objects.all()] == ["NCT09000001"]
+
+
+# --- triage ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def alert(msl: User, tmp_path: Path) -> Alert:
+    add_publications(tmp_path, (101, "Melanoma"))
+    services.run_watch(publication_watch(msl).pk)
+    return Alert.objects.get(recipient=msl)
+
+
+def test_triage_is_audited_and_marks_read(msl: User, alert: Alert) -> None:
+    services.triage_alert(
+        actor=msl, alert=alert, state=TriageState.RELEVANT, note="for the KOL call"
+    )
+    alert.refresh_from_db()
+    assert (alert.triage_state, alert.triage_note, alert.triaged_by) == (
+        "relevant",
+        "for the KOL call",
+        msl,
+    )
+    assert alert.read_at is not None
+    event = history_for(alert).get()
+    assert event.actor == msl and event.changes["triage_state"] == ["", "relevant"]
+
+
+def test_triage_is_per_user(msl: User, field_manager: User, tmp_path: Path) -> None:
+    add_publications(tmp_path, (101, "Melanoma"))
+    services.run_watch(publication_watch(None, team=Team.objects.get()).pk)
+    mine = Alert.objects.get(recipient=msl)
+    theirs = Alert.objects.get(recipient=field_manager)
+    services.triage_alert(actor=msl, alert=mine, state=TriageState.NOT_RELEVANT)
+    theirs.refresh_from_db()
+    assert theirs.triage_state == "" and theirs.read_at is None
+    with pytest.raises(PermissionDenied):
+        services.triage_alert(actor=msl, alert=theirs, state=TriageState.RELEVANT)
+
+
+def test_a_bad_triage_state_is_refused(msl: User, alert: Alert) -> None:
+    with pytest.raises(LiaisonError) as error:
+        services.triage_alert(actor=msl, alert=alert, state="maybe")
+    assert error.value.field == "state"
+
+
+def test_share_with_team_puts_the_alert_in_colleagues_inboxes(
+    msl: User, field_manager: User, other_msl: User, alert: Alert
+) -> None:
+    services.triage_alert(actor=msl, alert=alert, state=TriageState.SHARE_WITH_TEAM)
+    shared = Alert.objects.get(recipient=field_manager)
+    assert shared.publication == alert.publication and shared.shared_by == msl
+    assert not Alert.objects.filter(recipient=other_msl).exists()
+    services.triage_alert(actor=msl, alert=alert, state=TriageState.SHARE_WITH_TEAM)
+    assert Alert.objects.filter(recipient=field_manager).count() == 1
+
+
+def test_unread_counts_follow_reading(msl: User, other_msl: User, alert: Alert) -> None:
+    assert selectors.unread_count(msl) == 1 and selectors.unread_count(other_msl) == 0
+    services.mark_alert(actor=msl, alert=alert, read=True)
+    assert selectors.unread_count(msl) == 0
+    services.mark_alert(actor=msl, alert=alert, read=False)
+    assert selectors.unread_count(msl) == 1
+    assert services.mark_all_read(actor=msl) == 1 and selectors.unread_count(msl) == 0
+
+
+# --- digest ---------------------------------------------------------------------------------
+
+
+def test_digest_sends_one_mail_per_user_per_day(
+    msl: User, field_manager: User, tmp_path: Path
+) -> None:
+    User.objects.filter(pk__in=[msl.pk, field_manager.pk]).update(email="x@example.org")
+    User.objects.filter(pk=msl.pk).update(email="alice@example.org")
+    add_publications(tmp_path, (101, "Melanoma one"), (102, "Melanoma two"))
+    services.run_watch(publication_watch(None, team=Team.objects.get(), name="Team melanoma").pk)
+    services.run_watch(publication_watch(msl, name="My melanoma").pk)
+    now = timezone.now()
+    assert services.send_digests(base_url="https://liaison.example.org", now=now) == 2
+    assert len(mail.outbox) == 2
+    alice = next(m for m in mail.outbox if m.to == ["alice@example.org"])
+    assert alice.subject == "Liaison: 4 new alerts"
+    assert "Team melanoma (2)" in alice.body and "My melanoma (2)" in alice.body
+    pmid_link = "https://liaison.example.org/literature/101/"
+    assert alice.body.count(pmid_link) == 2
+    assert services.send_digests(base_url="https://x", now=now + dt.timedelta(minutes=5)) == 0
+    assert len(mail.outbox) == 2
+
+
+def test_digest_lists_only_alerts_since_the_last_one(msl: User, tmp_path: Path) -> None:
+    User.objects.filter(pk=msl.pk).update(email="alice@example.org")
+    add_publications(tmp_path, (101, "Melanoma one"))
+    watch = publication_watch(msl)
+    services.run_watch(watch.pk)
+    today = timezone.now()
+    tomorrow = today + dt.timedelta(days=1)
+    assert services.send_digests(base_url="https://x", now=today) == 1
+    assert services.send_digests(base_url="https://x", now=tomorrow) == 0  # nothing new since
+    add_publications(tmp_path, (102, "Melanoma two"))
+    services.run_watch(watch.pk)
+    assert services.send_digests(base_url="https://x", now=tomorrow) == 1
+    assert (
+        "/literature/102/" in mail.outbox[-1].body
+        and "/literature/101/" not in mail.outbox[-1].body
+    )
+
+
+def test_users_may_opt_out_of_the_digest(msl: User, alert: Alert) -> None:
+    User.objects.filter(pk=msl.pk).update(email="alice@example.org")
+    services.set_digest(actor=msl, enabled=False)
+    assert not DigestPreference.objects.get(user=msl).enabled
+    assert services.send_digests(base_url="https://x") == 0 and mail.outbox == []
