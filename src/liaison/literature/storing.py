@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Field, Model
 from django.utils import timezone
 
@@ -415,17 +415,21 @@ class _Writer:
         self._insert_type = _insert_sql(through, ("publication", "publicationtype"))
 
     def write(self, records: Sequence[Citation | Deletion], report: LoadReport) -> None:
-        """Write one batch in one transaction; when the database refuses it, record by record."""
+        """Write one batch in one transaction; when the database refuses it, record by record.
+
+        Only refusals of the data (integrity, value) are retried; a database that is
+        locked or gone raises, and the run stops with the batches before kept.
+        """
         try:
             with transaction.atomic():
                 self._write(records, report)
-        except DatabaseError:
+        except (IntegrityError, DataError):
             self.lookups.forget()
             for record in records:
                 try:
                     with transaction.atomic():
                         self._write([record], report)
-                except DatabaseError as error:
+                except (IntegrityError, DataError) as error:
                     self.lookups.forget()
                     report.failed += 1
                     reason = " ".join(str(error).split()) or type(error).__name__
