@@ -26,9 +26,9 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import IO, Any, Protocol, cast
 
 from django.db import (
     DEFAULT_DB_ALIAS,
@@ -126,9 +126,34 @@ OFFICIAL_FIELDS = ["position", "name", "affiliation", "role"]
 
 
 class LoadProgress(Protocol):
-    """What a load reports to: core.jobs.Progress, or the CLI's progress bar."""
+    """What a load reports to: core.jobs.Progress, or the CLI's progress bar.
+
+    Files report bytes read (the total is the files' size); :func:`load_studies`
+    reports studies. ``counts`` are the batch's new, updated, unchanged, failed.
+    """
+
+    def set_total(self, total: int) -> None: ...
 
     def advance(self, step: int = 1, **counts: int) -> None: ...
+
+
+class _CountingReader:
+    """A binary file that knows how many bytes were read from it."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.name = getattr(stream, "name", "<stream>")
+        self.position = 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        data = self.stream.read(size)
+        self.position += len(data)
+        return data
+
+    def readline(self, size: int = -1, /) -> bytes:
+        data = self.stream.readline(size)
+        self.position += len(data)
+        return data
 
 
 @dataclass
@@ -497,18 +522,19 @@ class _Batch:
         self.size = 0
 
 
-def _flush(
-    batch: _Batch, report: LoadReport, skip_invalid: bool, progress: LoadProgress | None
-) -> None:
+_OnBatch = Callable[[int, dict[str, int]], None]
+
+
+def _flush(batch: _Batch, report: LoadReport, skip_invalid: bool, on_batch: _OnBatch) -> None:
     if batch.size == 0:
         return
     report.failed += len(batch.errors)
     for message in batch.errors:
         report.error(message)
     counts = {"new": 0, "updated": 0, "unchanged": 0, "status_changes": 0}
-    held_back = 0
+    failed = len(batch.errors)
     if batch.errors and not skip_invalid:
-        held_back = len(batch.rows)
+        report.held_back += len(batch.rows)
     elif batch.rows:
         try:
             counts = _write_batch(batch.rows)
@@ -516,20 +542,21 @@ def _flush(
             # The database refused the batch: nothing of it is written, the next ones go on.
             first, last = min(batch.rows), max(batch.rows)
             report.failed += len(batch.rows)
+            failed += len(batch.rows)
             report.error(f"studies {first} to {last}: the database refused the batch: {error}")
-    report.held_back += held_back
     report.new += counts["new"]
     report.updated += counts["updated"]
     report.unchanged += counts["unchanged"]
     report.status_changes += counts["status_changes"]
-    if progress is not None:
-        progress.advance(
-            batch.size,
-            new=counts["new"],
-            updated=counts["updated"],
-            unchanged=counts["unchanged"],
-            failed=len(batch.errors),
-        )
+    on_batch(
+        batch.size,
+        {
+            "new": counts["new"],
+            "updated": counts["updated"],
+            "unchanged": counts["unchanged"],
+            "failed": failed,
+        },
+    )
 
 
 def _store(
@@ -539,7 +566,7 @@ def _store(
     *,
     batch_size: int,
     skip_invalid: bool,
-    progress: LoadProgress | None,
+    on_batch: _OnBatch,
 ) -> None:
     """Store ``studies`` batch by batch; ``batch[0]`` is the open batch, which
     the parser's error callback also fills."""
@@ -551,9 +578,9 @@ def _store(
         except StudyRejected as error:
             current.errors.append(f"{study.nct_id}: {error}")
         if current.size >= batch_size:
-            _flush(current, report, skip_invalid, progress)
+            _flush(current, report, skip_invalid, on_batch)
             batch[0] = _Batch()
-    _flush(batch[0], report, skip_invalid, progress)
+    _flush(batch[0], report, skip_invalid, on_batch)
     batch[0] = _Batch()
 
 
@@ -574,13 +601,18 @@ def load_studies(
     """Store parsed studies (e.g. from the live client); see the module's docstring."""
     _check_actor(actor)
     report = report or LoadReport()
+
+    def on_batch(size: int, counts: dict[str, int]) -> None:
+        if progress is not None:
+            progress.advance(size, **counts)
+
     _store(
         iter(studies),
         [_Batch()],
         report,
         batch_size=batch_size,
         skip_invalid=True,
-        progress=progress,
+        on_batch=on_batch,
     )
     return report
 
@@ -600,33 +632,68 @@ def load_files(
     """
     _check_actor(actor)
     report = LoadReport()
+    if progress is not None:
+        progress.set_total(sum(_size(path) for path in paths))
     for index, path in enumerate(paths):
         name = names[index] if names is not None else os.fspath(path)
-        batch = [_Batch()]
-
-        def bad_study(error: CtgovParseError, batch: list[_Batch] = batch) -> None:
-            batch[0].size += 1
-            batch[0].errors.append(error.message)
-
         report.files += 1
         try:
-            studies = parse_ctgov(path, name=name, on_error=bad_study)
-            _store(
-                studies,
-                batch,
-                report,
-                batch_size=batch_size,
-                skip_invalid=skip_invalid,
-                progress=progress,
-            )
-        except CtgovParseError as error:
-            # The file cannot be read on: its unfinished batch is not written.
-            report.failed += 1 + len(batch[0].errors)
-            report.held_back += len(batch[0].rows)
-            for message in batch[0].errors:
-                report.error(message)
-            report.error(error.message)
+            with open(path, "rb") as raw:
+                size = os.fstat(raw.fileno()).st_size
+                reader = _CountingReader(raw)
+                _load_file(reader, size, name, report, batch_size, skip_invalid, progress)
         except OSError as error:
             report.failed += 1
             report.error(f"{name}: cannot read: {error.strerror or error}")
     return report
+
+
+def _size(path: str | os.PathLike[str]) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _load_file(
+    stream: _CountingReader,
+    size: int,
+    name: str,
+    report: LoadReport,
+    batch_size: int,
+    skip_invalid: bool,
+    progress: LoadProgress | None,
+) -> None:
+    batch = [_Batch()]
+    reported = 0
+
+    def bad_study(error: CtgovParseError) -> None:
+        batch[0].size += 1
+        batch[0].errors.append(error.message)
+
+    def on_batch(size: int, counts: dict[str, int]) -> None:
+        nonlocal reported
+        if progress is not None:
+            progress.advance(stream.position - reported, **counts)
+        reported = stream.position
+
+    try:
+        studies = parse_ctgov(cast(IO[bytes], stream), name=name, on_error=bad_study)
+        _store(
+            studies,
+            batch,
+            report,
+            batch_size=batch_size,
+            skip_invalid=skip_invalid,
+            on_batch=on_batch,
+        )
+    except CtgovParseError as error:
+        # The file cannot be read on: its unfinished batch is not written.
+        report.failed += 1 + len(batch[0].errors)
+        report.held_back += len(batch[0].rows)
+        for message in batch[0].errors:
+            report.error(message)
+        report.error(error.message)
+    if progress is not None and size > reported:
+        # The rest of the file: what a broken file leaves unread, or trailing blank lines.
+        progress.advance(size - reported)

@@ -277,3 +277,30 @@ def test_partial_dates_sort_on_the_first_day_they_name(
     text: str | None, expected: dt.date | None
 ) -> None:
     assert partial_date(text) == expected
+
+
+class RecordedProgress:
+    def __init__(self) -> None:
+        self.total = 0
+        self.steps: list[int] = []
+        self.counts: dict[str, int] = {}
+
+    def set_total(self, total: int) -> None:
+        self.total = total
+
+    def advance(self, step: int = 1, **counts: int) -> None:
+        self.steps.append(step)
+        for key, value in counts.items():
+            self.counts[key] = self.counts.get(key, 0) + value
+
+
+def test_progress_counts_the_bytes_of_every_file_and_the_studies(tmp_path: Path) -> None:
+    good = write_jsonl(tmp_path / "a.jsonl", [study_json(f"NCT0900000{i}") for i in range(1, 6)])
+    broken = tmp_path / "b.jsonl"
+    broken.write_text(json.dumps(study_json("NCT09000009")) + "\n{broken\n" + "x" * 1000)
+    progress = RecordedProgress()
+    load_files(actor=None, paths=[good, broken], batch_size=2, progress=progress)
+    size = good.stat().st_size + broken.stat().st_size
+    assert progress.total == size == sum(progress.steps)
+    assert len(progress.steps) > 3  # reported batch by batch, not once at the end
+    assert progress.counts == {"new": 5, "updated": 0, "unchanged": 0, "failed": 0}

@@ -23,15 +23,20 @@ from liaison.trials.services import DEFAULT_BATCH_SIZE, load_files
 
 
 class _Bar:
-    """Counts studies on the rich bar (the total grows as files are read)."""
+    """Kilobytes of the files read, on the rich bar."""
 
     def __init__(self, report: Any) -> None:
         self.report = report
+        self.total = 0
         self.done = 0
+
+    def set_total(self, total: int) -> None:
+        self.total = total
+        self.report("reading (KB)", 0, max(1, total // 1024))
 
     def advance(self, step: int = 1, **counts: int) -> None:
         self.done += step
-        self.report("studies", self.done, self.done)
+        self.report("reading (KB)", self.done // 1024, max(1, self.total // 1024))
 
 
 def _existing(paths: list[str]) -> list[Path]:
