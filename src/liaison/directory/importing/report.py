@@ -32,6 +32,8 @@ class ImportReport:
     skipped: int = 0
     written: bool = False
     dry_run: bool = False
+    #: Problems stopped the import (or would have, in a dry run): nothing written.
+    rejected: bool = False
 
     @property
     def errors(self) -> int:
@@ -56,9 +58,10 @@ class ImportReport:
         }
 
     def summary(self) -> str:
-        if self.problems and not self.written and not self.dry_run:
+        if self.rejected:
+            outcome = "nothing would be imported" if self.dry_run else "nothing was imported"
             return (
-                f"{self.file_name}: nothing was imported; {len(self.invalid_rows)} row(s) have"
+                f"{self.file_name}: {outcome}; {len(self.invalid_rows)} row(s) have"
                 f" {self.errors} problem(s). Fix them, or choose to skip invalid rows."
             )
         verb = "would import" if self.dry_run else "imported"
@@ -74,6 +77,7 @@ class ImportReport:
             "kind": self.kind,
             **self.counts(),
             "written": self.written,
+            "rejected": self.rejected,
             "dry_run": self.dry_run,
             "invalid_rows": sorted(self.invalid_rows),
             "problems": [problem.as_dict() for problem in self.problems],

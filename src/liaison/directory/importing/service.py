@@ -296,8 +296,8 @@ def import_file(
     except _DryRun:
         return report
     except _Rejected:
-        if not dry_run:
-            report.created = report.updated = report.unchanged = report.skipped = 0
+        report.created = report.updated = report.unchanged = report.skipped = 0
+        report.rejected = True
         return report
     except IntegrityError as error:
         raise LiaisonError(

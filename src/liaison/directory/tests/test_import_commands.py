@@ -170,3 +170,20 @@ def test_map_option_overrides_the_default_for_one_column(tmp_path: Path, admin_u
     path = write(tmp_path, "First Name,Surname (legal),Country,Notes\nAnn,Smith,US,x\n")
     run("import_hcps", str(path), "--as", "ada", "--map", "Surname (legal)=family_name")
     assert HCP.objects.get().family_name == "Smith"
+
+
+def test_dry_run_of_an_invalid_file_says_nothing_would_be_imported(
+    tmp_path: Path, admin_user: User
+) -> None:
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="nothing would be imported"):
+        call_command(
+            "import_hcps",
+            str(write(tmp_path, ONE_BAD)),
+            "--dry-run",
+            "--as",
+            "ada",
+            stdout=out,
+            verbosity=0,
+        )
+    assert "row 4" in out.getvalue()

@@ -98,6 +98,6 @@ class Command(BaseCommand):
             raise CommandError(error.message) from None
         for problem in report.problems:
             self.stdout.write(str(problem))
-        if report.problems and not (options["skip_invalid"] and 1 not in report.invalid_rows):
+        if report.rejected:
             raise CommandError(report.summary())
         self.stdout.write(report.summary())
