@@ -17,7 +17,8 @@ from liaison.directory.models import HCP, Organization, OrganizationType
 from liaison.trials import selectors
 from liaison.trials.ctgov import parse_ctgov
 from liaison.trials.models import Trial, TrialOfficial, TrialSite, TrialStatusChange
-from liaison.trials.services import load_files, load_studies, partial_date
+from liaison.trials.rows import partial_date
+from liaison.trials.services import load_files, load_studies
 from liaison.trials.tests.factories import study_json, write_jsonl
 
 pytestmark = pytest.mark.django_db
