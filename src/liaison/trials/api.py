@@ -133,6 +133,12 @@ class TrialListQuery(PageQuery):
         "",
         description="Words found in titles, conditions, interventions, sponsors (accents optional)",
     )
+    condition: str = Field(
+        "", description="Words of a condition or its MeSH term, each from its start: lung canc"
+    )
+    intervention: str = Field(
+        "", description="Words of an intervention's name or other name, each from its start: pembro"
+    )
     status: str = Field("", description="Overall status, e.g. RECRUITING; `none` for no status")
     phase: str = Field("", description="PHASE1, PHASE2, ... (PHASE2 includes PHASE2/PHASE3)")
     country: str = Field("", description="A site's country as registered, e.g. Germany")
@@ -156,6 +162,8 @@ def list_trials(request: HttpRequest, query: Query[TrialListQuery]) -> dict[str,
         raise query_error("sort", f"use one of {', '.join(selectors.TRIAL_SORTS)}")
     filters = selectors.TrialFilters(
         q=query.q,
+        condition=query.condition,
+        intervention=query.intervention,
         status=query.status,
         phase=query.phase.upper() if query.phase != selectors.NONE else query.phase,
         country=query.country,

@@ -122,6 +122,7 @@ class Trial(models.Model):
     # Folded (accent-free, lower-case) keys for search, derived by the loader.
     search_text = models.TextField(blank=True, editable=False)
     intervention_text = models.TextField(blank=True, editable=False)
+    condition_text = models.TextField(blank=True, editable=False)
     # SHA-256 of what was stored: a re-load of the same study changes nothing.
     content_hash = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

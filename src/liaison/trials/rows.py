@@ -54,6 +54,12 @@ def partial_date(text: str | None) -> dt.date | None:
         return None
 
 
+def condition_key(conditions: list[str]) -> str:
+    """The folded conditions and their MeSH terms, `` | ``-separated, for condition filters."""
+    names = [fold(name) for name in conditions if name and fold(name)]
+    return f" {' | '.join(names)} " if names else ""
+
+
 def _bounded(values: dict[str, Any], limits: dict[str, int], what: str) -> None:
     for name, limit in limits.items():
         value = values[name]
@@ -161,6 +167,9 @@ def study_rows(study: Study) -> StudyRows:
         *(item.name or "" for item in study.collaborators),
     ]
     values["search_text"] = fold(" | ".join(searchable))
+    values["condition_text"] = condition_key(
+        [*study.conditions, *(term.term or "" for term in study.condition_mesh)]
+    )
     # " name | other name ": a product matches a whole folded name or word run.
     values["intervention_text"] = (
         f" {' | '.join(fold(name) for name in intervention_names)} " if intervention_names else ""

@@ -45,6 +45,8 @@ class TrialFilters:
     """What the list, the landscape's links and the API filter on. Empty means no filter."""
 
     q: str = ""
+    condition: str = ""  # words of a condition or MeSH term, each from its start: "lung canc"
+    intervention: str = ""  # words of an intervention name or other name, each from its start
     status: str = ""  # an overall status; "none": no status given
     phase: str = ""  # one phase: PHASE2 also finds PHASE2/PHASE3 trials; "none": no phase
     country: str = ""  # as the registry names it: "United States", "Germany"
@@ -79,6 +81,10 @@ def trial_queryset(user: AnyUser, filters: TrialFilters) -> QuerySet[Trial]:
     queryset = policy.scope(user, "view", Trial)
     if filters.q.strip():
         queryset = queryset.filter(text_query(filters.q))
+    if filters.condition.strip():
+        queryset = queryset.filter(condition_text__contains=f" {fold(filters.condition)}")
+    if filters.intervention.strip():
+        queryset = queryset.filter(intervention_text__contains=f" {fold(filters.intervention)}")
     if filters.status == NONE:
         queryset = queryset.filter(overall_status="")
     elif filters.status:

@@ -81,6 +81,7 @@ UPDATED_FIELDS = [
     "reference_pmids",
     "search_text",
     "intervention_text",
+    "condition_text",
     "content_hash",
     "updated_at",
 ]

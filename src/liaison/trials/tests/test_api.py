@@ -56,6 +56,10 @@ def test_list_is_paginated_newest_update_first(trials: None, pv: User) -> None:
     ("params", "expected"),
     [
         ({"q": "cardiox"}, ["NCT09000002"]),
+        ({"condition": "ancer"}, []),
+        ({"condition": "lung"}, ["NCT09000002", "NCT09000001"]),
+        ({"intervention": "ONCOVIR"}, ["NCT09000002", "NCT09000001"]),
+        ({"intervention": "virumab"}, []),
         ({"status": "COMPLETED"}, ["NCT09000002"]),
         ({"phase": "phase2"}, ["NCT09000001"]),
         ({"country": "United States"}, ["NCT09000002"]),

@@ -118,6 +118,7 @@ def test_fields_of_a_study(tmp_path: Path) -> None:
         "PRINCIPAL_INVESTIGATOR",
     )
     assert "lung cancer" in trial.search_text and "acme pharma" in trial.search_text
+    assert trial.condition_text == " lung cancer "
 
 
 def test_a_status_change_is_kept_in_the_history(tmp_path: Path, msl: User) -> None:
