@@ -174,6 +174,36 @@ def a_publication(world: World) -> dict[str, Any]:
     return {"pmid": 9000001}
 
 
+def a_watch(world: World) -> dict[str, Any]:
+    # Alice's own watch: her manager sees it only for a team watch, so not this one.
+    from liaison.surveillance.models import Watch
+
+    watch, _ = Watch.objects.get_or_create(
+        name="Matrix watch",
+        defaults={"kind": "publication", "query": "x", "owner": world.users["msl"]},
+    )
+    return {"pk": watch.pk}
+
+
+def an_alert(world: World) -> dict[str, Any]:
+    # An alert in alice's inbox: nobody else's, administrators included.
+    from liaison.literature.models import Publication
+    from liaison.surveillance.models import Alert
+
+    publication, _ = Publication.objects.get_or_create(pmid=9000002, defaults={"title": "Alert"})
+    alert, _ = Alert.objects.get_or_create(
+        recipient=world.users["msl"],
+        watch_id=a_watch(world)["pk"],
+        kind="new_publication",
+        publication=publication,
+        defaults={"title": "Alert"},
+    )
+    return {"pk": alert.pk}
+
+
+ALERT_RECIPIENT = outcome_map("404", msl="ok")
+
+
 WEB_ROUTES: dict[str, Route] = {
     "core:home": Route(EVERYONE),
     "core:login": Route({**{role: "ok" for role in ROLES}}),
@@ -213,6 +243,19 @@ WEB_ROUTES: dict[str, Route] = {
     "literature:publication-list": Route(EVERYONE),
     "literature:publication-detail": Route(EVERYONE, kwargs=a_publication),
     "literature:publication-load": Route(ADMIN_ONLY),
+    "surveillance:alert-list": Route(EVERYONE),
+    "surveillance:alert-read-all": Route(EVERYONE, method="post"),
+    "surveillance:digest-preference": Route(EVERYONE, method="post"),
+    "surveillance:alert-triage": Route(
+        ALERT_RECIPIENT, method="post", kwargs=an_alert, data=lambda w: {"state": "relevant"}
+    ),
+    "surveillance:alert-read": Route(ALERT_RECIPIENT, method="post", kwargs=an_alert),
+    "surveillance:watch-list": Route(EVERYONE),
+    "surveillance:watch-create": Route(EVERYONE),
+    "surveillance:watch-detail": Route(ALICES_OWN, kwargs=a_watch),
+    "surveillance:watch-edit": Route(ALICES_OWN, kwargs=a_watch),
+    "surveillance:watch-delete": Route(ALICES_OWN, kwargs=a_watch),
+    "surveillance:watch-run": Route(ALICES_OWN, method="post", kwargs=a_watch),
     "admin:index": Route(outcome_map("login", admin="ok")),
 }
 
@@ -309,6 +352,33 @@ API_ROUTES: dict[str, Route] = {
     "GET /api/v1/publications/{pmid}": Route(api_map("ok"), kwargs=a_publication),
     "GET /api/v1/trials": Route(api_map("ok")),
     "GET /api/v1/trials/{nct_id}": Route(api_map("ok"), kwargs=a_trial),
+    "GET /api/v1/watches": Route(api_map("ok")),
+    "POST /api/v1/watches": Route(
+        api_map("ok"), data=lambda w: {"name": "API watch", "kind": "trial", "condition": "asthma"}
+    ),
+    "GET /api/v1/watches/{watch_id}": Route(
+        api_map("404", msl="ok", admin="ok"), kwargs=lambda w: {"watch_id": a_watch(w)["pk"]}
+    ),
+    "PATCH /api/v1/watches/{watch_id}": Route(
+        api_map("404", msl="ok", admin="ok"),
+        kwargs=lambda w: {"watch_id": a_watch(w)["pk"]},
+        data=lambda w: {"name": "Renamed"},
+    ),
+    "DELETE /api/v1/watches/{watch_id}": Route(
+        api_map("404", msl="ok", admin="ok"), kwargs=lambda w: {"watch_id": a_watch(w)["pk"]}
+    ),
+    "POST /api/v1/watches/{watch_id}/run": Route(
+        api_map("404", msl="ok", admin="ok"), kwargs=lambda w: {"watch_id": a_watch(w)["pk"]}
+    ),
+    "GET /api/v1/alerts": Route(api_map("ok")),
+    "GET /api/v1/alerts/{alert_id}": Route(
+        api_map("404", msl="ok"), kwargs=lambda w: {"alert_id": an_alert(w)["pk"]}
+    ),
+    "PATCH /api/v1/alerts/{alert_id}": Route(
+        api_map("404", msl="ok"),
+        kwargs=lambda w: {"alert_id": an_alert(w)["pk"]},
+        data=lambda w: {"state": "relevant", "note": "matrix"},
+    ),
 }
 
 # Framework routes that are not ours to decide: the API's schema and docs are

@@ -24,8 +24,10 @@ SUBCOMMANDS: dict[str, str] = {
     "createuser": "create a user with a role (password prompted, or read from stdin)",
     "token": "create, list or revoke personal API tokens (token create NAME)",
     "audit": "check the tamper-evident audit trail (audit verify)",
-    "import": "import HCPs or organizations from CSV or XLSX (import hcps FILE)",
-    "export": "export the directory to CSV or XLSX (export hcps)",
+    "import": "import HCPs or organizations from CSV or XLSX (import hcps FILE), "
+    "or reference files into your library (import references FILE --as USER)",
+    "export": "export the directory to CSV or XLSX (export hcps), "
+    "or publications to RIS, BibTeX, CSV or XLSX (export publications --as USER)",
     "trials": "parse or load ClinicalTrials.gov API v2 files (trials load FILE... --as USER)",
     "pubmed": "parse, load or fetch PubMed records into the library (pubmed load FILE...)",
     "nppes": "look HCPs up in the NPI Registry, optionally applying them (nppes lookup)",

@@ -6,13 +6,14 @@ shape the answer. An unknown PMID answers 404.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Query, Router
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
 
 from liaison.core.api import acting_user, paginate, query_error
-from liaison.literature import selectors
+from liaison.literature import references, selectors
 from liaison.literature.models import Publication
 from liaison.literature.schemas import PublicationListQuery, PublicationOut, PublicationPageOut
 
@@ -48,7 +49,7 @@ def list_publications(request: HttpRequest, query: Query[PublicationListQuery]) 
 
 
 @router.get(
-    "/{pmid}",
+    "/{int:pmid}",
     response=PublicationOut,
     summary="Get a publication",
     description=(
@@ -58,3 +59,60 @@ def list_publications(request: HttpRequest, query: Query[PublicationListQuery]) 
 )
 def get_publication(request: HttpRequest, pmid: int) -> Publication:
     return selectors.publication_detail(acting_user(request), pmid)
+
+
+# --- export of a selection to reference files (literature.references) ----------------------
+
+
+class PublicationExportQuery(Schema):
+    """The library's filters, or PMIDs, and the file format."""
+
+    format: str = Field("ris", description="ris, bibtex, csv or xlsx")
+    pmid: list[int] = Field(
+        default_factory=list, description="PMIDs to export (repeat the parameter); else the filters"
+    )
+    q: str = Field("", description="Words of the title or abstract, all of them")
+    date_from: dt.date | None = Field(None, description="Published on or after (YYYY-MM-DD)")
+    date_to: dt.date | None = Field(None, description="Published on or before (YYYY-MM-DD)")
+    publication_type: str = Field("", description='A PubMed publication type, e.g. "Review"')
+    journal: str = Field("", description="Part of the journal title or abbreviation, or an ISSN")
+    mesh: str = Field("", description="A MeSH descriptor name or UI (D006333)")
+    has_trial: bool | None = Field(None, description="true: linked to a trial; false: not")
+    author: str = Field("", description="Part of an author's name (accents optional)")
+    sort: str = Field("date", description="relevance, date (newest first), oldest")
+
+
+@router.get(
+    "/export",
+    summary="Export publications to a reference file",
+    description=(
+        "The selected publications (by `pmid`, else every one matching the filters) as a RIS, "
+        "BibTeX, CSV or XLSX file for EndNote, Zotero, Mendeley or a spreadsheet."
+    ),
+    response={200: None},
+)
+def export_publications(request: HttpRequest, query: Query[PublicationExportQuery]) -> HttpResponse:
+    if query.format not in references.EXPORT_FORMATS:
+        raise query_error("format", f"use one of {', '.join(references.EXPORT_FORMATS)}")
+    if query.sort not in selectors.PUBLICATION_SORTS:
+        raise query_error("sort", f"use one of {', '.join(selectors.PUBLICATION_SORTS)}")
+    filters = selectors.PublicationFilters(
+        q=query.q,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        publication_type=query.publication_type,
+        journal=query.journal,
+        mesh=query.mesh,
+        has_trial=query.has_trial,
+        author=query.author,
+        sort=query.sort,
+    )
+    export = references.export_selection(
+        actor=acting_user(request),
+        format=query.format,
+        filters=filters,
+        pmids=query.pmid or None,
+    )
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response

@@ -200,6 +200,7 @@ MATRIX = [
     Case("GET", "/api/v1/trials/{nct_id}", READ),
     Case("GET", "/api/v1/publications", READ),
     Case("GET", "/api/v1/publications/{pmid}", READ),
+    Case("GET", "/api/v1/publications/export", READ),
 ]
 
 

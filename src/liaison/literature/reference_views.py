@@ -1,0 +1,119 @@
+"""Reference files in the web UI: export of a library selection, import of a user's own library.
+
+``literature:export`` answers GET with the publication list's filters (or
+``pmid`` values) and ``format=ris|bibtex|csv|xlsx``, and POST with selected
+PMIDs. ``literature:import-references`` uploads a RIS, BibTeX or .nbib file
+and shows what matched the library, what did not, and the entries it could not
+read. Both call :mod:`liaison.literature.references`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any
+
+from django import forms
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_http_methods
+
+from liaison.core.errors import LiaisonError
+from liaison.core.http import AuthenticatedHttpRequest, member_view
+from liaison.literature import references, selectors
+from liaison.literature.forms import PublicationFilterForm
+
+#: The largest reference file the upload takes (a 20,000-reference EndNote library fits).
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+SHOWN_ROWS = 500
+_FORMAT_CHOICES = [(spec.name, spec.label) for spec in references.EXPORT_FORMATS.values()]
+
+
+class ExportForm(forms.Form):
+    """The format, and the PMIDs of a selection (repeated ``pmid`` values, or comma-separated)."""
+
+    format = forms.ChoiceField(choices=_FORMAT_CHOICES, required=False)
+
+    def __init__(self, data: Any, *, pmids: list[str]) -> None:
+        super().__init__(data)
+        self.pmid_values = pmids
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        pmids: list[int] = []
+        for value in self.pmid_values:
+            for part in value.replace(",", " ").split():
+                if not part.isdigit():
+                    raise forms.ValidationError(f"pmid: {part!r} is not a PMID")
+                pmids.append(int(part))
+        cleaned["pmids"] = pmids
+        return cleaned
+
+
+class ReferenceImportForm(forms.Form):
+    file = forms.FileField(
+        label="Reference file",
+        help_text=(
+            "RIS (EndNote, Zotero, Mendeley, Scopus, Ovid), BibTeX (Zotero, JabRef, BibDesk) "
+            "or a PubMed .nbib file."
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
+            )
+        return upload
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def publication_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    data = request.POST if request.method == "POST" else request.GET
+    form = ExportForm(data, pmids=data.getlist("pmid"))
+    if not form.is_valid():
+        raise LiaisonError("; ".join(str(e) for errors in form.errors.values() for e in errors))
+    format = form.cleaned_data["format"] or "ris"
+    if form.cleaned_data["pmids"]:
+        export = references.export_selection(
+            actor=request.user, format=format, pmids=form.cleaned_data["pmids"]
+        )
+    else:
+        filters = PublicationFilterForm(
+            request.GET, publication_types=selectors.publication_type_names(request.user)
+        ).filters()
+        export = references.export_selection(actor=request.user, format=format, filters=filters)
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def reference_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = ReferenceImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "shown_rows": SHOWN_ROWS}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = os.path.splitext(upload.name)[1][:10]
+        with tempfile.NamedTemporaryFile(suffix=suffix) as stored:
+            for chunk in upload.chunks():
+                stored.write(chunk)
+            stored.flush()
+            try:
+                context["report"] = references.import_references(
+                    actor=request.user, path=stored.name, name=upload.name
+                )
+            except LiaisonError as error:
+                form.add_error("file", error.message)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, "literature/reference_import.html", context, status=status)
+
+
+urlpatterns: list[URLPattern] = [
+    path("export/", publication_export, name="export"),
+    path("import/references/", reference_import, name="import-references"),
+]

@@ -1,0 +1,381 @@
+"""Reference files and the library: export of a selection, import of a user's own library.
+
+:func:`export_selection` writes the publications a user selected (by the
+library's filters or by PMID) as RIS, BibTeX, CSV or XLSX; reads start from
+the policy's queryset. :func:`import_references` reads a user's RIS, BibTeX or
+MEDLINE (.nbib) file, matches each reference to a stored publication by PMID,
+then by DOI (case-insensitive), and keeps it in that user's library
+(:class:`LibraryItem`), matched or not. A second import of the same file adds
+nothing. The format code is pure and lives in :mod:`liaison.literature.refs`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Lower
+
+from liaison.core import policy
+from liaison.core.audit import PendingEvent, record_events, record_type_of
+from liaison.core.errors import LiaisonError
+from liaison.core.models import AuditAction, User
+from liaison.core.policy import AnyUser
+from liaison.core.text import fold
+from liaison.literature.models import Authorship, LibraryItem, Publication, PublicationKind
+from liaison.literature.refs import (
+    Author,
+    Reference,
+    ReferenceFormatError,
+    ReferenceType,
+    read_bibtex,
+    read_nbib,
+    read_ris,
+    write_bibtex,
+    write_csv,
+    write_ris,
+    write_xlsx,
+)
+from liaison.literature.selectors import PublicationFilters, publication_queryset
+
+#: The most publications one export writes (a therapeutic area's decade fits).
+EXPORT_LIMIT = 50_000
+#: The most PMIDs a selection by PMID names.
+SELECTION_LIMIT = 5_000
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    label: str
+    extension: str
+    content_type: str
+
+
+EXPORT_FORMATS: dict[str, ExportFormat] = {
+    "ris": ExportFormat(
+        "ris", "RIS (EndNote, Zotero, Mendeley)", "ris", "application/x-research-info-systems"
+    ),
+    "bibtex": ExportFormat("bibtex", "BibTeX", "bib", "application/x-bibtex; charset=utf-8"),
+    "csv": ExportFormat("csv", "CSV", "csv", "text/csv; charset=utf-8"),
+    "xlsx": ExportFormat(
+        "xlsx",
+        "Excel (XLSX)",
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def to_reference(publication: Publication) -> Reference:
+    """The reference of a stored publication (authorships and journal as loaded or prefetched)."""
+    journal = publication.journal
+    authors = tuple(
+        Author(family=a.collective, given=None)
+        if a.collective
+        else Author(family=a.family or a.initials, given=a.given or a.initials or None)
+        for a in publication.authorships.all()
+        if a.collective or a.family or a.initials
+    )
+    abstract = " ".join(
+        f"{section['label']}: {section['text']}" if section.get("label") else section["text"]
+        for section in publication.abstract or []
+        if isinstance(section, dict) and section.get("text")
+    )
+    return Reference(
+        type=ReferenceType.BOOK
+        if publication.kind == PublicationKind.BOOK
+        else ReferenceType.ARTICLE,
+        title=publication.title or None,
+        authors=authors,
+        journal=(journal.title or None) if journal else None,
+        abbreviation=(journal.iso_abbreviation or None) if journal else None,
+        year=publication.published_year,
+        month=publication.published_month,
+        volume=publication.volume or None,
+        issue=publication.issue or None,
+        pages=publication.pages or None,
+        doi=publication.doi or None,
+        pmid=str(publication.pmid),
+        pmcid=publication.pmc or None,
+        issn=(journal.issn or None) if journal else None,
+        abstract=abstract or publication.abstract_text or None,
+        keywords=tuple(str(keyword) for keyword in publication.keywords or [] if keyword),
+        url=publication.pubmed_url,
+        language=", ".join(str(code) for code in publication.languages or []) or None,
+    )
+
+
+def export_publications(publications: Iterable[Publication], format: str) -> ExportFile:
+    """Write ``publications`` in ``format`` (a key of :data:`EXPORT_FORMATS`)."""
+    spec = EXPORT_FORMATS.get(format)
+    if spec is None:
+        raise LiaisonError(
+            f"unknown export format {format!r}: use one of {', '.join(EXPORT_FORMATS)}",
+            field="format",
+        )
+    references = (to_reference(publication) for publication in publications)
+    if spec.name == "xlsx":
+        binary = io.BytesIO()
+        write_xlsx(references, binary)
+        content = binary.getvalue()
+    else:
+        text = io.StringIO(newline="")
+        writers: dict[str, Callable[[Iterable[Reference], IO[str]], None]] = {
+            "ris": write_ris,
+            "bibtex": write_bibtex,
+            "csv": write_csv,
+        }
+        writers[spec.name](references, text)
+        # A BOM lets EndNote and Excel on Windows see UTF-8; BibTeX tools choke on one.
+        content = text.getvalue().encode("utf-8" if spec.name == "bibtex" else "utf-8-sig")
+    return ExportFile(content, spec.content_type, f"publications.{spec.extension}")
+
+
+def _with_export_relations(queryset: QuerySet[Publication]) -> QuerySet[Publication]:
+    return queryset.select_related("journal").prefetch_related(
+        Prefetch("authorships", queryset=Authorship.objects.order_by("position"))
+    )
+
+
+def export_selection(
+    *,
+    actor: AnyUser,
+    format: str,
+    filters: PublicationFilters | None = None,
+    pmids: Iterable[int] | None = None,
+) -> ExportFile:
+    """The publications ``actor`` may see, selected by ``pmids`` or else by ``filters``, written out.
+
+    A selection by PMID keeps the order given; unknown or unseen PMIDs are left out.
+    """
+    if format not in EXPORT_FORMATS:
+        export_publications([], format)  # raises the unknown-format error
+    if pmids is not None:
+        wanted = list(dict.fromkeys(pmids))
+        if len(wanted) > SELECTION_LIMIT:
+            raise LiaisonError(
+                f"select at most {SELECTION_LIMIT} publications (got {len(wanted)})", field="pmid"
+            )
+        queryset = policy.scope(actor, "view", Publication).filter(pmid__in=wanted)
+        found = {publication.pmid: publication for publication in _with_export_relations(queryset)}
+        return export_publications((found[p] for p in wanted if p in found), format)
+    queryset = publication_queryset(actor, filters or PublicationFilters(sort="date"))
+    count = queryset.count()
+    if count > EXPORT_LIMIT:
+        raise LiaisonError(
+            f"{count} publications match: narrow the search to at most {EXPORT_LIMIT} to export"
+        )
+    return export_publications(_with_export_relations(queryset).iterator(chunk_size=2000), format)
+
+
+# --- import -----------------------------------------------------------------------------------
+
+_READERS = {"ris": read_ris, "bibtex": read_bibtex, "nbib": read_nbib}
+_EXTENSIONS = {
+    ".ris": "ris",
+    ".bib": "bibtex",
+    ".bibtex": "bibtex",
+    ".nbib": "nbib",
+    ".medline": "nbib",
+}
+
+
+@dataclass(frozen=True)
+class MatchedReference:
+    reference: Reference
+    pmid: int
+    title: str
+    matched_by: str  # "PMID" or "DOI"
+
+
+@dataclass
+class ImportReport:
+    """What an import did: references matched to publications, unmatched ones, errors."""
+
+    name: str
+    format: str
+    matched: list[MatchedReference] = field(default_factory=list)
+    unmatched: list[Reference] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    added: int = 0
+    already: int = 0
+
+    @property
+    def read(self) -> int:
+        return len(self.matched) + len(self.unmatched)
+
+
+def detect_format(name: str, head: bytes) -> str:
+    """``ris``, ``bibtex`` or ``nbib`` from the file name, else from its first line."""
+    extension = os.path.splitext(name.lower())[1]
+    if extension in _EXTENSIONS:
+        return _EXTENSIONS[extension]
+    first = next(
+        (
+            line.strip()
+            for line in head.decode("utf-8", "replace").lstrip("\ufeff").splitlines()
+            if line.strip()
+        ),
+        "",
+    )
+    if first.startswith(("@", "%")):
+        return "bibtex"
+    if first.startswith("PMID-"):
+        return "nbib"
+    # Ovid, Rayyan and Web of Science write .txt; the RIS reader names what is wrong.
+    if extension == ".txt" or re.match(r"^(?:[A-Z][A-Z0-9] |\d+\.$)", first):
+        return "ris"
+    raise LiaisonError(
+        f"{name}: not a reference file this library reads (RIS, BibTeX or PubMed .nbib)",
+        field="file",
+    )
+
+
+def fingerprint(reference: Reference) -> str:
+    """What makes two imported references the same: PMID, else DOI, else title and year."""
+    if reference.pmid:
+        return f"pmid:{reference.pmid}"
+    if reference.doi:
+        return f"doi:{reference.doi.lower()}"[:400]
+    key = f"{fold(reference.title or '')}|{reference.year or ''}|{fold(reference.journal or '')}"
+    return "title:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def import_references(
+    *, actor: User, path: str | os.PathLike[str], name: str | None = None
+) -> ImportReport:
+    """Read the reference file at ``path`` into ``actor``'s library and report what happened.
+
+    Bad entries are reported, not fatal; a file that is not a reference file
+    raises :class:`LiaisonError`. Everything is written in one transaction.
+    """
+    policy.require(actor, "add", LibraryItem)
+    name = name or os.path.basename(os.fspath(path))
+    with open(path, "rb") as stream:
+        format = detect_format(name, stream.read(4096))
+        stream.seek(0)
+        errors: list[str] = []
+        try:
+            references = list(
+                _READERS[format](stream, name, on_error=lambda error: errors.append(str(error)))
+            )
+        except ReferenceFormatError as error:
+            raise LiaisonError(str(error), field="file") from None
+    report = ImportReport(name=name, format=format, errors=errors)
+    by_pmid, by_doi = _publications_for(actor, references)
+
+    with transaction.atomic():
+        owned = LibraryItem.objects.filter(owner=actor)
+        seen = set(owned.values_list("fingerprint", flat=True))
+        held = set(owned.exclude(publication=None).values_list("publication_id", flat=True))
+        new_items: list[LibraryItem] = []
+        for reference in references:
+            publication, matched_by = None, ""
+            if reference.pmid and int(reference.pmid) in by_pmid:
+                publication, matched_by = by_pmid[int(reference.pmid)], "PMID"
+            elif reference.doi and reference.doi.lower() in by_doi:
+                publication, matched_by = by_doi[reference.doi.lower()], "DOI"
+            if publication is not None:
+                report.matched.append(
+                    MatchedReference(reference, publication.pmid, publication.title, matched_by)
+                )
+            else:
+                report.unmatched.append(reference)
+            key = fingerprint(reference)
+            if key in seen or (publication is not None and publication.pk in held):
+                report.already += 1
+                continue
+            seen.add(key)
+            if publication is not None:
+                held.add(publication.pk)
+            new_items.append(
+                LibraryItem(
+                    owner=actor,
+                    publication=publication,
+                    reference=reference_json(reference),
+                    fingerprint=key,
+                    source_file=name[:255],
+                )
+            )
+        created = LibraryItem.objects.bulk_create(new_items)
+        report.added = len(created)
+        record_events(
+            actor=actor,
+            events=_events(created),
+            reason=f"imported from {name}",
+        )
+    return report
+
+
+def _events(items: list[LibraryItem]) -> Iterator[PendingEvent]:
+    record_type = record_type_of(LibraryItem)
+    for item in items:
+        if item.pk is None:  # databases that do not return bulk-created ids
+            continue
+        yield PendingEvent(
+            action=AuditAction.CREATE,
+            record_type=record_type,
+            record_id=item.pk,
+            record_label=str(item),
+            changes={
+                "publication": item.publication.pmid if item.publication else None,
+                "fingerprint": item.fingerprint,
+                "source_file": item.source_file,
+            },
+        )
+
+
+def _publications_for(
+    actor: User, references: list[Reference]
+) -> tuple[dict[int, Publication], dict[str, Publication]]:
+    """The publications ``actor`` may see, by PMID and by lower-case DOI, that the references name."""
+    visible = policy.scope(actor, "view", Publication).only("pk", "pmid", "title", "doi")
+    pmids = {int(r.pmid) for r in references if r.pmid}
+    dois = {r.doi.lower() for r in references if r.doi}
+    by_pmid: dict[int, Publication] = {}
+    by_doi: dict[str, Publication] = {}
+    pmid_list = sorted(pmids)
+    for start in range(0, len(pmid_list), 500):
+        for publication in visible.filter(pmid__in=pmid_list[start : start + 500]):
+            by_pmid[publication.pmid] = publication
+    doi_list = sorted(dois)
+    for start in range(0, len(doi_list), 500):
+        chunk = doi_list[start : start + 500]
+        for publication in visible.annotate(doi_lower=Lower("doi")).filter(doi_lower__in=chunk):
+            by_doi.setdefault(publication.doi.lower(), publication)
+    return by_pmid, by_doi
+
+
+def reference_json(reference: Reference) -> dict[str, Any]:
+    """A reference as plain JSON for :attr:`LibraryItem.reference` (absent values left out)."""
+    data: dict[str, Any] = {}
+    for item in dataclasses.fields(reference):
+        value = getattr(reference, item.name)
+        if item.name == "authors":
+            value = [{"family": a.family, "given": a.given} for a in value]
+        elif item.name == "keywords":
+            value = list(value)
+        elif item.name == "type":
+            value = value.value
+        if value not in (None, [], ""):
+            data[item.name] = value
+    return data
