@@ -28,6 +28,8 @@ from liaison.core.api import router as me_router
 from liaison.core.errors import LiaisonError
 from liaison.directory.api import router as directory_router
 from liaison.literature.api import router as literature_router
+from liaison.surveillance.api import alerts as alerts_router
+from liaison.surveillance.api import watches as watches_router
 from liaison.trials.api import router as trials_router
 
 logger = logging.getLogger(__name__)
@@ -213,3 +215,5 @@ api.add_router("/tokens", tokens_router)
 api.add_router("/", directory_router)
 api.add_router("/trials", trials_router)
 api.add_router("/publications", literature_router)
+api.add_router("/watches", watches_router)
+api.add_router("/alerts", alerts_router)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("directory/", include("liaison.directory.urls")),
     path("literature/", include("liaison.literature.urls")),
     path("trials/", include("liaison.trials.urls")),
+    path("surveillance/", include("liaison.surveillance.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 
 from liaison.core import policy, selectors
 from liaison.core.models import AuditEvent
@@ -23,6 +24,7 @@ NAVIGATION: list[tuple[str, str, type[models.Model] | None]] = [
     ("Organizations", "directory:organization-list", None),
     ("Library", "literature:publication-list", None),
     ("Trials", "trials:trial-list", None),
+    ("Alerts", "surveillance:alert-list", None),
     ("Expert insights", "experts:expert-list", None),
     ("Field work", "engagement:interaction-list", None),
     ("Inquiries", "medinfo:inquiry-list", None),
@@ -33,6 +35,14 @@ NAVIGATION: list[tuple[str, str, type[models.Model] | None]] = [
     ("Jobs", "core:job-list", None),
     ("Audit trail", "core:audit-list", AuditEvent),
 ]
+
+
+# Entries that show a count beside their label: URL name -> (element id, dotted path of a
+# function user -> int). Each runs on every page, so it must be one cheap query; named
+# by path so core does not import the apps it links to.
+COUNTS: dict[str, tuple[str, str]] = {
+    "surveillance:alert-list": ("nav-count-alerts", "liaison.surveillance.selectors.unread_count"),
+}
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -48,5 +58,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         except NoReverseMatch:
             continue  # a module not built yet is absent, not a dead link
         active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": label, "url": url, "active": active})
+        item: dict[str, Any] = {"label": label, "url": url, "active": active}
+        if url_name in COUNTS:
+            item["count_id"], counter = COUNTS[url_name]
+            item["count"] = import_string(counter)(user)
+        items.append(item)
     return {"navigation": items}

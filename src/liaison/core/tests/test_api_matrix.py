@@ -29,6 +29,7 @@ from liaison.directory.models import (
     TherapeuticArea,
 )
 from liaison.literature.models import Publication
+from liaison.surveillance.models import Alert, Watch
 from liaison.trials.models import Trial
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +70,9 @@ OUTSIDE_DELETE = expect(msl=403, reader=403, admin=204)
 ADMIN_CREATE = expect(msl=403, reader=403, admin=201)
 ADMIN_CHANGE = expect(msl=403, reader=403, admin=200)
 ADMIN_DELETE = expect(msl=403, reader=403, admin=204)
+
+OWN_WATCH = expect(msl=200, manager=404, reader=404, admin=200)
+OWN_ALERT = expect(msl=200, manager=404, reader=404, admin=404)
 
 Body = Callable[[dict[str, int | str]], dict[str, Any]]
 
@@ -201,11 +205,33 @@ MATRIX = [
     Case("GET", "/api/v1/publications", READ),
     Case("GET", "/api/v1/publications/{pmid}", READ),
     Case("GET", "/api/v1/publications/export", READ),
+    # Surveillance: alice's own watch (not a team watch: her manager does not see it) and
+    # an alert in her inbox (nobody else's, administrators included).
+    Case("GET", "/api/v1/watches", READ),
+    Case(
+        "POST",
+        "/api/v1/watches",
+        expect(msl=201, reader=201, admin=201),
+        lambda w: {"name": "New", "kind": "publication", "query": "melanoma"},
+    ),
+    Case("GET", "/api/v1/watches/{watch_id}", OWN_WATCH),
+    Case("PATCH", "/api/v1/watches/{watch_id}", OWN_WATCH, lambda w: {"name": "Renamed"}),
+    Case(
+        "DELETE", "/api/v1/watches/{watch_id}", expect(msl=204, manager=404, reader=404, admin=204)
+    ),
+    Case(
+        "POST",
+        "/api/v1/watches/{watch_id}/run",
+        expect(msl=202, manager=404, reader=404, admin=202),
+    ),
+    Case("GET", "/api/v1/alerts", READ),
+    Case("GET", "/api/v1/alerts/{alert_id}", OWN_ALERT),
+    Case("PATCH", "/api/v1/alerts/{alert_id}", OWN_ALERT, lambda w: {"state": "relevant"}),
 ]
 
 
 @pytest.fixture
-def world(territory_de: Territory, territory_us: Territory) -> dict[str, int | str]:
+def world(territory_de: Territory, territory_us: Territory, msl: User) -> dict[str, int | str]:
     area = TherapeuticArea.objects.create(code="oncology", name="Oncology")
     hcp_de = HCP.objects.create(given_name="Lena", family_name="Vogel", country="DE")
     hcp_us = HCP.objects.create(given_name="Sam", family_name="Lee", country="US", region="US-CA")
@@ -223,6 +249,10 @@ def world(territory_de: Territory, territory_us: Territory) -> dict[str, int | s
     publication = Publication.objects.create(pmid=9000001, title="Matrix")
     someone = User.objects.create(username="tina", role="msl")
     other_token, _ = make_token(someone)
+    watch = Watch.objects.create(name="Matrix", kind="publication", query="x", owner=msl)
+    alert = Alert.objects.create(
+        watch=watch, recipient=msl, kind="new_publication", publication=publication, title="M"
+    )
     return {
         "other_token": other_token.pk,
         "hcp_id": hcp_de.pk,
@@ -235,6 +265,8 @@ def world(territory_de: Territory, territory_us: Territory) -> dict[str, int | s
         "indication_id": indication.pk,
         "nct_id": trial.nct_id,
         "pmid": publication.pmid,
+        "watch_id": watch.pk,
+        "alert_id": alert.pk,
     }
 
 
