@@ -9,6 +9,16 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
+from django.utils.module_loading import import_string
+
+#: Tasks a long-lived worker queues when it starts: catch-up work a calendar would have
+#: queued while no worker ran (named by path: core does not import the apps).
+STARTUP_TASKS = ("liaison.surveillance.tasks.run_due_watches_task",)
+
+
+def enqueue_startup_tasks() -> None:
+    for path in STARTUP_TASKS:
+        import_string(path).enqueue()
 
 
 def uses_rq() -> bool:
@@ -48,6 +58,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         queues = options["queue"] or ["default"]
+        if not options["burst"]:
+            enqueue_startup_tasks()
         if uses_rq():
             if options["verbosity"] > 0:
                 self.stdout.write(f"RQ worker on Redis, queues: {', '.join(queues)}")
