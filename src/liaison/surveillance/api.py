@@ -158,7 +158,12 @@ def create_watch(request: HttpRequest, payload: WatchIn) -> Status[Watch]:
     return Status(201, selectors.watch_detail(user, watch.pk))
 
 
-@watches.get("/{watch_id}", response=WatchOut, summary="Get a watch")
+@watches.get(
+    "/{watch_id}",
+    response=WatchOut,
+    summary="Get a watch",
+    description="Yours, your team's, or (administrators) anyone's; otherwise 404.",
+)
 def get_watch(request: HttpRequest, watch_id: int) -> Watch:
     return selectors.watch_detail(acting_user(request), watch_id)
 
@@ -279,7 +284,12 @@ def _alert(user: User, alert_id: int) -> Alert:
     )
 
 
-@alerts.get("/{alert_id}", response=AlertOut, summary="Get one of my alerts")
+@alerts.get(
+    "/{alert_id}",
+    response=AlertOut,
+    summary="Get one of my alerts",
+    description="An alert is its recipient's alone: anyone else's answers 404.",
+)
 def get_alert(request: HttpRequest, alert_id: int) -> Alert:
     return _alert(acting_user(request), alert_id)
 
