@@ -295,11 +295,19 @@ def _publication_hits(watch: Watch, viewer: User, sources: LiveSources, run: Wat
 def trial_matches(
     viewer: User, watch: Watch, *, with_status: bool = True
 ) -> models.QuerySet[Trial]:
-    """The trials ``viewer`` sees that match a trial watch's criteria."""
-    queryset = policy.scope(viewer, "view", Trial)
-    for text in (watch.condition, watch.intervention, watch.sponsor):
-        if text.strip():
-            queryset = queryset.filter(trial_selectors.text_query(text))
+    """The trials ``viewer`` sees that match a trial watch's criteria: the trial
+    list's condition and intervention filters (words from their start), the
+    sponsor among the lead sponsor and collaborators, any of the statuses and
+    phases, a site in the country."""
+    queryset = trial_selectors.trial_queryset(
+        viewer,
+        trial_selectors.TrialFilters(condition=watch.condition, intervention=watch.intervention),
+    ).order_by()
+    if watch.sponsor.strip():
+        queryset = queryset.filter(
+            Q(lead_sponsor_name__icontains=watch.sponsor.strip())
+            | trial_selectors.text_query(watch.sponsor)
+        )
     if with_status and watch.statuses:
         queryset = queryset.filter(overall_status__in=watch.statuses)
     if watch.phases:

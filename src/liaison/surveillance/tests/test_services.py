@@ -316,3 +316,14 @@ def test_users_may_opt_out_of_the_digest(msl: User, alert: Alert) -> None:
     services.set_digest(actor=msl, enabled=False)
     assert not DigestPreference.objects.get(user=msl).enabled
     assert services.send_digests(base_url="https://x") == 0 and mail.outbox == []
+
+
+def test_trial_watch_matches_condition_not_title_and_the_sponsor(msl: User, tmp_path: Path) -> None:
+    add_trials(
+        tmp_path,
+        study_json("NCT09000001", title="Lung cancer screening survey", conditions=("Asthma",)),
+        study_json("NCT09000002", conditions=("Non-small Cell Lung Cancer",), sponsor="Rival Bio"),
+        study_json("NCT09000003", conditions=("Lung Cancer",), sponsor="Acme Pharma"),
+    )
+    services.run_watch(trial_watch(msl, condition="lung cancer", sponsor="rival").pk)
+    assert [nct(a) for a in Alert.objects.all()] == ["NCT09000002"]
