@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import Q
 
 from liaison.core import audit
 from liaison.core.errors import Conflict
 from liaison.core.models import AuditAction, Team, Territory, User
-from liaison.demo import directory, users
+from liaison.demo import directory, surveillance, users
 from liaison.directory.models import (
     HCP,
     Affiliation,
@@ -30,6 +31,7 @@ from liaison.directory.models import (
     Specialty,
     TherapeuticArea,
 )
+from liaison.surveillance.models import Watch
 
 Progress = Callable[[str, int, int], None]
 DEFAULT_SEED = 42
@@ -102,6 +104,7 @@ def build_demo(
         demo_users, logins = users.build_users()
         users.build_teams(demo_users)
         report("users", len(demo_users), len(users.DEMO_USERS))
+        surveillance.build_watches(demo_users, areas)
         logins_file = users.write_logins(data_dir, logins)
     return DemoWorld(built, len(organizations), len(products), logins, logins_file)
 
@@ -111,6 +114,7 @@ def clear_demo(usernames: list[str]) -> None:
     delete event per removed record (``--force``)."""
     Organization.objects.update(parent=None)
     querysets: list[models.QuerySet[Any]] = [
+        Watch.objects.filter(Q(owner__username__in=usernames) | Q(team__isnull=False)),
         Affiliation.objects.all(),
         HCP.objects.all(),
         Organization.objects.all(),

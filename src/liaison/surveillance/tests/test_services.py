@@ -327,3 +327,19 @@ def test_trial_watch_matches_condition_not_title_and_the_sponsor(msl: User, tmp_
     )
     services.run_watch(trial_watch(msl, condition="lung cancer", sponsor="rival").pk)
     assert [nct(a) for a in Alert.objects.all()] == ["NCT09000002"]
+
+
+def test_the_demo_builds_watches_for_users_and_teams(tmp_path: Path) -> None:
+    from liaison.demo import build_demo
+
+    build_demo(hcps=30, data_dir=tmp_path)
+    watches = {watch.name: watch for watch in Watch.objects.select_related("owner", "team")}
+    assert len(watches) == 5
+    lung = watches["Lung cancer trials recruiting in Germany"]
+    assert lung.owner is not None and lung.owner.username == "msl"
+    competitor = watches["Competitor: lenvarafenib (Tremiqa) trials"]
+    assert competitor.team is not None and competitor.is_competitor
+    assert competitor.product is not None and competitor.product.name == "Tremiqa"
+    assert AuditEvent.objects.filter(record_type="surveillance.watch").count() == 5
+    build_demo(hcps=30, data_dir=tmp_path, force=True)
+    assert Watch.objects.count() == 5
