@@ -245,6 +245,7 @@ WEB_ROUTES: dict[str, Route] = {
     "literature:publication-load": Route(ADMIN_ONLY),
     "literature:export": Route(EVERYONE, query="format=ris"),
     "literature:import-references": Route(EVERYONE),
+    "literature:library-item-list": Route(EVERYONE),
     "surveillance:alert-list": Route(EVERYONE),
     "surveillance:alert-read-all": Route(EVERYONE, method="post"),
     "surveillance:digest-preference": Route(EVERYONE, method="post"),

@@ -14,13 +14,14 @@ import tempfile
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison.core.errors import LiaisonError
-from liaison.core.http import AuthenticatedHttpRequest, member_view
+from liaison.core.http import AuthenticatedHttpRequest, member_view, paginate
 from liaison.literature import references, selectors
 from liaison.literature.forms import PublicationFilterForm
 
@@ -113,7 +114,16 @@ def reference_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "literature/reference_import.html", context, status=status)
 
 
+@require_GET
+@member_view
+def library_item_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    items = references.library_items(request.user)
+    page = paginate(request, items, int(settings.LIAISON_PAGE_SIZE))
+    return render(request, "literature/library_item_list.html", {"page_obj": page})
+
+
 urlpatterns: list[URLPattern] = [
     path("export/", publication_export, name="export"),
     path("import/references/", reference_import, name="import-references"),
+    path("my-references/", library_item_list, name="library-item-list"),
 ]

@@ -187,6 +187,19 @@ def export_selection(
     return export_publications(_with_export_relations(queryset).iterator(chunk_size=2000), format)
 
 
+# --- the user's own library -------------------------------------------------------------------
+
+
+def library_items(user: AnyUser) -> QuerySet[LibraryItem]:
+    """``user``'s own imported references, newest first, with the publications they matched."""
+    return (
+        policy.scope(user, "view", LibraryItem)
+        .filter(owner_id=getattr(user, "pk", None))
+        .select_related("publication")
+        .order_by("-added_at", "-id")
+    )
+
+
 # --- import -----------------------------------------------------------------------------------
 
 _READERS = {"ris": read_ris, "bibtex": read_bibtex, "nbib": read_nbib}

@@ -318,7 +318,7 @@ def test_cli_exports_selected_publications(library: None, msl: User, tmp_path: P
 
     assert [e["accession_number"] for e in rispy.loads(out.getvalue())] == ["102"]
     sheet = load_workbook(tmp_path / "all.xlsx", read_only=True)["References"]
-    assert sorted(row[11] for row in sheet.iter_rows(min_row=2, values_only=True)) == [
+    assert sorted(str(row[11]) for row in sheet.iter_rows(min_row=2, values_only=True)) == [
         "101",
         "102",
         "103",
@@ -346,3 +346,21 @@ def test_cli_import_of_a_wrong_file_fails_with_a_sentence(msl: User, tmp_path: P
 
     with pytest.raises(CommandError, match="some files could not be imported"):
         call_command("import_references", str(path), "--as", msl.username, stderr=io.StringIO())
+
+
+def test_my_references_lists_only_my_imports(
+    library: None, msl: User, other_msl: User, tmp_path: Path
+) -> None:
+    import_references(actor=msl, path=_file(tmp_path, "endnote.ris", MY_LIBRARY))
+    import_references(
+        actor=other_msl, path=_file(tmp_path, "bob.ris", "TY  - JOUR\nTI  - Bob's paper\nER  - \n")
+    )
+
+    mine = client_for(msl).get(reverse("literature:library-item-list")).content.decode()
+    theirs = client_for(other_msl).get(reverse("literature:library-item-list")).content.decode()
+
+    assert "3 references imported" in mine
+    assert 'href="/literature/102/"' in mine
+    assert "Something we do not hold" in mine
+    assert "Bob&#x27;s paper" not in mine
+    assert "1 reference imported" in theirs
