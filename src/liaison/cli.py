@@ -31,6 +31,7 @@ SUBCOMMANDS: dict[str, str] = {
     "trials": "parse or load ClinicalTrials.gov API v2 files (trials load FILE... --as USER)",
     "pubmed": "parse, load or fetch PubMed records into the library (pubmed load FILE...)",
     "nppes": "look HCPs up in the NPI Registry, optionally applying them (nppes lookup)",
+    "trials_fetch": "fetch studies from the ClinicalTrials.gov API v2 into the store",
     "surveillance": "run due watches (from cron), one watch, or the daily digest (surveillance run-due)",
 }
 
