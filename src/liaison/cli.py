@@ -28,7 +28,7 @@ SUBCOMMANDS: dict[str, str] = {
     "or reference files into your library (import references FILE --as USER)",
     "export": "export the directory to CSV or XLSX (export hcps), "
     "or publications to RIS, BibTeX, CSV or XLSX (export publications --as USER)",
-    "trials": "parse or load ClinicalTrials.gov API v2 files (trials load FILE... --as USER)",
+    "trials": "parse, load or fetch ClinicalTrials.gov studies (trials load FILE... --as USER)",
     "pubmed": "parse, load or fetch PubMed records into the library (pubmed load FILE...)",
     "nppes": "look HCPs up in the NPI Registry, optionally applying them (nppes lookup)",
     "trials_fetch": "fetch studies from the ClinicalTrials.gov API v2 into the store",
@@ -67,6 +67,9 @@ def fail(message: str, code: int = EXIT_ERROR) -> int:
 def resolve(argv: Sequence[str]) -> tuple[str, list[str]]:
     """The management command name and its arguments for a ``liaison`` command line."""
     name, rest = argv[0], list(argv[1:])
+    if name == "trials" and rest[:1] == ["fetch"]:
+        # The live client has its own command; `trials parse|load` read files.
+        return "trials_fetch", rest[1:]
     if name in TWO_WORD:
         if not rest or rest[0].startswith("-"):
             raise LookupError(f"say what to {name}: liaison {name} hcps ...")

@@ -84,3 +84,11 @@ def test_load_needs_to_know_who_acts(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_a_missing_file_is_named(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.run(["trials", "load", "/nonexistent/studies.json", "--as", "ada"]) == 1
     assert "/nonexistent/studies.json: no such file" in capsys.readouterr().err
+
+
+def test_trials_fetch_runs_the_live_client_command() -> None:
+    assert cli.resolve(["trials", "fetch", "--condition", "melanoma"]) == (
+        "trials_fetch",
+        ["--condition", "melanoma"],
+    )
+    assert cli.resolve(["trials", "load", "a.json"]) == ("trials", ["load", "a.json"])
