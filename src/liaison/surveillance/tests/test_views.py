@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -185,3 +186,12 @@ def test_edit_and_delete_a_watch(client: Client, msl: User) -> None:
     assert (watch.name, watch.query) == ("Uveal", "uveal melanoma")
     client.post(reverse("surveillance:watch-delete", args=[watch.pk]))
     assert not Watch.objects.exists()
+
+
+def test_the_unread_count_is_one_query(
+    msl: User, alerts: list[Alert], django_assert_num_queries: Any
+) -> None:
+    from liaison.surveillance.selectors import unread_count
+
+    with django_assert_num_queries(1):
+        assert unread_count(msl) == 2
