@@ -48,7 +48,9 @@ def test_list_searches_and_paginates(library: None, msl: User) -> None:
     assert first["authors"] == ["Jürgen Müller", "Anna Smith"]
     assert first["published"] == {"year": 2020, "month": 3, "day": None, "text": "2020 Mar"}
     assert first["journal"]["issn"] == "1111-2222"
-    page = client.get("/api/v1/publications", {"page_size": "2", "page": "2", "sort": "oldest"}).json()
+    page = client.get(
+        "/api/v1/publications", {"page_size": "2", "page": "2", "sort": "oldest"}
+    ).json()
     assert page["count"] == 5
     assert [item["pmid"] for item in page["results"]] == [3, 4]  # 1 (2020), 2, then these
 
