@@ -21,7 +21,7 @@ from django.db.models import Q
 from liaison.core import audit
 from liaison.core.errors import Conflict
 from liaison.core.models import AuditAction, Team, Territory, User
-from liaison.demo import directory, surveillance, users
+from liaison.demo import directory, evidence, surveillance, users
 from liaison.directory.models import (
     HCP,
     Affiliation,
@@ -104,6 +104,7 @@ def build_demo(
         demo_users, logins = users.build_users()
         users.build_teams(demo_users)
         report("users", len(demo_users), len(users.DEMO_USERS))
+        evidence.build_evidence(rng, progress=report)
         surveillance.build_watches(demo_users, areas)
         logins_file = users.write_logins(data_dir, logins)
     return DemoWorld(built, len(organizations), len(products), logins, logins_file)
@@ -112,6 +113,7 @@ def build_demo(
 def clear_demo(usernames: list[str]) -> None:
     """Remove the directory, products, territories, teams and demo users, one
     delete event per removed record (``--force``)."""
+    evidence.clear_evidence()  # the demo's publications and trials (evidence: not audited)
     Organization.objects.update(parent=None)
     querysets: list[models.QuerySet[Any]] = [
         Watch.objects.filter(Q(owner__username__in=usernames) | Q(team__isnull=False)),
