@@ -30,7 +30,7 @@ WATCHES: tuple[tuple[str, str | None, str | None, str, str | None, dict[str, Any
         {"kind": "publication", "query": "(velotinib OR osimertinib) AND lung cancer"},
     ),
     (
-        "Lung cancer trials recruiting in Germany",
+        "Lung cancer trials recruiting",
         "msl",
         None,
         "oncology",
@@ -38,7 +38,6 @@ WATCHES: tuple[tuple[str, str | None, str | None, str, str | None, dict[str, Any
         {
             "kind": "trial",
             "condition": "lung cancer",
-            "country": "Germany",
             "statuses": ["NOT_YET_RECRUITING", "RECRUITING"],
         },
     ),

@@ -335,7 +335,7 @@ def test_the_demo_builds_watches_for_users_and_teams(tmp_path: Path) -> None:
     build_demo(hcps=30, data_dir=tmp_path)
     watches = {watch.name: watch for watch in Watch.objects.select_related("owner", "team")}
     assert len(watches) == 5
-    lung = watches["Lung cancer trials recruiting in Germany"]
+    lung = watches["Lung cancer trials recruiting"]
     assert lung.owner is not None and lung.owner.username == "msl"
     competitor = watches["Competitor: lenvarafenib (Tremiqa) trials"]
     assert competitor.team is not None and competitor.is_competitor
