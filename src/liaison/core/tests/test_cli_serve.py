@@ -88,18 +88,28 @@ def server(tmp_path: Path) -> Iterator[Server]:
             stderr=subprocess.STDOUT,
             env=env,
             text=True,
+            # Its own process group, so teardown can stop gunicorn and the
+            # worker too: an orphaned worker would take jobs from later tests.
+            start_new_session=True,
         )
     running = Server(process, port, log)
     deadline = time.monotonic() + 180
     while "Liaison is running at" not in running.output():
         if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
+            _stop_group(process)
             pytest.fail(f"liaison serve did not start:\n{running.output()}")
         time.sleep(0.3)
     yield running
-    if process.poll() is None:
-        process.kill()
-        process.wait()
+    _stop_group(process)
+
+
+def _stop_group(process: subprocess.Popen[str]) -> None:
+    """Stop serve and everything it started (gunicorn, the worker)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
 
 
 def login(base_url: str, username: str, password: str) -> bool:
