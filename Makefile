@@ -36,7 +36,9 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy src
 
-bench: install
+# The bench group adds the peers benchmarks/ingest.py compares with (pubmed-parser, biopython).
+bench: $(UV)
+	$(UV) sync --frozen --python 3.11 --group bench
 	@set -e; for script in benchmarks/*.py; do \
 		[ -e "$$script" ] || { echo "no benchmarks yet"; break; }; \
 		echo "== $$script"; $(VENV)/bin/python "$$script"; \
