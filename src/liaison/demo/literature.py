@@ -185,6 +185,13 @@ def _community_publication(
                 f"a {country} {'registry' if kind == 'cohort' else 'multicentre'} study",
                 f"Long-term outcomes of patients with {name} treated with {drug} "
                 f"in routine practice",
+                f"{_capital(endpoint.name)} in {short} treated with {drug} versus {comparator}: "
+                f"a {country} {design} study",
+                f"Sex and age differences in {endpoint.name} among patients with {name}: "
+                f"a {design} analysis",
+                f"Treatment patterns and {endpoint.name} of {drug} in {short}: "
+                f"{rng.choice(('a population-based', 'a multicentre', 'a nationwide'))} "
+                f"{design} study",
             )
         )
         abstract = _sections(
@@ -232,6 +239,9 @@ def _community_publication(
                 f"Current and emerging treatment strategies for {name}: a narrative review",
                 f"{_capital(drug)} in {short}: mechanism of action, evidence and place in therapy",
                 f"Biomarkers in {name}: from biology to clinical practice",
+                f"Sequencing {drug} and {comparator} in {short}: a clinician's review",
+                f"Safety of {drug} in {name}: what have we learned?",
+                f"{_capital(short)} in older patients: evidence and practical management",
             )
         )
         abstract = _plain(
@@ -241,9 +251,15 @@ def _community_publication(
             f"clinical research."
         )
     elif kind == "meta_analysis":
-        title = (
-            f"{_capital(drug)} for {name}: a systematic review and meta-analysis "
-            f"of randomised trials"
+        title = rng.choice(
+            (
+                f"{_capital(drug)} for {name}: a systematic review and meta-analysis "
+                f"of randomised trials",
+                f"{_capital(drug)} versus {comparator} in {short}: "
+                f"a systematic review and network meta-analysis",
+                f"{_capital(endpoint.name)} with {drug} in {name}: a meta-analysis of "
+                f"{rng.randint(4, 28)} randomised trials",
+            )
         )
         abstract = _sections(
             ("BACKGROUND", f"Trials of {drug} in {short} reported heterogeneous results."),

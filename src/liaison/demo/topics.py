@@ -156,7 +156,7 @@ AREAS: tuple[Area, ...] = (
                     Endpoint("objective response rate", R),
                 ),
                 ("BRAF", "melanoma", "targeted therapy"),
-                weight=2,
+                weight=3,
             ),
             Condition(
                 "HER2-positive breast cancer",

@@ -415,19 +415,27 @@ def plan_trials(
     ]
     if not studied or count < 1:
         return []
-    weights = [condition.weight * (2 if product.is_own else 1) for product, condition in studied]
+    weights = [condition.weight * (3 if product.is_own else 2) for product, condition in studied]
     academic = {
         area: [(place, weight) for place, weight in sites if "University" in place.name] or sites
         for area, sites in community.sites.items()
     }
     acronym_numbers: dict[str, int] = {}
     trials: list[PlannedTrial] = []
-    for _ in range(count):
+    all_phases = list(PHASE_WEIGHTS)
+    all_statuses = list(STATUS_WEIGHTS)
+    for number in range(count):
         product, condition = rng.choices(studied, weights=weights)[0]
         area = product.area
-        phases = rng.choices(list(PHASE_WEIGHTS), weights=list(PHASE_WEIGHTS.values()))[0]
+        # The first trials go through every phase and status once, so even a small
+        # demo shows the whole spectrum; the rest follow the weights.
+        phases = rng.choices(all_phases, weights=list(PHASE_WEIGHTS.values()))[0]
+        if number < len(all_phases):
+            phases = all_phases[number]
         interventional = bool(phases)
-        status = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
+        status = rng.choices(all_statuses, weights=list(STATUS_WEIGHTS.values()))[0]
+        if number < len(all_statuses):
+            status = all_statuses[number]
         history, posted, start, primary, completion = _timeline(rng, status, as_of)
         sponsored = rng.random() < 0.75
         drug = product.generic.capitalize()

@@ -20,8 +20,9 @@ class Command(BaseCommand):
     help = (
         "Build the demo world from a seed (same seed, same directory): about 2,000 HCPs at "
         "about 300 institutions in 12 countries, products and labelled indications, three "
-        "territories, two teams and one user per role. The demo passwords are printed once "
-        "and kept in demo-logins.txt (mode 0600) in the data directory."
+        "territories, two teams and one user per role, and a literature and trial corpus of "
+        "the demo HCPs (about 3,000 publications and 150 trials). The demo passwords are "
+        "printed once and kept in demo-logins.txt (mode 0600) in the data directory."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
