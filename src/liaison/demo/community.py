@@ -16,7 +16,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from liaison.demo.topics import PUBMED_COUNTRIES
+from liaison.demo.topics import PUBMED_COUNTRIES, area_affinity
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +101,16 @@ class Community:
         self._area = {key: _Pool(value, self.weights) for key, value in by_area.items()}
         self._everyone = _Pool(list(range(len(self.people))), self.weights)
         self._index = {person.hcp_id: number for number, person in enumerate(self.people)}
-        # Institutions of an area, weighted by the productivity of its people there.
+        # Institutions of an area, weighted by the productivity of its people there and
+        # by how well the institution fits the area (for trial sites).
         self.sites: dict[str, list[tuple[Place, float]]] = {}
         places: dict[int, Place] = {
             person.place.organization_id: person.place for person in self.people
         }
         for (organization_id, area), members in sorted(by_institution.items()):
-            weight = sum(self.weights[index] for index in members)
-            self.sites.setdefault(area, []).append((places[organization_id], weight))
+            place = places[organization_id]
+            weight = sum(self.weights[index] for index in members) * area_affinity(place.name, area)
+            self.sites.setdefault(area, []).append((place, weight))
 
     @property
     def areas(self) -> list[str]:

@@ -82,6 +82,7 @@ class PlannedPublication:
     collective: str | None = None
     drug: str = ""
     trial: str | None = None
+    trial_phases: tuple[str, ...] = ()
     pmid: int = 0
 
 
@@ -365,6 +366,7 @@ def _trial_publications(
                     ),
                     drug=drug,
                     trial=trial.nct_id,
+                    trial_phases=trial.phases,
                 )
             )
             for _ in range(rng.randint(0, 2)):
@@ -396,6 +398,7 @@ def _trial_publications(
                         authors("trial_secondary"),
                         drug=drug,
                         trial=trial.nct_id,
+                        trial_phases=trial.phases,
                     )
                 )
     elif trial.status == "RECRUITING" and trial.phases == ("PHASE3",) and rng.random() < 0.5:
@@ -417,6 +420,7 @@ def _trial_publications(
                     authors("trial_design"),
                     drug=drug,
                     trial=trial.nct_id,
+                    trial_phases=trial.phases,
                 )
             )
     return planned
@@ -560,6 +564,9 @@ def to_citation(rng: random.Random, plan: PlannedPublication) -> Citation:
         )
     lead = plan.authors[-1]
     types = list(_TYPES[plan.kind])
+    if topics.PHASE_3 in types and plan.trial_phases and "PHASE3" not in plan.trial_phases:
+        phase = {"PHASE2": topics.PHASE_2, "PHASE4": topics.CLINICAL_TRIAL}
+        types[types.index(topics.PHASE_3)] = phase.get(plan.trial_phases[-1], topics.CLINICAL_TRIAL)
     grants: list[Grant] = []
     if lead.place.country == "US" and rng.random() < 0.3:
         letters, agency = topics.AREAS_BY_CODE[plan.area].nih_institute

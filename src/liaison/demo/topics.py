@@ -518,6 +518,26 @@ US_STATES: dict[str, str] = {
 }
 
 
+#: Words in an institution's name that tie it to one area ("Herzzentrum", "Tumorzentrum").
+AREA_MARKERS: dict[str, tuple[str, ...]] = {
+    "oncology": ("Cancer", "Tumor", "Onko", "Oncol", "Cancérologie", "Onkoloji", "Oncológico"),
+    "cardiology": ("Heart", "Herz", "Cardio", "Kardio", "Corazón", "hjärt"),
+    "neurology": ("Neuro",),
+    "immunology": (),
+}
+
+
+def area_affinity(name: str, area: str) -> float:
+    """How fitting a site ``name`` is for a trial of ``area``: a specialised centre of
+    another area (a heart centre for a melanoma trial) rarely hosts one."""
+    if any(marker in name for marker in AREA_MARKERS.get(area, ())):
+        return 3.0
+    others = (
+        marker for code, markers in AREA_MARKERS.items() if code != area for marker in markers
+    )
+    return 0.05 if any(marker in name for marker in others) else 1.0
+
+
 def area_descriptors(code: str) -> tuple[Descriptor, ...]:
     """The MeSH descriptors the demo uses for an area (its root and its conditions')."""
     area = AREAS_BY_CODE[code]

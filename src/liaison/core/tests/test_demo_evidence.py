@@ -175,6 +175,16 @@ def test_trials_are_sponsored_by_the_product_companies_and_name_the_products(
     assert {trial.sponsor.sponsor_class for trial in trials} >= {"INDUSTRY", "OTHER"}
 
 
+def test_trial_sites_are_institutions_that_fit_the_area(planned: Any) -> None:
+    _, trials, _ = planned
+    places = [(trial.area, place.name) for trial in trials for place, _ in trial.sites]
+    assert len(places) > 100
+    misfits = [name for area, name in places if topics.area_affinity(name, area) < 1]
+    assert len(misfits) / len(places) < 0.05
+    assert topics.area_affinity("Herzzentrum Leipzig", "oncology") < 1
+    assert topics.area_affinity("Herzzentrum Leipzig", "cardiology") > 1
+
+
 def test_trial_publications_are_written_by_its_investigators(planned: Any) -> None:
     _, trials, publications = planned
     by_nct = {trial.nct_id: trial for trial in trials}
@@ -186,6 +196,9 @@ def test_trial_publications_are_written_by_its_investigators(planned: Any) -> No
         investigators |= {person.hcp_id for person, _ in trial.officials if person}
         assert {person.hcp_id for person in plan.authors} <= investigators
         assert plan.pmid in trial.reference_pmids
+        types = {item.name for item in to_citation(random.Random(1), plan).publication_types}
+        if "PHASE3" not in trial.phases:
+            assert "Clinical Trial, Phase III" not in types
 
 
 def test_mesh_terms_are_the_areas_real_descriptors(planned: Any) -> None:
