@@ -111,13 +111,18 @@ def build_world(media_root: Any) -> World:
         name="Charité", type=OrganizationType.ACADEMIC_MEDICAL_CENTER, country="DE", city="Berlin"
     )
     affiliation = Affiliation.objects.create(hcp=hcp, organization=organization, role="Professor")
-    product = Product.objects.create(name="Oncovir", company="Us", is_own=True, therapeutic_area=area)
+    product = Product.objects.create(
+        name="Oncovir", company="Us", is_own=True, therapeutic_area=area
+    )
     indication = Indication.objects.create(product=product, country="DE", condition="NSCLC")
     result = media_root / "exports" / "alice.csv"
     result.parent.mkdir(parents=True, exist_ok=True)
     result.write_text("id\n1\n", encoding="utf-8")
     job = Job.objects.create(
-        owner=users["msl"], kind="export", title="Export", status=JobStatus.SUCCEEDED,
+        owner=users["msl"],
+        kind="export",
+        title="Export",
+        status=JobStatus.SUCCEEDED,
         result_file="exports/alice.csv",
     )
     secrets: dict[str, str] = {}
@@ -128,7 +133,18 @@ def build_world(media_root: Any) -> World:
         token, secret = core_services.create_api_token(actor=actor, user=user, name="matrix")
         secrets[key] = secret
         tokens[key] = token
-    return World(users, hcp, organization, affiliation, product, indication, area, job, tokens["msl"], secrets)
+    return World(
+        users,
+        hcp,
+        organization,
+        affiliation,
+        product,
+        indication,
+        area,
+        job,
+        tokens["msl"],
+        secrets,
+    )
 
 
 @dataclass(frozen=True)
@@ -155,7 +171,9 @@ def admin_upload(world: World) -> dict[str, Any]:
     from liaison.directory.transfer_views import save_upload
 
     upload = save_upload(
-        owner=world.users["admin"], file_name="hcps.csv", chunks=[b"First Name,Last Name,Country\nA,B,DE\n"]
+        owner=world.users["admin"],
+        file_name="hcps.csv",
+        chunks=[b"First Name,Last Name,Country\nA,B,DE\n"],
     )
     return {"upload": upload}
 
@@ -304,7 +322,11 @@ API_ROUTES: dict[str, Route] = {
     "GET /api/v1/affiliations": Route(api_map("ok")),
     "POST /api/v1/affiliations": Route(
         api_map("403", msl="ok", manager="ok", admin="ok"),
-        data=lambda w: {"hcp_id": w.hcp.pk, "organization_id": w.organization.pk, "role": "Lecturer"},
+        data=lambda w: {
+            "hcp_id": w.hcp.pk,
+            "organization_id": w.organization.pk,
+            "role": "Lecturer",
+        },
     ),
     "GET /api/v1/affiliations/{affiliation_id}": Route(
         api_map("ok"), kwargs=lambda w: {"affiliation_id": w.affiliation.pk}
@@ -320,9 +342,12 @@ API_ROUTES: dict[str, Route] = {
     ),
     "GET /api/v1/products": Route(api_map("ok")),
     "POST /api/v1/products": Route(
-        api_map("403", admin="ok"), data=lambda w: {"name": "Cardiox", "company": "Us", "is_own": True}
+        api_map("403", admin="ok"),
+        data=lambda w: {"name": "Cardiox", "company": "Us", "is_own": True},
     ),
-    "GET /api/v1/products/{product_id}": Route(api_map("ok"), kwargs=lambda w: {"product_id": w.product.pk}),
+    "GET /api/v1/products/{product_id}": Route(
+        api_map("ok"), kwargs=lambda w: {"product_id": w.product.pk}
+    ),
     "PATCH /api/v1/products/{product_id}": Route(
         api_map("403", admin="ok"),
         kwargs=lambda w: {"product_id": w.product.pk},
@@ -423,7 +448,9 @@ def test_every_route_has_an_entry() -> None:
     assert named_routes() - set(WEB_ROUTES) == set(), "web routes without an access decision"
     assert set(WEB_ROUTES) - named_routes() == set(), "entries for routes that no longer exist"
     assert api_operations() - set(API_ROUTES) == set(), "API operations without an access decision"
-    assert set(API_ROUTES) - api_operations() == set(), "entries for operations that no longer exist"
+    assert set(API_ROUTES) - api_operations() == set(), (
+        "entries for operations that no longer exist"
+    )
 
 
 def classify(response: Any) -> str:
@@ -462,7 +489,9 @@ def request_as(world: World, role: str, route: Route, url: str, *, api_call: boo
     return send(url, data=route.data(world), headers=headers)
 
 
-def check_route(world: World, route: Route, make_url: Callable[[], str], *, api_call: bool) -> list[str]:
+def check_route(
+    world: World, route: Route, make_url: Callable[[], str], *, api_call: bool
+) -> list[str]:
     wrong = []
     for role in ROLES:
         # Each role's request runs in a savepoint rolled back afterwards, so a
@@ -474,7 +503,9 @@ def check_route(world: World, route: Route, make_url: Callable[[], str], *, api_
         finally:
             transaction.savepoint_rollback(sid)
         if got != route.expect[role]:
-            wrong.append(f"{role}: expected {route.expect[role]}, got {got} ({response.status_code})")
+            wrong.append(
+                f"{role}: expected {route.expect[role]}, got {got} ({response.status_code})"
+            )
     return wrong
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,7 +41,9 @@ def directory_world(settings: Any) -> dict[str, Any]:
     mueller.therapeutic_areas.add(oncology)
     mueller.affiliations.create(organization=charite, role="Professor of Oncology", is_primary=True)
     for index in range(30):
-        HCP.objects.create(given_name=f"Person{index}", family_name=f"Smith{index:02d}", country="US")
+        HCP.objects.create(
+            given_name=f"Person{index}", family_name=f"Smith{index:02d}", country="US"
+        )
     return {"msl": msl, "admin": admin, "mueller": mueller, "charite": charite}
 
 
@@ -88,7 +91,7 @@ def test_exported_csv_holds_the_filtered_list(
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile("Export CSV")).click()
     download = download_info.value
-    content = open(download.path(), encoding="utf-8-sig").read()
+    content = Path(download.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(content)))
     assert len(rows) == 1
     assert "Müller" in content

@@ -120,7 +120,9 @@ def update(
     plain, m2m = _split(type(instance), values)
     if "territories" in m2m:
         _guard_territories(
-            actor, m2m, list(getattr(instance, "territories").values_list("pk", flat=True))  # noqa: B009 (M is any model)
+            actor,
+            m2m,
+            list(getattr(instance, "territories").values_list("pk", flat=True)),  # noqa: B009 (M is any model)
         )
     if isinstance(instance, HCP):
         plain = _normalise_identifiers(plain)

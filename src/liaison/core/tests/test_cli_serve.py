@@ -4,6 +4,7 @@ children stopped with the server."""
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -105,10 +106,8 @@ def server(tmp_path: Path) -> Iterator[Server]:
 
 def _stop_group(process: subprocess.Popen[str]) -> None:
     """Stop serve and everything it started (gunicorn, the worker)."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.wait()
 
 
