@@ -24,7 +24,7 @@ from liaison.core.text import fold
 from liaison.literature.models import Publication
 
 FTS_TABLE = "literature_publication_fts"
-SEARCH_CONFIG = "english"
+SEARCH_CONFIG = "liaison_english"  # english + unaccent (migration 0005)
 _CHUNK = 500
 
 
