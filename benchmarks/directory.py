@@ -63,6 +63,13 @@ def setup(args: argparse.Namespace) -> str:
         started = time.perf_counter()
         call_command("demo", hcps=args.hcps, force=True, verbosity=0, stdout=io.StringIO())
         print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
+    if vendor == "postgresql":
+        # Fresh statistics, as autovacuum would gather after a bulk load: without
+        # them the planner scans whole link tables for a 50-row prefetch.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return vendor
 
 
