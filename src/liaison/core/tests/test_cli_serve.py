@@ -81,7 +81,10 @@ def server(tmp_path: Path) -> Iterator[Server]:
         "LIAISON_DEBUG": "false",
         "PYTHONUNBUFFERED": "1",
     }
-    env.pop("LIAISON_DATABASE_URL", None)  # its own SQLite database, as on first use
+    # Its own SQLite database and database worker, as on first use: an RQ worker
+    # of its own on the CI Redis would take jobs queued by other tests.
+    env.pop("LIAISON_DATABASE_URL", None)
+    env.pop("LIAISON_REDIS_URL", None)
     with log.open("w") as sink:
         process = subprocess.Popen(
             [*SERVE, "--port", str(port), "--workers", "1", "--demo-hcps", "40"],
