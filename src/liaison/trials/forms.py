@@ -121,9 +121,6 @@ class TrialUploadForm(forms.Form):
             "(JSONL); plain or gzip."
         ),
     )
-    skip_invalid = forms.BooleanField(
-        label="Load the other studies of a batch that holds an invalid study", required=False
-    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

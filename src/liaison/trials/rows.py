@@ -34,10 +34,13 @@ _LIMITS = {
 }
 _SITE_LIMITS = {"zip": 40, "country": 100, "status": 40}
 _OFFICIAL_LIMITS = {"role": 40}
+# An IntegerField holds 32 bits on PostgreSQL (a larger value is a DataError);
+# SQLite's driver cannot even send more than 64 (an OverflowError, not a refusal).
+_INTEGER_RANGE = range(-(2**31), 2**31)
 
 
 class StudyRejected(Exception):
-    """A parsed study the database cannot hold as given (a value too long)."""
+    """A parsed study the database cannot hold as given (a value too long or too large)."""
 
 
 def partial_date(text: str | None) -> dt.date | None:
@@ -149,6 +152,12 @@ def study_rows(study: Study) -> StudyRows:
         "reference_pmids": list(study.reference_pmids),
     }
     _bounded(values, _LIMITS, "")
+    count = values["enrollment_count"]
+    if count is not None and count not in _INTEGER_RANGE:
+        raise StudyRejected(
+            f"enrollment_count: {count} is outside {_INTEGER_RANGE.start} to "
+            f"{_INTEGER_RANGE.stop - 1}"
+        )
     values["start_on"] = partial_date(study.start_date)
     values["primary_completion_on"] = partial_date(study.primary_completion_date)
     values["completion_on"] = partial_date(study.completion_date)

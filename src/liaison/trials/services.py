@@ -10,11 +10,15 @@ officials replaced (keeping the organization and HCP each was resolved to).
 A different overall status than the stored one adds a
 :class:`~liaison.trials.models.TrialStatusChange`.
 
-A study the parser refuses (no NCT ID, a value of the wrong type) is counted
-as failed with its file, position and NCT ID, and nothing of its batch is
-written, while the other batches load; with ``skip_invalid`` the rest of its
-batch loads. A file that cannot be read on (invalid JSON, corrupt gzip) loses
-its unfinished batch and the next files still load.
+The rule for a bad study is the PubMed loader's (``literature.services``): a
+study the parser refuses (no NCT ID, a value of the wrong type), one whose
+values cannot be stored (too long, out of range) and one the database refuses
+is **failed**, reported with its file, position or NCT ID and the reason, and
+the rest of its batch is stored. A batch the database refuses is written again
+study by study, so the refused study fails alone. A file that cannot be read on
+(invalid JSON, corrupt gzip) is named with the place it stopped; the batch it
+interrupted is not written, the batches before it stay and the next files
+still load.
 
 Trials are evidence, not regulated records: no per-row audit events.
 """
@@ -144,14 +148,14 @@ class LoadReport:
     updated: int = 0
     unchanged: int = 0
     failed: int = 0
-    held_back: int = 0  # readable studies not written because their batch held a bad one
     status_changes: int = 0
     files: int = 0
     errors: list[str] = field(default_factory=list)
+    failed_files: list[str] = field(default_factory=list)  # not read to the end
 
     @property
     def ok(self) -> bool:
-        return self.failed == 0 and self.held_back == 0
+        return self.failed == 0 and not self.failed_files
 
     def counts(self) -> dict[str, int]:
         return {
@@ -159,7 +163,6 @@ class LoadReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "failed": self.failed,
-            "held_back": self.held_back,
             "status_changes": self.status_changes,
         }
 
@@ -172,12 +175,13 @@ class LoadReport:
             f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
             f"{self.failed} failed"
         )
-        if self.held_back:
-            text += f", {self.held_back} not written (in a batch with a failed study)"
         if self.status_changes:
             text += (
                 f"; {self.status_changes} status change{'s' if self.status_changes != 1 else ''}"
             )
+        if self.failed_files:
+            count = len(self.failed_files)
+            text += f"; {count} file{'s' if count != 1 else ''} could not be read to the end"
         return text
 
 
@@ -326,6 +330,33 @@ def _write_batch(rows: dict[str, StudyRows]) -> dict[str, int]:
     return counts
 
 
+def _write_rows(
+    rows: dict[str, StudyRows], report: LoadReport, prefix: str
+) -> tuple[dict[str, int], int]:
+    """Store a batch; when the database refuses it, study by study. Returns counts and failures.
+
+    Only refusals of the data (integrity, value) are retried; a database that is
+    locked or gone raises, and the run stops with the batches before it kept.
+    """
+    try:
+        return _write_batch(rows), 0
+    except (DataError, IntegrityError):
+        pass
+    counts = {"new": 0, "updated": 0, "unchanged": 0, "status_changes": 0}
+    failed = 0
+    for nct_id, row in rows.items():
+        try:
+            one = _write_batch({nct_id: row})
+        except (DataError, IntegrityError) as error:
+            failed += 1
+            reason = " ".join(str(error).split()) or type(error).__name__
+            report.error(f"{prefix}{nct_id}: not stored: {reason}")
+            continue
+        for key, value in one.items():
+            counts[key] += value
+    return counts, failed
+
+
 class _Batch:
     """Studies read since the last write, and the errors among them."""
 
@@ -338,25 +369,18 @@ class _Batch:
 _OnBatch = Callable[[int, dict[str, int]], None]
 
 
-def _flush(batch: _Batch, report: LoadReport, skip_invalid: bool, on_batch: _OnBatch) -> None:
+def _flush(batch: _Batch, report: LoadReport, prefix: str, on_batch: _OnBatch) -> None:
+    """Store the valid studies of ``batch`` and count its bad ones as failed."""
     if batch.size == 0:
         return
-    report.failed += len(batch.errors)
     for message in batch.errors:
         report.error(message)
     counts = {"new": 0, "updated": 0, "unchanged": 0, "status_changes": 0}
-    failed = len(batch.errors)
-    if batch.errors and not skip_invalid:
-        report.held_back += len(batch.rows)
-    elif batch.rows:
-        try:
-            counts = _write_batch(batch.rows)
-        except (DataError, IntegrityError) as error:
-            # The database refused the batch: nothing of it is written, the next ones go on.
-            first, last = min(batch.rows), max(batch.rows)
-            report.failed += len(batch.rows)
-            failed += len(batch.rows)
-            report.error(f"studies {first} to {last}: the database refused the batch: {error}")
+    refused = 0
+    if batch.rows:
+        counts, refused = _write_rows(batch.rows, report, prefix)
+    failed = len(batch.errors) + refused
+    report.failed += failed
     report.new += counts["new"]
     report.updated += counts["updated"]
     report.unchanged += counts["unchanged"]
@@ -378,22 +402,23 @@ def _store(
     report: LoadReport,
     *,
     batch_size: int,
-    skip_invalid: bool,
+    source: str | None,
     on_batch: _OnBatch,
 ) -> None:
     """Store ``studies`` batch by batch; ``batch[0]`` is the open batch, which
-    the parser's error callback also fills."""
+    the parser's error callback also fills. ``source`` names the file in errors."""
+    prefix = f"{source}, " if source else ""
     for study in studies:
         current = batch[0]
         current.size += 1
         try:
             current.rows[study.nct_id] = study_rows(study)
         except StudyRejected as error:
-            current.errors.append(f"{study.nct_id}: {error}")
+            current.errors.append(f"{prefix}{study.nct_id}: {error}")
         if current.size >= batch_size:
-            _flush(current, report, skip_invalid, on_batch)
+            _flush(current, report, prefix, on_batch)
             batch[0] = _Batch()
-    _flush(batch[0], report, skip_invalid, on_batch)
+    _flush(batch[0], report, prefix, on_batch)
     batch[0] = _Batch()
 
 
@@ -424,7 +449,7 @@ def load_studies(
         [_Batch()],
         report,
         batch_size=batch_size,
-        skip_invalid=True,
+        source=None,
         on_batch=on_batch,
     )
     return report
@@ -435,7 +460,6 @@ def load_files(
     actor: User | None,
     paths: Sequence[str | os.PathLike[str]],
     batch_size: int = DEFAULT_BATCH_SIZE,
-    skip_invalid: bool = False,
     progress: LoadProgress | None = None,
     names: Sequence[str] | None = None,
 ) -> LoadReport:
@@ -454,11 +478,15 @@ def load_files(
             with open(path, "rb") as raw:
                 size = os.fstat(raw.fileno()).st_size
                 reader = _CountingReader(raw)
-                _load_file(reader, size, name, report, batch_size, skip_invalid, progress)
+                _load_file(reader, size, name, report, batch_size, progress)
         except OSError as error:
-            report.failed += 1
+            report.failed_files.append(name)
             report.error(f"{name}: cannot read: {error.strerror or error}")
     return report
+
+
+def _studies(count: int) -> str:
+    return f"{count} stud{'ies' if count != 1 else 'y'}"
 
 
 def _size(path: str | os.PathLike[str]) -> int:
@@ -474,7 +502,6 @@ def _load_file(
     name: str,
     report: LoadReport,
     batch_size: int,
-    skip_invalid: bool,
     progress: LoadProgress | None,
 ) -> None:
     batch = [_Batch()]
@@ -492,21 +519,20 @@ def _load_file(
 
     try:
         studies = parse_ctgov(cast(IO[bytes], stream), name=name, on_error=bad_study)
-        _store(
-            studies,
-            batch,
-            report,
-            batch_size=batch_size,
-            skip_invalid=skip_invalid,
-            on_batch=on_batch,
-        )
+        _store(studies, batch, report, batch_size=batch_size, source=name, on_batch=on_batch)
     except CtgovParseError as error:
-        # The file cannot be read on: its unfinished batch is not written.
-        report.failed += 1 + len(batch[0].errors)
-        report.held_back += len(batch[0].rows)
-        for message in batch[0].errors:
+        # The file cannot be read on: the batch it interrupted is not written (as
+        # PubMed's malformed XML); its bad studies are failed all the same.
+        unfinished = batch[0]
+        report.failed += len(unfinished.errors)
+        for message in unfinished.errors:
             report.error(message)
-        report.error(error.message)
+        report.failed_files.append(name)
+        lost = len(unfinished.rows)
+        message = f"{error.message}; the rest of the file was not read"
+        if lost:
+            message += f" and the batch it interrupted ({_studies(lost)}) was not stored"
+        report.error(message)
     if progress is not None and size > reported:
         # The rest of the file: what a broken file leaves unread, or trailing blank lines.
         progress.advance(size - reported)

@@ -3,7 +3,9 @@
 :func:`start_load` saves the upload under ``MEDIA_ROOT/trial-uploads/<uuid>/``,
 records a :class:`~liaison.core.models.Job` and queues :func:`load_trials_file`
 after commit. The task takes the job id and calls the load service with the
-job's progress; the job page shows counts and per-study errors.
+job's progress; the job page shows counts and per-study errors. As for a PubMed
+upload, the job succeeds when failed studies were named and the others stored,
+and fails when the file could not be read to its end.
 """
 
 from __future__ import annotations
@@ -36,9 +38,7 @@ def upload_path(relative: str) -> Path:
     return path
 
 
-def start_load(
-    *, actor: User, file_name: str, chunks: Iterable[bytes], skip_invalid: bool = False
-) -> Job:
+def start_load(*, actor: User, file_name: str, chunks: Iterable[bytes]) -> Job:
     """Save an uploaded file and queue its load (administrators only)."""
     if not may_load(actor):
         raise PermissionDenied("only administrators may load trials")
@@ -54,7 +54,7 @@ def start_load(
             owner=actor,
             kind=LOAD_KIND,
             title=f"Load trials from {name}",
-            params={"path": relative, "file_name": name, "skip_invalid": skip_invalid},
+            params={"path": relative, "file_name": name},
         )
         jobs.enqueue_after_commit(job, load_trials_file.enqueue)
     return job
@@ -71,7 +71,6 @@ def load_trials_file(job_id: int) -> dict[str, int]:
             actor=job.owner,
             paths=[upload_path(params["path"])],
             names=[params["file_name"]],
-            skip_invalid=bool(params.get("skip_invalid")),
             progress=progress,
         )
         for message in report.errors:
@@ -79,7 +78,7 @@ def load_trials_file(job_id: int) -> dict[str, int]:
         counts = report.counts()
         progress.counts = dict(counts)
         progress.total = progress.done
-        if not report.ok:
+        if report.failed_files:
             raise LiaisonError(report.summary())
         progress.flush(message=report.summary())
     return counts

@@ -106,11 +106,6 @@ def trial_load(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TrialUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = start_load(
-            actor=request.user,
-            file_name=upload.name,
-            chunks=upload.chunks(),
-            skip_invalid=form.cleaned_data["skip_invalid"],
-        )
+        job = start_load(actor=request.user, file_name=upload.name, chunks=upload.chunks())
         return redirect("core:job-detail", pk=job.pk)
     return render(request, "trials/trial_load.html", {"form": form})

@@ -53,16 +53,38 @@ def test_load_names_the_failed_study_and_exits_non_zero(
 ) -> None:
     bad = study_json("NCT09000002")
     bad["protocolSection"]["statusModule"]["overallStatus"] = 7
-    path = write_jsonl(tmp_path / "s.jsonl", [study_json("NCT09000001"), bad])
-    assert (
-        cli.run(["trials", "-v", "0", "load", str(path), "--batch-size", "1", "--as", "ada"]) == 1
-    )
+    studies = [study_json("NCT09000001"), bad, study_json("NCT09000003")]
+    path = write_jsonl(tmp_path / "s.jsonl", studies)
+    assert cli.run(["trials", "-v", "0", "load", str(path), "--as", "ada"]) == 1
     captured = capsys.readouterr()
     assert (
         "s.jsonl, line 2, NCT09000002: protocolSection.statusModule.overallStatus" in captured.err
     )
-    assert "1 new, 0 updated, 0 unchanged, 1 failed" in captured.err
-    assert list(Trial.objects.values_list("nct_id", flat=True)) == ["NCT09000001"]
+    assert "2 new, 0 updated, 0 unchanged, 1 failed" in captured.err
+    # One batch: the bad study fails alone, the others of its batch are stored.
+    assert set(Trial.objects.values_list("nct_id", flat=True)) == {"NCT09000001", "NCT09000003"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_names_a_broken_file_and_loads_the_next(
+    tmp_path: Path, admin_user: User, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(json.dumps(study_json("NCT09000001")) + "\n{broken\n", encoding="utf-8")
+    good = write_jsonl(tmp_path / "good.jsonl", [study_json("NCT09000002")])
+    assert cli.run(["trials", "-v", "0", "load", str(broken), str(good), "--as", "ada"]) == 1
+    captured = capsys.readouterr()
+    assert "broken.jsonl, line 2: invalid JSON" in captured.err
+    assert "1 new, 0 updated, 0 unchanged, 0 failed; 1 file could not be read" in captured.err
+    assert list(Trial.objects.values_list("nct_id", flat=True)) == ["NCT09000002"]
+
+
+def test_load_has_no_skip_invalid_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        cli.run(["trials", "load", str(tmp_path / "s.json"), "--skip-invalid", "--as", "ada"])
+    assert "unrecognized arguments: --skip-invalid" in capsys.readouterr().err
 
 
 @pytest.mark.django_db(transaction=True)

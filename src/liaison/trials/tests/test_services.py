@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from liaison.core.errors import PermissionDenied
@@ -178,57 +180,159 @@ def test_sites_are_replaced_and_keep_their_resolved_organization(tmp_path: Path)
     assert TrialOfficial.objects.get().hcp_id == schmidt.pk
 
 
-def test_a_bad_study_names_its_nct_id_and_holds_back_its_batch(tmp_path: Path) -> None:
+def stored() -> list[tuple[str, Any, str]]:
+    """Every trial's NCT ID, last write and content hash: what a re-run must not change."""
+    return list(
+        Trial.objects.order_by("nct_id").values_list("nct_id", "updated_at", "content_hash")
+    )
+
+
+def test_a_bad_study_is_failed_by_nct_id_and_the_rest_of_its_batch_is_stored(
+    tmp_path: Path,
+) -> None:
     bad = study_json("NCT09000003")
     bad["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = "many"
     studies = [study_json("NCT09000001"), study_json("NCT09000002"), bad, study_json("NCT09000004")]
     path = write_jsonl(tmp_path / "studies.jsonl", studies)
     report = load_files(actor=None, paths=[path], batch_size=2)
-    assert set(Trial.objects.values_list("nct_id", flat=True)) == {"NCT09000001", "NCT09000002"}
-    assert (report.new, report.failed, report.held_back, report.ok) == (2, 1, 1, False)
-    (error,) = report.errors
-    assert "line 3" in error and "NCT09000003" in error and "enrollmentInfo" in error
-
-
-def test_skip_invalid_loads_the_rest_of_the_batch(tmp_path: Path) -> None:
-    nameless: dict[str, Any] = {"protocolSection": {"identificationModule": {"briefTitle": "?"}}}
-    path = write_jsonl(tmp_path / "studies.jsonl", [study_json("NCT09000001"), nameless])
-    report = load_files(actor=None, paths=[path], skip_invalid=True)
-    assert (report.new, report.failed, report.held_back) == (1, 1, 0)
-    assert "line 2" in report.errors[0] and "nctId" in report.errors[0]
-
-
-def test_a_value_too_long_to_store_is_refused_with_its_nct_id(tmp_path: Path) -> None:
-    long_acronym = study_json("NCT09000002")
-    long_acronym["protocolSection"]["identificationModule"]["acronym"] = "A" * 300
-    path = write_jsonl(tmp_path / "s.jsonl", [study_json("NCT09000001"), long_acronym])
-    report = load_files(actor=None, paths=[path], skip_invalid=True)
-    assert report.new == 1 and report.failed == 1
-    assert report.errors[0].startswith("NCT09000002: acronym:")
-
-
-def test_an_unreadable_file_loses_its_open_batch_and_the_next_file_loads(tmp_path: Path) -> None:
-    broken = tmp_path / "broken.jsonl"
-    broken.write_text(
-        json.dumps(study_json("NCT09000001"))
-        + "\n"
-        + json.dumps(study_json("NCT09000002"))
-        + "\n{not json\n",
-        encoding="utf-8",
-    )
-    good = write_jsonl(tmp_path / "good.jsonl", [study_json("NCT09000003")])
-    report = load_files(actor=None, paths=[broken, good], batch_size=1)
-    # Batches of one: the two studies before the broken line were written.
     assert set(Trial.objects.values_list("nct_id", flat=True)) == {
         "NCT09000001",
         "NCT09000002",
-        "NCT09000003",
+        "NCT09000004",
     }
-    assert report.failed == 1 and "line 3" in report.errors[0]
-    Trial.objects.all().delete()
-    report = load_files(actor=None, paths=[broken, good], batch_size=10)
-    assert set(Trial.objects.values_list("nct_id", flat=True)) == {"NCT09000003"}
-    assert report.held_back == 2
+    assert (report.new, report.failed, report.ok) == (3, 1, False)
+    (error,) = report.errors
+    assert "studies.jsonl, line 3, NCT09000003" in error and "enrollmentInfo" in error
+    assert report.summary() == "3 new, 0 updated, 0 unchanged, 1 failed"
+
+
+def test_a_study_without_nct_id_is_reported_by_its_place(tmp_path: Path) -> None:
+    nameless: dict[str, Any] = {"protocolSection": {"identificationModule": {"briefTitle": "?"}}}
+    path = write_jsonl(tmp_path / "studies.jsonl", [study_json("NCT09000001"), nameless])
+    report = load_files(actor=None, paths=[path])
+    assert (report.new, report.failed) == (1, 1)
+    assert "studies.jsonl, line 2" in report.errors[0] and "nctId" in report.errors[0]
+    assert Trial.objects.get().nct_id == "NCT09000001"
+
+
+def test_a_value_too_long_to_store_fails_its_study_alone(tmp_path: Path) -> None:
+    long_acronym = study_json("NCT09000002")
+    long_acronym["protocolSection"]["identificationModule"]["acronym"] = "A" * 300
+    path = write_jsonl(tmp_path / "s.jsonl", [study_json("NCT09000001"), long_acronym])
+    report = load_files(actor=None, paths=[path])
+    assert (report.new, report.failed) == (1, 1)
+    assert report.errors[0].startswith(f"{path}, NCT09000002: acronym:")
+    assert Trial.objects.get().nct_id == "NCT09000001"
+
+
+def test_an_enrollment_too_large_to_store_fails_its_study_alone(tmp_path: Path) -> None:
+    huge = study_json("NCT09000002")
+    huge["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = 10**20
+    path = write_jsonl(tmp_path / "s.jsonl", [huge, study_json("NCT09000001")])
+    report = load_files(actor=None, paths=[path])
+    assert (report.new, report.failed) == (1, 1)
+    assert "NCT09000002: enrollment_count: 100000000000000000000" in report.errors[0]
+    assert Trial.objects.get().nct_id == "NCT09000001"
+
+
+@pytest.fixture
+def refuse_nct_id() -> Callable[[str], None]:
+    """Make the database refuse to insert one NCT ID (a trigger, rolled back with the test)."""
+
+    def refuse(nct_id: str) -> None:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute(
+                    "CREATE TRIGGER refuse_trial BEFORE INSERT ON trials_trial "
+                    f"WHEN NEW.nct_id = '{nct_id}' "
+                    "BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END"
+                )
+            elif connection.vendor == "postgresql":
+                cursor.execute(
+                    "CREATE FUNCTION refuse_trial() RETURNS trigger AS $$ BEGIN "
+                    f"IF NEW.nct_id = '{nct_id}' THEN RAISE EXCEPTION "
+                    "'refused by the test trigger' USING ERRCODE = 'check_violation'; "
+                    "END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
+                )
+                cursor.execute(
+                    "CREATE TRIGGER refuse_trial BEFORE INSERT ON trials_trial "
+                    "FOR EACH ROW EXECUTE FUNCTION refuse_trial()"
+                )
+            else:
+                pytest.skip(f"no refusing trigger written for {connection.vendor}")
+
+    return refuse
+
+
+def test_a_study_the_database_refuses_fails_alone(
+    tmp_path: Path, refuse_nct_id: Callable[[str], None]
+) -> None:
+    refuse_nct_id("NCT09000002")
+    studies = [study_json(f"NCT0900000{index}") for index in range(1, 5)]
+    path = write_jsonl(tmp_path / "s.jsonl", studies)
+    progress = RecordedProgress()
+    report = load_files(actor=None, paths=[path], batch_size=10, progress=progress)
+    assert set(Trial.objects.values_list("nct_id", flat=True)) == {
+        "NCT09000001",
+        "NCT09000003",
+        "NCT09000004",
+    }
+    assert (report.new, report.failed) == (3, 1)
+    (error,) = report.errors
+    assert error.startswith(f"{path}, NCT09000002: not stored:")
+    assert "refused by the test trigger" in error
+    # The sites and officials of the stored studies are there, and only theirs.
+    assert TrialSite.objects.count() == TrialOfficial.objects.count() == 3
+    assert progress.counts["new"] == 3 and progress.counts["failed"] == 1
+
+
+def test_a_truncated_file_writes_nothing_of_the_interrupted_batch_and_the_next_file_loads(
+    tmp_path: Path,
+) -> None:
+    lines = [json.dumps(study_json(f"NCT0900000{index}")) for index in range(1, 5)]
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("\n".join([*lines[:3], lines[3][:60]]), encoding="utf-8")
+    good = write_jsonl(tmp_path / "good.jsonl", [study_json("NCT09000009")])
+    report = load_files(actor=None, paths=[broken, good], batch_size=2)
+    # Studies 1 and 2 filled a batch before the break; study 3 was in the interrupted one.
+    assert set(Trial.objects.values_list("nct_id", flat=True)) == {
+        "NCT09000001",
+        "NCT09000002",
+        "NCT09000009",
+    }
+    assert (report.new, report.failed, report.failed_files) == (3, 0, [str(broken)])
+    (error,) = report.errors
+    assert error.startswith(f"{broken}, line 4: invalid JSON")
+    assert "the batch it interrupted (1 study) was not stored" in error
+    assert not report.ok
+    assert report.summary().endswith("; 1 file could not be read to the end")
+
+
+def test_a_bad_study_in_the_interrupted_batch_is_still_failed(tmp_path: Path) -> None:
+    nameless: dict[str, Any] = {"protocolSection": {"identificationModule": {}}}
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(json.dumps(nameless) + "\n{broken\n", encoding="utf-8")
+    report = load_files(actor=None, paths=[broken])
+    assert (report.failed, report.failed_files) == (1, [str(broken)])
+    assert "line 1" in report.errors[0] and "line 2: invalid JSON" in report.errors[1]
+
+
+def test_re_running_a_load_with_bad_input_changes_nothing(tmp_path: Path) -> None:
+    bad = study_json("NCT09000002")
+    bad["protocolSection"]["statusModule"]["overallStatus"] = 7
+    studies = [study_json("NCT09000001"), bad, study_json("NCT09000003")]
+    path = write_jsonl(tmp_path / "s.jsonl", studies)
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(json.dumps(study_json("NCT09000004")) + "\n{broken", encoding="utf-8")
+    first = load_files(actor=None, paths=[path, broken], batch_size=2)
+    before = stored()
+    sites = set(TrialSite.objects.values_list("pk", flat=True))
+    again = load_files(actor=None, paths=[path, broken], batch_size=2)
+    assert (first.new, first.failed) == (2, 1)
+    assert (again.new, again.updated, again.unchanged, again.failed) == (0, 0, 2, 1)
+    assert again.errors == first.errors
+    assert stored() == before
+    assert set(TrialSite.objects.values_list("pk", flat=True)) == sites
 
 
 def test_an_interrupted_load_re_runs_to_completion(tmp_path: Path) -> None:
@@ -297,7 +401,10 @@ class RecordedProgress:
 
 
 def test_progress_counts_the_bytes_of_every_file_and_the_studies(tmp_path: Path) -> None:
-    good = write_jsonl(tmp_path / "a.jsonl", [study_json(f"NCT0900000{i}") for i in range(1, 6)])
+    nameless: dict[str, Any] = {"protocolSection": {}}
+    good = write_jsonl(
+        tmp_path / "a.jsonl", [*(study_json(f"NCT0900000{i}") for i in range(1, 6)), nameless]
+    )
     broken = tmp_path / "b.jsonl"
     broken.write_text(json.dumps(study_json("NCT09000009")) + "\n{broken\n" + "x" * 1000)
     progress = RecordedProgress()
@@ -305,4 +412,4 @@ def test_progress_counts_the_bytes_of_every_file_and_the_studies(tmp_path: Path)
     size = good.stat().st_size + broken.stat().st_size
     assert progress.total == size == sum(progress.steps)
     assert len(progress.steps) > 3  # reported batch by batch, not once at the end
-    assert progress.counts == {"new": 5, "updated": 0, "unchanged": 0, "failed": 0}
+    assert progress.counts == {"new": 5, "updated": 0, "unchanged": 0, "failed": 1}

@@ -175,21 +175,52 @@ def test_an_upload_runs_a_load_job(
     assert Trial.objects.count() == 2
 
 
-def test_an_upload_with_a_bad_study_fails_its_job_naming_the_study(
+def test_an_upload_with_a_bad_study_stores_the_others_and_names_it_on_the_job_page(
     media_and_tasks: None,
     admin_user: User,
     django_capture_on_commit_callbacks: CaptureCommits,
 ) -> None:
     bad = study_json("NCT09000002")
     bad["protocolSection"]["designModule"]["phases"] = "PHASE2"
-    content = "\n".join(json.dumps(item) for item in [study_json("NCT09000001"), bad])
+    studies = [study_json("NCT09000001"), bad, study_json("NCT09000003")]
+    content = "\n".join(json.dumps(item) for item in studies)
     upload = SimpleUploadedFile("studies.jsonl", content.encode(), "application/json")
+    client = client_for(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("trials:trial-load"), {"file": upload})
+    job = Job.objects.get()
+    assert job.status == JobStatus.SUCCEEDED, job.message
+    assert (job.counts["new"], job.counts["failed"]) == (2, 1)
+    assert job.message == "2 new, 0 updated, 0 unchanged, 1 failed"
+    (error,) = job.errors
+    assert error.startswith("studies.jsonl, line 2, NCT09000002: protocolSection.designModule")
+    assert set(Trial.objects.values_list("nct_id", flat=True)) == {"NCT09000001", "NCT09000003"}
+    page = client.get(reverse("core:job-detail", args=[job.pk])).content.decode()
+    assert "<dt>Failed</dt><dd>1</dd>" in page and "line 2, NCT09000002" in page
+
+
+def test_an_upload_that_breaks_off_fails_its_job_keeping_what_was_stored(
+    media_and_tasks: None,
+    admin_user: User,
+    django_capture_on_commit_callbacks: CaptureCommits,
+) -> None:
+    content = json.dumps(study_json("NCT09000001")) + "\n" + json.dumps(study_json("NCT09000002"))
+    upload = SimpleUploadedFile("studies.jsonl", content[:-20].encode(), "application/json")
     with django_capture_on_commit_callbacks(execute=True):
         client_for(admin_user).post(reverse("trials:trial-load"), {"file": upload})
     job = Job.objects.get()
     assert job.status == JobStatus.FAILED
-    assert any("studies.jsonl, line 2, NCT09000002" in error for error in job.errors)
+    assert job.message.endswith("; 1 file could not be read to the end")
+    assert any(error.startswith("studies.jsonl, line 2: invalid JSON") for error in job.errors)
+    # Both studies were in the batch the break interrupted: neither is stored.
     assert not Trial.objects.exists()
+
+
+def test_the_upload_form_has_no_skip_invalid_choice(
+    media_and_tasks: None, admin_user: User
+) -> None:
+    page = client_for(admin_user).get(reverse("trials:trial-load")).content.decode()
+    assert 'name="file"' in page and "skip_invalid" not in page
 
 
 def test_an_upload_of_another_file_type_is_refused(media_and_tasks: None, admin_user: User) -> None:

@@ -76,9 +76,10 @@ class Command(BaseCommand):
                 "Store the studies of ClinicalTrials.gov API v2 files in batches, each in its "
                 "own transaction: a re-run changes nothing, an interrupted run re-runs to "
                 "completion. A study whose overall status changed is kept in its status "
-                "history. A study that cannot be read is named (file, position, NCT ID) and "
-                "nothing of its batch is written unless --skip-invalid is given; the exit "
-                "status is then 1."
+                "history. A study that cannot be read or stored is named (file, position, "
+                "NCT ID) and counted as failed, and the other studies are stored; a file that "
+                "is not valid JSON stops where it breaks, without the batch it interrupted, "
+                "and the next files load. The exit status is then 1."
             ),
         )
         load.add_argument("files", nargs="+", metavar="FILE")
@@ -87,11 +88,6 @@ class Command(BaseCommand):
             type=int,
             default=DEFAULT_BATCH_SIZE,
             help=f"studies per transaction (default: {DEFAULT_BATCH_SIZE})",
-        )
-        load.add_argument(
-            "--skip-invalid",
-            action="store_true",
-            help="store the other studies of a batch that holds an unreadable study",
         )
         load.add_argument(
             "--as",
@@ -144,7 +140,6 @@ class Command(BaseCommand):
                 actor=actor,
                 paths=files,
                 batch_size=options["batch_size"],
-                skip_invalid=options["skip_invalid"],
                 progress=_Bar(bar),
             )
         for message in report.errors:
