@@ -3,13 +3,17 @@ and therapeutic areas under /api/v1/.
 
 Handlers are thin: they turn codes and ids into records (through the access
 policy), call one service or selector and shape the answer. Records an actor
-may not see answer 404; records they see but may not change answer 403.
+may not see answer 404; records they see but may not change answer 403. The
+get, create, patch and delete handlers of every resource share one shape,
+written once in :class:`Records`; each handler names its route, schemas and
+how a body becomes the service's values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -59,6 +63,7 @@ from liaison.directory.schemas import (
 )
 
 M = TypeVar("M", bound=models.Model)
+M_co = TypeVar("M_co", bound=models.Model, covariant=True)
 C = TypeVar("C", TherapeuticArea, Territory)
 
 router = Router()
@@ -95,14 +100,101 @@ def delete_reason(query_reason: str, payload: DeleteIn | None) -> str:
     return (payload.reason if payload is not None else "") or query_reason
 
 
+# --- the shape every resource's handlers share ----------------------------------
+
+#: Turns a create or patch body (as a dict) into the service's values.
+Values = Callable[[User, dict[str, Any]], dict[str, Any]]
+
+
+class AuditedBody(Protocol):
+    """A create or patch body: its fields and the ``reason`` kept in the audit trail."""
+
+    reason: str
+
+    def dict(self, *, exclude_unset: bool = ...) -> dict[str, Any]: ...
+
+
+class CreateService(Protocol[M_co]):
+    """A service creating one record: ``services.create_hcp``, ``add_affiliation``, ..."""
+
+    def __call__(self, *, actor: User, values: Mapping[str, Any], reason: str = "") -> M_co: ...
+
+
+@dataclass(frozen=True)
+class Records(Generic[M]):
+    """One resource's records as its handlers reach them: through the access
+    policy (unseen is 404, seen but not allowed 403), with the relations its
+    answer shows. The methods are the handler bodies the resources share."""
+
+    model: type[M]
+    related: tuple[str, ...] = ()
+    prefetched: tuple[str, ...] = ()
+    #: How an answer loads the record when it shows more than the load for a
+    #: change (an HCP's profile); by default :meth:`load` with ``"view"``.
+    shown: Callable[[User, int], M] | None = None
+
+    def load(self, user: User, action: policy.Action, pk: int) -> M:
+        queryset = self.model._default_manager.all()
+        if self.related:
+            queryset = queryset.select_related(*self.related)
+        if self.prefetched:
+            queryset = queryset.prefetch_related(*self.prefetched)
+        return policy.get_for(user, action, queryset, pk=pk)
+
+    def answer(self, user: User, pk: int) -> M:
+        """The record as the caller now sees it."""
+        return self.shown(user, pk) if self.shown else self.load(user, "view", pk)
+
+    def show(self, request: HttpRequest, pk: int) -> M:
+        return self.answer(acting_user(request), pk)
+
+    def create(
+        self,
+        request: HttpRequest,
+        payload: AuditedBody,
+        values: Values,
+        service: CreateService[M],
+    ) -> Status[M]:
+        user = acting_user(request)
+        policy.require(user, "add", self.model)  # before any name or code is looked up
+        # One transaction, so records the body names into being (an HCP's new
+        # specialties) are not left behind when the record is refused.
+        with transaction.atomic():
+            record = service(actor=user, values=values(user, payload.dict()), reason=payload.reason)
+        return Status(201, self.answer(user, record.pk))
+
+    def update(self, request: HttpRequest, pk: int, payload: AuditedBody, values: Values) -> M:
+        """Changes only the fields sent, audited with the body's ``reason``."""
+        user = acting_user(request)
+        record = self.load(user, "change", pk)
+        with transaction.atomic():
+            changes = values(user, payload.dict(exclude_unset=True))
+            services.update(user, record, changes, reason=payload.reason)
+        return self.answer(user, pk)
+
+    def delete(
+        self, request: HttpRequest, pk: int, reason: str, payload: DeleteIn | None
+    ) -> Status[None]:
+        """The reason comes in a JSON body or, failing that, the ``reason`` query parameter."""
+        user = acting_user(request)
+        record = self.load(user, "delete", pk)
+        services.delete(user, record, reason=delete_reason(reason, payload))
+        return Status(204, None)
+
+
+def without_reason(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if key != "reason"}
+
+
 # --- HCPs ----------------------------------------------------------------------
 
 hcps = Router(tags=["HCPs"])
+HCPS = Records(HCP, shown=selectors.hcp_profile)
 
 
 def hcp_values(user: User, data: dict[str, Any]) -> dict[str, Any]:
     """The service's values from a create or patch body (``reason`` removed)."""
-    values = {key: value for key, value in data.items() if key != "reason"}
+    values = without_reason(data)
     if "specialties" in values:
         names = [name for name in values["specialties"] if name.strip()]
         values["specialties"] = [
@@ -154,13 +246,7 @@ def list_hcps(request: HttpRequest, query: Query[HCPListQuery]) -> dict[str, Any
     ),
 )
 def create_hcp(request: HttpRequest, payload: HCPCreateIn) -> Status[HCP]:
-    user = acting_user(request)
-    policy.require(user, "add", HCP)  # before any name or code is looked up
-    # One transaction, so specialties named here are not left behind when the HCP is refused.
-    with transaction.atomic():
-        values = hcp_values(user, payload.dict())
-        hcp = services.create_hcp(actor=user, values=values, reason=payload.reason)
-    return Status(201, selectors.hcp_profile(user, hcp.pk))
+    return HCPS.create(request, payload, hcp_values, services.create_hcp)
 
 
 @hcps.get(
@@ -170,7 +256,7 @@ def create_hcp(request: HttpRequest, payload: HCPCreateIn) -> Status[HCP]:
     description="One HCP with identifiers, specialties, consent and affiliations.",
 )
 def get_hcp(request: HttpRequest, hcp_id: int) -> HCP:
-    return selectors.hcp_profile(acting_user(request), hcp_id)
+    return HCPS.show(request, hcp_id)
 
 
 @hcps.patch(
@@ -183,12 +269,7 @@ def get_hcp(request: HttpRequest, hcp_id: int) -> HCP:
     ),
 )
 def update_hcp(request: HttpRequest, hcp_id: int, payload: HCPPatchIn) -> HCP:
-    user = acting_user(request)
-    hcp = policy.get_for(user, "change", HCP, pk=hcp_id)
-    with transaction.atomic():
-        values = hcp_values(user, payload.dict(exclude_unset=True))
-        services.update_hcp(actor=user, hcp=hcp, values=values, reason=payload.reason)
-    return selectors.hcp_profile(user, hcp_id)
+    return HCPS.update(request, hcp_id, payload, hcp_values)
 
 
 @hcps.delete(
@@ -203,24 +284,17 @@ def update_hcp(request: HttpRequest, hcp_id: int, payload: HCPPatchIn) -> HCP:
 def delete_hcp(
     request: HttpRequest, hcp_id: int, reason: str = "", payload: DeleteIn | None = None
 ) -> Status[None]:
-    user = acting_user(request)
-    hcp = policy.get_for(user, "delete", HCP, pk=hcp_id)
-    services.delete_hcp(actor=user, hcp=hcp, reason=delete_reason(reason, payload))
-    return Status(204, None)
+    return HCPS.delete(request, hcp_id, reason, payload)
 
 
 # --- organizations ------------------------------------------------------------
 
 organizations = Router(tags=["Organizations"])
-
-
-def organization_for(user: User, action: policy.Action, pk: int) -> Organization:
-    queryset = Organization.objects.select_related("parent").prefetch_related("territories")
-    return policy.get_for(user, action, queryset, pk=pk)
+ORGANIZATIONS = Records(Organization, related=("parent",), prefetched=("territories",))
 
 
 def organization_values(user: User, data: dict[str, Any]) -> dict[str, Any]:
-    values = {key: value for key, value in data.items() if key != "reason"}
+    values = without_reason(data)
     if "parent_id" in values:
         parent_id = values.pop("parent_id")
         values["parent"] = (
@@ -254,11 +328,7 @@ def list_organizations(request: HttpRequest, query: Query[OrganizationListQuery]
 def create_organization(
     request: HttpRequest, payload: OrganizationCreateIn
 ) -> Status[Organization]:
-    user = acting_user(request)
-    policy.require(user, "add", Organization)
-    values = organization_values(user, payload.dict())
-    organization = services.create_organization(actor=user, values=values, reason=payload.reason)
-    return Status(201, organization_for(user, "view", organization.pk))
+    return ORGANIZATIONS.create(request, payload, organization_values, services.create_organization)
 
 
 @organizations.get(
@@ -268,7 +338,7 @@ def create_organization(
     description="One organization with its parent and territories.",
 )
 def get_organization(request: HttpRequest, organization_id: int) -> Organization:
-    return organization_for(acting_user(request), "view", organization_id)
+    return ORGANIZATIONS.show(request, organization_id)
 
 
 @organizations.patch(
@@ -280,13 +350,7 @@ def get_organization(request: HttpRequest, organization_id: int) -> Organization
 def update_organization(
     request: HttpRequest, organization_id: int, payload: OrganizationPatchIn
 ) -> Organization:
-    user = acting_user(request)
-    organization = organization_for(user, "change", organization_id)
-    values = organization_values(user, payload.dict(exclude_unset=True))
-    services.update_organization(
-        actor=user, organization=organization, values=values, reason=payload.reason
-    )
-    return organization_for(user, "view", organization_id)
+    return ORGANIZATIONS.update(request, organization_id, payload, organization_values)
 
 
 @organizations.delete(
@@ -301,20 +365,25 @@ def update_organization(
 def delete_organization(
     request: HttpRequest, organization_id: int, reason: str = "", payload: DeleteIn | None = None
 ) -> Status[None]:
-    user = acting_user(request)
-    organization = organization_for(user, "delete", organization_id)
-    services.delete(user, organization, reason=delete_reason(reason, payload))
-    return Status(204, None)
+    return ORGANIZATIONS.delete(request, organization_id, reason, payload)
 
 
 # --- affiliations -------------------------------------------------------------
 
 affiliations = Router(tags=["Affiliations"])
+AFFILIATIONS = Records(Affiliation, related=("hcp", "organization"))
 
 
-def affiliation_for(user: User, action: policy.Action, pk: int) -> Affiliation:
-    queryset = Affiliation.objects.select_related("hcp", "organization")
-    return policy.get_for(user, action, queryset, pk=pk)
+def affiliation_values(user: User, data: dict[str, Any]) -> dict[str, Any]:
+    """The HCP and organization named by id (a patch names no HCP: it stays)."""
+    values = without_reason(data)
+    if "hcp_id" in values:
+        values["hcp"] = by_id(user, HCP, values.pop("hcp_id"), "hcp_id")
+    if "organization_id" in values:
+        values["organization"] = by_id(
+            user, Organization, values.pop("organization_id"), "organization_id"
+        )
+    return values
 
 
 @affiliations.get(
@@ -340,13 +409,7 @@ def list_affiliations(request: HttpRequest, query: Query[AffiliationListQuery]) 
     description="Affiliates an HCP with an organization; needs the right to change the HCP.",
 )
 def create_affiliation(request: HttpRequest, payload: AffiliationCreateIn) -> Status[Affiliation]:
-    user = acting_user(request)
-    policy.require(user, "add", Affiliation)
-    values = payload.dict(exclude={"reason", "hcp_id", "organization_id"})
-    values["hcp"] = by_id(user, HCP, payload.hcp_id, "hcp_id")
-    values["organization"] = by_id(user, Organization, payload.organization_id, "organization_id")
-    affiliation = services.add_affiliation(actor=user, values=values, reason=payload.reason)
-    return Status(201, affiliation_for(user, "view", affiliation.pk))
+    return AFFILIATIONS.create(request, payload, affiliation_values, services.add_affiliation)
 
 
 @affiliations.get(
@@ -356,7 +419,7 @@ def create_affiliation(request: HttpRequest, payload: AffiliationCreateIn) -> St
     description="One affiliation with its HCP and organization.",
 )
 def get_affiliation(request: HttpRequest, affiliation_id: int) -> Affiliation:
-    return affiliation_for(acting_user(request), "view", affiliation_id)
+    return AFFILIATIONS.show(request, affiliation_id)
 
 
 @affiliations.patch(
@@ -368,15 +431,7 @@ def get_affiliation(request: HttpRequest, affiliation_id: int) -> Affiliation:
 def update_affiliation(
     request: HttpRequest, affiliation_id: int, payload: AffiliationPatchIn
 ) -> Affiliation:
-    user = acting_user(request)
-    affiliation = affiliation_for(user, "change", affiliation_id)
-    values = payload.dict(exclude_unset=True, exclude={"reason"})
-    if "organization_id" in values:
-        values["organization"] = by_id(
-            user, Organization, values.pop("organization_id"), "organization_id"
-        )
-    services.update(user, affiliation, values, reason=payload.reason)
-    return affiliation_for(user, "view", affiliation_id)
+    return AFFILIATIONS.update(request, affiliation_id, payload, affiliation_values)
 
 
 @affiliations.delete(
@@ -388,29 +443,19 @@ def update_affiliation(
 def delete_affiliation(
     request: HttpRequest, affiliation_id: int, reason: str = "", payload: DeleteIn | None = None
 ) -> Status[None]:
-    user = acting_user(request)
-    affiliation = affiliation_for(user, "delete", affiliation_id)
-    services.delete(user, affiliation, reason=delete_reason(reason, payload))
-    return Status(204, None)
+    return AFFILIATIONS.delete(request, affiliation_id, reason, payload)
 
 
 # --- products and indications ------------------------------------------------
 
 products = Router(tags=["Products"])
 indications = Router(tags=["Products"])
-
-
-def product_for(user: User, action: policy.Action, pk: int) -> Product:
-    return policy.get_for(user, action, Product.objects.select_related("therapeutic_area"), pk=pk)
-
-
-def indication_for(user: User, action: policy.Action, pk: int) -> Indication:
-    queryset = Indication.objects.select_related("product", "therapeutic_area")
-    return policy.get_for(user, action, queryset, pk=pk)
+PRODUCTS = Records(Product, related=("therapeutic_area",))
+INDICATIONS = Records(Indication, related=("product", "therapeutic_area"))
 
 
 def with_area(user: User, data: dict[str, Any]) -> dict[str, Any]:
-    values = {key: value for key, value in data.items() if key != "reason"}
+    values = without_reason(data)
     if "therapeutic_area" in values:
         values["therapeutic_area"] = area_or_none(
             user, values["therapeutic_area"], "therapeutic_area"
@@ -446,12 +491,7 @@ def list_products(request: HttpRequest, query: Query[ProductListQuery]) -> dict[
     description="Creates a product (administrators); `therapeutic_area` is a code.",
 )
 def create_product(request: HttpRequest, payload: ProductCreateIn) -> Status[Product]:
-    user = acting_user(request)
-    policy.require(user, "add", Product)
-    product = services.create_product(
-        actor=user, values=with_area(user, payload.dict()), reason=payload.reason
-    )
-    return Status(201, product_for(user, "view", product.pk))
+    return PRODUCTS.create(request, payload, with_area, services.create_product)
 
 
 @products.get(
@@ -461,7 +501,7 @@ def create_product(request: HttpRequest, payload: ProductCreateIn) -> Status[Pro
     description="One product.",
 )
 def get_product(request: HttpRequest, product_id: int) -> Product:
-    return product_for(acting_user(request), "view", product_id)
+    return PRODUCTS.show(request, product_id)
 
 
 @products.patch(
@@ -471,12 +511,7 @@ def get_product(request: HttpRequest, product_id: int) -> Product:
     description="Changes only the fields sent (administrators).",
 )
 def update_product(request: HttpRequest, product_id: int, payload: ProductPatchIn) -> Product:
-    user = acting_user(request)
-    product = product_for(user, "change", product_id)
-    services.update(
-        user, product, with_area(user, payload.dict(exclude_unset=True)), reason=payload.reason
-    )
-    return product_for(user, "view", product_id)
+    return PRODUCTS.update(request, product_id, payload, with_area)
 
 
 @products.delete(
@@ -488,10 +523,7 @@ def update_product(request: HttpRequest, product_id: int, payload: ProductPatchI
 def delete_product(
     request: HttpRequest, product_id: int, reason: str = "", payload: DeleteIn | None = None
 ) -> Status[None]:
-    user = acting_user(request)
-    product = product_for(user, "delete", product_id)
-    services.delete(user, product, reason=delete_reason(reason, payload))
-    return Status(204, None)
+    return PRODUCTS.delete(request, product_id, reason, payload)
 
 
 @products.get(
@@ -504,7 +536,7 @@ def list_indications(
     request: HttpRequest, product_id: int, query: Query[IndicationListQuery]
 ) -> dict[str, Any]:
     user = acting_user(request)
-    product = product_for(user, "view", product_id)
+    product = PRODUCTS.load(user, "view", product_id)
     queryset = policy.scope(user, "view", Indication).filter(product=product)
     if query.country:
         queryset = queryset.filter(country=query.country.upper())
@@ -521,12 +553,10 @@ def list_indications(
 def create_indication(
     request: HttpRequest, product_id: int, payload: IndicationCreateIn
 ) -> Status[Indication]:
-    user = acting_user(request)
-    policy.require(user, "add", Indication)
-    values = with_area(user, payload.dict())
-    values["product"] = product_for(user, "view", product_id)
-    indication = services.create_indication(actor=user, values=values, reason=payload.reason)
-    return Status(201, indication_for(user, "view", indication.pk))
+    def values(user: User, data: dict[str, Any]) -> dict[str, Any]:
+        return {**with_area(user, data), "product": PRODUCTS.load(user, "view", product_id)}
+
+    return INDICATIONS.create(request, payload, values, services.create_indication)
 
 
 @indications.get(
@@ -536,7 +566,7 @@ def create_indication(
     description="One labelled indication.",
 )
 def get_indication(request: HttpRequest, indication_id: int) -> Indication:
-    return indication_for(acting_user(request), "view", indication_id)
+    return INDICATIONS.show(request, indication_id)
 
 
 @indications.patch(
@@ -548,12 +578,7 @@ def get_indication(request: HttpRequest, indication_id: int) -> Indication:
 def update_indication(
     request: HttpRequest, indication_id: int, payload: IndicationPatchIn
 ) -> Indication:
-    user = acting_user(request)
-    indication = indication_for(user, "change", indication_id)
-    services.update(
-        user, indication, with_area(user, payload.dict(exclude_unset=True)), reason=payload.reason
-    )
-    return indication_for(user, "view", indication_id)
+    return INDICATIONS.update(request, indication_id, payload, with_area)
 
 
 @indications.delete(
@@ -565,10 +590,7 @@ def update_indication(
 def delete_indication(
     request: HttpRequest, indication_id: int, reason: str = "", payload: DeleteIn | None = None
 ) -> Status[None]:
-    user = acting_user(request)
-    indication = indication_for(user, "delete", indication_id)
-    services.delete(user, indication, reason=delete_reason(reason, payload))
-    return Status(204, None)
+    return INDICATIONS.delete(request, indication_id, reason, payload)
 
 
 # --- therapeutic areas -------------------------------------------------------
