@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from liaison.core import policy
@@ -115,6 +117,39 @@ def with_list_relations(queryset: QuerySet[HCP]) -> QuerySet[HCP]:
             ),
         ),
     )
+
+
+#: At most this many seconds before a deleted HCP's country leaves the HCP
+#: list's country filter; new and changed HCPs show at once (see hcp_countries).
+HCP_COUNTRIES_TIMEOUT = 60
+
+
+def hcp_countries(user: AnyUser) -> list[str]:
+    """The countries of the HCPs ``user`` may see, A to Z: the HCP list's country filter.
+
+    ``SELECT DISTINCT country`` reads every row (25 ms at 100,000 HCPs on
+    PostgreSQL), so the list is cached. The key carries the newest
+    ``updated_at`` of the directory, one index probe: every way an HCP is
+    created or changed sets it (forms, API, import and demo bulk inserts, the
+    import's bulk updates), so a new country shows on the next request without
+    any writer having to clear the cache. A deletion moves nothing: the
+    deleted HCP's country stays offered until the entry expires
+    (:data:`HCP_COUNTRIES_TIMEOUT`), and choosing it lists nobody. The key also
+    names the query, which carries the actor's scope, so actors who may see
+    different HCPs never share an entry.
+    """
+    queryset = policy.scope(user, "view", HCP).order_by("country")
+    countries = queryset.values_list("country", flat=True).distinct()
+    if countries.query.is_empty():  # sees no HCP at all: no SQL to name
+        return []
+    newest = HCP.objects.aggregate(newest=Max("updated_at"))["newest"]
+    query = hashlib.sha256(str(countries.query).encode()).hexdigest()[:16]
+    key = f"directory:hcp-countries:{query}:{newest.isoformat() if newest else '-'}"
+    cached: list[str] | None = cache.get(key)
+    if cached is None:
+        cached = list(countries)
+        cache.set(key, cached, HCP_COUNTRIES_TIMEOUT)
+    return cached
 
 
 def hcp_profile(user: AnyUser, pk: int) -> HCP:

@@ -63,7 +63,7 @@ def _page_size() -> int:
 @require_GET
 @member_view
 def hcp_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = HCPFilterForm(request.GET, countries=_countries(policy.scope(request.user, "view", HCP)))
+    form = HCPFilterForm(request.GET, countries=selectors.hcp_countries(request.user))
     filters = form.filters()
     hcps = selectors.with_list_relations(selectors.hcp_queryset(request.user, filters))
     page = paginate(request, hcps, _page_size())

@@ -1,8 +1,9 @@
 import pytest
+from django.core.cache import cache
 
 from liaison.core.models import User
 from liaison.directory.models import HCP
-from liaison.directory.selectors import HCPFilters, hcp_queryset
+from liaison.directory.selectors import HCPFilters, hcp_countries, hcp_queryset
 
 
 @pytest.fixture
@@ -50,3 +51,16 @@ def test_npi_and_orcid_queries_match_identifiers(msl: User, people: dict[str, HC
     hcp.save()
     assert names(msl, "1234567893") == {"Smith"}
     assert names(msl, "https://orcid.org/0000-0002-1825-0097") == {"Smith"}
+
+
+def test_hcp_countries_are_the_seen_countries_a_to_z(msl: User, people: dict[str, HCP]) -> None:
+    cache.clear()
+    assert hcp_countries(msl) == ["DE", "ES", "US"]
+
+
+def test_cached_hcp_countries_are_not_served_to_an_account_that_sees_no_hcp(
+    msl: User, outsider: User, people: dict[str, HCP]
+) -> None:
+    cache.clear()
+    assert hcp_countries(msl) == ["DE", "ES", "US"]
+    assert hcp_countries(outsider) == []

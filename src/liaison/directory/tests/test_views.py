@@ -1,6 +1,7 @@
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -230,6 +231,41 @@ def test_hcp_list_query_count_does_not_grow_with_the_page(
     _bulk_hcps(40, 10, charite, specialty)
     fifty_rows = _queries_for_list(client)
     assert fifty_rows == ten_rows
+
+
+def _country_choice_queries(captured: CaptureQueriesContext) -> int:
+    return sum(
+        "DISTINCT" in query["sql"] and "country" in query["sql"]
+        for query in captured.captured_queries
+    )
+
+
+def test_hcp_list_reads_country_choices_once_until_an_hcp_is_saved(
+    client: Client, msl: User, admin_user: User, muller: HCP
+) -> None:
+    cache.clear()
+    signed_in(client, msl)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("directory:hcp-list"))
+        before = client.get(reverse("directory:hcp-list")).content.decode()
+    assert _country_choice_queries(captured) == 1
+    assert '<option value="DE"' in before and '<option value="FR"' not in before
+    services.create_hcp(
+        actor=admin_user, values={"given_name": "Marie", "family_name": "Curie", "country": "FR"}
+    )
+    after = client.get(reverse("directory:hcp-list")).content.decode()
+    assert '<option value="FR"' in after
+
+
+def test_hcp_list_country_choices_follow_an_edited_country(
+    client: Client, msl: User, admin_user: User, muller: HCP
+) -> None:
+    cache.clear()
+    signed_in(client, msl)
+    client.get(reverse("directory:hcp-list"))
+    services.update_hcp(actor=admin_user, hcp=muller, values={"country": "AT"})
+    body = client.get(reverse("directory:hcp-list")).content.decode()
+    assert '<option value="AT"' in body and '<option value="DE"' not in body
 
 
 # --- profile --------------------------------------------------------------------------
