@@ -43,6 +43,8 @@ class DemoWorld:
     hcps: int
     organizations: int
     products: int
+    publications: int
+    trials: int
     logins: list[users.Login]
     logins_file: Path
 
@@ -104,10 +106,18 @@ def build_demo(
         demo_users, logins = users.build_users()
         users.build_teams(demo_users)
         report("users", len(demo_users), len(users.DEMO_USERS))
-        evidence.build_evidence(rng, progress=report)
+        corpus = evidence.build_evidence(rng, progress=report)
         surveillance.build_watches(demo_users, areas)
         logins_file = users.write_logins(data_dir, logins)
-    return DemoWorld(built, len(organizations), len(products), logins, logins_file)
+    return DemoWorld(
+        hcps=built,
+        organizations=len(organizations),
+        products=len(products),
+        publications=corpus.publications,
+        trials=corpus.trials,
+        logins=logins,
+        logins_file=logins_file,
+    )
 
 
 def clear_demo(usernames: list[str]) -> None:

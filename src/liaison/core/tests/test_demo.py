@@ -4,6 +4,7 @@ demo logins that work and sit in a file only their owner can read."""
 
 from __future__ import annotations
 
+import io
 import random
 import stat
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core.management import call_command
 from django.test import RequestFactory
 
 from liaison.core import audit
@@ -19,6 +21,8 @@ from liaison.core.models import AuditEvent, Role, Team, Territory, User
 from liaison.demo import build_demo, directory, users
 from liaison.directory.identifiers import is_valid_npi, is_valid_orcid
 from liaison.directory.models import HCP, Affiliation, Indication, Organization, Product
+from liaison.literature.models import Publication
+from liaison.trials.models import Trial
 
 SMALL = 300
 
@@ -79,6 +83,25 @@ def test_world_matches_its_plan(world: Any) -> None:
     planned = [(p.given_name, p.family_name, p.npi) for p in plans(42, 20)]
     assert stored == planned
     assert world.hcps == HCP.objects.count() == SMALL
+
+
+def test_world_counts_its_publications_and_trials(world: Any) -> None:
+    assert world.publications == Publication.objects.count() > 0
+    assert world.trials == Trial.objects.count() > 0
+
+
+def test_demo_command_prints_every_count(
+    db: None, tmp_path: Path, fast_passwords: None, settings: Any
+) -> None:
+    settings.DATA_DIR = tmp_path
+    out = io.StringIO()
+    call_command("demo", hcps=SMALL, verbosity=0, stdout=out)
+    summary = out.getvalue().splitlines()[0]
+    assert summary == (
+        f"demo world built: {HCP.objects.count()} HCPs, {Organization.objects.count()} "
+        f"organizations, {Product.objects.count()} products, "
+        f"{Publication.objects.count()} publications, {Trial.objects.count()} trials"
+    )
 
 
 def test_world_identifiers_are_valid(world: Any) -> None:

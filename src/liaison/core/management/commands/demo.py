@@ -61,7 +61,8 @@ class Command(BaseCommand):
             raise CommandError(error.message) from None
         self.stdout.write(
             f"demo world built: {world.hcps} HCPs, {world.organizations} organizations, "
-            f"{world.products} products"
+            f"{world.products} products, {world.publications} publications, "
+            f"{world.trials} trials"
         )
         self.stdout.write(f"demo logins (also in {world.logins_file}, mode 0600):")
         for login in world.logins:
