@@ -11,12 +11,12 @@ the library's filters can query on any database (``PublicationType`` rows,
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from liaison.literature.rows import first_day as first_day  # re-exported: dates of the models
 
 
 class PublicationKind(models.TextChoices):
@@ -137,17 +137,6 @@ class Publication(models.Model):
         if self.pages:
             detail += f":{self.pages}"
         return ". ".join(part for part in (source, detail) if part)
-
-
-def first_day(year: int | None, month: int | None, day: int | None) -> dt.date | None:
-    """The date for sorting a partial date: the first day of its month or year."""
-    if year is None or not 1 <= year <= 9999:
-        return None
-    month = month if month is not None and 1 <= month <= 12 else None
-    try:
-        return dt.date(year, month or 1, (day or 1) if month else 1)
-    except ValueError:
-        return dt.date(year, month or 1, 1)
 
 
 class Authorship(models.Model):

@@ -19,8 +19,9 @@ A file that is not well-formed fails with its line number; the batch being
 read when the error came is not written (the batches before it are).
 
 Speed: the target is thousands of records a second into SQLite with authors
-and MeSH headings, so the hot path writes with ``executemany`` on rows built
-from the parser's records (no model instances), fetches the stored
+and MeSH headings. A large file is parsed, and its rows built, in a second
+process while this one writes (:mod:`liaison.literature.feed`); the writer
+uses ``executemany`` on those rows (no model instances), fetches the stored
 ``(pmid, id, version, content_hash)`` of a batch in one query, and keeps
 journals, MeSH terms and publication types in memory for the run.
 
@@ -34,14 +35,16 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable, Iterable, Iterator
-from typing import IO, Protocol, cast
+from collections.abc import Iterable, Iterator
+from typing import Protocol
 
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import User
+from liaison.literature import feed
+from liaison.literature.feed import Batch
 from liaison.literature.policy import may_load
 from liaison.literature.pubmed import Citation, Deletion, PubmedParseError, parse_pubmed
-from liaison.literature.storing import BATCH_SIZE, LoadReport, store_records
+from liaison.literature.storing import BATCH_SIZE, LoadReport, store_batches, store_records
 
 __all__ = [
     "BATCH_SIZE",
@@ -62,22 +65,8 @@ class ProgressSink(Protocol):
     def advance(self, step: int = 1, **counts: int) -> None: ...
 
 
-# --- reading files ------------------------------------------------------------------------
-
-
-class _CountingReader:
-    """A binary stream that reports how many bytes were read from it."""
-
-    def __init__(self, stream: IO[bytes], on_read: Callable[[int], None]) -> None:
-        self._stream = stream
-        self._on_read = on_read
-        self.name = getattr(stream, "name", "<stream>")
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._stream.read(size)
-        if data:
-            self._on_read(len(data))
-        return data
+# Files at least this large are parsed in a second process while this one writes.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 
 
 def load_records(
@@ -99,45 +88,38 @@ def load_pubmed_file(
     name: str | None = None,
     progress: ProgressSink | None = None,
     batch_size: int = BATCH_SIZE,
+    parallel: bool | None = None,
 ) -> LoadReport:
     """Load one PubMed XML file (plain or gzip) for ``actor``.
 
     A file that cannot be read to its end is named in ``failed_files`` and its
     error in ``errors`` (with the line); what was written before stays.
+    ``parallel`` parses in a second process while this one writes (default:
+    for files of :data:`PARALLEL_MIN_BYTES` or more on a machine with two cores).
     """
     if not may_load(actor):
         raise PermissionDenied("only administrators may load publications")
     label = name or os.fspath(path)
+    size = os.stat(path).st_size
+    if parallel is None:
+        parallel = size >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) > 1
     report = LoadReport()
-    pending = [0]
     reported = report.counts()
+    if progress is not None:
+        progress.set_total(size)
 
-    def on_read(count: int) -> None:
-        pending[0] += count
-
-    def on_record_error(error: PubmedParseError) -> None:
-        report.failed += 1
-        report.error(error.message)
-
-    def on_batch(current: LoadReport) -> None:
+    def on_batch(current: LoadReport, batch: Batch) -> None:
         if progress is not None:
             counts = current.counts()
-            progress.advance(pending[0], **{k: counts[k] - reported[k] for k in counts})
+            progress.advance(batch.bytes_read, **{k: counts[k] - reported[k] for k in counts})
             reported.update(counts)
-            pending[0] = 0
 
-    with open(path, "rb") as raw:
-        if progress is not None:
-            progress.set_total(os.fstat(raw.fileno()).st_size)
-        stream = _CountingReader(raw, on_read)
-        records = parse_pubmed(cast(IO[bytes], stream), name=label, on_error=on_record_error)
-        try:
-            store_records(records, batch_size=batch_size, report=report, on_batch=on_batch)
-        except PubmedParseError as error:
-            report.failed_files.append(label)
-            report.error(f"{error.message}; the records of the batch being read were not stored")
-    if progress is not None and pending[0]:
-        progress.advance(pending[0])
+    read = feed.read_in_child if parallel else feed.read_here
+    batches = read(path, label, batch_size)
+    try:
+        store_batches(batches, report=report, on_batch=on_batch)
+    finally:
+        batches.close()  # stops a reading process when the writer failed
     return report
 
 

@@ -1,18 +1,17 @@
-"""Writing parsed PubMed records into the evidence store, fast (the load service's engine).
+"""Writing prepared PubMed records into the evidence store, fast (the load service's engine).
 
-Batches of records become rows without model instances: the stored
-``(pmid, id, version, content_hash)`` of a batch is read in one query, journals,
-MeSH terms and publication types are kept in memory for the run, and rows are
-written with ``executemany`` (multi-row INSERTs on PostgreSQL). That is what
-makes thousands of records a second with authors and MeSH headings possible. Each batch is one
-transaction; a batch the database refuses is retried record by record, so one
-bad record fails alone. See ``services`` for the rules a load follows.
+Records arrive as rows already built (:mod:`liaison.literature.rows`, possibly
+in a second process: :mod:`liaison.literature.feed`); no model instances are
+made. The stored ``(pmid, id, version, content_hash)`` of a batch is read in one
+query, journals, MeSH terms and publication types are kept in memory for the
+run, and rows are written with ``executemany`` (multi-row INSERTs on
+PostgreSQL). Each batch is one transaction; a batch the database refuses is
+retried record by record, so one bad record fails alone. See ``services`` for
+the rules a load follows.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -21,9 +20,9 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Field, Model
 from django.utils import timezone
 
-from liaison.core.text import fold
 from liaison.directory.models import HCP
 from liaison.literature import search
+from liaison.literature.feed import Batch, batches_of
 from liaison.literature.models import (
     Authorship,
     Journal,
@@ -32,9 +31,20 @@ from liaison.literature.models import (
     PublicationMesh,
     PublicationTrial,
     PublicationType,
-    first_day,
 )
-from liaison.literature.pubmed import Citation, Deletion, PartialDate
+from liaison.literature.pubmed import Citation, Deletion
+from liaison.literature.rows import (
+    ABSTRACT_TEXT,
+    AUTHOR_FIELDS,
+    ORCID,
+    TITLE,
+    VALUE_FIELDS,
+    JournalKey,
+    MeshKey,
+    Prepared,
+    PreparedCitation,
+    PreparedDeletion,
+)
 
 BATCH_SIZE = 1000
 MAX_ERRORS = 1000
@@ -84,138 +94,6 @@ class LoadReport:
             count = len(self.failed_files)
             text += f"; {count} file{'s' if count != 1 else ''} could not be read to the end"
         return text
-
-
-# --- rows from records (pure) --------------------------------------------------------
-
-
-def content_hash(citation: Citation) -> str:
-    """A fingerprint of everything the parser read (the dataclasses' repr is stable)."""
-    return hashlib.blake2b(repr(citation).encode("utf-8"), digest_size=16).hexdigest()
-
-
-def _date(value: PartialDate | None) -> Any:
-    if value is None:
-        return None
-    return first_day(value.year, value.month, value.day)
-
-
-def abstract_text(citation: Citation) -> str:
-    parts = []
-    for section in citation.abstract:
-        if not section.text:
-            continue
-        parts.append(f"{section.label}: {section.text}" if section.label else section.text)
-    return "\n\n".join(parts)
-
-
-def _max_lengths(model: type[Model]) -> dict[str, int]:
-    return {
-        item.name: int(item.max_length) for item in model._meta.concrete_fields if item.max_length
-    }
-
-
-_PUBLICATION_LENGTHS = _max_lengths(Publication)
-_AUTHORSHIP_LENGTHS = _max_lengths(Authorship)
-_JOURNAL_LENGTHS = _max_lengths(Journal)
-
-
-def _clip(value: str | None, limit: int) -> str:
-    return (value or "")[:limit]
-
-
-PUBLICATION_FIELDS = (
-    "pmid",
-    "version",
-    "content_hash",
-    "kind",
-    "title",
-    "vernacular_title",
-    "abstract",
-    "abstract_text",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "published_year",
-    "published_month",
-    "published_day",
-    "published_on",
-    "published_text",
-    "electronic_date",
-    "languages",
-    "publication_types",
-    "keywords",
-    "chemicals",
-    "grants",
-    "doi",
-    "pmc",
-    "pii",
-    "comments_corrections",
-    "is_retracted",
-    "updated_at",
-)
-_JSON = {
-    "abstract",
-    "languages",
-    "publication_types",
-    "keywords",
-    "chemicals",
-    "grants",
-    "comments_corrections",
-}
-_DATES = {"published_on", "electronic_date"}
-
-
-def publication_values(citation: Citation, journal_id: int | None, digest: str) -> dict[str, Any]:
-    """The Publication columns of a citation, as Python values."""
-    journal = citation.journal
-    published = citation.published
-    ids = citation.article_ids
-    lengths = _PUBLICATION_LENGTHS
-    return {
-        "pmid": citation.pmid,
-        "version": citation.version,
-        "content_hash": digest,
-        "kind": citation.kind,
-        "title": citation.title or "",
-        "vernacular_title": citation.vernacular_title or "",
-        "abstract": [
-            {"label": item.label, "category": item.category, "text": item.text}
-            for item in citation.abstract
-        ],
-        "abstract_text": abstract_text(citation),
-        "journal": journal_id,
-        "volume": _clip(journal.volume if journal else None, lengths["volume"]),
-        "issue": _clip(journal.issue if journal else None, lengths["issue"]),
-        "pages": _clip(journal.pages if journal else None, lengths["pages"]),
-        "published_year": published.year if published else None,
-        "published_month": published.month if published else None,
-        "published_day": published.day if published else None,
-        "published_on": _date(published),
-        "published_text": _clip(published.text if published else None, lengths["published_text"]),
-        "electronic_date": _date(citation.electronic_date),
-        "languages": list(citation.languages),
-        "publication_types": [
-            {"ui": item.ui, "name": item.name} for item in citation.publication_types
-        ],
-        "keywords": list(citation.keywords),
-        "chemicals": [
-            {"ui": item.ui, "name": item.name, "registry_number": item.registry_number}
-            for item in citation.chemicals
-        ],
-        "grants": [
-            {"id": item.id, "acronym": item.acronym, "agency": item.agency, "country": item.country}
-            for item in citation.grants
-        ],
-        "doi": _clip(ids.doi, lengths["doi"]),
-        "pmc": _clip(ids.pmc, lengths["pmc"]),
-        "pii": _clip(ids.pii, lengths["pii"]),
-        "comments_corrections": [
-            {"type": item.type, "pmid": item.pmid} for item in citation.comments_corrections
-        ],
-        "is_retracted": any(item.type == "RetractionIn" for item in citation.comments_corrections),
-    }
 
 
 # --- the writer -----------------------------------------------------------------------
@@ -268,23 +146,6 @@ def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-_EMPTY_JSON_LIST = json.dumps([])
-
-
-def _sqlite_json(value: Any) -> Any:
-    # What Django's adapt_json_value does on SQLite, without its per-call lookups
-    # (the connection proxy costs more than the encoding of a short list).
-    return json.dumps(value) if value else _EMPTY_JSON_LIST
-
-
-def _json_adapter() -> Callable[[Any], Any]:
-    """The JSON column adapter of the current database, resolved once per batch."""
-    if connection.vendor == "sqlite":
-        return _sqlite_json
-    adapt = connection.ops.adapt_json_value
-    return lambda value: adapt(value, None)
-
-
 class _Lookups:
     """Journals, MeSH terms and publication types of a run, by their natural key.
 
@@ -294,8 +155,8 @@ class _Lookups:
     """
 
     def __init__(self) -> None:
-        self.journals: dict[tuple[str, str], int] = {}
-        self.mesh: dict[tuple[str, str], int] = {}
+        self.journals: dict[JournalKey, int] = {}
+        self.mesh: dict[MeshKey, int] = {}
         self.types: dict[str, int] = {}
 
     def forget(self) -> None:
@@ -303,47 +164,48 @@ class _Lookups:
         self.mesh.clear()
         self.types.clear()
 
-    @staticmethod
-    def journal_key(citation: Citation) -> tuple[str, str] | None:
-        journal = citation.journal
-        if journal is None:
-            return None
-        if journal.issn:
-            return ("issn", journal.issn[: _JOURNAL_LENGTHS["issn"]])
-        if journal.title:
-            return ("title", journal.title[: _JOURNAL_LENGTHS["title"]])
-        return None
+    def resolve(self, records: Sequence[PreparedCitation]) -> None:
+        """Know the id of every journal, MeSH term and publication type of ``records``."""
+        journals: dict[JournalKey, tuple[str, str]] = {}
+        terms: dict[MeshKey, str] = {}
+        types: dict[str, str] = {}
+        for record in records:
+            journal = record.journal
+            if journal is not None and journal[0] not in self.journals:
+                journals.setdefault(journal[0], (journal[1], journal[2]))
+            for key, name, _major, _qualifiers in record.mesh:
+                if key not in self.mesh:
+                    terms.setdefault(key, name)
+            for name, ui in record.types:
+                if name not in self.types:
+                    types.setdefault(name, ui)
+        if journals:
+            self._journal_ids(journals)
+        if terms:
+            self._mesh_ids(terms)
+        if types:
+            self._type_ids(types)
 
-    def journal_ids(self, citations: Sequence[Citation]) -> None:
-        wanted: dict[tuple[str, str], Citation] = {}
-        for citation in citations:
-            key = self.journal_key(citation)
-            if key is not None and key not in self.journals:
-                wanted.setdefault(key, citation)
-        if not wanted:
-            return
-        self._read_journals(wanted)
+    def _journal_ids(self, wanted: dict[JournalKey, tuple[str, str]]) -> None:
+        self._read_journals(list(wanted))
         missing = [key for key in wanted if key not in self.journals]
         if missing:
             Journal.objects.bulk_create(
-                [self._journal(key, wanted[key]) for key in missing], ignore_conflicts=True
+                [
+                    Journal(
+                        title=wanted[key][0],
+                        iso_abbreviation=wanted[key][1],
+                        issn=key[1] if key[0] == "issn" else "",
+                    )
+                    for key in missing
+                ],
+                ignore_conflicts=True,
             )
-            self._read_journals(wanted)
+            self._read_journals(missing)
 
-    @staticmethod
-    def _journal(key: tuple[str, str], citation: Citation) -> Journal:
-        journal = citation.journal
-        return Journal(
-            title=_clip(journal.title if journal else None, _JOURNAL_LENGTHS["title"]),
-            iso_abbreviation=_clip(
-                journal.iso_abbreviation if journal else None, _JOURNAL_LENGTHS["iso_abbreviation"]
-            ),
-            issn=key[1] if key[0] == "issn" else "",
-        )
-
-    def _read_journals(self, wanted: dict[tuple[str, str], Any]) -> None:
-        issns = [value for kind, value in wanted if kind == "issn"]
-        titles = [value for kind, value in wanted if kind == "title"]
+    def _read_journals(self, keys: list[JournalKey]) -> None:
+        issns = [value for kind, value in keys if kind == "issn"]
+        titles = [value for kind, value in keys if kind == "title"]
         for chunk in _chunks(issns):
             for pk, issn in Journal.objects.filter(issn__in=chunk).values_list("pk", "issn"):
                 self.journals[("issn", issn)] = pk
@@ -352,19 +214,7 @@ class _Lookups:
             for pk, title in rows:
                 self.journals[("title", title)] = pk
 
-    @staticmethod
-    def mesh_key(ui: str | None, name: str) -> tuple[str, str]:
-        return ("ui", ui) if ui else ("name", name[:300])
-
-    def mesh_ids(self, citations: Sequence[Citation]) -> None:
-        wanted: dict[tuple[str, str], str] = {}
-        for citation in citations:
-            for heading in citation.mesh:
-                key = self.mesh_key(heading.ui, heading.name)
-                if key not in self.mesh:
-                    wanted.setdefault(key, heading.name[:300])
-        if not wanted:
-            return
+    def _mesh_ids(self, wanted: dict[MeshKey, str]) -> None:
         self._read_mesh(list(wanted))
         missing = [key for key in wanted if key not in self.mesh]
         if missing:
@@ -377,7 +227,7 @@ class _Lookups:
             )
             self._read_mesh(missing)
 
-    def _read_mesh(self, keys: list[tuple[str, str]]) -> None:
+    def _read_mesh(self, keys: list[MeshKey]) -> None:
         uis = [value for kind, value in keys if kind == "ui"]
         names = [value for kind, value in keys if kind == "name"]
         for chunk in _chunks(uis):
@@ -390,17 +240,9 @@ class _Lookups:
             for pk, name in rows:
                 self.mesh[("name", name)] = pk
 
-    def type_ids(self, citations: Sequence[Citation]) -> None:
-        wanted: dict[str, str] = {}
-        for citation in citations:
-            for item in citation.publication_types:
-                name = item.name[:200]
-                if name not in self.types:
-                    wanted.setdefault(name, item.ui or "")
-        if not wanted:
-            return
+    def _type_ids(self, wanted: dict[str, str]) -> None:
         PublicationType.objects.bulk_create(
-            [PublicationType(name=name, ui=ui[:20]) for name, ui in wanted.items()],
+            [PublicationType(name=name, ui=ui) for name, ui in wanted.items()],
             ignore_conflicts=True,
         )
         for chunk in _chunks(list(wanted)):
@@ -410,41 +252,34 @@ class _Lookups:
                 self.types[name] = pk
 
 
+# Columns the writer adds in front of the prepared values.
+_HEAD_FIELDS = ("updated_at", "content_hash", "journal")
+
+
 class _Writer:
-    """Writes batches of records; one instance per run (it holds the lookups)."""
+    """Writes batches of prepared records; one instance per run (it holds the lookups)."""
 
     def __init__(self) -> None:
         self.lookups = _Lookups()
-        self._insert_publication = _Insert(Publication, ("loaded_at", *PUBLICATION_FIELDS))
-        assignments = ", ".join(f"{_column(Publication, name)} = %s" for name in PUBLICATION_FIELDS)
-        self._update_publication = f"UPDATE {_table(Publication)} SET {assignments} WHERE {_column(Publication, 'id')} = %s"  # noqa: S608 - constant, quoted names only
-        self._authorship_fields = (
-            "publication",
-            "position",
-            "family",
-            "given",
-            "initials",
-            "suffix",
-            "collective",
-            "affiliations",
-            "orcid",
-            "equal_contribution",
-            "valid",
-            "search_name",
-            "hcp",
+        self._insert_publication = _Insert(Publication, ("loaded_at", *_HEAD_FIELDS, *VALUE_FIELDS))
+        assignments = ", ".join(
+            f"{_column(Publication, name)} = %s" for name in (*_HEAD_FIELDS, *VALUE_FIELDS)
         )
-        self._insert_authorship = _Insert(Authorship, self._authorship_fields)
+        self._update_publication = f"UPDATE {_table(Publication)} SET {assignments} WHERE {_column(Publication, 'id')} = %s"  # noqa: S608 - constant, quoted names only
+        self._insert_authorship = _Insert(Authorship, ("publication", "hcp", *AUTHOR_FIELDS))
         self._insert_mesh = _Insert(PublicationMesh, ("publication", "term", "major", "qualifiers"))
         self._insert_trial = _Insert(PublicationTrial, ("publication", "nct_id"))
         through = Publication.types.through
         self._insert_type = _Insert(through, ("publication", "publicationtype"))
 
-    def write(self, records: Sequence[Citation | Deletion], report: LoadReport) -> None:
+    def write(self, records: Sequence[Prepared], report: LoadReport) -> None:
         """Write one batch in one transaction; when the database refuses it, record by record.
 
         Only refusals of the data (integrity, value) are retried; a database that is
         locked or gone raises, and the run stops with the batches before kept.
         """
+        if not records:
+            return
         try:
             with transaction.atomic():
                 self._write(records, report)
@@ -460,16 +295,15 @@ class _Writer:
                     reason = " ".join(str(error).split()) or type(error).__name__
                     report.error(f"PMID {record.pmid}: not stored: {reason}")
 
-    def _write(self, records: Sequence[Citation | Deletion], report: LoadReport) -> None:
+    def _write(self, records: Sequence[Prepared], report: LoadReport) -> None:
         # The last word on a PMID within the batch wins; an older version never does.
-        latest: dict[int, Citation | Deletion] = {}
+        latest: dict[int, Prepared] = {}
         superseded = 0
         for record in records:
             previous = latest.get(record.pmid)
             if (
-                previous is not None
-                and isinstance(previous, Citation)
-                and isinstance(record, Citation)
+                isinstance(previous, PreparedCitation)
+                and isinstance(record, PreparedCitation)
                 and record.version < previous.version
             ):
                 superseded += 1
@@ -478,29 +312,29 @@ class _Writer:
                 superseded += 1
             latest[record.pmid] = record
         stored = self._stored(list(latest))
-        new: list[tuple[Citation, str]] = []
-        changed: list[tuple[Citation, str, int]] = []
+        new: list[PreparedCitation] = []
+        changed: list[tuple[PreparedCitation, int]] = []
         deletions: list[int] = []
         unchanged = superseded
         for pmid, record in latest.items():
             existing = stored.get(pmid)
-            if isinstance(record, Deletion):
+            if isinstance(record, PreparedDeletion):
                 if existing is None:
                     unchanged += 1
                 else:
                     deletions.append(pmid)
                 continue
-            digest = content_hash(record)
             if existing is None:
-                new.append((record, digest))
+                new.append(record)
                 continue
             pk, version, old_digest = existing
-            if record.version < version or (record.version == version and digest == old_digest):
+            if record.version < version or (
+                record.version == version and record.digest == old_digest
+            ):
                 unchanged += 1
             else:
-                changed.append((record, digest, pk))
-        citations = [item[0] for item in new] + [item[0] for item in changed]
-        if citations:
+                changed.append((record, pk))
+        if new or changed:
             self._store(new, changed)
         if deletions:
             self._delete(deletions)
@@ -519,56 +353,39 @@ class _Writer:
                 found[pmid] = (pk, version, digest)
         return found
 
-    @staticmethod
-    def _row(values: dict[str, Any], json_value: Callable[[Any], Any]) -> list[Any]:
-        adapt_date = connection.ops.adapt_datefield_value
-        row = []
-        for name in PUBLICATION_FIELDS:
-            value = values[name]
-            if name in _JSON:
-                value = json_value(value)
-            elif name in _DATES:
-                value = adapt_date(value)
-            row.append(value)
-        return row
-
     def _store(
-        self, new: list[tuple[Citation, str]], changed: list[tuple[Citation, str, int]]
+        self, new: list[PreparedCitation], changed: list[tuple[PreparedCitation, int]]
     ) -> None:
-        citations = [item[0] for item in new] + [item[0] for item in changed]
+        records = new + [record for record, _ in changed]
         lookups = self.lookups
-        lookups.journal_ids(citations)
-        lookups.mesh_ids(citations)
-        lookups.type_ids(citations)
+        lookups.resolve(records)
+        journals = lookups.journals
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        json_value = _json_adapter()
 
-        def values(citation: Citation, digest: str) -> dict[str, Any]:
-            key = lookups.journal_key(citation)
-            journal_id = lookups.journals[key] if key is not None else None
-            return {**publication_values(citation, journal_id, digest), "updated_at": now}
+        def head(record: PreparedCitation) -> tuple[Any, ...]:
+            journal = record.journal
+            return (now, record.digest, None if journal is None else journals[journal[0]])
 
         ids: dict[int, int] = {}
         with connection.cursor() as cursor:
             if new:
-                rows = []
-                for citation, digest in new:
-                    row = self._row(values(citation, digest), json_value)
-                    rows.append([now, *row])
-                self._insert_publication.run(cursor, rows)
-                ids.update(self._stored_ids([citation.pmid for citation, _ in new]))
+                self._insert_publication.run(
+                    cursor, [(now, *head(record), *record.values) for record in new]
+                )
+                ids.update(self._stored_ids([record.pmid for record in new]))
             if changed:
-                updates = []
-                for citation, digest, pk in changed:
-                    updates.append([*self._row(values(citation, digest), json_value), pk])
-                    ids[citation.pmid] = pk
-                cursor.executemany(self._update_publication, updates)
-                self._delete_children([pk for _, _, pk in changed])
-            self._insert_children(cursor, citations, ids)
+                cursor.executemany(
+                    self._update_publication,
+                    [(*head(record), *record.values, pk) for record, pk in changed],
+                )
+                for record, pk in changed:
+                    ids[record.pmid] = pk
+                self._delete_children([pk for _, pk in changed])
+            self._insert_children(cursor, records, ids)
         search.index_publications(
             [
-                (ids[citation.pmid], citation.title or "", abstract_text(citation))
-                for citation in citations
+                (ids[record.pmid], record.values[TITLE], record.values[ABSTRACT_TEXT])
+                for record in records
             ]
         )
 
@@ -587,80 +404,43 @@ class _Writer:
                 connection.alias
             )
 
-    def _hcp_ids(self, citations: Sequence[Citation]) -> dict[str, int]:
-        orcids = {
-            author.orcid for citation in citations for author in citation.authors if author.orcid
-        }
+    @staticmethod
+    def _hcp_ids(records: Sequence[PreparedCitation]) -> dict[str, int]:
+        orcids = {author[ORCID] for record in records for author in record.authors if author[ORCID]}
         found: dict[str, int] = {}
-        ordered = sorted(orcids)
-        for chunk in _chunks(ordered):
+        for chunk in _chunks(sorted(orcids)):
             for orcid, pk in HCP.objects.filter(orcid__in=chunk).values_list("orcid", "pk"):
                 if orcid:
                     found[orcid] = pk
         return found
 
     def _insert_children(
-        self, cursor: Any, citations: Sequence[Citation], ids: dict[int, int]
+        self, cursor: Any, records: Sequence[PreparedCitation], ids: dict[int, int]
     ) -> None:
         lookups = self.lookups
-        hcps = self._hcp_ids(citations)
-        lengths = _AUTHORSHIP_LENGTHS
-        authorships: list[list[Any]] = []
-        headings: list[list[Any]] = []
-        trials: list[list[Any]] = []
-        types: list[list[Any]] = []
-        json_value = _json_adapter()
-        for citation in citations:
-            pk = ids[citation.pmid]
-            for position, author in enumerate(citation.authors, start=1):
-                orcid = author.orcid or ""
-                name = " ".join(
-                    part
-                    for part in (author.family, author.given, author.initials, author.collective)
-                    if part
+        terms, types = lookups.mesh, lookups.types
+        hcps = self._hcp_ids(records)
+        authorships: list[tuple[Any, ...]] = []
+        headings: list[tuple[Any, ...]] = []
+        trials: list[tuple[Any, ...]] = []
+        type_rows: list[tuple[Any, ...]] = []
+        for record in records:
+            pk = ids[record.pmid]
+            if hcps:
+                authorships.extend(
+                    (pk, hcps.get(author[ORCID]), *author) for author in record.authors
                 )
-                authorships.append(
-                    [
-                        pk,
-                        position,
-                        _clip(author.family, lengths["family"]),
-                        _clip(author.given, lengths["given"]),
-                        _clip(author.initials, lengths["initials"]),
-                        _clip(author.suffix, lengths["suffix"]),
-                        author.collective or "",
-                        json_value(list(author.affiliations)),
-                        orcid[: lengths["orcid"]],
-                        author.equal_contribution,
-                        author.valid,
-                        fold(name)[: lengths["search_name"]],
-                        hcps.get(orcid),
-                    ]
-                )
-            seen_terms: set[int] = set()
-            for heading in citation.mesh:
-                term = lookups.mesh[lookups.mesh_key(heading.ui, heading.name)]
-                if term in seen_terms:
-                    continue
-                seen_terms.add(term)
-                qualifiers = [
-                    {"ui": item.ui, "name": item.name, "major": item.major}
-                    for item in heading.qualifiers
-                ]
-                headings.append([pk, term, heading.major, json_value(qualifiers)])
-            for nct_id in dict.fromkeys(citation.trial_ids):
-                trials.append([pk, nct_id[:20]])
-            for type_id in dict.fromkeys(
-                lookups.types[item.name[:200]] for item in citation.publication_types
-            ):
-                types.append([pk, type_id])
-        if authorships:
-            self._insert_authorship.run(cursor, authorships)
-        if headings:
-            self._insert_mesh.run(cursor, headings)
-        if trials:
-            self._insert_trial.run(cursor, trials)
-        if types:
-            self._insert_type.run(cursor, types)
+            else:
+                authorships.extend((pk, None, *author) for author in record.authors)
+            headings.extend(
+                (pk, terms[key], major, qualifiers) for key, _name, major, qualifiers in record.mesh
+            )
+            trials.extend((pk, nct_id) for nct_id in record.trial_ids)
+            type_rows.extend((pk, types[name]) for name, _ui in record.types)
+        self._insert_authorship.run(cursor, authorships)
+        self._insert_mesh.run(cursor, headings)
+        self._insert_trial.run(cursor, trials)
+        self._insert_type.run(cursor, type_rows)
 
     def _delete(self, pmids: list[int]) -> None:
         for chunk in _chunks(pmids):
@@ -670,17 +450,32 @@ class _Writer:
             search.unindex_publications(ids)
 
 
-def _batches(
-    records: Iterable[Citation | Deletion], size: int
-) -> Iterator[list[Citation | Deletion]]:
-    batch: list[Citation | Deletion] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def store_batches(
+    batches: Iterable[Batch],
+    *,
+    report: LoadReport | None = None,
+    on_batch: Callable[[LoadReport, Batch], None] | None = None,
+) -> LoadReport:
+    """Write batches of prepared records (no permission check: the services make it).
+
+    A batch's read errors count as failed records; a ``broken`` batch (a file
+    that stopped being well-formed) ends the run with the file named in
+    ``failed_files``, its last records unwritten.
+    """
+    report = report if report is not None else LoadReport()
+    writer = _Writer()
+    for batch in batches:
+        report.failed += len(batch.errors)
+        report.error(*batch.errors)
+        writer.write(batch.records, report)
+        if batch.broken is not None:
+            report.failed_files.append(batch.broken.file)
+            report.error(
+                f"{batch.broken.message}; the records of the batch being read were not stored"
+            )
+        if on_batch is not None:
+            on_batch(report, batch)
+    return report
 
 
 def store_records(
@@ -690,16 +485,15 @@ def store_records(
     report: LoadReport | None = None,
     on_batch: Callable[[LoadReport], None] | None = None,
 ) -> LoadReport:
-    """Write parsed records (no permission check: the callers below make it).
+    """Write parsed records (no permission check: the callers make it).
 
     Records are taken ``batch_size`` at a time; a batch is written only once
     it is complete, so an exception raised by ``records`` (a malformed file)
     leaves the batch it interrupted unwritten.
     """
-    report = report if report is not None else LoadReport()
-    writer = _Writer()
-    for batch in _batches(records, batch_size):
-        writer.write(batch, report)
+
+    def each_batch(current: LoadReport, _batch: Batch) -> None:
         if on_batch is not None:
-            on_batch(report)
-    return report
+            on_batch(current)
+
+    return store_batches(batches_of(records, batch_size), report=report, on_batch=each_batch)

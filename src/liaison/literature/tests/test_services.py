@@ -27,6 +27,12 @@ from liaison.literature.tests.factories import article, load, write
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(params=[False, True], ids=["parsed-here", "parsed-in-child"])
+def parallel(request: pytest.FixtureRequest) -> bool:
+    """Both ways a file loads: parsed in this process, or in a child process while this one writes."""
+    return bool(request.param)
+
+
 def test_new_records_are_stored_with_their_children(admin_user: User, tmp_path: Path) -> None:
     path = write(
         tmp_path / "a.xml",
@@ -67,12 +73,12 @@ def test_new_records_are_stored_with_their_children(admin_user: User, tmp_path: 
     ]
 
 
-def test_reloading_a_file_changes_nothing(admin_user: User, tmp_path: Path) -> None:
+def test_reloading_a_file_changes_nothing(admin_user: User, tmp_path: Path, parallel: bool) -> None:
     path = write(tmp_path / "a.xml", article(1, mesh=[("D1", "Term", False)]), article(2))
-    load(admin_user, path)
+    load(admin_user, path, parallel=parallel)
     before = Publication.objects.get(pmid=1).updated_at
     authorship_ids = set(Authorship.objects.values_list("pk", flat=True))
-    report = load(admin_user, path)
+    report = load(admin_user, path, parallel=parallel)
     assert report.counts() == {"new": 0, "updated": 0, "unchanged": 2, "deleted": 0, "failed": 0}
     assert Publication.objects.get(pmid=1).updated_at == before
     assert set(Authorship.objects.values_list("pk", flat=True)) == authorship_ids
@@ -157,14 +163,14 @@ def test_authors_link_to_hcps_by_orcid(admin_user: User, tmp_path: Path) -> None
 
 
 def test_broken_file_keeps_earlier_batches_and_drops_its_broken_batch(
-    admin_user: User, tmp_path: Path
+    admin_user: User, tmp_path: Path, parallel: bool
 ) -> None:
     good = "".join(article(pmid) for pmid in range(1, 6))
     broken = "".join(article(pmid) for pmid in range(6, 9))
     text = f'<?xml version="1.0"?>\n<PubmedArticleSet>\n{good}{broken}<PubmedArticle><Oops>'
     path = tmp_path / "broken.xml"
     path.write_text(text, encoding="utf-8")
-    report = load(admin_user, path, batch_size=5)
+    report = load(admin_user, path, batch_size=5, parallel=parallel)
     assert report.failed_files == [str(path)]
     assert re.search(r"line \d+", report.errors[0])
     # The first batch (1-5) was complete and is stored; 6-8 were in the broken batch.
@@ -181,21 +187,22 @@ def test_run_killed_half_way_completes_on_rerun(admin_user: User, tmp_path: Path
     assert Publication.objects.count() == 10
 
 
-def test_record_without_pmid_fails_alone(admin_user: User, tmp_path: Path) -> None:
+def test_record_without_pmid_fails_alone(admin_user: User, tmp_path: Path, parallel: bool) -> None:
     bad = article(5).replace('<PMID Version="1">5</PMID>', "")
-    report = load(admin_user, write(tmp_path / "a.xml", article(4), bad, article(6)))
+    path = write(tmp_path / "a.xml", article(4), bad, article(6))
+    report = load(admin_user, path, parallel=parallel)
     assert report.failed == 1 and report.new == 2
     assert "PMID" in report.errors[0] or "pmid" in report.errors[0].lower()
 
 
-def test_gzip_files_load(admin_user: User, tmp_path: Path) -> None:
+def test_gzip_files_load(admin_user: User, tmp_path: Path, parallel: bool) -> None:
     plain = write(tmp_path / "a.xml", article(31), article(32))
     packed = tmp_path / "a.xml.gz"
     packed.write_bytes(gzip.compress(plain.read_bytes()))
-    assert load(admin_user, packed).new == 2
+    assert load(admin_user, packed, parallel=parallel).new == 2
 
 
-def test_progress_is_reported_in_bytes(admin_user: User, tmp_path: Path) -> None:
+def test_progress_is_reported_in_bytes(admin_user: User, tmp_path: Path, parallel: bool) -> None:
     path = write(tmp_path / "a.xml", *(article(pmid) for pmid in range(1, 8)))
 
     class Sink:
@@ -212,7 +219,9 @@ def test_progress_is_reported_in_bytes(admin_user: User, tmp_path: Path) -> None
                 self.counts[key] = self.counts.get(key, 0) + value
 
     sink = Sink()
-    services.load_pubmed_file(actor=admin_user, path=path, progress=sink, batch_size=3)
+    services.load_pubmed_file(
+        actor=admin_user, path=path, progress=sink, batch_size=3, parallel=parallel
+    )
     assert sink.total == path.stat().st_size
     assert sink.done == sink.total
     assert sink.counts["new"] == 7
@@ -226,7 +235,7 @@ def test_only_administrators_load(msl: User, tmp_path: Path) -> None:
 
 
 @pytest.mark.shared_data
-def test_real_samples_load_and_reload(admin_user: User, shared_data: Path) -> None:
+def test_real_samples_load_and_reload(admin_user: User, shared_data: Path, parallel: bool) -> None:
     files = sorted(
         path
         for path in (shared_data / "pubmed").rglob("*")
@@ -234,7 +243,7 @@ def test_real_samples_load_and_reload(admin_user: User, shared_data: Path) -> No
     )
     first = services.LoadReport()
     for path in files:
-        first.add(load(admin_user, path))
+        first.add(load(admin_user, path, parallel=parallel))
     assert first.failed == 0 and first.failed_files == []
     # PMID 9997 is in two files as two different snapshots (same version): one insert, one update.
     assert first.updated == 1
@@ -242,7 +251,9 @@ def test_real_samples_load_and_reload(admin_user: User, shared_data: Path) -> No
     assert first.new == len(pmids)
     assert first.deleted == 0  # the one DeleteCitation of medline16n0902 names a PMID not loaded
     # medline16n0902: 604 MedlineCitation records (README), all stored.
-    medline = load(admin_user, shared_data / "pubmed" / "titipata_medline16n0902.xml.gz")
+    medline = load(
+        admin_user, shared_data / "pubmed" / "titipata_medline16n0902.xml.gz", parallel=parallel
+    )
     assert medline.unchanged + medline.updated == 604 + 1
     # Values read from the files by eye.
     retracted = Publication.objects.get(pmid=993)
@@ -252,7 +263,7 @@ def test_real_samples_load_and_reload(admin_user: User, shared_data: Path) -> No
     assert PublicationTrial.objects.filter(publication__pmid=29768149).exists()
     second = services.LoadReport()
     for path in files:
-        second.add(load(admin_user, path))
+        second.add(load(admin_user, path, parallel=parallel))
     # A re-run inserts nothing; only PMID 9997 flips between its two snapshots.
     assert (second.new, second.failed, second.deleted) == (0, 0, 0)
     assert second.updated == 2
