@@ -360,6 +360,11 @@ API_ROUTES: dict[str, Route] = {
     "DELETE /api/v1/tokens/{token_id}": Route(
         api_map("404", msl="204", admin="204"), kwargs=lambda w: {"token_id": w.token.pk}
     ),
+    "GET /api/v1/jobs": Route(API_READ),
+    # Alice's job: hers and an administrator's to see, unseen by everyone else.
+    "GET /api/v1/jobs/{job_id}": Route(
+        api_map("404", msl="200", admin="200"), kwargs=lambda w: {"job_id": w.job.pk}
+    ),
     "GET /api/v1/hcps": Route(API_READ),
     "POST /api/v1/hcps": Route(DACH_CREATE, data=lambda w: hcp_body),
     "GET /api/v1/hcps/{hcp_id}": Route(API_READ, kwargs=hcp_id),

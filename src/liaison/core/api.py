@@ -1,6 +1,6 @@
 """API authentication, the pieces every app's API uses (:func:`acting_user`,
 :class:`PageQuery` and :func:`paginate`, :class:`PatchIn`) and the caller's own
-resources: who am I, my API tokens.
+resources: who am I, my API tokens, my background jobs.
 
 Two ways in:
 
@@ -19,15 +19,16 @@ from typing import Any, ClassVar, TypeVar
 from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 from pydantic import ValidationInfo, field_validator
 
-from liaison.core import policy, services
-from liaison.core.models import ApiToken, User
+from liaison.core import policy, selectors, services
+from liaison.core.models import ApiToken, Job, JobStatus, User
 
 #: ``last_used_at`` is written at most this often, not on every request.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
@@ -262,3 +263,89 @@ def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
     token = policy.get_for(user, "delete", ApiToken, pk=token_id)
     services.revoke_api_token(actor=user, token=token)
     return Status(204, None)
+
+
+# --- jobs: progress of long operations (loads, imports, watch runs, exports) -----------
+# On the "/" router beside /me, under their own tag.
+
+JOBS_TAGS = ["Jobs"]
+
+
+class JobOut(Schema):
+    id: int
+    kind: str = Field(
+        description="pubmed-load, trials-load, directory-import, watch-run, audit-verify, ..."
+    )
+    title: str
+    owner: str = Field(description="Username of who started it")
+    status: JobStatus = Field(description="queued, running, succeeded or failed")
+    done: int = Field(description="Units of work done so far (rows, bytes, steps: the kind's)")
+    total: int = Field(description="Units of work in all; 0 while unknown")
+    percent: int = Field(description="0-100; 100 once succeeded")
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_owner(obj: Job) -> str:
+        return obj.owner.get_username()
+
+
+class JobPageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[JobOut]
+
+
+class JobDetailOut(JobOut):
+    counts: dict[str, int] = Field(description="What the job counted: created, skipped, ...")
+    errors: list[str] = Field(description="Problems met on the way (the first 500)")
+    message: str = Field(description="Why it failed; empty otherwise")
+    url: str = Field(description="The job's web page")
+    download_url: str | None = Field(
+        description="The result file (a web download, signed-in session), once succeeded; "
+        "null for jobs without a file"
+    )
+
+    @staticmethod
+    def resolve_url(obj: Job) -> str:
+        return reverse("core:job-detail", args=[obj.pk])
+
+    @staticmethod
+    def resolve_download_url(obj: Job) -> str | None:
+        # The same condition as the job page's download button.
+        if obj.result_file and obj.status == JobStatus.SUCCEEDED:
+            return reverse("core:job-download", args=[obj.pk])
+        return None
+
+
+@router.get(
+    "/jobs",
+    response=JobPageOut,
+    tags=JOBS_TAGS,
+    summary="List my jobs",
+    description=(
+        "Your background jobs (loads, imports, watch runs, exports), newest first, "
+        "as the web's job list shows them; an administrator sees everyone's."
+    ),
+)
+def list_jobs(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+    return paginate(selectors.jobs_of(acting_user(request)), query)
+
+
+@router.get(
+    "/jobs/{job_id}",
+    response=JobDetailOut,
+    tags=JOBS_TAGS,
+    summary="Get a job",
+    description=(
+        "One job's status and progress, its counts, errors and failure message, and the "
+        "download URL of its result file. Poll it until `status` is succeeded or failed. "
+        "Another user's job answers 404 (administrators see every job)."
+    ),
+)
+def get_job(request: HttpRequest, job_id: int) -> Job:
+    return policy.get_for(
+        acting_user(request), "view", Job.objects.select_related("owner"), pk=job_id
+    )

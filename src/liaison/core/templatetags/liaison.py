@@ -1,4 +1,5 @@
-"""Template helpers shared by every app: history links, audited values, country names."""
+"""Template helpers shared by every app: history links, audited values, country names,
+count labels."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pycountry
 from django import template
 from django.db import models
 from django.urls import reverse
+from django.utils.text import capfirst
 
 register = template.Library()
 
@@ -46,3 +48,9 @@ def join_list(values: Any, separator: str = ", ") -> str:
     if not values:
         return ""
     return separator.join(str(value) for value in values)
+
+
+@register.filter
+def count_label(name: str) -> str:
+    """A job's count key as a label: ``"status_changes"`` -> ``"Status changes"``."""
+    return capfirst(" ".join(str(name).replace("_", " ").replace("-", " ").split()))
