@@ -14,7 +14,7 @@ Wall time and the process's CPU time are both given: on a busy shared machine
 the CPU rate says more about the code than the wall rate.
 
     .venv/bin/python benchmarks/library_load.py --records 20000            # SQLite
-    LIAISON_DATABASE_URL=postgres://root@/liaison_bench?host=/var/run/postgresql \\
+    LIAISON_DATABASE_URL=postgres://postgres@127.0.0.1:5432/liaison_bench \\
         .venv/bin/python benchmarks/library_load.py                       # PostgreSQL
 """
 
