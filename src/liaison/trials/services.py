@@ -3,11 +3,13 @@
 :func:`load_files` reads files with the pure parser (``trials.ctgov``) and
 :func:`load_studies` stores parsed studies, both in batches, each batch in its
 own transaction, so a run killed half way keeps the batches it finished and a
-re-run completes it. Per batch, one query finds the stored trials; a study
+re-run completes it. Studies arrive as rows already built (``trials.rows``;
+a large file is parsed in a second process while this one writes); no model
+instances are made. Per batch, one query finds the stored trials; a study
 whose stored ``content_hash`` is its own is unchanged and not written; new
-trials are bulk-inserted, changed ones bulk-updated with their sites and
-officials replaced (keeping the organization and HCP each was resolved to).
-A different overall status than the stored one adds a
+trials are bulk-inserted, changed ones updated with their sites and officials
+replaced (keeping the organization and HCP each was resolved to). A different
+overall status than the stored one adds a
 :class:`~liaison.trials.models.TrialStatusChange`.
 
 The rule for a bad study is the PubMed loader's (``literature.services``): a
@@ -25,88 +27,46 @@ Trials are evidence, not regulated records: no per-row audit events.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import operator
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any, Protocol, cast
+from typing import Any, Protocol, cast
 
-from django.db import (
-    DEFAULT_DB_ALIAS,
-    DataError,
-    IntegrityError,
-    connection,
-    connections,
-    models,
-    transaction,
-)
+from django.db import DataError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from liaison.core.errors import PermissionDenied
 from liaison.core.models import User
-from liaison.trials.ctgov import CtgovParseError, Study, parse_ctgov
+from liaison.trials.ctgov import Study
 from liaison.trials.models import Trial, TrialOfficial, TrialSite, TrialStatusChange
 from liaison.trials.policy import may_load
-from liaison.trials.rows import StudyRejected, StudyRows, study_rows
+from liaison.trials.rows import (
+    LAST_UPDATE_POSTED,
+    OFFICIAL_FIELDS,
+    OFFICIAL_KEY,
+    OVERALL_STATUS,
+    SITE_FIELDS,
+    SITE_KEY,
+    VALUE_FIELDS,
+    Batch,
+    StudyRows,
+    batches_of,
+    read_here,
+    read_in_child,
+)
 
 DEFAULT_BATCH_SIZE = 500
+# Files at least this large are parsed in a second process while this one writes.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 MAX_REPORTED_ERRORS = 1000
 
-UPDATED_FIELDS = [
-    "brief_title",
-    "official_title",
-    "acronym",
-    "overall_status",
-    "status_verified_date",
-    "why_stopped",
-    "phases",
-    "phase_key",
-    "study_type",
-    "enrollment_count",
-    "enrollment_type",
-    "conditions",
-    "condition_mesh",
-    "keywords",
-    "interventions",
-    "arms",
-    "lead_sponsor_name",
-    "lead_sponsor_class",
-    "collaborators",
-    "primary_outcomes",
-    "secondary_outcomes",
-    "start_date",
-    "start_on",
-    "primary_completion_date",
-    "primary_completion_on",
-    "completion_date",
-    "completion_on",
-    "first_posted",
-    "last_update_posted",
-    "has_results",
-    "reference_pmids",
-    "search_text",
-    "intervention_text",
-    "condition_text",
-    "content_hash",
-    "updated_at",
-]
-
-
-#: The trial fields :func:`study_rows` fills, in the order of the INSERT's columns.
-VALUE_FIELDS = [name for name in UPDATED_FIELDS if name not in ("content_hash", "updated_at")]
+#: What a changed study rewrites, in the order of the UPDATE's assignments.
+UPDATED_FIELDS = ["content_hash", "updated_at", *VALUE_FIELDS]
+#: What a new study writes, in the order of the INSERT's columns.
 TRIAL_COLUMNS = ["nct_id", "content_hash", "created_at", "updated_at", *VALUE_FIELDS]
-SITE_FIELDS = [
-    "position",
-    "facility",
-    "city",
-    "state",
-    "zip",
-    "country",
-    "lat",
-    "lon",
-    "status",
-    "contacts",
-]
-OFFICIAL_FIELDS = ["position", "name", "affiliation", "role"]
 
 
 class LoadProgress(Protocol):
@@ -119,25 +79,6 @@ class LoadProgress(Protocol):
     def set_total(self, total: int) -> None: ...
 
     def advance(self, step: int = 1, **counts: int) -> None: ...
-
-
-class _CountingReader:
-    """A binary file that knows how many bytes were read from it."""
-
-    def __init__(self, stream: IO[bytes]) -> None:
-        self.stream = stream
-        self.name = getattr(stream, "name", "<stream>")
-        self.position = 0
-
-    def read(self, size: int = -1, /) -> bytes:
-        data = self.stream.read(size)
-        self.position += len(data)
-        return data
-
-    def readline(self, size: int = -1, /) -> bytes:
-        data = self.stream.readline(size)
-        self.position += len(data)
-        return data
 
 
 @dataclass
@@ -170,6 +111,10 @@ class LoadReport:
         if len(self.errors) < MAX_REPORTED_ERRORS:
             self.errors.append(message)
 
+    def error_all(self, messages: Iterable[str]) -> None:
+        for message in messages:
+            self.error(message)
+
     def summary(self) -> str:
         text = (
             f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
@@ -188,58 +133,74 @@ class LoadReport:
 # --- storing ----------------------------------------------------------------------
 
 
-class _Inserter:
-    """A multi-row INSERT of one model's columns, prepared once.
+def _column(model: type[models.Model], name: str) -> str:
+    column = cast(models.Field[Any, Any], model._meta.get_field(name)).column
+    return connection.ops.quote_name(str(column))
+
+
+class _Insert:
+    """Rows of ``model``'s columns of ``names`` in the database's form (JSON as text,
+    dates as ISO text: see ``rows``), written in bulk.
 
     The ORM's ``bulk_create`` compiles every value of every row again; for the
-    hundreds of thousands of sites of a therapeutic area that is most of a
-    load's time. Values that need the database's form (JSON, dates) go
-    through their field's ``get_db_prep_save``; the rest are passed as they are.
+    hundreds of thousands of sites of a therapeutic area that was most of a
+    load's time. SQLite: ``executemany`` (one prepared statement stepped per
+    row, in process). PostgreSQL: ``COPY ... FROM STDIN`` for a batch, the
+    server's bulk path (a multi-row ``INSERT`` would be re-parsed for its
+    placeholders by the client on every call), with the same triggers and
+    checks as an INSERT; one study written alone (the retry of a refused batch)
+    uses INSERTs, whose refusal names no COPY line in the reason reported.
     """
 
     def __init__(self, model: type[models.Model], names: Sequence[str]) -> None:
-        fields = []
-        for name in names:
-            field = model._meta.get_field(name)
-            assert isinstance(field, models.Field)
-            fields.append(field)
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(str(field.column)) for field in fields)
-        placeholders = ", ".join(["%s"] * len(fields))
+        columns = ", ".join(_column(model, name) for name in names)
+        table = connection.ops.quote_name(model._meta.db_table)
         # Only quoted names from the model's metadata are formatted in; values are parameters.
-        self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-        self.prepared = {
-            index: field.get_db_prep_save
-            for index, field in enumerate(fields)
-            if isinstance(field, models.JSONField | models.DateField)
-        }
+        self.insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
+        self.copy = f"COPY {table} ({columns}) FROM STDIN"
 
-    def insert(self, rows: Iterable[Sequence[Any]]) -> None:
-        params = []
-        database = connections[DEFAULT_DB_ALIAS]  # not the proxy: one lookup, not one per value
-        for row in rows:
-            values = list(row)
-            for index, prepare in self.prepared.items():
-                values[index] = prepare(values[index], database)
-            params.append(values)
-        if params:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.sql, params)
+    def run(self, cursor: Any, rows: Sequence[Sequence[Any]], *, bulk: bool) -> None:
+        if not rows:
+            return
+        if not bulk or connection.vendor != "postgresql":
+            cursor.executemany(self.insert, rows)
+            return
+        # Django wraps execute(), not copy(): map the driver's errors to Django's here.
+        with connection.wrap_database_errors, cursor.copy(self.copy) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
-def _site_key(site: dict[str, Any]) -> tuple[str, str, str]:
-    return (site["facility"], site["city"], site["country"])
+class _Statements:
+    """The writer's SQL for the connection's database, built once per vendor."""
+
+    def __init__(self) -> None:
+        self.trial = _Insert(Trial, TRIAL_COLUMNS)
+        self.site = _Insert(TrialSite, ["trial", "organization", *SITE_FIELDS])
+        self.official = _Insert(TrialOfficial, ["trial", "hcp", *OFFICIAL_FIELDS])
+        table = connection.ops.quote_name(Trial._meta.db_table)
+        assignments = ", ".join(f"{_column(Trial, name)} = %s" for name in UPDATED_FIELDS)
+        # As above: quoted names only.
+        self.update = f"UPDATE {table} SET {assignments} WHERE {_column(Trial, 'id')} = %s"  # noqa: S608
 
 
-def _official_key(official: dict[str, Any]) -> tuple[str, str]:
-    return (official["name"], official["affiliation"])
+@functools.cache
+def _statements(vendor: str) -> _Statements:  # per vendor: names are quoted its way
+    return _Statements()
 
 
-def _write_batch(rows: dict[str, StudyRows]) -> dict[str, int]:
-    """Store one batch in one transaction; returns its counts."""
+# (facility, city, country) of a site row, (name, affiliation) of an official row.
+_site_key = operator.itemgetter(*SITE_KEY)
+_official_key = operator.itemgetter(*OFFICIAL_KEY)
+
+
+def _write_batch(rows: dict[str, StudyRows], *, bulk: bool = True) -> dict[str, int]:
+    """Store one batch in one transaction; returns its counts. ``bulk``: see :class:`_Insert`."""
     now = timezone.now()
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    sql = _statements(connection.vendor)
     counts = {"new": 0, "updated": 0, "unchanged": 0, "status_changes": 0}
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
         stored = {
             nct_id: (pk, digest, status)
             for nct_id, pk, digest, status in Trial.objects.filter(
@@ -253,38 +214,26 @@ def _write_batch(rows: dict[str, StudyRows]) -> dict[str, int]:
             if nct_id in stored and stored[nct_id][1] != row.content_hash
         ]
         counts["unchanged"] = len(rows) - len(new) - len(changed)
+        trial_ids: dict[str, int] = {}
         if new:
-            _Inserter(Trial, TRIAL_COLUMNS).insert(
-                [
-                    row.nct_id,
-                    row.content_hash,
-                    now,
-                    now,
-                    *(row.values[name] for name in VALUE_FIELDS),
-                ]
-                for row in new
+            sql.trial.run(
+                cursor,
+                [(row.nct_id, row.content_hash, stamp, stamp, *row.values) for row in new],
+                bulk=bulk,
             )
-        trial_ids = dict(
-            Trial.objects.filter(nct_id__in=[row.nct_id for row in new]).values_list("nct_id", "pk")
-        )
-        changed_ids = [stored[row.nct_id][0] for row in changed]
-        organizations: dict[tuple[int, tuple[str, str, str]], int] = {}
-        hcps: dict[tuple[int, tuple[str, str]], int] = {}
+            trial_ids.update(
+                Trial.objects.filter(nct_id__in=[row.nct_id for row in new]).values_list(
+                    "nct_id", "pk"
+                )
+            )
+        organizations: dict[tuple[int, tuple[str, ...]], int] = {}
+        hcps: dict[tuple[int, tuple[str, ...]], int] = {}
         status_changes = []
         if changed:
-            Trial.objects.bulk_update(
-                [
-                    Trial(
-                        pk=stored[row.nct_id][0],
-                        nct_id=row.nct_id,
-                        content_hash=row.content_hash,
-                        updated_at=now,
-                        **row.values,
-                    )
-                    for row in changed
-                ],
-                UPDATED_FIELDS,
-                batch_size=100,
+            changed_ids = [stored[row.nct_id][0] for row in changed]
+            cursor.executemany(
+                sql.update,
+                [(row.content_hash, stamp, *row.values, stored[row.nct_id][0]) for row in changed],
             )
             # Sites and officials are replaced; what identity resolution found stays.
             for trial_id, facility, city, country, organization_id in TrialSite.objects.filter(
@@ -300,29 +249,38 @@ def _write_batch(rows: dict[str, StudyRows]) -> dict[str, int]:
             for row in changed:
                 trial_id, _digest, old_status = stored[row.nct_id]
                 trial_ids[row.nct_id] = trial_id
-                new_status = row.values["overall_status"]
+                new_status = row.values[OVERALL_STATUS]
                 if old_status and new_status and old_status != new_status:
+                    posted = row.values[LAST_UPDATE_POSTED]
                     status_changes.append(
                         TrialStatusChange(
                             trial_id=trial_id,
                             old_status=old_status,
                             new_status=new_status,
                             seen_at=now,
-                            last_update_posted=row.values["last_update_posted"],
+                            last_update_posted=dt.date.fromisoformat(posted) if posted else None,
                         )
                     )
-        sites = []
-        officials = []
+        sites: list[tuple[Any, ...]] = []
+        officials: list[tuple[Any, ...]] = []
         for row in (*new, *changed):
             trial_id = trial_ids[row.nct_id]
-            for site in row.sites:
-                organization = organizations.get((trial_id, _site_key(site)))
-                sites.append([trial_id, organization, *(site[name] for name in SITE_FIELDS)])
-            for official in row.officials:
-                hcp = hcps.get((trial_id, _official_key(official)))
-                officials.append([trial_id, hcp, *(official[name] for name in OFFICIAL_FIELDS)])
-        _Inserter(TrialSite, ["trial", "organization", *SITE_FIELDS]).insert(sites)
-        _Inserter(TrialOfficial, ["trial", "hcp", *OFFICIAL_FIELDS]).insert(officials)
+            if organizations:
+                sites.extend(
+                    (trial_id, organizations.get((trial_id, _site_key(site))), *site)
+                    for site in row.sites
+                )
+            else:
+                sites.extend((trial_id, None, *site) for site in row.sites)
+            if hcps:
+                officials.extend(
+                    (trial_id, hcps.get((trial_id, _official_key(official))), *official)
+                    for official in row.officials
+                )
+            else:
+                officials.extend((trial_id, None, *official) for official in row.officials)
+        sql.site.run(cursor, sites, bulk=bulk)
+        sql.official.run(cursor, officials, bulk=bulk)
         TrialStatusChange.objects.bulk_create(status_changes)
     counts["new"] = len(new)
     counts["updated"] = len(changed)
@@ -346,7 +304,7 @@ def _write_rows(
     failed = 0
     for nct_id, row in rows.items():
         try:
-            one = _write_batch({nct_id: row})
+            one = _write_batch({nct_id: row}, bulk=False)
         except (DataError, IntegrityError) as error:
             failed += 1
             reason = " ".join(str(error).split()) or type(error).__name__
@@ -357,24 +315,12 @@ def _write_rows(
     return counts, failed
 
 
-class _Batch:
-    """Studies read since the last write, and the errors among them."""
+def _write(batch: Batch, report: LoadReport, prefix: str) -> dict[str, int]:
+    """Store the valid studies of ``batch`` and count its bad ones as failed.
 
-    def __init__(self) -> None:
-        self.rows: dict[str, StudyRows] = {}
-        self.errors: list[str] = []
-        self.size = 0
-
-
-_OnBatch = Callable[[int, dict[str, int]], None]
-
-
-def _flush(batch: _Batch, report: LoadReport, prefix: str, on_batch: _OnBatch) -> None:
-    """Store the valid studies of ``batch`` and count its bad ones as failed."""
-    if batch.size == 0:
-        return
-    for message in batch.errors:
-        report.error(message)
+    Returns the batch's counts for progress: new, updated, unchanged, failed.
+    """
+    report.error_all(batch.errors)
     counts = {"new": 0, "updated": 0, "unchanged": 0, "status_changes": 0}
     refused = 0
     if batch.rows:
@@ -385,41 +331,12 @@ def _flush(batch: _Batch, report: LoadReport, prefix: str, on_batch: _OnBatch) -
     report.updated += counts["updated"]
     report.unchanged += counts["unchanged"]
     report.status_changes += counts["status_changes"]
-    on_batch(
-        batch.size,
-        {
-            "new": counts["new"],
-            "updated": counts["updated"],
-            "unchanged": counts["unchanged"],
-            "failed": failed,
-        },
-    )
-
-
-def _store(
-    studies: Iterator[Study],
-    batch: list[_Batch],
-    report: LoadReport,
-    *,
-    batch_size: int,
-    source: str | None,
-    on_batch: _OnBatch,
-) -> None:
-    """Store ``studies`` batch by batch; ``batch[0]`` is the open batch, which
-    the parser's error callback also fills. ``source`` names the file in errors."""
-    prefix = f"{source}, " if source else ""
-    for study in studies:
-        current = batch[0]
-        current.size += 1
-        try:
-            current.rows[study.nct_id] = study_rows(study)
-        except StudyRejected as error:
-            current.errors.append(f"{prefix}{study.nct_id}: {error}")
-        if current.size >= batch_size:
-            _flush(current, report, prefix, on_batch)
-            batch[0] = _Batch()
-    _flush(batch[0], report, prefix, on_batch)
-    batch[0] = _Batch()
+    return {
+        "new": counts["new"],
+        "updated": counts["updated"],
+        "unchanged": counts["unchanged"],
+        "failed": failed,
+    }
 
 
 def _check_actor(actor: User | None) -> None:
@@ -439,19 +356,10 @@ def load_studies(
     """Store parsed studies (e.g. from the live client); see the module's docstring."""
     _check_actor(actor)
     report = report or LoadReport()
-
-    def on_batch(size: int, counts: dict[str, int]) -> None:
+    for batch in batches_of(studies, batch_size):
+        counts = _write(batch, report, "")
         if progress is not None:
-            progress.advance(size, **counts)
-
-    _store(
-        iter(studies),
-        [_Batch()],
-        report,
-        batch_size=batch_size,
-        source=None,
-        on_batch=on_batch,
-    )
+            progress.advance(batch.size, **counts)
     return report
 
 
@@ -462,23 +370,35 @@ def load_files(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: LoadProgress | None = None,
     names: Sequence[str] | None = None,
+    parallel: bool | None = None,
 ) -> LoadReport:
     """Load ClinicalTrials.gov API v2 files (study, page or JSONL; plain or gzip).
 
     ``names`` label the files in errors (an upload's original name).
+    ``parallel`` parses a file in a second process while this one writes
+    (default: for files of :data:`PARALLEL_MIN_BYTES` or more on a machine with
+    two cores); the result is the same.
     """
     _check_actor(actor)
     report = LoadReport()
     if progress is not None:
         progress.set_total(sum(_size(path) for path in paths))
+    cores = os.cpu_count() or 1
     for index, path in enumerate(paths):
         name = names[index] if names is not None else os.fspath(path)
         report.files += 1
         try:
             with open(path, "rb") as raw:
                 size = os.fstat(raw.fileno()).st_size
-                reader = _CountingReader(raw)
-                _load_file(reader, size, name, report, batch_size, progress)
+                in_child = (
+                    parallel if parallel is not None else size >= PARALLEL_MIN_BYTES and cores > 1
+                )
+                batches = (
+                    read_in_child(path, name, batch_size)
+                    if in_child
+                    else read_here(raw, name, batch_size)
+                )
+                _load_file(batches, size, name, report, progress)
         except OSError as error:
             report.failed_files.append(name)
             report.error(f"{name}: cannot read: {error.strerror or error}")
@@ -497,42 +417,35 @@ def _size(path: str | os.PathLike[str]) -> int:
 
 
 def _load_file(
-    stream: _CountingReader,
+    batches: Generator[Batch, None, None],
     size: int,
     name: str,
     report: LoadReport,
-    batch_size: int,
     progress: LoadProgress | None,
 ) -> None:
-    batch = [_Batch()]
     reported = 0
-
-    def bad_study(error: CtgovParseError) -> None:
-        batch[0].size += 1
-        batch[0].errors.append(error.message)
-
-    def on_batch(size: int, counts: dict[str, int]) -> None:
-        nonlocal reported
-        if progress is not None:
-            progress.advance(stream.position - reported, **counts)
-        reported = stream.position
-
     try:
-        studies = parse_ctgov(cast(IO[bytes], stream), name=name, on_error=bad_study)
-        _store(studies, batch, report, batch_size=batch_size, source=name, on_batch=on_batch)
-    except CtgovParseError as error:
-        # The file cannot be read on: the batch it interrupted is not written (as
-        # PubMed's malformed XML); its bad studies are failed all the same.
-        unfinished = batch[0]
-        report.failed += len(unfinished.errors)
-        for message in unfinished.errors:
-            report.error(message)
-        report.failed_files.append(name)
-        lost = len(unfinished.rows)
-        message = f"{error.message}; the rest of the file was not read"
-        if lost:
-            message += f" and the batch it interrupted ({_studies(lost)}) was not stored"
-        report.error(message)
+        for batch in batches:
+            if batch.broken is not None:
+                # The file cannot be read on: the batch it interrupted is not written (as
+                # PubMed's malformed XML); its bad studies are failed all the same.
+                report.failed += len(batch.errors)
+                report.error_all(batch.errors)
+                report.failed_files.append(name)
+                message = f"{batch.broken}; the rest of the file was not read"
+                if batch.rows:
+                    message += (
+                        f" and the batch it interrupted ({_studies(len(batch.rows))}) "
+                        "was not stored"
+                    )
+                report.error(message)
+                break
+            counts = _write(batch, report, f"{name}, ")
+            if progress is not None:
+                progress.advance(batch.position - reported, **counts)
+            reported = batch.position
+    finally:
+        batches.close()  # stops a reading process when the writer failed
     if progress is not None and size > reported:
         # The rest of the file: what a broken file leaves unread, or trailing blank lines.
         progress.advance(size - reported)

@@ -19,7 +19,7 @@ from liaison.directory.models import HCP, Organization, OrganizationType
 from liaison.trials import selectors
 from liaison.trials.ctgov import parse_ctgov
 from liaison.trials.models import Trial, TrialOfficial, TrialSite, TrialStatusChange
-from liaison.trials.rows import partial_date
+from liaison.trials.rows import OFFICIAL_FIELDS, SITE_FIELDS, partial_date
 from liaison.trials.services import load_files, load_studies
 from liaison.trials.tests.factories import study_json, write_jsonl
 
@@ -88,12 +88,15 @@ def test_real_values_read_by_eye(shared_data: Path) -> None:
 
 
 @pytest.mark.shared_data
-def test_reloading_the_real_samples_changes_nothing(shared_data: Path) -> None:
+@pytest.mark.parametrize("first_in_child", [False, True])
+def test_reloading_the_real_samples_changes_nothing(
+    shared_data: Path, first_in_child: bool
+) -> None:
     paths = sorted((shared_data / "ctgov").glob("*.json"))
-    load_files(actor=None, paths=paths)
+    load_files(actor=None, paths=paths, parallel=first_in_child)
     before = list(Trial.objects.values_list("nct_id", "updated_at", "content_hash"))
     site_ids = set(TrialSite.objects.values_list("pk", flat=True))
-    report = load_files(actor=None, paths=paths)
+    report = load_files(actor=None, paths=paths, parallel=False)
     assert (report.new, report.updated, report.failed) == (0, 0, 0)
     assert report.unchanged == sum(1 for path in paths for _ in parse_ctgov(path))
     assert list(Trial.objects.values_list("nct_id", "updated_at", "content_hash")) == before
@@ -180,6 +183,59 @@ def test_sites_are_replaced_and_keep_their_resolved_organization(tmp_path: Path)
     assert TrialOfficial.objects.get().hcp_id == schmidt.pk
 
 
+DATA = Path(__file__).parent / "data"
+
+
+def raw_rows(model: type[Trial | TrialSite | TrialOfficial]) -> list[tuple[Any, ...]]:
+    """The table's rows as the database returns them (SQLite: JSON and dates as their text)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {table} ORDER BY id")  # noqa: S608 - a quoted model table
+        return list(cursor.fetchall())
+
+
+def test_the_loader_writes_every_column_as_the_orm_would() -> None:
+    # The loader writes rows it built itself (JSON as text, dates as ISO text):
+    # saving each row again through the ORM must not change a byte of it.
+    load_files(actor=None, paths=[DATA / "study_full.json", DATA / "page.json"])
+    models = (Trial, TrialSite, TrialOfficial)
+    before = {model: raw_rows(model) for model in models}
+    assert all(before.values())
+    for model in models:
+        for row in model.objects.all():
+            row.save()
+    assert {model: raw_rows(model) for model in models} == before
+
+
+def test_an_updated_trial_stores_what_a_new_one_would(tmp_path: Path) -> None:
+    full = json.loads((DATA / "study_full.json").read_text(encoding="utf-8"))
+    load_files(actor=None, paths=[write_jsonl(tmp_path / "a.jsonl", [study_json("NCT09000001")])])
+    fresh = json.loads(json.dumps(full))
+    fresh["protocolSection"]["identificationModule"]["nctId"] = "NCT09000002"
+    start = timezone.now()
+    changed = write_jsonl(tmp_path / "b.jsonl", [full, fresh])
+    report = load_files(actor=None, paths=[changed])
+    assert (report.new, report.updated) == (1, 1)
+    assert Trial.objects.get(nct_id="NCT09000001").updated_at >= start
+    again = load_files(actor=None, paths=[changed])
+    assert (again.updated, again.unchanged) == (0, 2)
+    ignored = {"id", "nct_id", "search_text", "content_hash", "created_at", "updated_at"}
+
+    def stored_as(nct_id: str) -> tuple[dict[str, Any], list[Any], list[Any]]:
+        trial = Trial.objects.filter(nct_id=nct_id).values().get()
+        sites = TrialSite.objects.filter(trial__nct_id=nct_id).order_by("position")
+        officials = TrialOfficial.objects.filter(trial__nct_id=nct_id).order_by("position")
+        return (
+            {name: value for name, value in trial.items() if name not in ignored},
+            list(sites.values_list(*SITE_FIELDS, "organization")),
+            list(officials.values_list(*OFFICIAL_FIELDS, "hcp")),
+        )
+
+    updated, new = stored_as("NCT09000001"), stored_as("NCT09000002")
+    assert updated == new
+    assert updated[0]["overall_status"] == "TERMINATED" and len(updated[1]) == 2
+
+
 def stored() -> list[tuple[str, Any, str]]:
     """Every trial's NCT ID, last write and content hash: what a re-run must not change."""
     return list(
@@ -187,14 +243,15 @@ def stored() -> list[tuple[str, Any, str]]:
     )
 
 
+@pytest.mark.parametrize("parallel", [False, True])
 def test_a_bad_study_is_failed_by_nct_id_and_the_rest_of_its_batch_is_stored(
-    tmp_path: Path,
+    tmp_path: Path, parallel: bool
 ) -> None:
     bad = study_json("NCT09000003")
     bad["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = "many"
     studies = [study_json("NCT09000001"), study_json("NCT09000002"), bad, study_json("NCT09000004")]
     path = write_jsonl(tmp_path / "studies.jsonl", studies)
-    report = load_files(actor=None, paths=[path], batch_size=2)
+    report = load_files(actor=None, paths=[path], batch_size=2, parallel=parallel)
     assert set(Trial.objects.values_list("nct_id", flat=True)) == {
         "NCT09000001",
         "NCT09000002",
@@ -264,14 +321,17 @@ def refuse_nct_id() -> Callable[[str], None]:
     return refuse
 
 
+@pytest.mark.parametrize("parallel", [False, True])
 def test_a_study_the_database_refuses_fails_alone(
-    tmp_path: Path, refuse_nct_id: Callable[[str], None]
+    tmp_path: Path, refuse_nct_id: Callable[[str], None], parallel: bool
 ) -> None:
     refuse_nct_id("NCT09000002")
     studies = [study_json(f"NCT0900000{index}") for index in range(1, 5)]
     path = write_jsonl(tmp_path / "s.jsonl", studies)
     progress = RecordedProgress()
-    report = load_files(actor=None, paths=[path], batch_size=10, progress=progress)
+    report = load_files(
+        actor=None, paths=[path], batch_size=10, progress=progress, parallel=parallel
+    )
     assert set(Trial.objects.values_list("nct_id", flat=True)) == {
         "NCT09000001",
         "NCT09000003",
@@ -281,19 +341,21 @@ def test_a_study_the_database_refuses_fails_alone(
     (error,) = report.errors
     assert error.startswith(f"{path}, NCT09000002: not stored:")
     assert "refused by the test trigger" in error
+    assert "COPY" not in error  # the reason names the study, not a line of a bulk copy
     # The sites and officials of the stored studies are there, and only theirs.
     assert TrialSite.objects.count() == TrialOfficial.objects.count() == 3
     assert progress.counts["new"] == 3 and progress.counts["failed"] == 1
 
 
+@pytest.mark.parametrize("parallel", [False, True])
 def test_a_truncated_file_writes_nothing_of_the_interrupted_batch_and_the_next_file_loads(
-    tmp_path: Path,
+    tmp_path: Path, parallel: bool
 ) -> None:
     lines = [json.dumps(study_json(f"NCT0900000{index}")) for index in range(1, 5)]
     broken = tmp_path / "broken.jsonl"
     broken.write_text("\n".join([*lines[:3], lines[3][:60]]), encoding="utf-8")
     good = write_jsonl(tmp_path / "good.jsonl", [study_json("NCT09000009")])
-    report = load_files(actor=None, paths=[broken, good], batch_size=2)
+    report = load_files(actor=None, paths=[broken, good], batch_size=2, parallel=parallel)
     # Studies 1 and 2 filled a batch before the break; study 3 was in the interrupted one.
     assert set(Trial.objects.values_list("nct_id", flat=True)) == {
         "NCT09000001",
@@ -400,7 +462,10 @@ class RecordedProgress:
             self.counts[key] = self.counts.get(key, 0) + value
 
 
-def test_progress_counts_the_bytes_of_every_file_and_the_studies(tmp_path: Path) -> None:
+@pytest.mark.parametrize("parallel", [False, True])
+def test_progress_counts_the_bytes_of_every_file_and_the_studies(
+    tmp_path: Path, parallel: bool
+) -> None:
     nameless: dict[str, Any] = {"protocolSection": {}}
     good = write_jsonl(
         tmp_path / "a.jsonl", [*(study_json(f"NCT0900000{i}") for i in range(1, 6)), nameless]
@@ -408,7 +473,7 @@ def test_progress_counts_the_bytes_of_every_file_and_the_studies(tmp_path: Path)
     broken = tmp_path / "b.jsonl"
     broken.write_text(json.dumps(study_json("NCT09000009")) + "\n{broken\n" + "x" * 1000)
     progress = RecordedProgress()
-    load_files(actor=None, paths=[good, broken], batch_size=2, progress=progress)
+    load_files(actor=None, paths=[good, broken], batch_size=2, progress=progress, parallel=parallel)
     size = good.stat().st_size + broken.stat().st_size
     assert progress.total == size == sum(progress.steps)
     assert len(progress.steps) > 3  # reported batch by batch, not once at the end
