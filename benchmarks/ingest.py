@@ -285,11 +285,13 @@ def run_store_pubmed_serial(path: str) -> Result:
 def run_feed(path: str) -> Result:
     """The reading process of a parallel load alone: parse, build rows, encode (what it sends)."""
     sys.path.insert(0, str(ROOT / "src"))
+    import marshal
+
     from liaison.literature.feed import _encode, read_here
 
     count, sent = 0, 0
     for batch in read_here(path, path, 1000):
-        sent += len(_encode(batch))
+        sent += len(marshal.dumps(_encode(batch)))
         count += len(batch.records)
     return {"records": count, "sent_mb": sent / 1e6}
 

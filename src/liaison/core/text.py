@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
+from typing import Any
 
 # Letters that NFKD does not decompose into a base letter and a mark.
 _SPECIAL = str.maketrans(
@@ -39,3 +41,16 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped.lower()).strip()
+
+
+# json.dumps without its per-call set-up (it builds an encoder on every call):
+# the same text Django's JSONField writes (ASCII, ", " and ": " separators).
+_encoder = c_make_encoder(None, None, encode_basestring_ascii, None, ": ", ", ", False, False, True)
+
+
+def to_json(value: list[Any] | tuple[Any, ...]) -> str:
+    """JSON text of a list (or tuple, written as a list), as ``json.dumps`` writes it.
+
+    The loaders encode hundreds of thousands of short lists; this is about three times faster.
+    """
+    return "".join(_encoder(value, 0)) if value else "[]"

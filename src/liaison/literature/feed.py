@@ -1,12 +1,8 @@
 """Batches of prepared PubMed records, read in this process or in a second one (no Django).
 
-A load is two kinds of work: parsing and preparing rows (Python over lxml)
-and writing them (mostly the database's own C code). :func:`read_in_child`
-runs the first in a child process while the caller writes, so a load of a
-large file uses two cores. The child only reads the file: it never touches the
-database, and it is a new interpreter rather than a fork (a fork would copy
-the parent's database connections and threads; multiprocessing's ``spawn``
-would run the caller's main script again).
+:func:`read_in_child` parses and prepares in a child process while the caller
+writes, so a load of a large file uses two cores (see
+:mod:`liaison.core.childprocess`); the child only reads the file.
 
 Each :class:`Batch` holds up to ``batch_size`` records and the per-record
 errors met while reading them. A file that stops being well-formed ends the
@@ -16,20 +12,15 @@ the previous batch are dropped, so nothing of the interrupted batch is written.
 
 from __future__ import annotations
 
-import marshal
 import os
-import struct
-import subprocess
 import sys
-import tempfile
 from collections.abc import Generator, Iterable, Iterator
 from typing import IO, Any, NamedTuple, cast
 
+from liaison.core.childprocess import ReaderCrashed as ReaderCrashed  # re-exported
+from liaison.core.childprocess import results_of_child, send_all
 from liaison.literature.pubmed import Citation, Deletion, PubmedParseError, parse_pubmed
 from liaison.literature.rows import Prepared, PreparedCitation, PreparedDeletion, prepare
-
-# Each batch the child sends: its length (8 bytes, big-endian), then its marshal data.
-_FRAME = struct.Struct(">Q")
 
 
 class Batch(NamedTuple):
@@ -110,19 +101,14 @@ def read_here(
             yield Batch([], errors[:], stream.count - counted, error)
 
 
-class ReaderCrashed(RuntimeError):
-    """The reading process failed for a reason other than the file (a bug, memory)."""
-
-
-def _encode(batch: Batch) -> bytes:
-    """A batch as marshal data (plain tuples: several times faster than pickle here)."""
+def _encode(batch: Batch) -> tuple[Any, ...]:
+    """A batch as plain values (what marshal sends between the processes)."""
     broken = None if batch.broken is None else _broken_fields(batch.broken)
-    records = [tuple(record) for record in batch.records]
-    return marshal.dumps((records, batch.errors, batch.bytes_read, broken))
+    return ([tuple(record) for record in batch.records], batch.errors, batch.bytes_read, broken)
 
 
-def _decode(data: bytes) -> Batch:
-    records, errors, bytes_read, broken = marshal.loads(data)  # noqa: S302 - our own child wrote it
+def _decode(value: tuple[Any, ...]) -> Batch:
+    records, errors, bytes_read, broken = value
     prepared: list[Prepared] = [
         PreparedDeletion(*record) if len(record) == 1 else PreparedCitation._make(record)
         for record in records
@@ -132,65 +118,19 @@ def _decode(data: bytes) -> Batch:
     )
 
 
-def _read_exactly(stream: IO[bytes], size: int) -> bytes:
-    data = stream.read(size)
-    if len(data) != size:
-        raise EOFError
-    return data
-
-
 def read_in_child(
     path: str | os.PathLike[str], name: str, batch_size: int
 ) -> Generator[Batch, None, None]:
-    """The batches of a PubMed file, parsed and prepared in a child process.
-
-    The same batches as :func:`read_here`. The child is a fresh interpreter
-    (``python -m liaison.literature.feed``) that writes each batch to its
-    standard output as a length and marshal data; the pipe holds it back to
-    about one batch ahead of the writer. Closing the iterator early (the
-    writer failed) stops the child.
-    """
-    environment = dict(os.environ)
-    paths = [entry for entry in sys.path if entry and os.path.isdir(entry)]
-    environment["PYTHONPATH"] = os.pathsep.join(paths)
-    command = [sys.executable, "-m", __name__, os.fspath(path), name, str(batch_size)]
-    with tempfile.TemporaryFile() as errors:
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, env=environment)
-        stream = cast(IO[bytes], child.stdout)
-        try:
-            while True:
-                try:
-                    size = _FRAME.unpack(_read_exactly(stream, _FRAME.size))[0]
-                    if size == 0:  # the end mark
-                        break
-                    batch = _decode(_read_exactly(stream, size))
-                except EOFError:
-                    child.wait()
-                    errors.seek(0)
-                    message = errors.read().decode("utf-8", "replace").strip()
-                    raise ReaderCrashed(
-                        f"{name}: the reading process stopped (exit code {child.returncode})"
-                        + (f":\n{message}" if message else "")
-                    ) from None
-                yield batch
-            child.wait()
-        finally:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
-            stream.close()
-
-
-def _produce(path: str, name: str, batch_size: int, output: IO[bytes]) -> None:
-    """The child's work: every batch of the file to ``output``, then an end mark."""
-    for batch in read_here(path, name, batch_size):
-        data = _encode(batch)
-        output.write(_FRAME.pack(len(data)))
-        output.write(data)
-        output.flush()
-    output.write(_FRAME.pack(0))
-    output.flush()
+    """The batches of :func:`read_here`, parsed and prepared in a child process
+    (:mod:`liaison.core.childprocess`). Closing the iterator early stops the child."""
+    results = results_of_child(__name__, [os.fspath(path), name, str(batch_size)], name)
+    try:
+        for value in results:
+            yield _decode(value)
+    finally:
+        results.close()
 
 
 if __name__ == "__main__":
-    _produce(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.stdout.buffer)
+    path, name, size = sys.argv[1:4]
+    send_all(_encode(batch) for batch in read_here(path, name, int(size)))

@@ -17,10 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import marshal
-from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
 
-from liaison.core.text import fold
+from liaison.core.text import fold, to_json
 from liaison.literature.pubmed import Citation
 
 # Column widths of the literature tables (tests check them against the models).
@@ -94,16 +93,6 @@ AUTHOR_FIELDS = (
     "search_name",
 )
 ORCID = AUTHOR_FIELDS.index("orcid")
-
-# json.dumps without its per-call set-up (an encoder is built on every call):
-# the same text Django's JSONField writes (ASCII, ", " and ": " separators).
-_encoder = c_make_encoder(None, None, encode_basestring_ascii, None, ": ", ", ", False, False, True)
-_EMPTY = "[]"
-
-
-def to_json(value: list[Any] | tuple[Any, ...]) -> str:
-    """JSON text of a list (or tuple, written as a list), as ``json.dumps`` writes it."""
-    return "".join(_encoder(value, 0)) if value else _EMPTY
 
 
 def first_day(year: int | None, month: int | None, day: int | None) -> dt.date | None:

@@ -20,15 +20,13 @@ import hashlib
 import marshal
 import os
 import re
-import struct
-import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Generator, Iterable, Iterator
-from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import IO, Any, NamedTuple, cast
 
-from liaison.core.text import fold
+from liaison.core.childprocess import ReaderCrashed as ReaderCrashed  # re-exported
+from liaison.core.childprocess import results_of_child, send_all
+from liaison.core.text import fold, to_json
 from liaison.trials.ctgov import CtgovParseError, Outcome, Study, parse_ctgov
 
 # The Trial columns of ``StudyRows.values``, in order.
@@ -114,16 +112,6 @@ _ROLE_MAX = _OFFICIAL_LIMITS["role"]
 # An IntegerField holds 32 bits on PostgreSQL (a larger value is a DataError);
 # SQLite's driver cannot even send more than 64 (an OverflowError, not a refusal).
 _INTEGER_RANGE = range(-(2**31), 2**31)
-
-# json.dumps without its per-call set-up (an encoder is built on every call):
-# the same text Django's JSONField writes (ASCII, ", " and ": " separators).
-_encoder = c_make_encoder(None, None, encode_basestring_ascii, None, ": ", ", ", False, False, True)
-_EMPTY = "[]"
-
-
-def to_json(value: list[Any] | tuple[Any, ...]) -> str:
-    """JSON text of a list (or tuple, written as a list), as ``json.dumps`` writes it."""
-    return "".join(_encoder(value, 0)) if value else _EMPTY
 
 
 class StudyRejected(Exception):
@@ -219,7 +207,7 @@ def _sites(study: Study) -> list[tuple[Any, ...]]:
                     ]
                 )
                 if contacts
-                else _EMPTY,
+                else "[]",
             )
         )
     return sites
@@ -437,21 +425,14 @@ def read_here(stream: IO[bytes], name: str, batch_size: int) -> Generator[Batch,
         yield gathering.take(counting.position, error.message)
 
 
-class ReaderCrashed(RuntimeError):
-    """The reading process failed for a reason other than the file (a bug, memory)."""
-
-
-# Each batch the child sends: its length (8 bytes, big-endian), then its marshal data.
-_FRAME = struct.Struct(">Q")
-
-
-def _encode(batch: Batch) -> bytes:
+def _encode(batch: Batch) -> tuple[Any, ...]:
+    """A batch as plain values (what marshal sends between the processes)."""
     rows = {nct_id: tuple(row) for nct_id, row in batch.rows.items()}
-    return marshal.dumps((rows, batch.errors, batch.size, batch.position, batch.broken))
+    return (rows, batch.errors, batch.size, batch.position, batch.broken)
 
 
-def _decode(data: bytes) -> Batch:
-    rows, errors, size, position, broken = marshal.loads(data)  # noqa: S302 - our own child wrote it
+def _decode(value: tuple[Any, ...]) -> Batch:
+    rows, errors, size, position, broken = value
     return Batch(
         {nct_id: StudyRows._make(row) for nct_id, row in rows.items()},
         errors,
@@ -461,70 +442,26 @@ def _decode(data: bytes) -> Batch:
     )
 
 
-def _read_exactly(stream: IO[bytes], size: int) -> bytes:
-    data = stream.read(size)
-    if len(data) != size:
-        raise EOFError
-    return data
-
-
 def read_in_child(
     path: str | os.PathLike[str], name: str, batch_size: int
 ) -> Generator[Batch, None, None]:
-    """The batches of :func:`read_here`, parsed and turned into rows in a child process.
-
-    A load is two kinds of work: parsing and building rows (Python over
-    ``json``), and writing them (mostly the database's own C code); this runs
-    the first beside the second, so a large file uses two cores. The child is
-    a fresh interpreter (``python -m liaison.trials.rows``, no Django: a fork
-    would copy the caller's database connections, multiprocessing's ``spawn``
-    would run the caller's main script again) that only reads the file and
-    writes each batch to its standard output as a length and marshal data; the
-    pipe holds it back to about one batch ahead of the writer. Closing the
-    iterator early (the writer failed) stops the child.
-    """
-    environment = dict(os.environ)
-    paths = [entry for entry in sys.path if entry and os.path.isdir(entry)]
-    environment["PYTHONPATH"] = os.pathsep.join(paths)
-    command = [sys.executable, "-m", __name__, os.fspath(path), name, str(batch_size)]
-    with tempfile.TemporaryFile() as errors:
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, env=environment)
-        stream = cast(IO[bytes], child.stdout)
-        try:
-            while True:
-                try:
-                    size = _FRAME.unpack(_read_exactly(stream, _FRAME.size))[0]
-                    if size == 0:  # the end mark
-                        break
-                    batch = _decode(_read_exactly(stream, size))
-                except EOFError:
-                    child.wait()
-                    errors.seek(0)
-                    message = errors.read().decode("utf-8", "replace").strip()
-                    raise ReaderCrashed(
-                        f"{name}: the reading process stopped (exit code {child.returncode})"
-                        + (f":\n{message}" if message else "")
-                    ) from None
-                yield batch
-            child.wait()
-        finally:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
-            stream.close()
+    """The batches of :func:`read_here`, parsed and turned into rows in a child process
+    (:mod:`liaison.core.childprocess`), so a large file uses two cores. Closing the
+    iterator early (the writer failed) stops the child."""
+    results = results_of_child(__name__, [os.fspath(path), name, str(batch_size)], name)
+    try:
+        for value in results:
+            yield _decode(value)
+    finally:
+        results.close()
 
 
-def _produce(path: str, name: str, batch_size: int, output: IO[bytes]) -> None:
-    """The child's work: every batch of the file to ``output``, then an end mark."""
+def _produce(path: str, name: str, batch_size: int) -> Iterator[tuple[Any, ...]]:
+    """The child's work: every batch of the file, as plain values."""
     with open(path, "rb") as stream:
         for batch in read_here(stream, name, batch_size):
-            data = _encode(batch)
-            output.write(_FRAME.pack(len(data)))
-            output.write(data)
-            output.flush()
-    output.write(_FRAME.pack(0))
-    output.flush()
+            yield _encode(batch)
 
 
 if __name__ == "__main__":
-    _produce(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.stdout.buffer)
+    send_all(_produce(sys.argv[1], sys.argv[2], int(sys.argv[3])))

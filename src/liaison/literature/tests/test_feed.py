@@ -55,14 +55,6 @@ def test_column_widths_match_the_models() -> None:
     assert _widths(PublicationTrial)["nct_id"] == rows.NCT_LENGTH
 
 
-@pytest.mark.parametrize(
-    "value",
-    [[], ["Zürich, Switzerland."], ("a", "b"), [{"ui": "Q1", "name": 'drug "x"', "major": True}]],
-)
-def test_json_text_is_what_json_dumps_writes(value: object) -> None:
-    assert rows.to_json(value) == json.dumps(list(value))  # type: ignore[call-overload, arg-type]
-
-
 def test_the_fingerprint_is_stable_and_follows_every_field() -> None:
     citation = next(c for c in _citations(DATA / "edge_cases.xml") if c.authors and c.mesh)
     first, again = rows.prepare(citation), rows.prepare(citation)

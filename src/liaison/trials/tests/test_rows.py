@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from liaison.core.text import to_json
 from liaison.trials.ctgov import study_from_json
 from liaison.trials.rows import (
     OFFICIAL_FIELDS,
@@ -22,7 +23,6 @@ from liaison.trials.rows import (
     read_here,
     read_in_child,
     study_rows,
-    to_json,
 )
 from liaison.trials.tests.factories import study_json, write_jsonl
 
