@@ -4,8 +4,8 @@ Records arrive as rows already built (:mod:`liaison.literature.rows`, possibly
 in a second process: :mod:`liaison.literature.feed`); no model instances are
 made. The stored ``(pmid, id, version, content_hash)`` of a batch is read in one
 query, journals, MeSH terms and publication types are kept in memory for the
-run, and rows are written with ``executemany`` (multi-row INSERTs on
-PostgreSQL). Each batch is one transaction; a batch the database refuses is
+run, and rows are written with ``executemany`` (``COPY`` on PostgreSQL:
+:mod:`liaison.core.bulk`). Each batch is one transaction; a batch the database refuses is
 retried record by record, so one bad record fails alone. See ``services`` for
 the rules a load follows.
 """
@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from django.db import DataError, IntegrityError, connection, transaction
-from django.db.models import Field, Model
 from django.utils import timezone
 
+from liaison.core.bulk import BulkInsert, column, table
 from liaison.directory.models import HCP
 from liaison.literature import search
 from liaison.literature.feed import Batch, batches_of
@@ -97,48 +97,6 @@ class LoadReport:
 
 
 # --- the writer -----------------------------------------------------------------------
-
-
-def _column(model: type[Model], name: str) -> str:
-    column = cast(Field[Any, Any], model._meta.get_field(name)).column
-    return connection.ops.quote_name(str(column))
-
-
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-class _Insert:
-    """An INSERT into ``model``'s table of the columns of ``names``, for many rows.
-
-    SQLite: ``executemany`` (one prepared statement stepped per row, in process).
-    PostgreSQL: multi-row ``VALUES`` of up to :attr:`ROWS` rows per statement, so
-    a batch costs a few round trips to the server instead of one per row.
-    """
-
-    ROWS = 200
-
-    def __init__(self, model: type[Model], names: Sequence[str]) -> None:
-        columns = ", ".join(_column(model, name) for name in names)
-        self.head = f"INSERT INTO {_table(model)} ({columns}) VALUES "  # noqa: S608 - quoted names only
-        self.row = "(" + ", ".join(["%s"] * len(names)) + ")"
-        self.single = self.head + self.row
-        self.full = self.head + ", ".join([self.row] * self.ROWS)
-
-    def run(self, cursor: Any, rows: Sequence[Sequence[Any]]) -> None:
-        if not rows:
-            return
-        if connection.vendor != "postgresql":
-            cursor.executemany(self.single, rows)
-            return
-        for start in range(0, len(rows), self.ROWS):
-            chunk = rows[start : start + self.ROWS]
-            sql = (
-                self.full
-                if len(chunk) == self.ROWS
-                else self.head + ", ".join([self.row] * len(chunk))
-            )
-            cursor.execute(sql, [value for row in chunk for value in row])
 
 
 def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
@@ -261,16 +219,22 @@ class _Writer:
 
     def __init__(self) -> None:
         self.lookups = _Lookups()
-        self._insert_publication = _Insert(Publication, ("loaded_at", *_HEAD_FIELDS, *VALUE_FIELDS))
-        assignments = ", ".join(
-            f"{_column(Publication, name)} = %s" for name in (*_HEAD_FIELDS, *VALUE_FIELDS)
+        self._insert_publication = BulkInsert(
+            Publication, ("loaded_at", *_HEAD_FIELDS, *VALUE_FIELDS)
         )
-        self._update_publication = f"UPDATE {_table(Publication)} SET {assignments} WHERE {_column(Publication, 'id')} = %s"  # noqa: S608 - constant, quoted names only
-        self._insert_authorship = _Insert(Authorship, ("publication", "hcp", *AUTHOR_FIELDS))
-        self._insert_mesh = _Insert(PublicationMesh, ("publication", "term", "major", "qualifiers"))
-        self._insert_trial = _Insert(PublicationTrial, ("publication", "nct_id"))
+        assignments = ", ".join(
+            f"{column(Publication, name)} = %s" for name in (*_HEAD_FIELDS, *VALUE_FIELDS)
+        )
+        self._update_publication = (
+            f"UPDATE {table(Publication)} SET {assignments} WHERE {column(Publication, 'id')} = %s"  # noqa: S608 - constant, quoted names only
+        )
+        self._insert_authorship = BulkInsert(Authorship, ("publication", "hcp", *AUTHOR_FIELDS))
+        self._insert_mesh = BulkInsert(
+            PublicationMesh, ("publication", "term", "major", "qualifiers")
+        )
+        self._insert_trial = BulkInsert(PublicationTrial, ("publication", "nct_id"))
         through = Publication.types.through
-        self._insert_type = _Insert(through, ("publication", "publicationtype"))
+        self._insert_type = BulkInsert(through, ("publication", "publicationtype"))
 
     def write(self, records: Sequence[Prepared], report: LoadReport) -> None:
         """Write one batch in one transaction; when the database refuses it, record by record.
@@ -335,7 +299,8 @@ class _Writer:
             else:
                 changed.append((record, pk))
         if new or changed:
-            self._store(new, changed)
+            # A record written alone is the retry of a refused batch: plain INSERTs name its fault.
+            self._store(new, changed, bulk=len(records) > 1)
         if deletions:
             self._delete(deletions)
         report.new += len(new)
@@ -354,7 +319,11 @@ class _Writer:
         return found
 
     def _store(
-        self, new: list[PreparedCitation], changed: list[tuple[PreparedCitation, int]]
+        self,
+        new: list[PreparedCitation],
+        changed: list[tuple[PreparedCitation, int]],
+        *,
+        bulk: bool,
     ) -> None:
         records = new + [record for record, _ in changed]
         lookups = self.lookups
@@ -370,7 +339,7 @@ class _Writer:
         with connection.cursor() as cursor:
             if new:
                 self._insert_publication.run(
-                    cursor, [(now, *head(record), *record.values) for record in new]
+                    cursor, [(now, *head(record), *record.values) for record in new], bulk=bulk
                 )
                 ids.update(self._stored_ids([record.pmid for record in new]))
             if changed:
@@ -381,7 +350,7 @@ class _Writer:
                 for record, pk in changed:
                     ids[record.pmid] = pk
                 self._delete_children([pk for _, pk in changed])
-            self._insert_children(cursor, records, ids)
+            self._insert_children(cursor, records, ids, bulk=bulk)
         search.index_publications(
             [
                 (ids[record.pmid], record.values[TITLE], record.values[ABSTRACT_TEXT])
@@ -415,7 +384,7 @@ class _Writer:
         return found
 
     def _insert_children(
-        self, cursor: Any, records: Sequence[PreparedCitation], ids: dict[int, int]
+        self, cursor: Any, records: Sequence[PreparedCitation], ids: dict[int, int], *, bulk: bool
     ) -> None:
         lookups = self.lookups
         terms, types = lookups.mesh, lookups.types
@@ -437,10 +406,10 @@ class _Writer:
             )
             trials.extend((pk, nct_id) for nct_id in record.trial_ids)
             type_rows.extend((pk, types[name]) for name, _ui in record.types)
-        self._insert_authorship.run(cursor, authorships)
-        self._insert_mesh.run(cursor, headings)
-        self._insert_trial.run(cursor, trials)
-        self._insert_type.run(cursor, type_rows)
+        self._insert_authorship.run(cursor, authorships, bulk=bulk)
+        self._insert_mesh.run(cursor, headings, bulk=bulk)
+        self._insert_trial.run(cursor, trials, bulk=bulk)
+        self._insert_type.run(cursor, type_rows, bulk=bulk)
 
     def _delete(self, pmids: list[int]) -> None:
         for chunk in _chunks(pmids):

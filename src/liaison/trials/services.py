@@ -33,11 +33,12 @@ import operator
 import os
 from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
-from django.db import DataError, IntegrityError, connection, models, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
+from liaison.core.bulk import BulkInsert, column
 from liaison.core.errors import PermissionDenied
 from liaison.core.models import User
 from liaison.trials.ctgov import Study
@@ -133,55 +134,17 @@ class LoadReport:
 # --- storing ----------------------------------------------------------------------
 
 
-def _column(model: type[models.Model], name: str) -> str:
-    column = cast(models.Field[Any, Any], model._meta.get_field(name)).column
-    return connection.ops.quote_name(str(column))
-
-
-class _Insert:
-    """Rows of ``model``'s columns of ``names`` in the database's form (JSON as text,
-    dates as ISO text: see ``rows``), written in bulk.
-
-    The ORM's ``bulk_create`` compiles every value of every row again; for the
-    hundreds of thousands of sites of a therapeutic area that was most of a
-    load's time. SQLite: ``executemany`` (one prepared statement stepped per
-    row, in process). PostgreSQL: ``COPY ... FROM STDIN`` for a batch, the
-    server's bulk path (a multi-row ``INSERT`` would be re-parsed for its
-    placeholders by the client on every call), with the same triggers and
-    checks as an INSERT; one study written alone (the retry of a refused batch)
-    uses INSERTs, whose refusal names no COPY line in the reason reported.
-    """
-
-    def __init__(self, model: type[models.Model], names: Sequence[str]) -> None:
-        columns = ", ".join(_column(model, name) for name in names)
-        table = connection.ops.quote_name(model._meta.db_table)
-        # Only quoted names from the model's metadata are formatted in; values are parameters.
-        self.insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
-        self.copy = f"COPY {table} ({columns}) FROM STDIN"
-
-    def run(self, cursor: Any, rows: Sequence[Sequence[Any]], *, bulk: bool) -> None:
-        if not rows:
-            return
-        if not bulk or connection.vendor != "postgresql":
-            cursor.executemany(self.insert, rows)
-            return
-        # Django wraps execute(), not copy(): map the driver's errors to Django's here.
-        with connection.wrap_database_errors, cursor.copy(self.copy) as copy:
-            for row in rows:
-                copy.write_row(row)
-
-
 class _Statements:
     """The writer's SQL for the connection's database, built once per vendor."""
 
     def __init__(self) -> None:
-        self.trial = _Insert(Trial, TRIAL_COLUMNS)
-        self.site = _Insert(TrialSite, ["trial", "organization", *SITE_FIELDS])
-        self.official = _Insert(TrialOfficial, ["trial", "hcp", *OFFICIAL_FIELDS])
+        self.trial = BulkInsert(Trial, TRIAL_COLUMNS)
+        self.site = BulkInsert(TrialSite, ["trial", "organization", *SITE_FIELDS])
+        self.official = BulkInsert(TrialOfficial, ["trial", "hcp", *OFFICIAL_FIELDS])
         table = connection.ops.quote_name(Trial._meta.db_table)
-        assignments = ", ".join(f"{_column(Trial, name)} = %s" for name in UPDATED_FIELDS)
+        assignments = ", ".join(f"{column(Trial, name)} = %s" for name in UPDATED_FIELDS)
         # As above: quoted names only.
-        self.update = f"UPDATE {table} SET {assignments} WHERE {_column(Trial, 'id')} = %s"  # noqa: S608
+        self.update = f"UPDATE {table} SET {assignments} WHERE {column(Trial, 'id')} = %s"  # noqa: S608
 
 
 @functools.cache
@@ -195,7 +158,7 @@ _official_key = operator.itemgetter(*OFFICIAL_KEY)
 
 
 def _write_batch(rows: dict[str, StudyRows], *, bulk: bool = True) -> dict[str, int]:
-    """Store one batch in one transaction; returns its counts. ``bulk``: see :class:`_Insert`."""
+    """Store one batch in one transaction; returns its counts. ``bulk``: see :class:`~liaison.core.bulk.BulkInsert`."""
     now = timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(now)
     sql = _statements(connection.vendor)
