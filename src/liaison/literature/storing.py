@@ -44,6 +44,7 @@ from liaison.literature.rows import (
     Prepared,
     PreparedCitation,
     PreparedDeletion,
+    author_columns,
 )
 
 BATCH_SIZE = 1000
@@ -395,12 +396,10 @@ class _Writer:
         type_rows: list[tuple[Any, ...]] = []
         for record in records:
             pk = ids[record.pmid]
-            if hcps:
-                authorships.extend(
-                    (pk, hcps.get(author[ORCID]), *author) for author in record.authors
-                )
-            else:
-                authorships.extend((pk, None, *author) for author in record.authors)
+            authorships.extend(
+                author_columns(pk, hcps.get(author[ORCID]) if hcps else None, author)
+                for author in record.authors
+            )
             headings.extend(
                 (pk, terms[key], major, qualifiers) for key, _name, major, qualifiers in record.mesh
             )
