@@ -1,7 +1,9 @@
 """From a record's elements to its fields: children walked once, dispatched on their tag.
 
 Speed matters here (millions of records): each element's children are
-iterated directly instead of searched with XPath or ``findtext``.
+iterated directly instead of searched with XPath or ``findtext``, and taken
+as a list (``element[:]``, one call into lxml) rather than through an
+iterator, which costs lxml an iterator and a tag matcher object per loop.
 """
 
 from __future__ import annotations
@@ -66,10 +68,29 @@ def _text(element: _Element) -> str | None:
 
 
 def _flat(element: _Element) -> str | None:
-    """All text inside the element (inline <i>, <sub>, MathML...), whitespace normalised."""
+    """All text inside the element (inline <i>, <sub>, MathML...), whitespace normalised.
+
+    Runs of whitespace (any Unicode space) become one space and the ends are
+    stripped. Most text is so already once stripped, and checking costs a
+    fraction of splitting and joining (abstracts run to thousands of
+    characters). The check is exact: of the ASCII whitespace, XML 1.0 admits
+    only space, tab, newline and carriage return (libxml2 refuses the other
+    control characters), and a printable string holds no whitespace but the
+    ASCII space (``str.isprintable`` is False for every other character
+    ``str.split`` splits on). The no-break space, frequent in abstracts (between
+    "p", "<" and "0.05"), is made a space first: as whitespace it becomes one anyway.
+    """
     text = "".join(element.itertext()) if len(element) else element.text
     if text is None:
         return None
+    text = text.strip()
+    if text.isascii():
+        plain = "\n" not in text and "\t" not in text and "\r" not in text
+    else:
+        text = text.replace("\xa0", " ")
+        plain = text.isprintable()
+    if plain and "  " not in text:
+        return text or None
     return " ".join(text.split()) or None
 
 
@@ -119,20 +140,23 @@ def _date(element: _Element) -> PartialDate:
     """A PubDate/ArticleDate: Year, Month, Day or Season, or a free-text MedlineDate."""
     year = month = day = None
     parts: list[str] = []
-    for child in element:
-        tag = child.tag
-        text = _text(child)
+    for child in element[:]:
+        text = child.text
         if text is None:
             continue
+        text = text.strip()
+        if not text:
+            continue
+        tag = child.tag
         if tag == "MedlineDate":
             return _medline_date(" ".join(text.split()))
         parts.append(text)
         if tag == "Year":
-            year = _number(text)
+            year = int(text) if text.isascii() and text.isdigit() else None
         elif tag == "Month":
             month = _month(text)
         elif tag == "Day":
-            day = _number(text)
+            day = int(text) if text.isascii() and text.isdigit() else None
         elif tag == "Season":
             # "May-Jun" names months; "Spring" or "Winter" does not, so the month stays None.
             month = _MONTHS.get(text[:3].lower())
@@ -160,16 +184,21 @@ def _nct(raw: str) -> str | None:
 def _author(element: _Element) -> Author:
     family = given = initials = suffix = collective = orcid = None
     affiliations: list[str] = []
-    for child in element:
+    for child in element[:]:
         tag = child.tag
-        if tag == "LastName":  # names are plain text (#PCDATA) in the DTD
-            family = _text(child)
+        # Names are plain text (#PCDATA) in the DTD; _text inlined (authors are the
+        # most numerous elements read).
+        if tag == "LastName":
+            text = child.text
+            family = (text.strip() or None) if text else None
         elif tag == "ForeName":
-            given = _text(child)
+            text = child.text
+            given = (text.strip() or None) if text else None
         elif tag == "Initials":
-            initials = _text(child)
+            text = child.text
+            initials = (text.strip() or None) if text else None
         elif tag == "AffiliationInfo":
-            for part in child:
+            for part in child[:]:
                 if part.tag == "Affiliation":
                     affiliation = _flat(part)
                     if affiliation:
@@ -201,12 +230,12 @@ def _author(element: _Element) -> Author:
 
 
 def _authors(element: _Element) -> list[Author]:
-    return [_author(child) for child in element if child.tag == "Author"]
+    return [_author(child) for child in element[:] if child.tag == "Author"]
 
 
 def _abstract(element: _Element) -> list[AbstractSection]:
     sections = []
-    for child in element:
+    for child in element[:]:
         if child.tag == "AbstractText":
             text = _flat(child)
             label = child.get("Label") or None
@@ -218,24 +247,23 @@ def _abstract(element: _Element) -> list[AbstractSection]:
 
 def _mesh(element: _Element) -> list[MeshHeading]:
     headings = []
-    for heading in element:
+    for heading in element[:]:
         if heading.tag != "MeshHeading":
             continue
         ui = name = None
         major = False
         qualifiers = []
-        for child in heading:
+        for child in heading[:]:
             tag = child.tag
+            text = child.text  # #PCDATA: _text inlined
             if tag == "DescriptorName":
                 ui = child.get("UI")
-                name = _text(child)
+                name = (text.strip() or None) if text else None
                 major = child.get("MajorTopicYN") == "Y"
-            elif tag == "QualifierName":
-                qualifier = _text(child)
-                if qualifier:
-                    qualifiers.append(
-                        MeshQualifier(child.get("UI"), qualifier, child.get("MajorTopicYN") == "Y")
-                    )
+            elif tag == "QualifierName" and text and (qualifier := text.strip()):
+                qualifiers.append(
+                    MeshQualifier(child.get("UI"), qualifier, child.get("MajorTopicYN") == "Y")
+                )
         if name:
             headings.append(MeshHeading(ui, name, major, tuple(qualifiers)))
     return headings
@@ -243,11 +271,11 @@ def _mesh(element: _Element) -> list[MeshHeading]:
 
 def _chemicals(element: _Element) -> list[Chemical]:
     chemicals = []
-    for chemical in element:
+    for chemical in element[:]:
         if chemical.tag != "Chemical":
             continue
         ui = name = registry = None
-        for child in chemical:
+        for child in chemical[:]:
             if child.tag == "NameOfSubstance":
                 ui = child.get("UI")
                 name = _text(child)
@@ -260,11 +288,11 @@ def _chemicals(element: _Element) -> list[Chemical]:
 
 def _grants(element: _Element) -> list[Grant]:
     grants = []
-    for grant in element:
+    for grant in element[:]:
         if grant.tag != "Grant":
             continue
         grant_id = acronym = agency = country = None
-        for child in grant:
+        for child in grant[:]:
             tag = child.tag
             if tag == "GrantID":
                 grant_id = _text(child)
@@ -281,14 +309,14 @@ def _grants(element: _Element) -> list[Grant]:
 
 def _comments_corrections(element: _Element) -> list[CommentCorrection]:
     links = []
-    for link in element:
+    for link in element[:]:
         if link.tag != "CommentsCorrections":
             continue
         kind = link.get("RefType")
         if not kind or kind == "Cites":  # cited references are not comments or corrections
             continue
         pmid = None
-        for child in link:
+        for child in link[:]:
             if child.tag == "PMID":
                 pmid = _number(_text(child))
         links.append(CommentCorrection(kind, pmid))
@@ -374,7 +402,7 @@ class _Builder:
             self.version = int(version)
 
     def medline_citation(self, element: _Element) -> None:
-        for child in element:
+        for child in element[:]:
             tag = child.tag
             if tag == "Article":
                 self.article(child)
@@ -389,16 +417,19 @@ class _Builder:
             elif tag == "CommentsCorrectionsList":
                 self.comments_corrections = _comments_corrections(child)
             elif tag == "MedlineJournalInfo":
-                for part in child:
-                    if part.tag == "ISSNLinking":
-                        self.linking_issn = _text(part)
+                # ISSNLinking stands in for a missing ISSN only; the DTD puts the
+                # Article (and its ISSN) first, so most records skip this walk.
+                if self.issn is None:
+                    for part in child[:]:
+                        if part.tag == "ISSNLinking":
+                            self.linking_issn = _text(part)
             elif tag == "OtherID":
                 text = child.text
                 if text and text.startswith("PMC") and self.other_pmc is None:
                     self.other_pmc = text.split()[0]
 
     def keyword_list(self, element: _Element) -> None:
-        for keyword in element:
+        for keyword in element[:]:
             if keyword.tag == "Keyword":
                 text = _flat(keyword)
                 if text:
@@ -415,7 +446,7 @@ class _Builder:
             self.languages.append(text)
 
     def article(self, element: _Element) -> None:
-        for child in element:
+        for child in element[:]:
             tag = child.tag
             if tag == "Journal":
                 self.journal(child)
@@ -437,7 +468,7 @@ class _Builder:
             elif tag == "Language":
                 self.language(child)
             elif tag == "PublicationTypeList":
-                for item in child:
+                for item in child[:]:
                     if item.tag == "PublicationType":
                         self.publication_type(item)
             elif tag == "ArticleDate":
@@ -456,10 +487,10 @@ class _Builder:
                 self.affiliation = _flat(child)
 
     def journal(self, element: _Element) -> None:
-        for child in element:
+        for child in element[:]:
             tag = child.tag
             if tag == "JournalIssue":
-                for part in child:
+                for part in child[:]:
                     kind = part.tag
                     if kind == "Volume":
                         self.volume = _text(part)
@@ -477,7 +508,7 @@ class _Builder:
 
     def pagination(self, element: _Element) -> None:
         start = end = None
-        for child in element:
+        for child in element[:]:
             tag = child.tag
             if tag == "MedlinePgn":
                 self.pages = _text(child)
@@ -489,11 +520,11 @@ class _Builder:
             self.pages = f"{start}-{end}" if end else start
 
     def data_banks(self, element: _Element) -> None:
-        for bank in element:
-            for child in bank:
+        for bank in element[:]:
+            for child in bank[:]:
                 if child.tag != "AccessionNumberList":
                     continue
-                for number in child:
+                for number in child[:]:
                     text = number.text
                     if text:
                         nct = _nct(text)
@@ -501,7 +532,7 @@ class _Builder:
                             self.trial_ids.append(nct)
 
     def article_id_list(self, element: _Element) -> None:
-        for child in element:
+        for child in element[:]:
             kind = child.get("IdType")
             if kind == "doi":
                 if self.doi is None:
@@ -513,12 +544,12 @@ class _Builder:
                 self.pii = _text(child)
 
     def pubmed_data(self, element: _Element) -> None:
-        for child in element:
+        for child in element[:]:
             if child.tag == "ArticleIdList":
                 self.article_id_list(child)
 
     def book_document(self, element: _Element) -> None:
-        for child in element:
+        for child in element[:]:
             tag = child.tag
             if tag == "PMID":
                 self.pmid_of(child)
@@ -555,7 +586,7 @@ class _Builder:
                 self.elocation_doi = _text(child)
 
     def book(self, element: _Element) -> None:
-        for child in element:
+        for child in element[:]:
             tag = child.tag
             if tag == "BookTitle":
                 self.book_title = _flat(child)
@@ -638,14 +669,14 @@ def read_record(element: _Element, tag: str) -> Citation:
     builder = _Builder()
     try:
         if tag == "PubmedArticle":
-            for child in element:
+            for child in element[:]:
                 if child.tag == "MedlineCitation":
                     builder.medline_citation(child)
                 elif child.tag == "PubmedData":
                     builder.pubmed_data(child)
             return builder.citation("article")
         if tag == "PubmedBookArticle":
-            for child in element:
+            for child in element[:]:
                 if child.tag == "BookDocument":
                     builder.book_document(child)
                 elif child.tag == "PubmedBookData":

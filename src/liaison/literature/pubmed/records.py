@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from liaison.core.errors import LiaisonError
 
@@ -40,7 +41,44 @@ class PubmedParseError(LiaisonError):
 
 # --- records --------------------------------------------------------------------------------
 
+_Record = TypeVar("_Record")
 
+
+def _slot_init(cls: type[_Record]) -> type[_Record]:
+    """Give a frozen, slotted dataclass an ``__init__`` that fills its slots directly.
+
+    A frozen dataclass's own ``__init__`` must get past the ``__setattr__`` that
+    forbids changes, so it sets each field through ``object.__setattr__``: a
+    slow call, and the parser builds some 25 records per citation (a tenth of
+    the time spent reading fields went there). This ``__init__`` sets each
+    field through its slot's descriptor instead: the same parameters and the
+    same object, built with less work. Everything else (``==``, ``hash``, ``repr``, the
+    ``FrozenInstanceError``, ``dataclasses.replace``) stays the dataclass's own.
+    Like the dataclass machinery, it writes the function's source and runs it.
+    """
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    if any(
+        field.default is not dataclasses.MISSING
+        or field.default_factory is not dataclasses.MISSING
+        or not field.init
+        or field.kw_only
+        for field in fields
+    ):
+        raise TypeError(f"{cls.__name__}: only plain required fields are supported")
+    names = [field.name for field in fields]
+    namespace = {f"_set_{name}": getattr(cls, name).__set__ for name in names}
+    source = f"def __init__(self, {', '.join(names)}):\n" + "".join(
+        f"    _set_{name}(self, {name})\n" for name in names
+    )
+    exec(source, namespace)  # noqa: S102 - our own field names, checked by dataclasses
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = dict(cls.__init__.__annotations__)
+    cls.__init__ = init  # type: ignore[method-assign]
+    return cls
+
+
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class AbstractSection:
     """One ``AbstractText``: its label ("METHODS"), NLM category and plain text."""
@@ -50,6 +88,7 @@ class AbstractSection:
     text: str | None
 
 
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class Journal:
     """Where the article appeared. For a book, ``title`` is the book title."""
@@ -63,6 +102,7 @@ class Journal:
     pages: str | None
 
 
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class PartialDate:
     """A date as precise as the source gives it.
@@ -78,12 +118,14 @@ class PartialDate:
     text: str | None
 
 
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class PublicationType:
     ui: str | None
     name: str
 
 
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class Author:
     """An author in list order: a person (family/given/initials/suffix) or a collective.
@@ -104,6 +146,7 @@ class Author:
     valid: bool
 
 
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class MeshQualifier:
     ui: str | None
@@ -111,6 +154,7 @@ class MeshQualifier:
     major: bool
 
 
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class MeshHeading:
     ui: str | None
@@ -119,6 +163,7 @@ class MeshHeading:
     qualifiers: tuple[MeshQualifier, ...]
 
 
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class Chemical:
     """A substance; ``registry_number`` is None where NLM writes its placeholder "0"."""
@@ -128,6 +173,7 @@ class Chemical:
     registry_number: str | None
 
 
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class Grant:
     id: str | None
@@ -136,6 +182,7 @@ class Grant:
     country: str | None
 
 
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class ArticleIds:
     doi: str | None
@@ -143,6 +190,7 @@ class ArticleIds:
     pii: str | None
 
 
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class CommentCorrection:
     """A link such as ``ErratumIn``, ``RetractionIn``, ``CommentOn``, ``UpdateOf``."""
@@ -151,6 +199,7 @@ class CommentCorrection:
     pmid: int | None
 
 
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class Citation:
     """A journal article (``kind="article"``) or a book or chapter (``kind="book"``)."""
@@ -176,6 +225,7 @@ class Citation:
     comments_corrections: tuple[CommentCorrection, ...]
 
 
+@_slot_init
 @dataclass(frozen=True, slots=True)
 class Deletion:
     """A PMID that a ``DeleteCitation`` withdraws from PubMed."""

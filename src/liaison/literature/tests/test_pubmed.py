@@ -22,6 +22,7 @@ from conftest import SHARED_DATA, require
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from liaison.literature import pubmed
 from liaison.literature.pubmed import (
     Citation,
     Deletion,
@@ -317,6 +318,32 @@ def test_book_chapter_title_authors_without_editors_date_and_ids() -> None:
 def test_records_are_frozen(edge: dict[int, Citation]) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         edge[90000001].title = "changed"  # type: ignore[misc]
+
+
+RECORD_CLASSES = [
+    value
+    for value in vars(pubmed).values()
+    if isinstance(value, type) and dataclasses.is_dataclass(value)
+]
+
+
+@pytest.mark.parametrize("record_class", RECORD_CLASSES, ids=lambda cls: cls.__name__)
+def test_records_built_by_position_or_keyword_hold_every_field(record_class: type) -> None:
+    names = [field.name for field in dataclasses.fields(record_class)]
+    values = [f"value of {name}" for name in names]
+    by_position = record_class(*values)
+    by_keyword = record_class(**dict(zip(names, values, strict=True)))
+    assert [getattr(by_position, name) for name in names] == values
+    assert by_position == by_keyword
+    assert hash(by_position) == hash(by_keyword)
+    assert repr(by_position).startswith(f"{record_class.__name__}({names[0]}='value of ")
+    changed = dataclasses.replace(by_position, **{names[-1]: "changed"})
+    assert getattr(changed, names[-1]) == "changed"
+    assert changed != by_position
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(by_position, names[0], "changed")
+    with pytest.raises(TypeError):
+        record_class(*values[:-1])
 
 
 # --- JSON -----------------------------------------------------------------------------------
@@ -922,6 +949,22 @@ def test_any_text_in_any_field_gives_a_record_or_a_parse_error(
     assert record.published is not None
     month_found = record.electronic_date.month if record.electronic_date else None
     assert month_found is None or 1 <= month_found <= 12
+
+
+SPACED_TEXT = st.text(
+    alphabet=st.sampled_from(
+        ["a", "é", "中", "&", "<", " ", "\t", "\n", "\r", "\xa0", "\u2009", "\u3000", "\x85"]
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=SPACED_TEXT)
+def test_title_whitespace_is_normalised_as_split_and_join_would(title: str) -> None:
+    escaped = title.replace("&", "&amp;").replace("<", "&lt;")
+    record = one_article(f"<ArticleTitle>{escaped}</ArticleTitle>")
+    assert record.title == (" ".join(title.split()) or None)
 
 
 # --- the author-disambiguation corpora in ../shared/data/and: thousands more real records -------
