@@ -199,7 +199,7 @@ def delete_watch(request: HttpRequest, watch_id: int) -> Status[None]:
     "/{watch_id}/run",
     response={202: JobOut},
     summary="Run a watch now",
-    description="Queues a run; follow its progress on the job page or at /api/v1/jobs.",
+    description="Queues a run; follow its progress on the job page or at GET /api/v1/jobs/{job_id}.",
 )
 def run_watch(request: HttpRequest, watch_id: int) -> Status[dict[str, Any]]:
     user = acting_user(request)
