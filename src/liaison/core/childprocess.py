@@ -19,11 +19,14 @@ import struct
 import subprocess
 import sys
 import tempfile
-from collections.abc import Generator, Iterable, Sequence
-from typing import IO, Any, cast
+from collections.abc import Callable, Generator, Iterable, Sequence
+from typing import IO, Any, TypeVar, cast
 
 # A frame: the payload's length (8 bytes, big-endian), then the payload; length 0 ends the stream.
 _FRAME = struct.Struct(">Q")
+
+
+T = TypeVar("T")
 
 
 class ReaderCrashed(RuntimeError):
@@ -38,9 +41,10 @@ def _read_exactly(stream: IO[bytes], size: int) -> bytes:
 
 
 def results_of_child(
-    module: str, arguments: Sequence[str], label: str
-) -> Generator[Any, None, None]:
-    """Run ``python -m module arguments...`` and yield each value it sends with :func:`send_all`.
+    module: str, arguments: Sequence[str], label: str, decode: Callable[[Any], T]
+) -> Generator[T, None, None]:
+    """Run ``python -m module arguments...`` and yield ``decode`` of each value it sends
+    with :func:`send_all`.
 
     Closing the generator early (the parent's writer failed) kills the child.
     A child that stops without its end mark raises :class:`ReaderCrashed`
@@ -68,7 +72,7 @@ def results_of_child(
                         f"{label}: the reading process stopped (exit code {child.returncode})"
                         + (f":\n{message}" if message else "")
                     ) from None
-                yield marshal.loads(data)  # noqa: S302 - our own child wrote it
+                yield decode(marshal.loads(data))  # noqa: S302 - our own child wrote it
             child.wait()
         finally:
             if child.poll() is None:

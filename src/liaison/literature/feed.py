@@ -123,12 +123,7 @@ def read_in_child(
 ) -> Generator[Batch, None, None]:
     """The batches of :func:`read_here`, parsed and prepared in a child process
     (:mod:`liaison.core.childprocess`). Closing the iterator early stops the child."""
-    results = results_of_child(__name__, [os.fspath(path), name, str(batch_size)], name)
-    try:
-        for value in results:
-            yield _decode(value)
-    finally:
-        results.close()
+    return results_of_child(__name__, [os.fspath(path), name, str(batch_size)], name, _decode)
 
 
 if __name__ == "__main__":

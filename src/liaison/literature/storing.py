@@ -397,8 +397,7 @@ class _Writer:
         for record in records:
             pk = ids[record.pmid]
             authorships.extend(
-                author_columns(pk, hcps.get(author[ORCID]) if hcps else None, author)
-                for author in record.authors
+                author_columns(pk, hcps.get(author[ORCID]), author) for author in record.authors
             )
             headings.extend(
                 (pk, terms[key], major, qualifiers) for key, _name, major, qualifiers in record.mesh

@@ -448,12 +448,7 @@ def read_in_child(
     """The batches of :func:`read_here`, parsed and turned into rows in a child process
     (:mod:`liaison.core.childprocess`), so a large file uses two cores. Closing the
     iterator early (the writer failed) stops the child."""
-    results = results_of_child(__name__, [os.fspath(path), name, str(batch_size)], name)
-    try:
-        for value in results:
-            yield _decode(value)
-    finally:
-        results.close()
+    return results_of_child(__name__, [os.fspath(path), name, str(batch_size)], name, _decode)
 
 
 def _produce(path: str, name: str, batch_size: int) -> Iterator[tuple[Any, ...]]:

@@ -228,20 +228,14 @@ def _write_batch(rows: dict[str, StudyRows], *, bulk: bool = True) -> dict[str, 
         officials: list[tuple[Any, ...]] = []
         for row in (*new, *changed):
             trial_id = trial_ids[row.nct_id]
-            if organizations:
-                sites.extend(
-                    (trial_id, organizations.get((trial_id, _site_key(site))), *site)
-                    for site in row.sites
-                )
-            else:
-                sites.extend((trial_id, None, *site) for site in row.sites)
-            if hcps:
-                officials.extend(
-                    (trial_id, hcps.get((trial_id, _official_key(official))), *official)
-                    for official in row.officials
-                )
-            else:
-                officials.extend((trial_id, None, *official) for official in row.officials)
+            sites.extend(
+                (trial_id, organizations.get((trial_id, _site_key(site))), *site)
+                for site in row.sites
+            )
+            officials.extend(
+                (trial_id, hcps.get((trial_id, _official_key(official))), *official)
+                for official in row.officials
+            )
         sql.site.run(cursor, sites, bulk=bulk)
         sql.official.run(cursor, officials, bulk=bulk)
         TrialStatusChange.objects.bulk_create(status_changes)
