@@ -39,7 +39,6 @@ from liaison.demo.literature import (
 )
 from liaison.demo.trials import NCT_PREFIX, PlannedTrial, ProductInfo, plan_trials
 from liaison.directory.models import HCP, Affiliation, Organization, Product
-from liaison.literature import search
 from liaison.literature.models import Authorship, Publication
 from liaison.literature.services import LoadReport, store_records
 from liaison.trials.models import Trial, TrialOfficial, TrialSite, TrialStatusChange
@@ -274,6 +273,5 @@ def clear_evidence() -> None:
     demo = Publication.objects.filter(pmid__gte=FIRST_PMID, pmid__lte=LAST_DEMO_PMID)
     ids = list(demo.values_list("pk", flat=True))
     for chunk in _chunks(ids):
-        search.unindex_publications(chunk)
         Publication.objects.filter(pk__in=chunk).delete()
     Trial.objects.filter(nct_id__startswith=NCT_PREFIX).delete()

@@ -1,9 +1,9 @@
 """Full-text search over publication titles and abstracts, on either database.
 
-SQLite: the FTS5 table ``literature_publication_fts`` (migration 0002), whose
-``rowid`` is the publication id. It is written by the load service through
-:func:`index_publications` and :func:`unindex_publications`; code that writes
-publications another way calls them too, or :func:`rebuild_index`.
+SQLite: the FTS5 table ``literature_publication_fts``, an external-content
+index over the publications' ``title`` and ``abstract_text`` (``rowid`` = id)
+kept in step by triggers on the publication table (migration 0006), so every
+way of writing publications keeps it current; :func:`rebuild_index` rebuilds it.
 PostgreSQL: ``SearchVector(title, abstract_text)`` backed by a GIN index,
 queried with ``websearch`` syntax and ranked with ``SearchRank``.
 
@@ -12,8 +12,6 @@ Typed words are matched all together (AND), each as a word prefix on SQLite
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable, Sequence
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
@@ -25,7 +23,6 @@ from liaison.literature.models import Publication
 
 FTS_TABLE = "literature_publication_fts"
 SEARCH_CONFIG = "liaison_english"  # english + unaccent (migration 0005)
-_CHUNK = 500
 
 
 def uses_fts5() -> bool:
@@ -88,41 +85,9 @@ def ranked(queryset: QuerySet[Publication], text: str) -> QuerySet[Publication]:
     )
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
-
-
-def unindex_publications(ids: Sequence[int]) -> None:
-    """Drop publications from the FTS5 table (no-op on PostgreSQL: the index follows the rows)."""
-    if not uses_fts5() or not ids:
-        return
-    with connection.cursor() as cursor:
-        for chunk in _chunks(ids):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", list(chunk))  # noqa: S608 - constant, quoted names only
-
-
-def index_publications(rows: Sequence[tuple[int, str, str]]) -> None:
-    """(Re)index ``(id, title, abstract_text)`` rows in the FTS5 table."""
-    if not uses_fts5() or not rows:
-        return
-    unindex_publications([row[0] for row in rows])
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {FTS_TABLE} (rowid, title, abstract) VALUES (%s, %s, %s)",  # noqa: S608
-            list(rows),
-        )
-
-
 def rebuild_index() -> int:
     """Rebuild the FTS5 table from the publications; returns how many were indexed."""
-    if not uses_fts5():
-        return Publication.objects.count()
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608 - constant, quoted names only
-        cursor.execute(
-            f"INSERT INTO {FTS_TABLE} (rowid, title, abstract) "  # noqa: S608 - constant, quoted names only
-            "SELECT id, title, abstract_text FROM literature_publication"
-        )
-        return int(cursor.rowcount)
+    if uses_fts5():
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('rebuild')")  # noqa: S608 - constant
+    return Publication.objects.count()

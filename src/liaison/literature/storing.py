@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from liaison.core.bulk import BulkInsert, column, table
 from liaison.directory.models import HCP
-from liaison.literature import search
 from liaison.literature.feed import Batch, batches_of
 from liaison.literature.models import (
     Authorship,
@@ -34,10 +33,8 @@ from liaison.literature.models import (
 )
 from liaison.literature.pubmed import Citation, Deletion
 from liaison.literature.rows import (
-    ABSTRACT_TEXT,
     AUTHOR_FIELDS,
     ORCID,
-    TITLE,
     VALUE_FIELDS,
     JournalKey,
     MeshKey,
@@ -352,12 +349,6 @@ class _Writer:
                     ids[record.pmid] = pk
                 self._delete_children([pk for _, pk in changed])
             self._insert_children(cursor, records, ids, bulk=bulk)
-        search.index_publications(
-            [
-                (ids[record.pmid], record.values[TITLE], record.values[ABSTRACT_TEXT])
-                for record in records
-            ]
-        )
 
     def _stored_ids(self, pmids: list[int]) -> dict[int, int]:
         found: dict[int, int] = {}
@@ -414,7 +405,6 @@ class _Writer:
             ids = list(Publication.objects.filter(pmid__in=chunk).values_list("pk", flat=True))
             self._delete_children(ids)
             Publication.objects.filter(pk__in=ids)._raw_delete(connection.alias)
-            search.unindex_publications(ids)
 
 
 def store_batches(

@@ -127,10 +127,46 @@ def test_sqlite_uses_fts5_and_rebuild_restores_it(library: None, msl: User) -> N
     if connection.vendor != "sqlite":
         pytest.skip("the FTS5 table exists on SQLite only")
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {search.FTS_TABLE}")  # noqa: S608 - constant
+        cursor.execute(f"INSERT INTO {search.FTS_TABLE} ({search.FTS_TABLE}) VALUES ('delete-all')")  # noqa: S608 - constant
     assert pmids(msl, q="neprilysin") == []
     assert search.rebuild_index() == Publication.objects.count()
     assert pmids(msl, q="neprilysin") == [1]
+
+
+def fts_integrity_check() -> None:
+    """FTS5's own check, comparing the index with the publications (rank 1: content too)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {search.FTS_TABLE} ({search.FTS_TABLE}, rank) "  # noqa: S608 - constant
+            "VALUES ('integrity-check', 1)"
+        )
+
+
+def test_sqlite_index_follows_every_way_of_writing_publications(
+    library: None, msl: User, admin_user: User, tmp_path: Path
+) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 table exists on SQLite only")
+    # The loader: an update of one record, a deletion of another.
+    load(
+        admin_user,
+        write(
+            tmp_path / "v2.xml", article(3, version=2, title="Pleural mesothelioma"), deleted=[2]
+        ),
+    )
+    fts_integrity_check()
+    # The ORM (the admin, a data fix): an edit, a creation and a deletion.
+    Publication.objects.filter(pmid=1).update(abstract_text="Angiotensin receptor blockade.")
+    assert pmids(msl, q="angiotensin") == [1]
+    assert pmids(msl, q="neprilysin") == []
+    Publication.objects.create(pmid=77, title="Tirzepatide and obesity")
+    assert pmids(msl, q="tirzepatide") == [77]
+    Publication.objects.filter(pmid=3).delete()
+    assert pmids(msl, q="mesothelioma") == []
+    fts_integrity_check()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {search.FTS_TABLE}_docsize")  # noqa: S608 - constant
+        assert cursor.fetchone()[0] == Publication.objects.count() == 2
 
 
 def test_postgresql_search_uses_the_gin_index(library: None, msl: User) -> None:

@@ -1,0 +1,51 @@
+"""0006 turns the SQLite search index into one that reads the publications, and reverses."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("literature", "0005_unaccented_search")]
+AFTER = [("literature", "0006_search_index_follows_publications")]
+FTS = "literature_publication_fts"
+
+
+def matches(word: str) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s ORDER BY rowid", [word])  # noqa: S608 - constant
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_index_is_rebuilt_from_the_publications_and_follows_them() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 table exists on SQLite only")
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps.get_model("literature", "Publication")
+    indexed = old.objects.create(pmid=1, title="Neprilysin inhibition", abstract_text="Heart.")
+    old.objects.create(pmid=2, title="Unindexed before 0006", abstract_text="Sacubitril.")
+    with connection.cursor() as cursor:  # what the loader did before 0006: its own copy
+        cursor.execute(
+            f"INSERT INTO {FTS} (rowid, title, abstract) VALUES (%s, %s, %s)",  # noqa: S608 - constant
+            [indexed.pk, indexed.title, indexed.abstract_text],
+        )
+    assert matches("sacubitril") == []
+    executor = MigrationExecutor(connection)
+    executor.migrate(AFTER)
+    new = executor.loader.project_state(AFTER).apps.get_model("literature", "Publication")
+    ids = dict(new.objects.values_list("pmid", "pk"))
+    assert matches("sacubitril") == [ids[2]]  # rebuilt from the table
+    assert matches("neprilysin") == [ids[1]]
+    new.objects.filter(pmid=2).update(abstract_text="Valsartan.")  # the triggers follow
+    assert matches("sacubitril") == []
+    assert matches("valsartan") == [ids[2]]
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)  # reversible: the old table, filled from the publications
+    assert matches("valsartan") == [ids[2]]
+    old.objects.filter(pmid=2).update(abstract_text="Other.")  # no triggers any more
+    assert matches("valsartan") == [ids[2]]
+    MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
+    assert matches("valsartan") == []
+    assert matches("other") == [ids[2]]
