@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from liaison.core.bulk import BulkInsert, column, table
 from liaison.directory.models import HCP
+from liaison.literature import search
 from liaison.literature.feed import Batch, batches_of
 from liaison.literature.models import (
     Authorship,
@@ -33,15 +34,16 @@ from liaison.literature.models import (
 )
 from liaison.literature.pubmed import Citation, Deletion
 from liaison.literature.rows import (
+    ABSTRACT_TEXT,
     AUTHOR_FIELDS,
     ORCID,
+    TITLE,
     VALUE_FIELDS,
     JournalKey,
     MeshKey,
     Prepared,
     PreparedCitation,
     PreparedDeletion,
-    author_columns,
 )
 
 BATCH_SIZE = 1000
@@ -334,13 +336,14 @@ class _Writer:
             return (now, record.digest, None if journal is None else journals[journal[0]])
 
         ids: dict[int, int] = {}
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, search.indexed_by_caller(cursor) as index:
             if new:
                 self._insert_publication.run(
                     cursor, [(now, *head(record), *record.values) for record in new], bulk=bulk
                 )
                 ids.update(self._stored_ids([record.pmid for record in new]))
             if changed:
+                index.remove([pk for _, pk in changed])
                 cursor.executemany(
                     self._update_publication,
                     [(*head(record), *record.values, pk) for record, pk in changed],
@@ -348,6 +351,12 @@ class _Writer:
                 for record, pk in changed:
                     ids[record.pmid] = pk
                 self._delete_children([pk for _, pk in changed])
+            index.add(
+                [
+                    (ids[record.pmid], record.values[TITLE], record.values[ABSTRACT_TEXT])
+                    for record in records
+                ]
+            )
             self._insert_children(cursor, records, ids, bulk=bulk)
 
     def _stored_ids(self, pmids: list[int]) -> dict[int, int]:
@@ -387,9 +396,7 @@ class _Writer:
         type_rows: list[tuple[Any, ...]] = []
         for record in records:
             pk = ids[record.pmid]
-            authorships.extend(
-                author_columns(pk, hcps.get(author[ORCID]), author) for author in record.authors
-            )
+            authorships.extend((pk, hcps.get(author[ORCID]), *author) for author in record.authors)
             headings.extend(
                 (pk, terms[key], major, qualifiers) for key, _name, major, qualifiers in record.mesh
             )
@@ -408,10 +415,10 @@ class _Writer:
 
 
 def store_batches(
-    batches: Iterable[Batch],
+    batches: Iterable[Batch[Prepared]],
     *,
     report: LoadReport | None = None,
-    on_batch: Callable[[LoadReport, Batch], None] | None = None,
+    on_batch: Callable[[LoadReport, Batch[Prepared]], None] | None = None,
 ) -> LoadReport:
     """Write batches of prepared records (no permission check: the services make it).
 
@@ -449,7 +456,7 @@ def store_records(
     leaves the batch it interrupted unwritten.
     """
 
-    def each_batch(current: LoadReport, _batch: Batch) -> None:
+    def each_batch(current: LoadReport, _batch: Batch[Prepared]) -> None:
         if on_batch is not None:
             on_batch(current)
 

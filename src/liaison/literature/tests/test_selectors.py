@@ -167,6 +167,24 @@ def test_sqlite_index_follows_every_way_of_writing_publications(
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {search.FTS_TABLE}_docsize")  # noqa: S608 - constant
         assert cursor.fetchone()[0] == Publication.objects.count() == 2
+        cursor.execute(f"SELECT count(*) FROM {search.PAUSED_TABLE}")  # noqa: S608 - constant
+        assert cursor.fetchone()[0] == 0  # the loader's pause never outlives its transaction
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_triggers_stand_aside_only_inside_a_transaction() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 table exists on SQLite only")
+    with (
+        pytest.raises(RuntimeError, match="inside a transaction"),
+        connection.cursor() as cursor,
+        search.indexed_by_caller(cursor),
+    ):
+        pass
+    Publication.objects.create(pmid=5, title="Indexed by the trigger")  # autocommit: not paused
+    assert list(search.matching(Publication.objects.all(), "trigger")) == [
+        Publication.objects.get(pmid=5)
+    ]
 
 
 def test_postgresql_search_uses_the_gin_index(library: None, msl: User) -> None:
