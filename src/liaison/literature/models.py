@@ -84,8 +84,14 @@ class Publication(models.Model):
         default=list, blank=True, help_text="Sections: [{label, category, text}]"
     )
     abstract_text = models.TextField(blank=True)
+    # Indexed by publication_journal_date (journal first): no second index to write on load.
     journal = models.ForeignKey(
-        Journal, null=True, blank=True, on_delete=models.PROTECT, related_name="publications"
+        Journal,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="publications",
+        db_index=False,
     )
     volume = models.CharField(max_length=100, blank=True)
     issue = models.CharField(max_length=100, blank=True)
@@ -104,7 +110,7 @@ class Publication(models.Model):
     grants = models.JSONField(default=list, blank=True)
     doi = models.CharField("DOI", max_length=300, blank=True, db_index=True)
     pmc = models.CharField("PMC", max_length=30, blank=True)
-    pii = models.CharField("PII", max_length=200, blank=True, db_index=True)
+    pii = models.CharField("PII", max_length=200, blank=True)  # shown, never looked up
     comments_corrections = models.JSONField(default=list, blank=True, help_text="[{type, pmid}]")
     is_retracted = models.BooleanField(default=False)
     loaded_at = models.DateTimeField(default=timezone.now, editable=False)

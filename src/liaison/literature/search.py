@@ -2,7 +2,7 @@
 
 SQLite: the FTS5 table ``literature_publication_fts``, an external-content
 index over the publications' ``title`` and ``abstract_text`` (``rowid`` = id)
-kept in step by triggers on the publication table (migration 0006), so every
+kept in step by triggers on the publication table (migration 0007), so every
 way of writing publications keeps it current; the load service indexes its
 batches itself, faster (:func:`indexed_by_caller`); :func:`rebuild_index`
 rebuilds it.

@@ -210,6 +210,24 @@ class _Lookups:
                 self.types[name] = pk
 
 
+def _by_pmid(pmids: list[int], *names: str) -> Iterator[tuple[Any, ...]]:
+    """``(pmid, *names)`` of the stored publications among ``pmids``.
+
+    Raw SQL: the ORM's ``pmid__in`` prepares every value of the list again,
+    about 6% of the writer's time.
+    """
+    columns = ", ".join(column(Publication, name) for name in ("pmid", *names))
+    with connection.cursor() as cursor:
+        for chunk in _chunks(pmids):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT {columns} FROM {table(Publication)} "  # noqa: S608 - quoted names only
+                f"WHERE {column(Publication, 'pmid')} IN ({marks})",
+                list(chunk),
+            )
+            yield from cursor.fetchall()
+
+
 # Columns the writer adds in front of the prepared values.
 _HEAD_FIELDS = ("updated_at", "content_hash", "journal")
 
@@ -309,14 +327,10 @@ class _Writer:
         report.deleted += len(deletions)
 
     def _stored(self, pmids: list[int]) -> dict[int, tuple[int, int, str]]:
-        found: dict[int, tuple[int, int, str]] = {}
-        for chunk in _chunks(pmids):
-            rows = Publication.objects.filter(pmid__in=chunk).values_list(
-                "pmid", "pk", "version", "content_hash"
-            )
-            for pmid, pk, version, digest in rows:
-                found[pmid] = (pk, version, digest)
-        return found
+        return {
+            pmid: (pk, version, digest)
+            for pmid, pk, version, digest in _by_pmid(pmids, "id", "version", "content_hash")
+        }
 
     def _store(
         self,
@@ -360,10 +374,7 @@ class _Writer:
             self._insert_children(cursor, records, ids, bulk=bulk)
 
     def _stored_ids(self, pmids: list[int]) -> dict[int, int]:
-        found: dict[int, int] = {}
-        for chunk in _chunks(pmids):
-            found.update(Publication.objects.filter(pmid__in=chunk).values_list("pmid", "pk"))
-        return found
+        return {pmid: pk for pmid, pk in _by_pmid(pmids, "id")}
 
     def _delete_children(self, publication_ids: list[int]) -> None:
         for chunk in _chunks(publication_ids):

@@ -1,4 +1,4 @@
-"""0006 turns the SQLite search index into one that reads the publications, and reverses."""
+"""0007 turns the SQLite search index into one that reads the publications, and reverses."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("literature", "0005_unaccented_search")]
-AFTER = [("literature", "0006_search_index_follows_publications")]
+BEFORE = [("literature", "0006_fewer_publication_indexes")]
+AFTER = [("literature", "0007_search_index_follows_publications")]
 FTS = "literature_publication_fts"
 
 
@@ -25,8 +25,8 @@ def test_index_is_rebuilt_from_the_publications_and_follows_them() -> None:
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps.get_model("literature", "Publication")
     indexed = old.objects.create(pmid=1, title="Neprilysin inhibition", abstract_text="Heart.")
-    old.objects.create(pmid=2, title="Unindexed before 0006", abstract_text="Sacubitril.")
-    with connection.cursor() as cursor:  # what the loader did before 0006: its own copy
+    old.objects.create(pmid=2, title="Unindexed before 0007", abstract_text="Sacubitril.")
+    with connection.cursor() as cursor:  # what the loader did before 0007: its own copy
         cursor.execute(
             f"INSERT INTO {FTS} (rowid, title, abstract) VALUES (%s, %s, %s)",  # noqa: S608 - constant
             [indexed.pk, indexed.title, indexed.abstract_text],
@@ -49,3 +49,18 @@ def test_index_is_rebuilt_from_the_publications_and_follows_them() -> None:
     MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
     assert matches("valsartan") == []
     assert matches("other") == [ids[2]]
+
+
+@pytest.mark.django_db
+def test_the_search_triggers_survive_every_migration() -> None:
+    """Django rebuilds a SQLite table to alter it, dropping its triggers: a later
+    migration altering Publication must create them again."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 table exists on SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+            ["literature_publication"],
+        )
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {f"{FTS}_insert", f"{FTS}_update", f"{FTS}_delete"}

@@ -14,7 +14,11 @@ terms at every one (a statement savepoint): five times the cost of one
 ``executemany``. So the triggers stand aside while the table
 ``literature_publication_fts_paused`` has a row: the load service adds one
 inside its transaction, indexes its batch itself, and removes it before the
-commit (``literature.search.loader_indexes``). Nothing changes on PostgreSQL.
+commit (``literature.search.indexed_by_caller``). Nothing changes on PostgreSQL.
+
+Beware: on SQLite, Django alters most columns by rebuilding the table, which
+drops its triggers. A later migration that alters ``Publication`` must create
+them again (a test checks they exist after every migration).
 """
 
 from typing import Any
@@ -79,6 +83,6 @@ def backward(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("literature", "0005_unaccented_search")]
+    dependencies = [("literature", "0006_fewer_publication_indexes")]
 
     operations = [migrations.RunPython(forward, backward)]
