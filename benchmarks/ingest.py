@@ -287,11 +287,10 @@ def run_feed(path: str) -> Result:
     sys.path.insert(0, str(ROOT / "src"))
     import marshal
 
-    from liaison.literature.feed import _encode, _read
-    from liaison.literature.rows import pack
+    from liaison.literature.feed import _encode, read_here
 
     count, sent = 0, 0
-    for batch in _read(path, path, 1000, pack):
+    for batch in read_here(path, path, 1000):
         sent += len(marshal.dumps(_encode(batch)))
         count += len(batch.records)
     return {"records": count, "sent_mb": sent / 1e6}

@@ -14,25 +14,19 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Generator, Iterable, Iterator
-from typing import IO, Any, Generic, NamedTuple, TypeVar, cast
+from collections.abc import Generator, Iterable, Iterator
+from typing import IO, Any, NamedTuple, cast
 
 from liaison.core.childprocess import ReaderCrashed as ReaderCrashed  # re-exported
 from liaison.core.childprocess import results_of_child, send_all
 from liaison.literature.pubmed import Citation, Deletion, PubmedParseError, parse_pubmed
-from liaison.literature.rows import Packed, Prepared, PreparedDeletion, pack, prepare, unpack
-
-R = TypeVar("R")
+from liaison.literature.rows import Prepared, PreparedCitation, PreparedDeletion, prepare
 
 
-class Batch(NamedTuple, Generic[R]):
-    """Prepared records, the messages of records that failed, and the bytes read for them.
+class Batch(NamedTuple):
+    """Prepared records, the messages of records that failed, and the bytes read for them."""
 
-    ``R`` is :data:`~liaison.literature.rows.Prepared`, except in the reading
-    process, whose batches hold the packed form it sends (:func:`rows.pack`).
-    """
-
-    records: list[R | PreparedDeletion]
+    records: list[Prepared]
     errors: list[str]
     bytes_read: int
     broken: PubmedParseError | None = None
@@ -48,25 +42,23 @@ def _broken_fields(error: PubmedParseError) -> dict[str, Any]:
     }
 
 
+def prepare_all(records: Iterable[Citation | Deletion]) -> Iterator[Prepared]:
+    """The prepared form of each parsed record."""
+    for record in records:
+        if isinstance(record, Deletion):
+            yield PreparedDeletion(record.pmid)
+        else:
+            yield prepare(record)
+
+
 def batches_of(
     records: Iterable[Citation | Deletion], batch_size: int, errors: list[str] | None = None
-) -> Iterator[Batch[Prepared]]:
+) -> Iterator[Batch]:
     """Batches of already parsed records (``errors``: a list the source appends to)."""
-    return _batches(records, batch_size, errors, prepare)
-
-
-def _batches(
-    records: Iterable[Citation | Deletion],
-    batch_size: int,
-    errors: list[str] | None,
-    convert: Callable[[Citation], R],
-) -> Iterator[Batch[R]]:
     pending: list[str] = errors if errors is not None else []
-    batch: list[R | PreparedDeletion] = []
-    for record in records:
-        batch.append(
-            PreparedDeletion(record.pmid) if isinstance(record, Deletion) else convert(record)
-        )
+    batch: list[Prepared] = []
+    for record in prepare_all(records):
+        batch.append(record)
         if len(batch) >= batch_size:
             yield Batch(batch, pending[:], 0)
             pending.clear()
@@ -92,14 +84,8 @@ class _CountingReader:
 
 def read_here(
     path: str | os.PathLike[str], name: str, batch_size: int
-) -> Generator[Batch[Prepared], None, None]:
+) -> Generator[Batch, None, None]:
     """The batches of a PubMed file (plain or gzip), parsed in this process."""
-    return _read(path, name, batch_size, prepare)
-
-
-def _read(
-    path: str | os.PathLike[str], name: str, batch_size: int, convert: Callable[[Citation], R]
-) -> Generator[Batch[R], None, None]:
     errors: list[str] = []
     with open(path, "rb") as raw:
         stream = _CountingReader(raw)
@@ -108,23 +94,24 @@ def _read(
             cast(IO[bytes], stream), name=name, on_error=lambda error: errors.append(error.message)
         )
         try:
-            for batch in _batches(records, batch_size, errors, convert):
+            for batch in batches_of(records, batch_size, errors):
                 yield batch._replace(bytes_read=stream.count - counted)
                 counted = stream.count
         except PubmedParseError as error:
             yield Batch([], errors[:], stream.count - counted, error)
 
 
-def _encode(batch: Batch[Packed]) -> tuple[Any, ...]:
-    """A batch of packed records as plain values (what marshal sends between the processes)."""
+def _encode(batch: Batch) -> tuple[Any, ...]:
+    """A batch as plain values (what marshal sends between the processes)."""
     broken = None if batch.broken is None else _broken_fields(batch.broken)
     return ([tuple(record) for record in batch.records], batch.errors, batch.bytes_read, broken)
 
 
-def _decode(value: tuple[Any, ...]) -> Batch[Prepared]:
+def _decode(value: tuple[Any, ...]) -> Batch:
     records, errors, bytes_read, broken = value
     prepared: list[Prepared] = [
-        PreparedDeletion(*record) if len(record) == 1 else unpack(*record) for record in records
+        PreparedDeletion(*record) if len(record) == 1 else PreparedCitation._make(record)
+        for record in records
     ]
     return Batch(
         prepared, errors, bytes_read, None if broken is None else PubmedParseError(**broken)
@@ -133,7 +120,7 @@ def _decode(value: tuple[Any, ...]) -> Batch[Prepared]:
 
 def read_in_child(
     path: str | os.PathLike[str], name: str, batch_size: int
-) -> Generator[Batch[Prepared], None, None]:
+) -> Generator[Batch, None, None]:
     """The batches of :func:`read_here`, parsed and prepared in a child process
     (:mod:`liaison.core.childprocess`). Closing the iterator early stops the child."""
     return results_of_child(__name__, [os.fspath(path), name, str(batch_size)], name, _decode)
@@ -141,4 +128,4 @@ def read_in_child(
 
 if __name__ == "__main__":
     path, name, size = sys.argv[1:4]
-    send_all(_encode(batch) for batch in _read(path, name, int(size), pack))
+    send_all(_encode(batch) for batch in read_here(path, name, int(size)))

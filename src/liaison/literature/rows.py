@@ -78,7 +78,8 @@ VALUE_FIELDS = (
 TITLE = VALUE_FIELDS.index("title")
 ABSTRACT_TEXT = VALUE_FIELDS.index("abstract_text")
 
-# The Authorship columns of each ``PreparedCitation.authors`` tuple, in order.
+# The Authorship columns of each ``PreparedCitation.authors`` tuple, in order
+# (affiliations still a tuple and the search name not yet folded: :func:`author_columns`).
 AUTHOR_FIELDS = (
     "position",
     "family",
@@ -171,9 +172,6 @@ def _clip(value: str | None, limit: int) -> str:
     return value[:limit] if value else ""
 
 
-_NAME_MAX = AUTHORSHIP_LENGTHS["search_name"]
-
-
 def _authors(citation: Citation) -> list[tuple[Any, ...]]:
     lengths = AUTHORSHIP_LENGTHS
     family_max, given_max = lengths["family"], lengths["given"]
@@ -196,14 +194,34 @@ def _authors(citation: Citation) -> list[tuple[Any, ...]]:
                 initials[:initials_max] if initials else "",
                 author.suffix[:suffix_max] if author.suffix else "",
                 collective or "",
-                to_json(author.affiliations),
+                author.affiliations,
                 author.orcid[:orcid_max] if author.orcid else "",
                 author.equal_contribution,
                 author.valid,
-                fold(name)[:_NAME_MAX],
+                name,
             )
         )
     return rows
+
+
+_NAME_MAX = AUTHORSHIP_LENGTHS["search_name"]
+
+
+def author_columns(publication: int, hcp: int | None, author: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The Authorship row of a prepared author: ``publication``, ``hcp``, then
+    :data:`AUTHOR_FIELDS`. The writer's half of the work (the JSON of the
+    affiliations, the folded search name), so that the reading process of a
+    parallel load, the slower of the two, does less."""
+    return (
+        publication,
+        hcp,
+        *author[:6],
+        to_json(author[6]),
+        author[7],
+        author[8],
+        author[9],
+        fold(author[10])[:_NAME_MAX],
+    )
 
 
 def _mesh(citation: Citation) -> list[tuple[MeshKey, str, bool, str]]:
@@ -221,8 +239,8 @@ def _mesh(citation: Citation) -> list[tuple[MeshKey, str, bool, str]]:
     return rows
 
 
-def _rows(citation: Citation) -> tuple[Any, ...]:
-    """The rows of ``citation``: values, journal, authors, MeSH, trial numbers, types."""
+def prepare(citation: Citation) -> PreparedCitation:
+    """The rows of ``citation`` and their fingerprint."""
     journal = citation.journal
     published = citation.published
     electronic = citation.electronic_date
@@ -299,41 +317,18 @@ def _rows(citation: Citation) -> tuple[Any, ...]:
             for item in citation.publication_types
         }.values()
     )
-    return (values, journal_row, authors, mesh, trial_ids, types)
-
-
-# marshal format 2 has no back-references, so equal rows give equal bytes (and it is C).
-_MARSHAL_VERSION = 2
-
-
-def _digest(packed_rows: bytes) -> str:
-    return hashlib.blake2b(packed_rows, digest_size=16).hexdigest()
-
-
-def prepare(citation: Citation) -> PreparedCitation:
-    """The rows of ``citation`` and their fingerprint."""
-    rows = _rows(citation)
-    digest = _digest(marshal.dumps(rows, _MARSHAL_VERSION))
-    return PreparedCitation(citation.pmid, citation.version, digest, *rows)
-
-
-Packed = tuple[int, int, str, bytes]
-
-
-def pack(citation: Citation) -> Packed:
-    """``(pmid, version, fingerprint, rows as marshal bytes)``: what a reading process sends.
-
-    One serialisation serves both the fingerprint and the trip between the
-    processes; :func:`unpack` (in the writer) loads it.
-    """
-    packed_rows = marshal.dumps(_rows(citation), _MARSHAL_VERSION)
-    return (citation.pmid, citation.version, _digest(packed_rows), packed_rows)
-
-
-def unpack(pmid: int, version: int, digest: str, packed_rows: bytes) -> PreparedCitation:
-    """What :func:`prepare` gives for the record that :func:`pack` gave.
-
-    ``packed_rows`` come from our own reading process, never from a user.
-    """
-    rows = marshal.loads(packed_rows)  # noqa: S302 - our own child's output
-    return PreparedCitation(pmid, version, digest, *rows)
+    # marshal format 2 has no back-references, so equal rows give equal bytes (and it is C).
+    digest = hashlib.blake2b(
+        marshal.dumps((values, journal_row, authors, mesh, trial_ids, types), 2), digest_size=16
+    ).hexdigest()
+    return PreparedCitation(
+        citation.pmid,
+        citation.version,
+        digest,
+        values,
+        journal_row,
+        authors,
+        mesh,
+        trial_ids,
+        types,
+    )

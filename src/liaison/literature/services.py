@@ -44,7 +44,6 @@ from liaison.literature import feed
 from liaison.literature.feed import Batch
 from liaison.literature.policy import may_load
 from liaison.literature.pubmed import Citation, Deletion, PubmedParseError, parse_pubmed
-from liaison.literature.rows import Prepared
 from liaison.literature.storing import BATCH_SIZE, LoadReport, store_batches, store_records
 
 __all__ = [
@@ -109,7 +108,7 @@ def load_pubmed_file(
     if progress is not None:
         progress.set_total(size)
 
-    def on_batch(current: LoadReport, batch: Batch[Prepared]) -> None:
+    def on_batch(current: LoadReport, batch: Batch) -> None:
         if progress is not None:
             counts = current.counts()
             progress.advance(batch.bytes_read, **{k: counts[k] - reported[k] for k in counts})

@@ -44,6 +44,7 @@ from liaison.literature.rows import (
     Prepared,
     PreparedCitation,
     PreparedDeletion,
+    author_columns,
 )
 
 BATCH_SIZE = 1000
@@ -407,7 +408,9 @@ class _Writer:
         type_rows: list[tuple[Any, ...]] = []
         for record in records:
             pk = ids[record.pmid]
-            authorships.extend((pk, hcps.get(author[ORCID]), *author) for author in record.authors)
+            authorships.extend(
+                author_columns(pk, hcps.get(author[ORCID]), author) for author in record.authors
+            )
             headings.extend(
                 (pk, terms[key], major, qualifiers) for key, _name, major, qualifiers in record.mesh
             )
@@ -426,10 +429,10 @@ class _Writer:
 
 
 def store_batches(
-    batches: Iterable[Batch[Prepared]],
+    batches: Iterable[Batch],
     *,
     report: LoadReport | None = None,
-    on_batch: Callable[[LoadReport, Batch[Prepared]], None] | None = None,
+    on_batch: Callable[[LoadReport, Batch], None] | None = None,
 ) -> LoadReport:
     """Write batches of prepared records (no permission check: the services make it).
 
@@ -467,7 +470,7 @@ def store_records(
     leaves the batch it interrupted unwritten.
     """
 
-    def each_batch(current: LoadReport, _batch: Batch[Prepared]) -> None:
+    def each_batch(current: LoadReport, _batch: Batch) -> None:
         if on_batch is not None:
             on_batch(current)
 
