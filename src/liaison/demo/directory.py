@@ -18,7 +18,6 @@ from django.db import models
 
 from liaison.core import audit
 from liaison.core.models import AuditAction, Territory
-from liaison.core.text import fold
 from liaison.demo.names import (
     AFFILIATION_ROLES,
     CONSENT_SOURCES,
@@ -42,6 +41,7 @@ from liaison.directory.models import (
     Specialty,
     TherapeuticArea,
 )
+from liaison.lib.text import fold
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 2000

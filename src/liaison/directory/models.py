@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from liaison.core.errors import LiaisonError
 from liaison.core.models import Territory
-from liaison.core.text import fold
 from liaison.directory.identifiers import normalize_npi, normalize_orcid
+from liaison.lib.text import fold
 
 
 def validate_country(value: str) -> None:

@@ -5,7 +5,7 @@ registry and returns the :class:`~liaison.directory.nppes.Provider` records
 of its answer. The registry returns at most 200 results per request and lets
 a search skip at most 1,000, so ``limit`` is capped at 200 and ``skip`` at
 1,000. It publishes no rate limit; the client stays polite (2 requests a
-second) and retries 429 and 5xx answers (see :mod:`liaison.core.httpclient`).
+second) and retries 429 and 5xx answers (see :mod:`liaison.lib.httpclient`).
 An ``Errors`` answer raises :class:`~liaison.directory.nppes.NppesError` with
 the registry's descriptions.
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 import json
 
 from liaison.core.errors import LiaisonError
-from liaison.core.httpclient import HttpClient, RetryPolicy
 from liaison.directory.nppes import NppesError, Provider, providers_from_json
+from liaison.lib.httpclient import HttpClient, RetryPolicy
 
 DEFAULT_NPPES_URL = "https://npiregistry.cms.hhs.gov/api/"
 API_VERSION = "2.1"

@@ -14,9 +14,9 @@ from django.db.models.expressions import RawSQL
 from liaison.core import policy
 from liaison.core.models import Territory
 from liaison.core.policy import AnyUser
-from liaison.core.text import fold
 from liaison.directory.identifiers import is_valid_orcid
 from liaison.directory.models import HCP, Affiliation, Organization, in_territories_q
+from liaison.lib.text import fold
 
 _DIGITS = re.compile(r"^\d{10}$")
 _ORCID = re.compile(r"^(?:https?://orcid\.org/)?\d{4}-?\d{4}-?\d{4}-?\d{3}[\dXx]$")

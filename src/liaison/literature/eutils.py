@@ -8,7 +8,7 @@ to read. It keeps to NCBI's usage rules:
 
 * ``api_key``, ``email`` and ``tool`` are sent with every request;
 * 3 requests per second without an API key, 10 with one (the rate limit of
-  :mod:`liaison.core.httpclient`, shared by every client in the process);
+  :mod:`liaison.lib.httpclient`, shared by every client in the process);
 * 429 and 5xx answers are retried with back-off, honouring ``Retry-After``;
 * PubMed hands out at most the first 10,000 records of one search, so a query
   with more hits is split by publication date (``datetype=pdat``,
@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from liaison.core.errors import LiaisonError
-from liaison.core.httpclient import HttpClient, HttpError, RetryPolicy
+from liaison.lib.httpclient import HttpClient, HttpError, RetryPolicy
 
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 #: The most records E-utilities returns for one PubMed search.
@@ -241,7 +241,7 @@ def fetch_pubmed(
     date, ``edat`` Entrez date, ``mdat`` modification date); ``until`` defaults
     to a few years ahead when only ``since`` is given. ``on_total`` is called
     once with the number of hits (for a progress bar). Raises
-    :class:`~liaison.core.httpclient.HttpError` when the service cannot be
+    :class:`~liaison.lib.httpclient.HttpError` when the service cannot be
     reached or keeps failing, :class:`EutilsError` when it answers with an
     error. Each batch is a complete ``PubmedArticleSet``: a run stopped half
     way can be started again, and records already stored are upserted.

@@ -2,7 +2,7 @@
 
 :func:`read_in_child` parses and prepares in a child process while the caller
 writes, so a load of a large file uses two cores (see
-:mod:`liaison.core.childprocess`); the child only reads the file.
+:mod:`liaison.lib.childprocess`); the child only reads the file.
 
 Each :class:`Batch` holds up to ``batch_size`` records and the per-record
 errors met while reading them. A file that stops being well-formed ends the
@@ -17,8 +17,8 @@ import sys
 from collections.abc import Generator, Iterable, Iterator
 from typing import IO, Any, NamedTuple, cast
 
-from liaison.core.childprocess import ReaderCrashed as ReaderCrashed  # re-exported
-from liaison.core.childprocess import results_of_child, send_all
+from liaison.lib.childprocess import ReaderCrashed as ReaderCrashed  # re-exported
+from liaison.lib.childprocess import results_of_child, send_all
 from liaison.literature.pubmed import Citation, Deletion, PubmedParseError, parse_pubmed
 from liaison.literature.rows import Prepared, PreparedCitation, PreparedDeletion, prepare
 
@@ -122,7 +122,7 @@ def read_in_child(
     path: str | os.PathLike[str], name: str, batch_size: int
 ) -> Generator[Batch, None, None]:
     """The batches of :func:`read_here`, parsed and prepared in a child process
-    (:mod:`liaison.core.childprocess`). Closing the iterator early stops the child."""
+    (:mod:`liaison.lib.childprocess`). Closing the iterator early stops the child."""
     return results_of_child(__name__, [os.fspath(path), name, str(batch_size)], name, _decode)
 
 

@@ -29,7 +29,7 @@ from liaison.core.audit import PendingEvent, record_events, record_type_of
 from liaison.core.errors import LiaisonError
 from liaison.core.models import AuditAction, User
 from liaison.core.policy import AnyUser
-from liaison.core.text import fold
+from liaison.lib.text import fold
 from liaison.literature.models import Authorship, LibraryItem, Publication, PublicationKind
 from liaison.literature.refs import (
     Author,

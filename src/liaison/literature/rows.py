@@ -19,7 +19,7 @@ import hashlib
 import marshal
 from typing import Any, NamedTuple
 
-from liaison.core.text import fold, to_json
+from liaison.lib.text import fold, to_json
 from liaison.literature.pubmed import Citation
 
 # Column widths of the literature tables (tests check them against the models).

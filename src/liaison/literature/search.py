@@ -24,7 +24,7 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 
-from liaison.core.text import fold
+from liaison.lib.text import fold
 from liaison.literature.models import Publication
 
 FTS_TABLE = "literature_publication_fts"

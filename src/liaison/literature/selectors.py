@@ -14,7 +14,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from liaison.core import policy
 from liaison.core.policy import AnyUser
-from liaison.core.text import fold
+from liaison.lib.text import fold
 from liaison.literature import search
 from liaison.literature.models import (
     Authorship,

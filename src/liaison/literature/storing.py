@@ -5,7 +5,7 @@ in a second process: :mod:`liaison.literature.feed`); no model instances are
 made. The stored ``(pmid, id, version, content_hash)`` of a batch is read in one
 query, journals, MeSH terms and publication types are kept in memory for the
 run, and rows are written with ``executemany`` (``COPY`` on PostgreSQL:
-:mod:`liaison.core.bulk`). Each batch is one transaction; a batch the database refuses is
+:mod:`liaison.lib.bulk`). Each batch is one transaction; a batch the database refuses is
 retried record by record, so one bad record fails alone. See ``services`` for
 the rules a load follows.
 """
@@ -19,8 +19,8 @@ from typing import Any
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
-from liaison.core.bulk import BulkInsert, column, table
 from liaison.directory.models import HCP
+from liaison.lib.bulk import BulkInsert, column, table
 from liaison.literature import search
 from liaison.literature.feed import Batch, batches_of
 from liaison.literature.models import (

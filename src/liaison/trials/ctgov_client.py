@@ -15,7 +15,7 @@ and follows ``nextPageToken`` until the last page, yielding each page parsed
 by :func:`liaison.trials.ctgov.page_from_json` (studies, next token, total).
 The API has no key; it asks clients to stay around 50 requests a minute, so
 the default rate is one request every 1.2 seconds, with retries on 429 and
-5xx honouring ``Retry-After`` (see :mod:`liaison.core.httpclient`).
+5xx honouring ``Retry-After`` (see :mod:`liaison.lib.httpclient`).
 
 Example::
 
@@ -34,7 +34,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 
 from liaison.core.errors import LiaisonError
-from liaison.core.httpclient import HttpClient, HttpError, RetryPolicy
+from liaison.lib.httpclient import HttpClient, HttpError, RetryPolicy
 from liaison.trials.ctgov import CtgovParseError, Page, page_from_json
 
 DEFAULT_CTGOV_URL = "https://clinicaltrials.gov/api/v2/"
@@ -193,7 +193,7 @@ def fetch_studies(
     """Yield every page of studies matching the criteria, parsed.
 
     ``on_total`` hears the total count from the first page (for a progress
-    bar). Raises :class:`~liaison.core.httpclient.HttpError` when the API
+    bar). Raises :class:`~liaison.lib.httpclient.HttpError` when the API
     cannot be reached or keeps failing,
     :class:`~liaison.trials.ctgov.CtgovParseError` (naming the page and the
     NCT ID) when a study in it is malformed (with ``on_error``: the study is

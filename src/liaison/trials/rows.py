@@ -24,9 +24,9 @@ import sys
 from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import IO, Any, NamedTuple, cast
 
-from liaison.core.childprocess import ReaderCrashed as ReaderCrashed  # re-exported
-from liaison.core.childprocess import results_of_child, send_all
-from liaison.core.text import fold, to_json
+from liaison.lib.childprocess import ReaderCrashed as ReaderCrashed  # re-exported
+from liaison.lib.childprocess import results_of_child, send_all
+from liaison.lib.text import fold, to_json
 from liaison.trials.ctgov import CtgovParseError, Outcome, Study, parse_ctgov
 
 # The Trial columns of ``StudyRows.values``, in order.
@@ -446,7 +446,7 @@ def read_in_child(
     path: str | os.PathLike[str], name: str, batch_size: int
 ) -> Generator[Batch, None, None]:
     """The batches of :func:`read_here`, parsed and turned into rows in a child process
-    (:mod:`liaison.core.childprocess`), so a large file uses two cores. Closing the
+    (:mod:`liaison.lib.childprocess`), so a large file uses two cores. Closing the
     iterator early (the writer failed) stops the child."""
     return results_of_child(__name__, [os.fspath(path), name, str(batch_size)], name, _decode)
 

@@ -13,8 +13,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from liaison.core import policy
 from liaison.core.policy import AnyUser
-from liaison.core.text import fold
 from liaison.directory.models import Product
+from liaison.lib.text import fold
 from liaison.trials.models import (
     PHASE_LABELS,
     STATUS_LABELS,

@@ -38,9 +38,9 @@ from typing import Any, Protocol
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
-from liaison.core.bulk import BulkInsert, column
 from liaison.core.errors import PermissionDenied
 from liaison.core.models import User
+from liaison.lib.bulk import BulkInsert, column
 from liaison.trials.ctgov import Study
 from liaison.trials.models import Trial, TrialOfficial, TrialSite, TrialStatusChange
 from liaison.trials.policy import may_load
@@ -158,7 +158,7 @@ _official_key = operator.itemgetter(*OFFICIAL_KEY)
 
 
 def _write_batch(rows: dict[str, StudyRows], *, bulk: bool = True) -> dict[str, int]:
-    """Store one batch in one transaction; returns its counts. ``bulk``: see :class:`~liaison.core.bulk.BulkInsert`."""
+    """Store one batch in one transaction; returns its counts. ``bulk``: see :class:`~liaison.lib.bulk.BulkInsert`."""
     now = timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(now)
     sql = _statements(connection.vendor)

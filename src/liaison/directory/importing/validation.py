@@ -23,9 +23,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from liaison.core.errors import LiaisonError
-from liaison.core.text import fold
 from liaison.directory.identifiers import normalize_npi, normalize_orcid
 from liaison.directory.importing.fields import FieldSpec, Kind, fields_for
+from liaison.lib.text import fold
 
 CONTACT_CHANNELS = ("email", "phone", "visit", "video")
 #: Organization types (code -> label); must equal ``models.OrganizationType`` (a test checks).

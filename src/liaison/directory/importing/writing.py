@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from liaison.core import audit
 from liaison.core.models import AuditAction, Territory, User
-from liaison.core.text import fold
 from liaison.directory.importing import bulk
 from liaison.directory.importing.report import ImportReport, ProgressSink
 from liaison.directory.importing.validation import CheckedRow, Problem
@@ -31,6 +30,7 @@ from liaison.directory.models import (
     Specialty,
     TherapeuticArea,
 )
+from liaison.lib.text import fold
 
 BATCH_SIZE = 500
 DEFAULT_ORGANIZATION_TYPE = OrganizationType.HOSPITAL

@@ -10,9 +10,9 @@ import pytest
 from tests.replay import ReplayServer, Reply
 
 from liaison.core.errors import LiaisonError
-from liaison.core.httpclient import HttpError, RetryPolicy
 from liaison.directory.nppes import NppesError
 from liaison.directory.nppes_client import lookup_providers
+from liaison.lib.httpclient import HttpError, RetryPolicy
 
 FAST = RetryPolicy(attempts=3, backoff=0.01, max_backoff=0.05)
 

@@ -22,7 +22,7 @@ from bibtexparser.entrypoint import parse_string
 from bibtexparser.model import Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text  # type: ignore[import-untyped]
 
-from liaison.core.text import fold
+from liaison.lib.text import fold
 from liaison.literature.refs.model import (
     Author,
     ErrorHandler,

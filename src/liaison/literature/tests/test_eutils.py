@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from tests.replay import ReplayServer, Reply
 
-from liaison.core.httpclient import HttpError, RetryPolicy
+from liaison.lib.httpclient import HttpError, RetryPolicy
 from liaison.literature.eutils import EutilsError, fetch_pubmed
 from liaison.literature.pubmed import Citation, parse_pubmed
 

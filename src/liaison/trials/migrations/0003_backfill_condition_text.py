@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db import migrations
 
-from liaison.core.text import fold
+from liaison.lib.text import fold
 
 
 def backfill(apps: Any, schema_editor: Any) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from tests.replay import ReplayServer, Reply
 
-from liaison.core.httpclient import HttpError, RetryPolicy
+from liaison.lib.httpclient import HttpError, RetryPolicy
 from liaison.trials.ctgov import CtgovParseError
 from liaison.trials.ctgov_client import CtgovClientError, fetch_studies, studies_params
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from liaison.core.text import to_json
+from liaison.lib.text import to_json
 from liaison.trials.ctgov import study_from_json
 from liaison.trials.rows import (
     OFFICIAL_FIELDS,

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from liaison.core.audit import verify_chain
-from liaison.core.management.progress import progress_bar
 from liaison.core.models import AuditEvent
+from liaison.lib.progress import progress_bar
 
 #: Exit status when the chain is broken (1 is a usage error, 2 an unusable database).
 EXIT_BROKEN = 3

@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from liaison.core.errors import LiaisonError
-from liaison.core.management.progress import progress_bar
 from liaison.demo import DEFAULT_HCPS, DEFAULT_SEED, build_demo
+from liaison.lib.progress import progress_bar
 
 
 class Command(BaseCommand):

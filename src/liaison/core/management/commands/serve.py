@@ -23,10 +23,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
-from liaison.core.management.progress import progress_bar
 from liaison.core.models import User
 from liaison.demo import DEFAULT_HCPS, build_demo
 from liaison.demo.users import read_logins
+from liaison.lib.progress import progress_bar
 
 STOP_GRACE_SECONDS = 15
 

@@ -9,11 +9,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from liaison.core.management.progress import progress_bar
 from liaison.core.policy import is_member
 from liaison.directory import exporting
-from liaison.directory.management.commands._common import acting_user
 from liaison.directory.selectors import HCP_SORTS, HCPFilters
+from liaison.lib.cli import acting_user
+from liaison.lib.progress import progress_bar
 
 
 class Command(BaseCommand):

@@ -10,10 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from liaison.core import audit
 from liaison.core.errors import LiaisonError
-from liaison.core.management.progress import progress_bar
 from liaison.directory.importing import Kind, import_file, parse_mapping_options, preview_file
-from liaison.directory.management.commands._common import BarProgress, acting_user
 from liaison.directory.policy import may_import
+from liaison.lib.cli import BarProgress, acting_user
+from liaison.lib.progress import progress_bar
 
 
 class Command(BaseCommand):

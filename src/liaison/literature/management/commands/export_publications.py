@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from liaison.core.errors import LiaisonError
-from liaison.directory.management.commands._common import acting_user
+from liaison.lib.cli import acting_user
 from liaison.literature.references import EXPORT_FORMATS, export_selection
 from liaison.literature.selectors import PUBLICATION_SORTS, PublicationFilters
 

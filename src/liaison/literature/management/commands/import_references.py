@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from liaison.core.audit import source
 from liaison.core.errors import LiaisonError
-from liaison.directory.management.commands._common import acting_user
+from liaison.lib.cli import acting_user
 from liaison.literature.references import import_references
 
 

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from liaison.core.errors import LiaisonError
-from liaison.core.management.progress import progress_bar
+from liaison.lib.progress import progress_bar
 from liaison.surveillance import services, tasks
 from liaison.surveillance.models import Watch
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from liaison.core.management.progress import progress_bar
 from liaison.core.models import User
+from liaison.lib.progress import progress_bar
 from liaison.trials.ctgov import CtgovParseError, parse_ctgov, to_json
 from liaison.trials.policy import may_load
 from liaison.trials.services import DEFAULT_BATCH_SIZE, load_files

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from liaison.core.errors import LiaisonError
-from liaison.core.management.progress import progress_bar
 from liaison.core.models import User
+from liaison.lib.progress import progress_bar
 from liaison.trials.ctgov import CtgovParseError, Study
 from liaison.trials.ctgov_client import MAX_PAGE_SIZE, fetch_studies
 from liaison.trials.policy import may_load

@@ -10,7 +10,7 @@ from email.utils import formatdate
 import pytest
 from tests.replay import ReplayServer, Reply
 
-from liaison.core.httpclient import (
+from liaison.lib.httpclient import (
     HttpClient,
     HttpError,
     RetryPolicy,

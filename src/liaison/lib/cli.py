@@ -1,4 +1,4 @@
-"""What the directory's commands share: the acting user and a progress sink for rich."""
+"""What the command line shares: the acting user of `--as` and a progress adapter for rich."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from liaison.core.text import fold
+from liaison.lib.text import fold
 
 
 def test_accents_and_special_letters_fold_to_ascii() -> None:
