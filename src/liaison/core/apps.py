@@ -1,7 +1,9 @@
-from django.apps import AppConfig
+"""The core app's declarations (see ``liaison.core.registry``)."""
+
+from liaison.core.registry import LiaisonAppConfig
 
 
-class CoreConfig(AppConfig):
+class CoreConfig(LiaisonAppConfig):
     name = "liaison.core"
     label = "core"
     verbose_name = "Liaison core"

@@ -1,10 +1,9 @@
-from django.apps import AppConfig
+"""The directory app's declarations (see ``liaison.core.registry``)."""
+
+from liaison.core.registry import LiaisonAppConfig
 
 
-class DirectoryConfig(AppConfig):
+class DirectoryConfig(LiaisonAppConfig):
     name = "liaison.directory"
     label = "directory"
     verbose_name = "Expert directory"
-
-    def ready(self) -> None:
-        from liaison.directory import policy  # noqa: F401  (registers the rules)

@@ -1,10 +1,9 @@
-from django.apps import AppConfig
+"""The literature app's declarations (see ``liaison.core.registry``)."""
+
+from liaison.core.registry import LiaisonAppConfig
 
 
-class LiteratureConfig(AppConfig):
+class LiteratureConfig(LiaisonAppConfig):
     name = "liaison.literature"
     label = "literature"
     verbose_name = "Literature"
-
-    def ready(self) -> None:
-        from liaison.literature import policy  # noqa: F401  (registers the rules)

@@ -1,10 +1,9 @@
-from django.apps import AppConfig
+"""The surveillance app's declarations (see ``liaison.core.registry``)."""
+
+from liaison.core.registry import LiaisonAppConfig
 
 
-class SurveillanceConfig(AppConfig):
+class SurveillanceConfig(LiaisonAppConfig):
     name = "liaison.surveillance"
     label = "surveillance"
     verbose_name = "Surveillance"
-
-    def ready(self) -> None:
-        from liaison.surveillance import policy  # noqa: F401  (registers the rules)

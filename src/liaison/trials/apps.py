@@ -1,10 +1,9 @@
-from django.apps import AppConfig
+"""The trials app's declarations (see ``liaison.core.registry``)."""
+
+from liaison.core.registry import LiaisonAppConfig
 
 
-class TrialsConfig(AppConfig):
+class TrialsConfig(LiaisonAppConfig):
     name = "liaison.trials"
     label = "trials"
     verbose_name = "Trials"
-
-    def ready(self) -> None:
-        from liaison.trials import policy  # noqa: F401  (registers the rules)

@@ -1,0 +1,97 @@
+"""The app registry: what each Liaison app declares once, for the central code to iterate.
+
+Every app's ``AppConfig`` subclasses :class:`LiaisonAppConfig` and fills in the
+class attributes below. The URL root, the API root, the navigation, ``liaison
+--help``, the demo world and the authorization matrix read them through the
+functions of this module, so adding an app is one line in ``INSTALLED_APPS``
+and the app's own folder.
+
+This module imports no models and no app: ``liaison --help`` reads it before
+Django is set up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.apps import AppConfig, apps
+
+
+@dataclass(frozen=True, slots=True)
+class NavEntry:
+    """One entry of the menu shown on every page.
+
+    ``order`` places it among every app's entries (Home is 0, Jobs and the audit
+    trail come last at 900+). ``model`` (``"app_label.ModelName"``) hides the
+    entry from users who may view no record of it. ``counter`` is the dotted
+    path of a function ``user -> int`` shown beside the label (one cheap query:
+    it runs on every page), with ``count_id`` as the element's id for
+    out-of-band updates."""
+
+    label: str
+    url_name: str
+    order: int
+    model: str | None = None
+    counter: str | None = None
+    count_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DemoStep:
+    """One builder of the demo world: ``build`` and ``clear`` are dotted paths of
+    functions taking a ``liaison.demo.DemoContext``; steps run in ``order``
+    (clearing runs in reverse)."""
+
+    name: str
+    order: int
+    build: str
+    clear: str | None = None
+
+
+class LiaisonAppConfig(AppConfig):
+    """An app of Liaison: the declarations central code iterates over.
+
+    * ``url_prefix``: where the app's ``urls.py`` is mounted (``"directory/"``);
+      ``None`` for an app without pages. ``urlconf`` defaults to ``<app>.urls``.
+    * ``api_routers``: ``(prefix, dotted path of a ninja Router)`` pairs mounted
+      under ``/api/v1/``.
+    * ``navigation``: the app's menu entries.
+    * ``commands``: ``liaison --help`` lines, ``{subcommand: summary}``.
+    * ``demo_steps``: the app's builders of the demo world.
+    * ``policy_module``: imported in :meth:`ready` to register the app's rules
+      and verbs (defaults to ``<app>.policy`` when that module exists).
+    * ``audit_module``: imported in :meth:`ready` to register the app's audit
+      field rules (defaults to ``<app>.audit_fields`` when that module exists).
+    """
+
+    url_prefix: str | None = None
+    urlconf: str | None = None
+    api_routers: tuple[tuple[str, str], ...] = ()
+    navigation: tuple[NavEntry, ...] = ()
+    commands: dict[str, str] = {}
+    demo_steps: tuple[DemoStep, ...] = ()
+    policy_module: str | None = None
+    audit_module: str | None = None
+
+    def ready(self) -> None:
+        from importlib import import_module
+        from importlib.util import find_spec
+
+        for explicit, default in (
+            (self.policy_module, f"{self.name}.policy"),
+            (self.audit_module, f"{self.name}.audit_fields"),
+        ):
+            module = explicit or (default if find_spec(default) is not None else None)
+            if module:
+                import_module(module)
+
+    def urlconf_module(self) -> str:
+        return self.urlconf or f"{self.name}.urls"
+
+
+def liaison_apps() -> Iterator[LiaisonAppConfig]:
+    """The installed Liaison apps, in ``INSTALLED_APPS`` order."""
+    for config in apps.get_app_configs():
+        if isinstance(config, LiaisonAppConfig):
+            yield config
