@@ -34,7 +34,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy src
+	$(VENV)/bin/mypy src tests benchmarks
 
 # The bench group adds the peers benchmarks/ingest.py compares with (pubmed-parser, biopython).
 bench: $(UV)

@@ -95,7 +95,7 @@ def entrez_readable(sources: list[bytes]) -> list[bytes]:
         document = b'<?xml version="1.0" ?>\n' + DOCTYPE + b"<PubmedArticleSet>"
         try:
             document += source + b"</PubmedArticleSet>"
-            Entrez.read(io.BytesIO(document), validate=False)  # type: ignore[no-untyped-call]
+            Entrez.read(io.BytesIO(document), validate=False)
         except (ValueError, RuntimeError):
             continue
         readable.append(source)
@@ -203,7 +203,7 @@ def run_bare(path: str) -> Result:
 
 
 def run_pubmed_parser(path: str) -> Result:
-    from pubmed_parser import parse_medline_xml  # type: ignore[import-untyped]
+    from pubmed_parser import parse_medline_xml
 
     count, fields = 0, 0
     for record in parse_medline_xml(path):
@@ -218,7 +218,7 @@ def run_entrez(path: str) -> Result:
 
     with _open(path) as stream:
         # validate=False: the 2016 MEDLINE records carry tags the 2025 DTD no longer has.
-        result = Entrez.read(stream, validate=False)  # type: ignore[no-untyped-call]
+        result = Entrez.read(stream, validate=False)
     return {"records": len(result["PubmedArticle"])}
 
 

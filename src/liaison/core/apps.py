@@ -1,9 +1,9 @@
 """The core app's declarations (see ``liaison.core.registry``)."""
 
-from liaison.core.registry import LiaisonAppConfig
+from liaison.core import registry
 
 
-class CoreConfig(LiaisonAppConfig):
+class CoreConfig(registry.LiaisonAppConfig):
     name = "liaison.core"
     label = "core"
     verbose_name = "Liaison core"

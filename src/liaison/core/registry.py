@@ -6,6 +6,11 @@ class attributes below. The URL root, the API root, the navigation, ``liaison
 functions of this module, so adding an app is one line in ``INSTALLED_APPS``
 and the app's own folder.
 
+An ``apps.py`` imports this module, not the class: ``class
+DirectoryConfig(registry.LiaisonAppConfig)``. Django picks an app's config
+automatically only when ``apps.py`` holds exactly one ``AppConfig`` subclass,
+and an imported ``LiaisonAppConfig`` would be a second one.
+
 This module imports no models and no app: ``liaison --help`` reads it before
 Django is set up.
 """
@@ -59,6 +64,8 @@ class LiaisonAppConfig(AppConfig):
     * ``navigation``: the app's menu entries.
     * ``commands``: ``liaison --help`` lines, ``{subcommand: summary}``.
     * ``demo_steps``: the app's builders of the demo world.
+    * ``startup_tasks``: dotted paths of tasks a long-lived worker queues when
+      it starts (catch-up work a calendar would have queued while none ran).
     * ``policy_module``: imported in :meth:`ready` to register the app's rules
       and verbs (defaults to ``<app>.policy`` when that module exists).
     * ``audit_module``: imported in :meth:`ready` to register the app's audit
@@ -71,6 +78,7 @@ class LiaisonAppConfig(AppConfig):
     navigation: tuple[NavEntry, ...] = ()
     commands: dict[str, str] = {}
     demo_steps: tuple[DemoStep, ...] = ()
+    startup_tasks: tuple[str, ...] = ()
     policy_module: str | None = None
     audit_module: str | None = None
 

@@ -1,9 +1,9 @@
 """The directory app's declarations (see ``liaison.core.registry``)."""
 
-from liaison.core.registry import LiaisonAppConfig
+from liaison.core import registry
 
 
-class DirectoryConfig(LiaisonAppConfig):
+class DirectoryConfig(registry.LiaisonAppConfig):
     name = "liaison.directory"
     label = "directory"
     verbose_name = "Expert directory"

@@ -1,9 +1,9 @@
 """The literature app's declarations (see ``liaison.core.registry``)."""
 
-from liaison.core.registry import LiaisonAppConfig
+from liaison.core import registry
 
 
-class LiteratureConfig(LiaisonAppConfig):
+class LiteratureConfig(registry.LiaisonAppConfig):
     name = "liaison.literature"
     label = "literature"
     verbose_name = "Literature"

@@ -1,9 +1,9 @@
 """The trials app's declarations (see ``liaison.core.registry``)."""
 
-from liaison.core.registry import LiaisonAppConfig
+from liaison.core import registry
 
 
-class TrialsConfig(LiaisonAppConfig):
+class TrialsConfig(registry.LiaisonAppConfig):
     name = "liaison.trials"
     label = "trials"
     verbose_name = "Trials"

@@ -11,14 +11,14 @@ from django.core.management.base import BaseCommand
 from django.db import connections
 from django.utils.module_loading import import_string
 
-#: Tasks a long-lived worker queues when it starts: catch-up work a calendar would have
-#: queued while no worker ran (named by path: core does not import the apps).
-STARTUP_TASKS = ("liaison.surveillance.tasks.run_due_watches_task",)
+from liaison.core.registry import liaison_apps
 
 
 def enqueue_startup_tasks() -> None:
-    for path in STARTUP_TASKS:
-        import_string(path).enqueue()
+    """Queue the catch-up tasks the apps declare (``startup_tasks``)."""
+    for app in liaison_apps():
+        for path in app.startup_tasks:
+            import_string(path).enqueue()
 
 
 def uses_rq() -> bool:
