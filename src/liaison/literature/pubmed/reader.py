@@ -11,7 +11,8 @@ from typing import IO, Protocol
 
 from lxml import etree
 
-from .fields import RecordError, read_pmid, read_record
+from .citation import read_record
+from .fields import RecordError, read_pmid
 from .records import Citation, Deletion, PubmedParseError
 
 _GZIP_MAGIC = b"\x1f\x8b"
