@@ -287,7 +287,7 @@ def run_feed(path: str) -> Result:
     sys.path.insert(0, str(ROOT / "src"))
     import marshal
 
-    from liaison.literature.feed import _encode, read_here
+    from liaison.literature.loading.batches import _encode, read_here
 
     count, sent = 0, 0
     for batch in read_here(path, path, 1000):

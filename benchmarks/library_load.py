@@ -98,7 +98,7 @@ def main() -> int:
     from liaison.literature.models import Authorship, Publication, PublicationMesh
     from liaison.literature.pubmed import parse_pubmed
     from liaison.literature.selectors import PublicationFilters, publication_queryset
-    from liaison.literature.storing import store_records
+    from liaison.literature.loading.writer import store_records
 
     Publication.objects.all().delete()
     search.rebuild_index()

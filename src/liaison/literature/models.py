@@ -16,7 +16,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from liaison.literature.rows import first_day as first_day  # re-exported: dates of the models
+from liaison.literature.loading.rows import (
+    first_day as first_day,  # re-exported: dates of the models
+)
 
 
 class PublicationKind(models.TextChoices):

@@ -20,7 +20,7 @@ read when the error came is not written (the batches before it are).
 
 Speed: the target is thousands of records a second into SQLite with authors
 and MeSH headings. A large file is parsed, and its rows built, in a second
-process while this one writes (:mod:`liaison.literature.feed`); the writer
+process while this one writes (:mod:`liaison.literature.loading.batches`); the writer
 uses ``executemany`` on those rows (no model instances), fetches the stored
 ``(pmid, id, version, content_hash)`` of a batch in one query, and keeps
 journals, MeSH terms and publication types in memory for the run.
@@ -40,11 +40,10 @@ from typing import Protocol
 
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import User
-from liaison.literature import feed
-from liaison.literature.feed import Batch
+from liaison.literature.loading.batches import Batch, read_here, read_in_child
+from liaison.literature.loading.writer import BATCH_SIZE, LoadReport, store_batches, store_records
 from liaison.literature.policy import may_load
 from liaison.literature.pubmed import Citation, Deletion, PubmedParseError, parse_pubmed
-from liaison.literature.storing import BATCH_SIZE, LoadReport, store_batches, store_records
 
 __all__ = [
     "BATCH_SIZE",
@@ -114,7 +113,7 @@ def load_pubmed_file(
             progress.advance(batch.bytes_read, **{k: counts[k] - reported[k] for k in counts})
             reported.update(counts)
 
-    read = feed.read_in_child if parallel else feed.read_here
+    read = read_in_child if parallel else read_here
     batches = read(path, label, batch_size)
     try:
         store_batches(batches, report=report, on_batch=on_batch)

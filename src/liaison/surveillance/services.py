@@ -29,11 +29,11 @@ from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import Team, User
 from liaison.directory.services import validation_error
 from liaison.literature.eutils import DEFAULT_EUTILS_URL, fetch_pubmed
+from liaison.literature.loading.writer import LoadReport as PubmedLoadReport
+from liaison.literature.loading.writer import store_records
 from liaison.literature.models import Publication
 from liaison.literature.pubmed import Citation, Deletion, PubmedParseError, parse_pubmed
 from liaison.literature.selectors import PublicationFilters, publication_queryset
-from liaison.literature.storing import LoadReport as PubmedLoadReport
-from liaison.literature.storing import store_records
 from liaison.surveillance.models import (
     Alert,
     AlertKind,

@@ -3,7 +3,7 @@
 :func:`load_files` reads files with the pure parser (``trials.ctgov``) and
 :func:`load_studies` stores parsed studies, both in batches, each batch in its
 own transaction, so a run killed half way keeps the batches it finished and a
-re-run completes it. Studies arrive as rows already built (``trials.rows``;
+re-run completes it. Studies arrive as rows already built (``trials.loading.rows``;
 a large file is parsed in a second process while this one writes); no model
 instances are made. Per batch, one query finds the stored trials; a study
 whose stored ``content_hash`` is its own is unchanged and not written; new
@@ -42,9 +42,7 @@ from liaison.core.errors import PermissionDenied
 from liaison.core.models import User
 from liaison.lib.bulk import BulkInsert, column
 from liaison.trials.ctgov import Study
-from liaison.trials.models import Trial, TrialOfficial, TrialSite, TrialStatusChange
-from liaison.trials.policy import may_load
-from liaison.trials.rows import (
+from liaison.trials.loading.rows import (
     LAST_UPDATE_POSTED,
     OFFICIAL_FIELDS,
     OFFICIAL_KEY,
@@ -58,6 +56,8 @@ from liaison.trials.rows import (
     read_here,
     read_in_child,
 )
+from liaison.trials.models import Trial, TrialOfficial, TrialSite, TrialStatusChange
+from liaison.trials.policy import may_load
 
 DEFAULT_BATCH_SIZE = 500
 # Files at least this large are parsed in a second process while this one writes.

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from liaison.lib.text import to_json
 from liaison.trials.ctgov import study_from_json
-from liaison.trials.rows import (
+from liaison.trials.loading.rows import (
     OFFICIAL_FIELDS,
     SITE_FIELDS,
     VALUE_FIELDS,

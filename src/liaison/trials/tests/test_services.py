@@ -18,8 +18,8 @@ from liaison.core.models import User
 from liaison.directory.models import HCP, Organization, OrganizationType
 from liaison.trials import selectors
 from liaison.trials.ctgov import parse_ctgov
+from liaison.trials.loading.rows import OFFICIAL_FIELDS, SITE_FIELDS, partial_date
 from liaison.trials.models import Trial, TrialOfficial, TrialSite, TrialStatusChange
-from liaison.trials.rows import OFFICIAL_FIELDS, SITE_FIELDS, partial_date
 from liaison.trials.services import load_files, load_studies
 from liaison.trials.tests.factories import study_json, write_jsonl
 

@@ -19,8 +19,8 @@ from typing import IO, Any, NamedTuple, cast
 
 from liaison.lib.childprocess import ReaderCrashed as ReaderCrashed  # re-exported
 from liaison.lib.childprocess import results_of_child, send_all
+from liaison.literature.loading.rows import Prepared, PreparedCitation, PreparedDeletion, prepare
 from liaison.literature.pubmed import Citation, Deletion, PubmedParseError, parse_pubmed
-from liaison.literature.rows import Prepared, PreparedCitation, PreparedDeletion, prepare
 
 
 class Batch(NamedTuple):

@@ -10,7 +10,7 @@ lower case). The writer (``trials.services``) adds ids and timestamps.
 :func:`read_here` and :func:`read_in_child` give a file's studies as batches
 of rows, parsed in this process or in a second one while this one writes; the
 module imports no Django, so the second is a plain interpreter
-(``python -m liaison.trials.rows``).
+(``python -m liaison.trials.loading.rows``).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ the publication's values (JSON columns already encoded, dates as ISO text),
 its authorships, MeSH headings, trial numbers and publication types, the
 natural keys of the journal and terms the writer resolves to ids, and a
 fingerprint of all of it. It imports no Django so that a pipelined load can run
-it in the parsing process (see :mod:`liaison.literature.feed`).
+it in the parsing process (see :mod:`liaison.literature.loading.batches`).
 
 The fingerprint decides what a re-load does (``content_hash``): the same
 record gives the same rows, so it is unchanged; any field the parser reads

@@ -11,7 +11,7 @@ import pytest
 from django.db.models import Model
 
 from liaison.core.models import User
-from liaison.literature import feed, rows
+from liaison.literature.loading import batches, rows
 from liaison.literature.models import (
     Authorship,
     Journal,
@@ -108,8 +108,8 @@ def _broken(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("name", ["edge_cases.xml", "medline_2016.xml", "book_chapter.xml"])
 def test_a_child_process_reads_the_same_batches(name: str) -> None:
     path = DATA / name
-    here = list(feed.read_here(path, name, 2))
-    there = list(feed.read_in_child(path, name, 2))
+    here = list(batches.read_here(path, name, 2))
+    there = list(batches.read_in_child(path, name, 2))
     assert there == here
     assert sum(batch.bytes_read for batch in there) == path.stat().st_size
     assert sum(len(batch.records) for batch in here) == len(list(parse_pubmed(path)))
@@ -117,8 +117,8 @@ def test_a_child_process_reads_the_same_batches(name: str) -> None:
 
 def test_a_broken_file_ends_both_feeds_alike(tmp_path: Path) -> None:
     path = _broken(tmp_path)
-    here = list(feed.read_here(path, "broken.xml", 3))
-    there = list(feed.read_in_child(path, "broken.xml", 3))
+    here = list(batches.read_here(path, "broken.xml", 3))
+    there = list(batches.read_in_child(path, "broken.xml", 3))
     assert [batch.records for batch in there] == [batch.records for batch in here]
     # The first batch (1-3) is whole; 4 and 6 were read into the batch the error cut short.
     assert [[record.pmid for record in batch.records] for batch in here] == [[1, 2, 3], []]
@@ -131,16 +131,16 @@ def test_a_broken_file_ends_both_feeds_alike(tmp_path: Path) -> None:
 
 
 def test_a_reading_process_that_fails_is_reported(tmp_path: Path) -> None:
-    with pytest.raises(feed.ReaderCrashed, match="IsADirectoryError"):
-        list(feed.read_in_child(tmp_path, "a directory", 10))
+    with pytest.raises(batches.ReaderCrashed, match="IsADirectoryError"):
+        list(batches.read_in_child(tmp_path, "a directory", 10))
 
 
 def test_closing_a_child_feed_early_stops_it(tmp_path: Path) -> None:
     path = write(tmp_path / "many.xml", *(article(pmid) for pmid in range(1, 200)))
-    batches = feed.read_in_child(path, "many.xml", 5)
-    first = next(batches)
+    feed = batches.read_in_child(path, "many.xml", 5)
+    first = next(feed)
     assert [record.pmid for record in first.records] == [1, 2, 3, 4, 5]
-    batches.close()  # the writer stopped: the child is killed, not waited for to the end
+    feed.close()  # the writer stopped: the child is killed, not waited for to the end
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Writing prepared PubMed records into the evidence store, fast (the load service's engine).
 
-Records arrive as rows already built (:mod:`liaison.literature.rows`, possibly
-in a second process: :mod:`liaison.literature.feed`); no model instances are
+Records arrive as rows already built (:mod:`liaison.literature.loading.rows`, possibly
+in a second process: :mod:`liaison.literature.loading.batches`); no model instances are
 made. The stored ``(pmid, id, version, content_hash)`` of a batch is read in one
 query, journals, MeSH terms and publication types are kept in memory for the
 run, and rows are written with ``executemany`` (``COPY`` on PostgreSQL:
@@ -22,18 +22,8 @@ from django.utils import timezone
 from liaison.directory.models import HCP
 from liaison.lib.bulk import BulkInsert, column, table
 from liaison.literature import search
-from liaison.literature.feed import Batch, batches_of
-from liaison.literature.models import (
-    Authorship,
-    Journal,
-    MeshTerm,
-    Publication,
-    PublicationMesh,
-    PublicationTrial,
-    PublicationType,
-)
-from liaison.literature.pubmed import Citation, Deletion
-from liaison.literature.rows import (
+from liaison.literature.loading.batches import Batch, batches_of
+from liaison.literature.loading.rows import (
     ABSTRACT_TEXT,
     AUTHOR_FIELDS,
     ORCID,
@@ -46,6 +36,16 @@ from liaison.literature.rows import (
     PreparedDeletion,
     author_columns,
 )
+from liaison.literature.models import (
+    Authorship,
+    Journal,
+    MeshTerm,
+    Publication,
+    PublicationMesh,
+    PublicationTrial,
+    PublicationType,
+)
+from liaison.literature.pubmed import Citation, Deletion
 
 BATCH_SIZE = 1000
 MAX_ERRORS = 1000

@@ -1,0 +1,4 @@
+"""The machinery of a PubMed load: rows built from parsed records (:mod:`.rows`),
+batches of them read here or in a second process (:mod:`.batches`), and the
+writer that stores them (:mod:`.writer`). The rules a load follows are in
+:mod:`liaison.literature.services`."""

@@ -1,0 +1,3 @@
+"""The machinery of a ClinicalTrials.gov load: a study's rows and the batches of
+them read here or in a second process (:mod:`.rows`). The writer and the rules
+a load follows are in :mod:`liaison.trials.services`."""
