@@ -5,8 +5,8 @@
 * :mod:`.validation` — row checks producing a report (pure);
 * :mod:`.report` — the import report and the progress protocol;
 * :mod:`.service` — :func:`validate_file`, :func:`check_file` and :func:`import_file`;
-* :mod:`.writing` — bulk matching, inserts, updates and audit events;
-* :mod:`.bulk` — lean INSERTs for 100,000-row files.
+* :mod:`.writing` — bulk matching, inserts (through :mod:`liaison.lib.bulk`), updates
+  and audit events.
 """
 
 from liaison.directory.importing.fields import Kind, default_mapping, parse_mapping_options

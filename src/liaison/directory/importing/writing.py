@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from liaison.core import audit
 from liaison.core.models import AuditAction, Territory, User
-from liaison.directory.importing import bulk
 from liaison.directory.importing.report import ImportReport, ProgressSink
 from liaison.directory.importing.validation import CheckedRow, Problem
 from liaison.directory.models import (
@@ -30,6 +29,7 @@ from liaison.directory.models import (
     Specialty,
     TherapeuticArea,
 )
+from liaison.lib import bulk
 from liaison.lib.text import fold
 
 BATCH_SIZE = 500
@@ -122,7 +122,7 @@ def _replace_m2m(
     through, source, target = _m2m_through(model, name)
     if not new:
         through._default_manager.filter(**{f"{source}__in": list(wanted)}).delete()
-    bulk.insert_values(
+    bulk.insert_rows(
         through, [source, target], [(pk, other) for pk, ids in wanted.items() for other in ids]
     )
 
@@ -205,7 +205,7 @@ class _Writer:
         changed = [item for item in planned if not item.created and item.changes]
         for item in new:
             self.prepare(item.instance)
-        bulk.insert(self.model, [item.instance for item in new])
+        bulk.insert_instances(self.model, [item.instance for item in new])
         update_fields: set[str] = set()
         for item in changed:
             self.prepare(item.instance)
@@ -285,7 +285,7 @@ class HCPWriter(_Writer):
         missing = [name for name in names if name.casefold() not in self.specialty_ids]
         if missing:
             created = [Specialty(name=name) for name in missing]
-            bulk.insert(Specialty, created)
+            bulk.insert_instances(Specialty, created)
             audit.record_events(
                 actor=self.actor,
                 events=[
@@ -471,7 +471,7 @@ class _OrganizationFinder:
                 origin=Origin.IMPORTED,
             )
         created = list(new.values())
-        bulk.insert(Organization, created)
+        bulk.insert_instances(Organization, created)
         audit.record_events(
             actor=self.writer.actor,
             events=[
@@ -550,7 +550,7 @@ class _OrganizationFinder:
             }
             if diff:
                 changed.append((current, diff))
-        bulk.insert(Affiliation, new)
+        bulk.insert_instances(Affiliation, new)
         if changed:
             Affiliation.objects.bulk_update(
                 [item for item, _ in changed], ["start_date", "end_date"]
