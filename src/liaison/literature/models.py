@@ -270,7 +270,7 @@ class LibraryItem(models.Model):
 
     ``publication`` is the PubMed record it was matched to (by PMID, then by
     DOI), or null when the library holds no such record. ``reference`` is the
-    entry as read (``literature.refs.Reference`` as JSON). ``fingerprint``
+    entry as read (``literature.reference_formats.Reference`` as JSON). ``fingerprint``
     (``pmid:...``, ``doi:...`` or ``title:<hash>``) makes a second import of
     the same file add nothing.
     """

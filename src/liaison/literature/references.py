@@ -6,7 +6,7 @@ the policy's queryset. :func:`import_references` reads a user's RIS, BibTeX or
 MEDLINE (.nbib) file, matches each reference to a stored publication by PMID,
 then by DOI (case-insensitive), and keeps it in that user's library
 (:class:`LibraryItem`), matched or not. A second import of the same file adds
-nothing. The format code is pure and lives in :mod:`liaison.literature.refs`.
+nothing. The format code is pure and lives in :mod:`liaison.literature.reference_formats`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from liaison.core.models import AuditAction, User
 from liaison.core.policy import AnyUser
 from liaison.lib.text import fold
 from liaison.literature.models import Authorship, LibraryItem, Publication, PublicationKind
-from liaison.literature.refs import (
+from liaison.literature.reference_formats import (
     Author,
     Reference,
     ReferenceFormatError,

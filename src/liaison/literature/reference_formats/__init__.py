@@ -15,17 +15,17 @@ the callback receives each error and reading goes on with the next entry.
 
 from __future__ import annotations
 
-from liaison.literature.refs.bibtex import read_bibtex, write_bibtex
-from liaison.literature.refs.model import (
+from liaison.literature.reference_formats.bibtex import read_bibtex, write_bibtex
+from liaison.literature.reference_formats.model import (
     Author,
     ErrorHandler,
     Reference,
     ReferenceFormatError,
     ReferenceType,
 )
-from liaison.literature.refs.nbib import read_nbib
-from liaison.literature.refs.ris import read_ris, write_ris
-from liaison.literature.refs.tables import write_csv, write_xlsx
+from liaison.literature.reference_formats.nbib import read_nbib
+from liaison.literature.reference_formats.ris import read_ris, write_ris
+from liaison.literature.reference_formats.tables import write_csv, write_xlsx
 
 __all__ = [
     "Author",

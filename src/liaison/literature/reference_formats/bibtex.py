@@ -23,7 +23,7 @@ from bibtexparser.model import Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text  # type: ignore[import-untyped]
 
 from liaison.lib.text import fold
-from liaison.literature.refs.model import (
+from liaison.literature.reference_formats.model import (
     Author,
     ErrorHandler,
     Reference,

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import IO
 
-from liaison.literature.refs.model import (
+from liaison.literature.reference_formats.model import (
     ErrorHandler,
     Reference,
     ReferenceFormatError,

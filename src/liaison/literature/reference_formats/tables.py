@@ -8,7 +8,7 @@ from typing import IO
 
 from openpyxl import Workbook
 
-from liaison.literature.refs.model import Reference
+from liaison.literature.reference_formats.model import Reference
 
 COLUMNS = (
     "type",

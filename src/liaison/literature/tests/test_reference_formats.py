@@ -15,7 +15,7 @@ from bibtexparser.entrypoint import parse_string
 from bibtexparser.middlewares import LatexDecodingMiddleware
 from openpyxl import load_workbook
 
-from liaison.literature.refs import (
+from liaison.literature.reference_formats import (
     Author,
     Reference,
     ReferenceFormatError,
@@ -28,7 +28,7 @@ from liaison.literature.refs import (
     write_ris,
     write_xlsx,
 )
-from liaison.literature.refs.bibtex import citation_key, decode_latex, split_authors
+from liaison.literature.reference_formats.bibtex import citation_key, decode_latex, split_authors
 
 MUELLER = Reference(
     type=ReferenceType.ARTICLE,
