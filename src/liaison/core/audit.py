@@ -5,6 +5,12 @@ inside the transaction that makes the change, so a rolled-back change leaves no
 event. Events form a hash chain (see :class:`AuditEvent`); writers lock the
 single :class:`AuditChainHead` row (SQLite's IMMEDIATE transactions serialise
 writers the same way), so two writers can never append after the same event.
+
+What an event records of a model's fields follows the rules its app declares
+in ``<app>/audit_fields.py`` with :func:`register_fields`: some fields are
+never recorded (derived search columns, fingerprints), some are recorded as a
+keyed hash (secrets: the trail shows that they changed, never the value), and
+personal fields are recorded so that they can later be erased.
 """
 
 from __future__ import annotations
@@ -19,9 +25,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from liaison.core.models import AuditAction, AuditChainHead, AuditEvent, User
 
@@ -69,17 +77,123 @@ def to_json_value(value: Any) -> Any:
     return value
 
 
+# --- field rules ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRules:
+    """What the trail records of one model's fields.
+
+    * ``never``: not recorded at all (derived columns such as ``search_name``,
+      fingerprints, content hashes): a change to them alone writes no event.
+    * ``redacted``: recorded as a keyed hash (:func:`redact`), so the trail
+      shows that a secret changed without holding it.
+    * ``personal``: recorded so that :func:`liaison.core.audit_erasure.erase_subject`
+      can later remove the values while the chain still verifies.
+    """
+
+    never: frozenset[str] = frozenset()
+    redacted: frozenset[str] = frozenset()
+    personal: frozenset[str] = frozenset()
+
+    @property
+    def rewrites(self) -> bool:
+        """Whether recording a change needs more than copying it."""
+        return bool(self.never or self.redacted)
+
+
+NO_RULES = FieldRules()
+_field_rules: dict[str, FieldRules] = {}
+
+
+def register_fields(
+    model: type[models.Model],
+    *,
+    never: Iterable[str] = (),
+    redacted: Iterable[str] = (),
+    personal: Iterable[str] = (),
+) -> FieldRules:
+    """Declare how the trail records ``model``'s fields (from ``<app>/audit_fields.py``).
+
+    Every audited model declares its rules, even none (``register_fields(Journal)``
+    says "reviewed: every field is recorded as is"). Names must be fields of the
+    model (concrete or many-to-many) and each field has at most one rule;
+    anything else is a configuration error, raised when the app loads."""
+    rules = FieldRules(frozenset(never), frozenset(redacted), frozenset(personal))
+    label = model._meta.label
+    for name in sorted(rules.never | rules.redacted | rules.personal):
+        try:
+            model._meta.get_field(name)
+        except FieldDoesNotExist:
+            raise ImproperlyConfigured(f"audit rules of {label}: no field {name!r}") from None
+    overlap = (
+        (rules.never & rules.redacted)
+        | (rules.never & rules.personal)
+        | (rules.redacted & rules.personal)
+    )
+    if overlap:
+        raise ImproperlyConfigured(
+            f"audit rules of {label}: {', '.join(sorted(overlap))} given more than one rule"
+        )
+    _field_rules[record_type_of(model)] = rules
+    return rules
+
+
+def field_rules(target: type[models.Model] | models.Model | str) -> FieldRules:
+    """The rules declared for a model (or a record type such as ``"directory.hcp"``)."""
+    record_type = target if isinstance(target, str) else record_type_of(target)
+    return _field_rules.get(record_type, NO_RULES)
+
+
+def declared_record_types() -> frozenset[str]:
+    """The record types whose app declared audit field rules."""
+    return frozenset(_field_rules)
+
+
+#: What a redacted value starts with, so a reader knows it is not the value.
+REDACTED_PREFIX = "redacted:"
+
+
+def redact(value: Any) -> Any:
+    """A keyed hash of a secret: equal values give equal hashes, so the trail
+    shows whether a secret changed, but without the server's key nobody can
+    test guesses against it. ``None`` and ``""`` stay as they are (no secret)."""
+    if value is None or value == "":
+        return value
+    digest = salted_hmac("liaison.core.audit.redact", canonical(value), algorithm="sha256")
+    return REDACTED_PREFIX + digest.hexdigest()[:32]
+
+
+def apply_rules(rules: FieldRules, changes: dict[str, Any]) -> dict[str, Any]:
+    """``changes`` as the trail records them under ``rules``: ``never`` fields
+    dropped, ``redacted`` ones hashed (both sides of a ``[before, after]`` pair)."""
+    if not rules.rewrites:
+        return changes
+    recorded: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name in rules.never:
+            continue
+        if name in rules.redacted:
+            value = [redact(side) for side in value] if isinstance(value, list) else redact(value)
+        recorded[name] = value
+    return recorded
+
+
 def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The audited state of ``instance``: concrete fields and many-to-many ids."""
+    """The audited state of ``instance``: concrete fields and many-to-many ids,
+    without the fields its rules say are never recorded. Redacted fields are
+    here in full (so a change shows in :func:`diff`); :func:`record_event`
+    hashes them."""
     state: dict[str, Any] = {}
     opts = instance._meta
+    never = field_rules(instance).never
     for field in opts.concrete_fields:
-        if field.name in exclude or field.name in {"search_name", "password"}:
+        if field.name in exclude or field.name in never:
             continue
         state[field.name] = to_json_value(getattr(instance, field.attname))
     if instance.pk is not None:
         for m2m in opts.many_to_many:
-            if m2m.name in exclude:
+            if m2m.name in exclude or m2m.name in never:
                 continue
             state[m2m.name] = sorted(getattr(instance, m2m.name).values_list("pk", flat=True))
     return state
@@ -182,7 +296,8 @@ def record_event(
         raise ValueError("record_event() needs an instance or a record type and id")
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
     # Round-trip through JSON so the stored value hashes exactly as it reads back.
-    normalised = json.loads(canonical(to_json_value(changes or {})))
+    recorded = apply_rules(field_rules(record_type), changes or {})
+    normalised = json.loads(canonical(to_json_value(recorded)))
     # Microsecond precision survives every database we run on.
     now = timezone.now().replace(tzinfo=dt.UTC)
     event = AuditEvent(
@@ -289,10 +404,9 @@ def record_events(
     )
     for item in events:
         sequence += 1
-        if item.json_ready:
-            changes = item.changes
-        else:
-            changes = json.loads(canonical(to_json_value(item.changes or {})))
+        changes = apply_rules(field_rules(item.record_type), item.changes or {})
+        if not item.json_ready:
+            changes = json.loads(canonical(to_json_value(changes)))
         payload = {
             **common,
             "sequence": sequence,
