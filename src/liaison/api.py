@@ -1,4 +1,5 @@
-"""The REST API under /api/v1/: one NinjaAPI, one router per app.
+"""The REST API under /api/v1/: one NinjaAPI, the routers each app declares
+(``api_routers`` in its ``apps.py``, see ``liaison.core.registry``).
 
 Every operation requires authentication (a personal API token, or the browser
 session with CSRF), runs its writes inside ``audit.source("api")`` and answers
@@ -18,19 +19,14 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, path
+from django.utils.module_loading import import_string
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
-from liaison.core import audit
-from liaison.core.api import SessionAuth, TokenAuth, tokens_router
-from liaison.core.api import router as me_router
+from liaison.core import audit, registry
+from liaison.core.api import SessionAuth, TokenAuth
 from liaison.core.errors import LiaisonError
-from liaison.directory.api import router as directory_router
-from liaison.literature.api import router as literature_router
-from liaison.surveillance.api import alerts as alerts_router
-from liaison.surveillance.api import watches as watches_router
-from liaison.trials.api import router as trials_router
 
 logger = logging.getLogger(__name__)
 
@@ -210,10 +206,6 @@ def on_unexpected_error(request: HttpRequest, error: Exception) -> HttpResponse:
 
 # --- routes --------------------------------------------------------------------
 
-api.add_router("/", me_router)
-api.add_router("/tokens", tokens_router)
-api.add_router("/", directory_router)
-api.add_router("/trials", trials_router)
-api.add_router("/publications", literature_router)
-api.add_router("/watches", watches_router)
-api.add_router("/alerts", alerts_router)
+# Each installed app's routers, as its AppConfig declares them, in INSTALLED_APPS order.
+for prefix, router in registry.api_routers():
+    api.add_router(prefix, import_string(router))

@@ -90,8 +90,9 @@ INSTALLED_APPS = [
     "ninja",
     "liaison.core",
     "liaison.directory",
-    "liaison.literature",
+    # Trials before literature: the API's paths keep their order (trials, then publications).
     "liaison.trials",
+    "liaison.literature",
     "liaison.surveillance",
 ]
 

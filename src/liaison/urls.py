@@ -1,16 +1,14 @@
-"""Top-level URLs: each app mounts its own ``urls.py``; the API lives under /api/v1/."""
+"""Top-level URLs: each installed app's ``urls.py`` at the ``url_prefix`` it declares
+(``liaison.core.registry``), the API under /api/v1/, and Django's admin."""
 
 from django.contrib import admin
 from django.urls import include, path
 
 from liaison.api import api
+from liaison.core import registry
 
 urlpatterns = [
-    path("", include("liaison.core.urls")),
-    path("directory/", include("liaison.directory.urls")),
-    path("literature/", include("liaison.literature.urls")),
-    path("trials/", include("liaison.trials.urls")),
-    path("surveillance/", include("liaison.surveillance.urls")),
+    *(path(prefix, include(urlconf)) for prefix, urlconf in registry.url_mounts()),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -7,3 +7,10 @@ class CoreConfig(registry.LiaisonAppConfig):
     name = "liaison.core"
     label = "core"
     verbose_name = "Liaison core"
+    url_prefix = ""
+    api_routers = (("/", "liaison.core.api.router"), ("/tokens", "liaison.core.api.tokens_router"))
+    navigation = (
+        registry.NavEntry("Home", "core:home", order=0),
+        registry.NavEntry("Jobs", "core:job-list", order=900),
+        registry.NavEntry("Audit trail", "core:audit-list", order=910, model="core.AuditEvent"),
+    )

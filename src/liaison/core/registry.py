@@ -27,9 +27,11 @@ from django.apps import AppConfig, apps
 class NavEntry:
     """One entry of the menu shown on every page.
 
-    ``order`` places it among every app's entries (Home is 0, Jobs and the audit
-    trail come last at 900+). ``model`` (``"app_label.ModelName"``) hides the
-    entry from users who may view no record of it. ``counter`` is the dotted
+    ``order`` places it among every app's entries: Home is 0, an app's entries
+    take the hundreds of its layer (directory 100, literature and trials 200,
+    surveillance 300...), Jobs and the audit trail come last at 900+.
+    ``model`` (``"app_label.ModelName"``) hides the entry from users who may
+    view no record of it. ``counter`` is the dotted
     path of a function ``user -> int`` shown beside the label (one cheap query:
     it runs on every page), with ``count_id`` as the element's id for
     out-of-band updates."""
@@ -103,3 +105,24 @@ def liaison_apps() -> Iterator[LiaisonAppConfig]:
     for config in apps.get_app_configs():
         if isinstance(config, LiaisonAppConfig):
             yield config
+
+
+def url_mounts() -> list[tuple[str, str]]:
+    """``(prefix, urlconf)`` of every installed app with pages, in ``INSTALLED_APPS`` order."""
+    return [
+        (app.url_prefix, app.urlconf_module())
+        for app in liaison_apps()
+        if app.url_prefix is not None
+    ]
+
+
+def api_routers() -> list[tuple[str, str]]:
+    """``(prefix, dotted path of a Router)`` of every installed app, in ``INSTALLED_APPS``
+    order: the order of the OpenAPI document's paths."""
+    return [router for app in liaison_apps() for router in app.api_routers]
+
+
+def navigation() -> list[NavEntry]:
+    """Every installed app's menu entries by ``order`` (ties keep ``INSTALLED_APPS`` order)."""
+    entries = [entry for app in liaison_apps() for entry in app.navigation]
+    return sorted(entries, key=lambda entry: entry.order)

@@ -7,3 +7,9 @@ class DirectoryConfig(registry.LiaisonAppConfig):
     name = "liaison.directory"
     label = "directory"
     verbose_name = "Expert directory"
+    url_prefix = "directory/"
+    api_routers = (("/", "liaison.directory.api.router"),)
+    navigation = (
+        registry.NavEntry("Experts", "directory:hcp-list", order=100),
+        registry.NavEntry("Organizations", "directory:organization-list", order=110),
+    )

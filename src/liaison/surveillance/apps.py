@@ -7,4 +7,18 @@ class SurveillanceConfig(registry.LiaisonAppConfig):
     name = "liaison.surveillance"
     label = "surveillance"
     verbose_name = "Surveillance"
+    url_prefix = "surveillance/"
+    api_routers = (
+        ("/watches", "liaison.surveillance.api.watches"),
+        ("/alerts", "liaison.surveillance.api.alerts"),
+    )
+    navigation = (
+        registry.NavEntry(
+            "Alerts",
+            "surveillance:alert-list",
+            order=300,
+            counter="liaison.surveillance.selectors.unread_count",
+            count_id="nav-count-alerts",
+        ),
+    )
     startup_tasks = ("liaison.surveillance.tasks.run_due_watches_task",)

@@ -7,3 +7,6 @@ class TrialsConfig(registry.LiaisonAppConfig):
     name = "liaison.trials"
     label = "trials"
     verbose_name = "Trials"
+    url_prefix = "trials/"
+    api_routers = (("/trials", "liaison.trials.api.router"),)
+    navigation = (registry.NavEntry("Trials", "trials:trial-list", order=210),)
