@@ -1,9 +1,10 @@
 """The ``liaison`` command: serving, background work, administration and Django's commands.
 
-``liaison SUBCOMMAND ...`` runs one of Liaison's management commands (``serve``,
-``worker``, ``demo``, ``createuser``, ``token``, ``audit``), maps the two-word
-``import hcps`` / ``export hcps`` onto ``import_hcps`` / ``export_hcps``, and
-hands anything else to Django (``migrate``, ``check --deploy``, ``shell``,
+``liaison SUBCOMMAND ...`` runs one of the management commands the installed
+apps declare (``commands`` in each ``apps.py``: ``serve``, ``worker``, ``demo``,
+``createuser``, ``token``, ``audit``, ``pubmed``...), maps the two-word ``import
+hcps`` / ``export hcps`` onto ``import_hcps`` / ``export_hcps``, and hands
+anything else to Django (``migrate``, ``check --deploy``, ``shell``,
 ``dbshell``...). Errors end with one sentence on stderr and a non-zero exit:
 1 for a bad request or a failed check, 2 for an unusable configuration or an
 unreachable or locked database.
@@ -15,26 +16,6 @@ import os
 import sys
 from collections.abc import Sequence
 
-#: What ``liaison --help`` lists, in this order (Django's commands follow).
-SUBCOMMANDS: dict[str, str] = {
-    "serve": "migrate, load the demo world on first run, start the worker and serve the web app",
-    "worker": "run background tasks (database backend, or RQ when LIAISON_REDIS_URL is set)",
-    "migrate": "create or upgrade the database schema",
-    "demo": "build the deterministic demo world (users, directory, products, territories)",
-    "createuser": "create a user with a role (password prompted, or read from stdin)",
-    "token": "create, list or revoke personal API tokens (token create NAME)",
-    "audit": "check the tamper-evident audit trail (audit verify)",
-    "import": "import HCPs or organizations from CSV or XLSX (import hcps FILE), "
-    "or reference files into your library (import references FILE --as USER)",
-    "export": "export the directory to CSV or XLSX (export hcps), "
-    "or publications to RIS, BibTeX, CSV or XLSX (export publications --as USER)",
-    "trials": "parse, load or fetch ClinicalTrials.gov studies (trials load FILE... --as USER)",
-    "pubmed": "parse, load or fetch PubMed records into the library (pubmed load FILE...)",
-    "nppes": "look HCPs up in the NPI Registry, optionally applying them (nppes lookup)",
-    "trials_fetch": "fetch studies from the ClinicalTrials.gov API v2 into the store",
-    "surveillance": "run due watches (from cron), one watch, or the daily digest (surveillance run-due)",
-}
-
 #: Two-word commands: ``liaison import hcps`` runs the management command ``import_hcps``.
 TWO_WORD = ("import", "export")
 
@@ -43,14 +24,21 @@ EXIT_UNAVAILABLE = 2
 
 
 def usage() -> str:
-    width = max(len(name) for name in SUBCOMMANDS)
+    """``liaison --help``: the subcommands every installed app declares (``commands`` in
+    its ``apps.py``), read from the settings without setting Django up."""
+    from django.conf import settings
+
+    from liaison.core import registry
+
+    subcommands = registry.command_summaries(settings.INSTALLED_APPS)
+    width = max((len(name) for name in subcommands), default=0)
     lines = [
         "usage: liaison SUBCOMMAND [options]",
         "",
         "Liaison, the workbench for field medical affairs.",
         "",
         "subcommands:",
-        *(f"  {name.ljust(width)}  {text}" for name, text in SUBCOMMANDS.items()),
+        *(f"  {name.ljust(width)}  {text}" for name, text in subcommands.items()),
         "",
         "Any other Django management command also works: liaison check --deploy,",
         "liaison shell, liaison dbshell; `liaison help --commands` lists them all.",
@@ -91,13 +79,17 @@ def database_problem(error: BaseException) -> str:
 
 def run(argv: Sequence[str]) -> int:
     """Run one command line (without the program name); returns the exit status."""
-    if not argv or argv[0] in {"-h", "--help"}:
-        print(usage())
-        return 0 if argv else EXIT_ERROR
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not argv or argv[0] in {"-h", "--help"}:
+        try:
+            print(usage())
+        except (ImproperlyConfigured, OSError) as error:
+            return fail(f"configuration error: {error}", EXIT_UNAVAILABLE)
+        return 0 if argv else EXIT_ERROR
 
     import django
-    from django.core.exceptions import ImproperlyConfigured
 
     try:
         django.setup()

@@ -14,3 +14,10 @@ class CoreConfig(registry.LiaisonAppConfig):
         registry.NavEntry("Jobs", "core:job-list", order=900),
         registry.NavEntry("Audit trail", "core:audit-list", order=910, model="core.AuditEvent"),
     )
+    commands = {
+        "worker": "run background tasks (database backend, or RQ when LIAISON_REDIS_URL is set)",
+        "migrate": "create or upgrade the database schema",
+        "createuser": "create a user with a role (password prompted, or read from stdin)",
+        "token": "create, list or revoke personal API tokens (token create NAME)",
+        "audit": "check the tamper-evident audit trail (audit verify)",
+    }

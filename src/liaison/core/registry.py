@@ -17,8 +17,10 @@ Django is set up.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from importlib.util import find_spec
+from pathlib import Path
 
 from django.apps import AppConfig, apps
 
@@ -86,7 +88,6 @@ class LiaisonAppConfig(AppConfig):
 
     def ready(self) -> None:
         from importlib import import_module
-        from importlib.util import find_spec
 
         for explicit, default in (
             (self.policy_module, f"{self.name}.policy"),
@@ -126,3 +127,37 @@ def navigation() -> list[NavEntry]:
     """Every installed app's menu entries by ``order`` (ties keep ``INSTALLED_APPS`` order)."""
     entries = [entry for app in liaison_apps() for entry in app.navigation]
     return sorted(entries, key=lambda entry: entry.order)
+
+
+def declared_configs(installed_apps: Iterable[str]) -> Iterator[type[LiaisonAppConfig]]:
+    """The config class of each Liaison app among ``installed_apps`` (package names, as
+    ``INSTALLED_APPS`` lists them), found without setting Django up: ``liaison --help``
+    reads the apps' ``commands`` this way and stays fast.
+
+    Only a package whose ``apps.py`` names ``LiaisonAppConfig`` is imported: importing
+    every installed package (the admin's loads forms and models) would cost a second."""
+    for entry in installed_apps:
+        try:
+            spec = find_spec(entry)  # imports the parent packages, not the entry itself
+        except ModuleNotFoundError:
+            continue  # a dotted path to a config class: not how a Liaison app is listed
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        apps_file = Path(next(iter(spec.submodule_search_locations))) / "apps.py"
+        if apps_file.is_file() and "LiaisonAppConfig" in apps_file.read_text(encoding="utf-8"):
+            config = AppConfig.create(entry)
+            if isinstance(config, LiaisonAppConfig):
+                yield type(config)
+
+
+def command_summaries(installed_apps: Iterable[str]) -> dict[str, str]:
+    """``{subcommand: summary}`` for ``liaison --help``, in ``INSTALLED_APPS`` order.
+
+    Several apps may declare one subcommand (``import``, ``export``: ``liaison import
+    hcps`` is the directory's, ``liaison import references`` the literature's); their
+    summaries join into one line."""
+    summaries: dict[str, list[str]] = {}
+    for config in declared_configs(installed_apps):
+        for name, summary in config.commands.items():
+            summaries.setdefault(name, []).append(summary)
+    return {name: "; ".join(parts) for name, parts in summaries.items()}

@@ -13,3 +13,8 @@ class DirectoryConfig(registry.LiaisonAppConfig):
         registry.NavEntry("Experts", "directory:hcp-list", order=100),
         registry.NavEntry("Organizations", "directory:organization-list", order=110),
     )
+    commands = {
+        "import": "import HCPs or organizations from CSV or XLSX (import hcps FILE)",
+        "export": "export the directory to CSV or XLSX (export hcps)",
+        "nppes": "look HCPs up in the NPI Registry, optionally applying them (nppes lookup)",
+    }

@@ -10,3 +10,8 @@ class LiteratureConfig(registry.LiaisonAppConfig):
     url_prefix = "literature/"
     api_routers = (("/publications", "liaison.literature.api.router"),)
     navigation = (registry.NavEntry("Library", "literature:publication-list", order=200),)
+    commands = {
+        "pubmed": "parse, load or fetch PubMed records into the library (pubmed load FILE...)",
+        "import": "import reference files into your library (import references FILE --as USER)",
+        "export": "export publications to RIS, BibTeX, CSV or XLSX (export publications --as USER)",
+    }

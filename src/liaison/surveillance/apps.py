@@ -21,4 +21,8 @@ class SurveillanceConfig(registry.LiaisonAppConfig):
             count_id="nav-count-alerts",
         ),
     )
+    commands = {
+        "surveillance": "run due watches (from cron), one watch, or the daily digest "
+        "(surveillance run-due)",
+    }
     startup_tasks = ("liaison.surveillance.tasks.run_due_watches_task",)

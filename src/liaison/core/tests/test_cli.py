@@ -12,6 +12,7 @@ import pytest
 from django.core.management import get_commands, load_command_class
 
 from liaison import cli
+from liaison.core import registry
 from liaison.core.models import ApiToken, AuditEvent, Role, Territory, User
 
 OUR_COMMANDS = ["serve", "worker", "demo", "createuser", "token", "audit"]
@@ -36,6 +37,46 @@ def test_help_lists_every_subcommand(capsys: pytest.CaptureFixture[str]) -> None
     out = capsys.readouterr().out
     for name in [*OUR_COMMANDS, "migrate", "import", "export"]:
         assert f"\n  {name} " in out
+
+
+def test_help_merges_the_summaries_apps_give_one_subcommand(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The directory and the literature both declare "import" (and "export").
+    cli.run(["--help"])
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  import ")]
+    assert len(lines) == 1
+    assert "(import hcps FILE)" in lines[0]
+    assert "(import references FILE --as USER)" in lines[0]
+
+
+def test_help_does_not_set_django_up() -> None:
+    script = "from liaison import cli; cli.run(['--help']); from django.apps import apps; "
+    script += "print('ready' if apps.ready else 'not set up')"
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "  worker " in result.stdout
+    assert result.stdout.endswith("not set up\n")
+
+
+def test_every_declared_subcommand_runs_a_command() -> None:
+    commands = get_commands()
+    for app in registry.liaison_apps():
+        for name in app.commands:
+            if name in cli.TWO_WORD:
+                assert any(command.startswith(f"{name}_") for command in commands), name
+            else:
+                assert name in commands, f"{app.label} declares {name!r}: no such command"
+
+
+def test_every_command_of_an_app_is_in_the_help() -> None:
+    declared = {name for app in registry.liaison_apps() for name in app.commands}
+    ours = {app.name for app in registry.liaison_apps()}
+    for name, app_name in get_commands().items():
+        if app_name in ours:
+            word = name.split("_", 1)[0]
+            assert name in declared or (word in cli.TWO_WORD and word in declared), name
 
 
 def test_no_arguments_prints_usage_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
