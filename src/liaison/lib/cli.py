@@ -1,8 +1,9 @@
-"""What the command line shares: the acting user of `--as` and a progress adapter for rich."""
+"""What the command line shares: the acting user of ``--as``.
+
+The progress bar of commands is :mod:`liaison.lib.progress`'s.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from django.core.management.base import CommandError
 
@@ -17,21 +18,3 @@ def acting_user(username: str | None) -> User:
     if user is None or not user.is_active:
         raise CommandError(f"--as: no active user named {username!r}")
     return user
-
-
-class BarProgress:
-    """Feeds a ``(step, done, total)`` progress callback from import progress."""
-
-    def __init__(self, report: Callable[[str, int, int], None], step: str) -> None:
-        self.report = report
-        self.step = step
-        self.total = 0
-        self.done = 0
-
-    def set_total(self, total: int) -> None:
-        self.total = total
-        self.report(self.step, self.done, max(self.total, self.done))
-
-    def advance(self, step: int = 1, **counts: int) -> None:
-        self.done += step
-        self.report(self.step, self.done, max(self.total, self.done))

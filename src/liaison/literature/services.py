@@ -36,10 +36,10 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterable, Iterator
-from typing import Protocol
 
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import User
+from liaison.lib.progress import ProgressSink
 from liaison.literature.loading.batches import Batch, read_here, read_in_child
 from liaison.literature.loading.writer import BATCH_SIZE, LoadReport, store_batches, store_records
 from liaison.literature.policy import may_load
@@ -48,20 +48,11 @@ from liaison.literature.pubmed import Citation, Deletion, PubmedParseError, pars
 __all__ = [
     "BATCH_SIZE",
     "LoadReport",
-    "ProgressSink",
     "load_pubmed_batches",
     "load_pubmed_file",
     "load_records",
     "store_records",
 ]
-
-
-class ProgressSink(Protocol):
-    """Where a load reports progress, in bytes of the file read (core.jobs.Progress, a bar)."""
-
-    def set_total(self, total: int) -> None: ...
-
-    def advance(self, step: int = 1, **counts: int) -> None: ...
 
 
 # Files at least this large are parsed in a second process while this one writes.

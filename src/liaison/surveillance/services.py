@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -28,6 +28,7 @@ from liaison.core import audit, policy
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import Team, User
 from liaison.directory.services import validation_error
+from liaison.lib.progress import ProgressSink
 from liaison.literature.eutils import DEFAULT_EUTILS_URL, fetch_pubmed
 from liaison.literature.loading.writer import LoadReport as PubmedLoadReport
 from liaison.literature.loading.writer import store_records
@@ -77,14 +78,6 @@ WATCH_FIELDS = (
     "schedule",
     "active",
 )
-
-
-class ProgressSink(Protocol):
-    """Where a run reports progress (core.jobs.Progress, or nothing)."""
-
-    def set_total(self, total: int) -> None: ...
-
-    def advance(self, step: int = 1, **counts: int) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ import operator
 import os
 from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
@@ -41,6 +41,7 @@ from django.utils import timezone
 from liaison.core.errors import PermissionDenied
 from liaison.core.models import User
 from liaison.lib.bulk import BulkInsert, column
+from liaison.lib.progress import ProgressSink
 from liaison.trials.ctgov import Study
 from liaison.trials.loading.rows import (
     LAST_UPDATE_POSTED,
@@ -68,18 +69,6 @@ MAX_REPORTED_ERRORS = 1000
 UPDATED_FIELDS = ["content_hash", "updated_at", *VALUE_FIELDS]
 #: What a new study writes, in the order of the INSERT's columns.
 TRIAL_COLUMNS = ["nct_id", "content_hash", "created_at", "updated_at", *VALUE_FIELDS]
-
-
-class LoadProgress(Protocol):
-    """What a load reports to: core.jobs.Progress, or the CLI's progress bar.
-
-    Files report bytes read (the total is the files' size); :func:`load_studies`
-    reports studies. ``counts`` are the batch's new, updated, unchanged, failed.
-    """
-
-    def set_total(self, total: int) -> None: ...
-
-    def advance(self, step: int = 1, **counts: int) -> None: ...
 
 
 @dataclass
@@ -307,10 +296,14 @@ def load_studies(
     actor: User | None,
     studies: Iterable[Study],
     batch_size: int = DEFAULT_BATCH_SIZE,
-    progress: LoadProgress | None = None,
+    progress: ProgressSink | None = None,
     report: LoadReport | None = None,
 ) -> LoadReport:
-    """Store parsed studies (e.g. from the live client); see the module's docstring."""
+    """Store parsed studies (e.g. from the live client); see the module's docstring.
+
+    ``progress`` advances by studies, with each batch's new, updated, unchanged
+    and failed counts.
+    """
     _check_actor(actor)
     report = report or LoadReport()
     for batch in batches_of(studies, batch_size):
@@ -325,13 +318,15 @@ def load_files(
     actor: User | None,
     paths: Sequence[str | os.PathLike[str]],
     batch_size: int = DEFAULT_BATCH_SIZE,
-    progress: LoadProgress | None = None,
+    progress: ProgressSink | None = None,
     names: Sequence[str] | None = None,
     parallel: bool | None = None,
 ) -> LoadReport:
     """Load ClinicalTrials.gov API v2 files (study, page or JSONL; plain or gzip).
 
     ``names`` label the files in errors (an upload's original name).
+    ``progress`` counts bytes read (its total is the files' size), with each
+    batch's new, updated, unchanged and failed counts.
     ``parallel`` parses a file in a second process while this one writes
     (default: for files of :data:`PARALLEL_MIN_BYTES` or more on a machine with
     two cores); the result is the same.
@@ -378,7 +373,7 @@ def _load_file(
     size: int,
     name: str,
     report: LoadReport,
-    progress: LoadProgress | None,
+    progress: ProgressSink | None,
 ) -> None:
     reported = 0
     try:

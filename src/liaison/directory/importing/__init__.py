@@ -3,14 +3,14 @@
 * :mod:`.fields` — the fields a file can fill and the default header mapping;
 * :mod:`.reading` — CSV/XLSX rows as text (pure);
 * :mod:`.validation` — row checks producing a report (pure);
-* :mod:`.report` — the import report and the progress protocol;
+* :mod:`.report` — the import report;
 * :mod:`.service` — :func:`validate_file`, :func:`check_file` and :func:`import_file`;
 * :mod:`.writing` — bulk matching, inserts (through :mod:`liaison.lib.bulk`), updates
   and audit events.
 """
 
 from liaison.directory.importing.fields import Kind, default_mapping, parse_mapping_options
-from liaison.directory.importing.report import ImportReport, ProgressSink
+from liaison.directory.importing.report import ImportReport
 from liaison.directory.importing.service import (
     Preview,
     check_file,
@@ -25,7 +25,6 @@ __all__ = [
     "Kind",
     "Preview",
     "Problem",
-    "ProgressSink",
     "check_file",
     "default_mapping",
     "import_file",

@@ -1,19 +1,11 @@
-"""What an import found and did, and where it reports its progress (pure code)."""
+"""What an import found and did (pure code)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from liaison.directory.importing.validation import Problem
-
-
-class ProgressSink(Protocol):
-    """What an import reports progress to (core.jobs.Progress, a rich bar)."""
-
-    def set_total(self, total: int) -> None: ...
-
-    def advance(self, step: int = 1, **counts: int) -> None: ...
 
 
 @dataclass

@@ -34,11 +34,12 @@ from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import Territory, User
 from liaison.directory.importing.fields import Kind, check_mapping, default_mapping
 from liaison.directory.importing.reading import estimate_rows, read_rows, sheet_names
-from liaison.directory.importing.report import ImportReport, ProgressSink
+from liaison.directory.importing.report import ImportReport
 from liaison.directory.importing.validation import CheckedRow, Problem, Reference, Validator
 from liaison.directory.importing.writing import BATCH_SIZE, HCPWriter, OrganizationWriter
 from liaison.directory.models import TherapeuticArea
 from liaison.directory.policy import may_import
+from liaison.lib.progress import ProgressSink
 
 
 @dataclass(frozen=True)

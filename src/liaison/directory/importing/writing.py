@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from liaison.core import audit
 from liaison.core.models import AuditAction, Territory, User
-from liaison.directory.importing.report import ImportReport, ProgressSink
+from liaison.directory.importing.report import ImportReport
 from liaison.directory.importing.validation import CheckedRow, Problem
 from liaison.directory.models import (
     HCP,
@@ -30,6 +30,7 @@ from liaison.directory.models import (
     TherapeuticArea,
 )
 from liaison.lib import bulk
+from liaison.lib.progress import ProgressSink
 from liaison.lib.text import fold
 
 BATCH_SIZE = 500

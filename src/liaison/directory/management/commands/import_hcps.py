@@ -12,8 +12,8 @@ from liaison.core import audit
 from liaison.core.errors import LiaisonError
 from liaison.directory.importing import Kind, import_file, parse_mapping_options, preview_file
 from liaison.directory.policy import may_import
-from liaison.lib.cli import BarProgress, acting_user
-from liaison.lib.progress import progress_bar
+from liaison.lib.cli import acting_user
+from liaison.lib.progress import BarProgress, progress_bar
 
 
 class Command(BaseCommand):

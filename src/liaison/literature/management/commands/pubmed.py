@@ -21,8 +21,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from liaison.lib.cli import BarProgress, acting_user
-from liaison.lib.progress import progress_bar
+from liaison.lib.cli import acting_user
+from liaison.lib.progress import BarProgress, progress_bar
 from liaison.literature import search, services
 from liaison.literature.eutils import fetch_pubmed
 from liaison.literature.policy import may_load

@@ -16,27 +16,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from liaison.core.models import User
-from liaison.lib.progress import progress_bar
+from liaison.lib.progress import BarProgress, progress_bar
 from liaison.trials.ctgov import CtgovParseError, parse_ctgov, to_json
 from liaison.trials.policy import may_load
 from liaison.trials.services import DEFAULT_BATCH_SIZE, load_files
-
-
-class _Bar:
-    """Kilobytes of the files read, on the rich bar."""
-
-    def __init__(self, report: Any) -> None:
-        self.report = report
-        self.total = 0
-        self.done = 0
-
-    def set_total(self, total: int) -> None:
-        self.total = total
-        self.report("reading (KB)", 0, max(1, total // 1024))
-
-    def advance(self, step: int = 1, **counts: int) -> None:
-        self.done += step
-        self.report("reading (KB)", self.done // 1024, max(1, self.total // 1024))
 
 
 def _existing(paths: list[str]) -> list[Path]:
@@ -140,7 +123,7 @@ class Command(BaseCommand):
                 actor=actor,
                 paths=files,
                 batch_size=options["batch_size"],
-                progress=_Bar(bar),
+                progress=BarProgress(bar, "reading (KB)", unit=1024),
             )
         for message in report.errors:
             self.stderr.write(message)

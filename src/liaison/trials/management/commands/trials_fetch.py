@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from liaison.core.errors import LiaisonError
 from liaison.core.models import User
-from liaison.lib.progress import progress_bar
+from liaison.lib.progress import BarProgress, progress_bar
 from liaison.trials.ctgov import CtgovParseError, Study
 from liaison.trials.ctgov_client import MAX_PAGE_SIZE, fetch_studies
 from liaison.trials.policy import may_load
@@ -31,21 +31,6 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
-class _Bar:
-    def __init__(self, report: Any) -> None:
-        self.report = report
-        self.total = 0
-        self.done = 0
-
-    def set_total(self, total: int) -> None:
-        self.total = total
-        self.report("studies", self.done, max(self.total, self.done))
-
-    def advance(self, step: int = 1, **counts: int) -> None:
-        self.done += step
-        self.report("studies", self.done, max(self.total, self.done))
 
 
 class Command(BaseCommand):
@@ -98,7 +83,7 @@ class Command(BaseCommand):
             report.error(error.message)
 
         with progress_bar(enabled=options["verbosity"] > 0) as bar:
-            sink = _Bar(bar)
+            sink = BarProgress(bar, "studies")
 
             def studies() -> Iterator[Study]:
                 for page in fetch_studies(
