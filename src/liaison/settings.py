@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "liaison.trials",
     "liaison.literature",
     "liaison.surveillance",
+    # The composition on top (the demo world, `liaison serve`): it may import every app.
+    "liaison.demo",
 ]
 
 MIDDLEWARE = [

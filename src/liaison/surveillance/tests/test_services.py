@@ -330,7 +330,7 @@ def test_trial_watch_matches_condition_not_title_and_the_sponsor(msl: User, tmp_
 
 
 def test_the_demo_builds_watches_for_users_and_teams(tmp_path: Path) -> None:
-    from liaison.demo import build_demo
+    from liaison.demo.world import build_demo
 
     build_demo(hcps=30, data_dir=tmp_path)
     watches = {watch.name: watch for watch in Watch.objects.select_related("owner", "team")}

@@ -16,7 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from liaison.core.models import User
-from liaison.demo import build_demo, directory, evidence, topics
+from liaison.demo import directory, evidence, topics
+from liaison.demo.world import build_demo
 from liaison.demo.community import Community, Person, Place
 from liaison.demo.literature import FIRST_PMID, PlannedPublication, plan_publications, to_citation
 from liaison.demo.trials import PlannedTrial, ProductInfo, plan_trials

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from liaison.core.errors import LiaisonError
-from liaison.demo import DEFAULT_HCPS, DEFAULT_SEED, build_demo
+from liaison.demo.world import DEFAULT_HCPS, DEFAULT_SEED, build_demo
 from liaison.lib.progress import progress_bar
 
 

@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
 from liaison.core.models import User
-from liaison.demo import DEFAULT_HCPS, build_demo
+from liaison.demo.world import DEFAULT_HCPS, build_demo
 from liaison.demo.users import read_logins
 from liaison.lib.progress import progress_bar
 

@@ -18,7 +18,8 @@ from django.test import RequestFactory
 from liaison.core import audit
 from liaison.core.errors import Conflict
 from liaison.core.models import AuditEvent, Role, Team, Territory, User
-from liaison.demo import build_demo, directory, users
+from liaison.demo import directory, users
+from liaison.demo.world import build_demo
 from liaison.directory.identifiers import is_valid_npi, is_valid_orcid
 from liaison.directory.models import HCP, Affiliation, Indication, Organization, Product
 from liaison.literature.models import Publication
