@@ -18,25 +18,12 @@ from django.utils import timezone
 from liaison.core import audit, policy
 from liaison.core.errors import Conflict, LiaisonError, PermissionDenied
 from liaison.core.models import ApiToken, AuditAction, Role, Territory, User
+from liaison.lib.validation import validation_error
 
 TOKEN_NAME_MAX = ApiToken._meta.get_field("name").max_length or 100
 
 #: Fields of a user that :func:`update_user` changes (``territories`` is many-to-many).
 USER_FIELDS = ("email", "first_name", "last_name", "role", "is_active", "territories")
-
-
-def _validation_error(error: ValidationError) -> LiaisonError:
-    if hasattr(error, "error_dict"):
-        details = {
-            field: "; ".join(str(m) for e in errors for m in e.messages)
-            for field, errors in error.error_dict.items()
-        }
-    else:
-        details = {"__all__": "; ".join(error.messages)}
-    message = "; ".join(
-        f"{field}: {reason}" if field != "__all__" else reason for field, reason in details.items()
-    )
-    return LiaisonError(message, details=details)
 
 
 def _require_actor(actor: User | None, action: policy.Action, target: Any) -> None:
@@ -159,7 +146,7 @@ def create_user(
         with transaction.atomic():
             audit.create_record(actor=actor, instance=user, m2m={"territories": chosen})
     except ValidationError as error:
-        raise _validation_error(error) from None
+        raise validation_error(error) from None
     return user
 
 
@@ -188,7 +175,7 @@ def update_user(
             )
     except ValidationError as error:
         user.refresh_from_db()
-        raise _validation_error(error) from None
+        raise validation_error(error) from None
 
 
 def set_user_role(*, actor: User | None, user: User, role: str, reason: str = "") -> None:

@@ -22,23 +22,9 @@ from liaison.directory.models import (
     Specialty,
     TherapeuticArea,
 )
+from liaison.lib.validation import validation_error
 
 M = TypeVar("M", bound=models.Model)
-
-
-def validation_error(error: ValidationError) -> LiaisonError:
-    """One :class:`LiaisonError` carrying every field's reason."""
-    if hasattr(error, "error_dict"):
-        details = {
-            field: "; ".join(str(m) for e in errors for m in e.messages)
-            for field, errors in error.error_dict.items()
-        }
-    else:
-        details = {"__all__": "; ".join(error.messages)}
-    message = "; ".join(
-        f"{field}: {reason}" if field != "__all__" else reason for field, reason in details.items()
-    )
-    return LiaisonError(message, details=details)
 
 
 def _split(

@@ -27,8 +27,8 @@ from django.utils import timezone
 from liaison.core import audit, policy
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import Team, User
-from liaison.directory.services import validation_error
 from liaison.lib.progress import ProgressSink
+from liaison.lib.validation import validation_error
 from liaison.literature.eutils import DEFAULT_EUTILS_URL, fetch_pubmed
 from liaison.literature.loading.writer import LoadReport as PubmedLoadReport
 from liaison.literature.loading.writer import store_records
