@@ -9,22 +9,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from liaison.core.errors import LiaisonError
 from liaison.core.models import ApiToken
-
-
-def add_liaison_error(form: forms.Form, error: LiaisonError) -> None:
-    """Show a domain error next to the fields it names, and the rest above the form."""
-    if not error.details:
-        form.add_error(None, error.message)
-        return
-    for field, reason in error.details.items():
-        if field in form.fields:
-            form.add_error(field, reason)
-        elif field == "__all__":
-            form.add_error(None, reason)
-        else:
-            form.add_error(None, f"{field}: {reason}")
+from liaison.lib.forms import DateInput, set_choices
 
 
 class LoginForm(AuthenticationForm):
@@ -34,13 +20,6 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class AuditFilterForm(forms.Form):
@@ -64,9 +43,9 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, record_types: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["record_type"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Any record type"), *((name, name) for name in record_types or [])]
+        set_choices(
+            self, "record_type", "Any record type", ((name, name) for name in record_types or [])
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

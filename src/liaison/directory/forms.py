@@ -13,7 +13,6 @@ from django import forms
 from django.core.validators import validate_email
 from django.db.models import QuerySet
 
-from liaison.core.forms import DateInput
 from liaison.core.models import Territory
 from liaison.directory.models import (
     HCP,
@@ -23,6 +22,7 @@ from liaison.directory.models import (
     TherapeuticArea,
 )
 from liaison.directory.selectors import HCPFilters
+from liaison.lib.forms import DateInput, SearchInput, mark_filter_selects, set_choices
 
 CONTACT_CHANNELS = [("email", "E-mail"), ("phone", "Phone"), ("visit", "Visit"), ("video", "Video")]
 
@@ -56,18 +56,6 @@ def country_choices(blank: str) -> list[tuple[str, str]]:
     return [("", blank), *_countries()]
 
 
-class SearchInput(forms.TextInput):
-    input_type = "search"
-
-
-def mark_filter_selects(form: forms.Form) -> None:
-    """Mark a filter bar's selects: htmx re-runs the search on their ``change`` only,
-    not on the text box's (which already searched as it was typed)."""
-    for field in form.fields.values():
-        if isinstance(field, forms.ChoiceField):
-            field.widget.attrs["data-filter"] = ""
-
-
 # --- the HCP list ---------------------------------------------------------------
 
 
@@ -88,30 +76,30 @@ class HCPFilterForm(forms.Form):
 
     def __init__(self, *args: Any, countries: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._set_choices(
+        set_choices(
+            self,
             "therapeutic_area",
             "Any therapeutic area",
             TherapeuticArea.objects.values_list("code", "name"),
         )
-        self._set_choices(
-            "territory", "Any territory", Territory.objects.values_list("code", "name")
+        set_choices(
+            self, "territory", "Any territory", Territory.objects.values_list("code", "name")
         )
         names = dict(country_choices(""))
-        self._set_choices(
-            "country", "Any country", [(code, names.get(code, code)) for code in countries or []]
+        set_choices(
+            self,
+            "country",
+            "Any country",
+            [(code, names.get(code, code)) for code in countries or []],
         )
-        self._set_choices(
+        set_choices(
+            self,
             "specialty",
             "Any specialty",
             [(str(pk), name) for pk, name in Specialty.objects.values_list("pk", "name")],
         )
 
         mark_filter_selects(self)
-
-    def _set_choices(self, name: str, blank: str, choices: Any) -> None:
-        field = self.fields[name]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", blank), *choices]
 
     def filters(self) -> HCPFilters:
         """The filters of the valid fields; an invalid value is ignored, not an error page."""
@@ -304,12 +292,12 @@ class OrganizationFilterForm(forms.Form):
     def __init__(self, *args: Any, countries: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         names = dict(country_choices(""))
-        field = self.fields["country"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [
-            ("", "Any country"),
-            *((code, names.get(code, code)) for code in countries or []),
-        ]
+        set_choices(
+            self,
+            "country",
+            "Any country",
+            ((code, names.get(code, code)) for code in countries or []),
+        )
         mark_filter_selects(self)
 
 

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison.core import policy
 from liaison.core.errors import LiaisonError
-from liaison.core.forms import add_liaison_error
 from liaison.core.http import (
     AuthenticatedHttpRequest,
     member_view,
@@ -38,6 +37,7 @@ from liaison.directory.forms import (
 )
 from liaison.directory.models import HCP, Affiliation, Organization
 from liaison.directory.policy import may_import
+from liaison.lib.forms import add_liaison_error
 
 
 def _url_or_none(name: str, *args: Any) -> str | None:

@@ -6,8 +6,7 @@ from typing import Any
 
 from django import forms
 
-from liaison.core.forms import DateInput
-from liaison.directory.forms import SearchInput, mark_filter_selects
+from liaison.lib.forms import DateInput, SearchInput, mark_filter_selects, set_choices
 from liaison.literature.selectors import PublicationFilters
 
 # Best match needs words to match; without them the list is newest first.
@@ -43,9 +42,9 @@ class PublicationFilterForm(forms.Form):
 
     def __init__(self, *args: Any, publication_types: list[str] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        field = self.fields["publication_type"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Any type"), *((name, name) for name in publication_types or [])]
+        set_choices(
+            self, "publication_type", "Any type", ((name, name) for name in publication_types or [])
+        )
         mark_filter_selects(self)
 
     def filters(self) -> PublicationFilters:

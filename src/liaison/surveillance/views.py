@@ -22,6 +22,7 @@ from liaison.core.http import (
     paginate,
     render_page_or_fragment,
 )
+from liaison.lib.forms import add_liaison_error
 from liaison.surveillance import selectors, services
 from liaison.surveillance.forms import (
     AlertFilterForm,
@@ -144,19 +145,11 @@ def watch_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             watch = services.create_watch(actor=request.user, values=form.values())
         except LiaisonError as error:
-            _add_errors(form, error)
+            add_liaison_error(form, error)
         else:
             messages.success(request, f"Watch “{watch.name}” created.")
             return redirect("surveillance:watch-detail", pk=watch.pk)
     return render(request, "surveillance/watch_form.html", {"form": form, "watch": None})
-
-
-def _add_errors(form: WatchForm, error: LiaisonError) -> None:
-    if error.details:
-        for field, reason in error.details.items():
-            form.add_error(field if field in form.fields else None, reason)
-    else:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @require_GET
@@ -182,7 +175,7 @@ def watch_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_watch(actor=request.user, watch=watch, values=form.values())
         except LiaisonError as error:
-            _add_errors(form, error)
+            add_liaison_error(form, error)
         else:
             messages.success(request, f"Watch “{watch.name}” saved.")
             return redirect("surveillance:watch-detail", pk=watch.pk)

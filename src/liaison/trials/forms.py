@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from liaison.directory.forms import SearchInput
+from liaison.lib.forms import SearchInput, set_choices
 from liaison.trials.models import PHASE_LABELS, SPONSOR_CLASS_LABELS, status_label
 from liaison.trials.selectors import NONE, TRIAL_SORTS, TrialFilters
 
@@ -58,21 +58,17 @@ class TrialFilterForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self._choices(
-            "status", "Any status", [(value, status_label(value)) for value in statuses or []]
+        set_choices(
+            self, "status", "Any status", [(value, status_label(value)) for value in statuses or []]
         )
-        self._choices("phase", "Any phase", [*PHASE_LABELS.items(), (NONE, "No phase given")])
-        self._choices("country", "Any country", [(name, name) for name in countries or []])
-        self._choices(
+        set_choices(self, "phase", "Any phase", [*PHASE_LABELS.items(), (NONE, "No phase given")])
+        set_choices(self, "country", "Any country", [(name, name) for name in countries or []])
+        set_choices(
+            self,
             "sponsor_class",
             "Any sponsor class",
             [(value, _sponsor_class_label(value)) for value in sponsor_classes or []],
         )
-
-    def _choices(self, name: str, blank: str, choices: list[tuple[str, str]]) -> None:
-        field = self.fields[name]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", blank), *choices]
 
     def filters(self) -> TrialFilters:
         """The filters of the valid fields; an invalid value is ignored, not an error page."""
