@@ -12,8 +12,15 @@ from typing import Any
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "data"
+ROOT = Path(__file__).resolve().parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Child processes (the `liaison` command, `liaison serve` and its worker) inherit
+# DJANGO_SETTINGS_MODULE=tests.settings from pytest-django: they import it from here.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    path for path in (str(ROOT), os.environ.get("PYTHONPATH")) if path
+)
 
 
 def require(condition: bool, reason: str) -> None:
