@@ -28,8 +28,8 @@ FORMATS = ("csv", "xlsx")
 
 
 def export_queryset(user: AnyUser, filters: HCPFilters) -> QuerySet[HCP]:
-    """The HCPs ``user`` may see, filtered as the list is, with what a row shows."""
-    return hcp_queryset(user, filters).prefetch_related(
+    """The HCPs ``user`` may export, filtered as the list is, with what a row shows."""
+    return hcp_queryset(user, filters, verb="export").prefetch_related(
         "specialties",
         "therapeutic_areas",
         "territories",

@@ -80,9 +80,10 @@ def search_q(text: str) -> Q:
     return name_query(stripped)
 
 
-def hcp_queryset(user: AnyUser, filters: HCPFilters) -> QuerySet[HCP]:
-    """HCPs ``user`` may see, filtered and sorted; relations for the list prefetched."""
-    queryset = policy.scope(user, "view", HCP)
+def hcp_queryset(user: AnyUser, filters: HCPFilters, *, verb: str = "view") -> QuerySet[HCP]:
+    """HCPs ``user`` may ``verb`` (see, export), filtered and sorted; relations
+    for the list prefetched."""
+    queryset = policy.scope(user, verb, HCP)
     if filters.q.strip():
         queryset = queryset.filter(search_q(filters.q))
     if filters.therapeutic_area:

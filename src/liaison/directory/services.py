@@ -11,7 +11,7 @@ from django.db import IntegrityError, models, transaction
 
 from liaison.core import audit, policy
 from liaison.core.errors import Conflict, LiaisonError, PermissionDenied
-from liaison.core.models import User
+from liaison.core.models import Territory, User
 from liaison.directory.identifiers import normalize_npi, normalize_orcid
 from liaison.directory.models import (
     HCP,
@@ -66,12 +66,15 @@ def _still_allowed(actor: User, instance: models.Model) -> None:
 
 
 def _guard_territories(actor: User, m2m: dict[str, Any], current: list[int]) -> None:
-    # Explicit territory membership decides who may edit a record, so only
-    # administrators assign it: an MSL could otherwise pull any HCP into reach.
-    if "territories" not in m2m or policy.is_admin(actor):
+    # Explicit territory membership decides who may edit a record: every
+    # territory added or taken away must be one the policy lets the actor assign.
+    if "territories" not in m2m:
         return
-    wanted = sorted(getattr(item, "pk", item) for item in m2m["territories"])
-    if wanted != sorted(current):
+    changed = {getattr(item, "pk", item) for item in m2m["territories"]} ^ set(current)
+    if not changed:
+        return
+    assignable = policy.scope(actor, "assign", Territory).filter(pk__in=changed)
+    if changed - set(assignable.values_list("pk", flat=True)):
         raise PermissionDenied(
             "territories: only administrators assign records to territories", field="territories"
         )

@@ -16,11 +16,11 @@ from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
-from liaison.core import jobs
+from liaison.core import jobs, policy
 from liaison.core.errors import LiaisonError, NotFound, PermissionDenied
 from liaison.core.models import Job, User
 from liaison.directory.importing import Kind, import_file
-from liaison.directory.policy import may_import
+from liaison.directory.models import HCP
 
 IMPORT_KIND = "directory-import"
 
@@ -45,7 +45,7 @@ def start_import(
     skip_invalid: bool = False,
 ) -> Job:
     """Queue the import of an uploaded file (administrators only)."""
-    if not may_import(actor):
+    if not policy.can(actor, "import", HCP):
         raise PermissionDenied("only administrators may import into the directory")
     kind = Kind(kind)
     params: dict[str, Any] = {

@@ -25,15 +25,15 @@ from django.urls import URLPattern, path, reverse
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_GET, require_http_methods
 
+from liaison.core import policy
 from liaison.core.errors import LiaisonError, NotFound, PermissionDenied
 from liaison.core.http import AuthenticatedHttpRequest, member_view
 from liaison.core.models import User
-from liaison.core.policy import is_member
 from liaison.directory import exporting
 from liaison.directory.importing import Kind, preview_file, validate_file
 from liaison.directory.importing.fields import fields_for
 from liaison.directory.importing.reading import file_format
-from liaison.directory.policy import may_import
+from liaison.directory.models import HCP
 from liaison.directory.selectors import HCPFilters
 from liaison.directory.tasks import start_import, upload_path
 
@@ -125,7 +125,7 @@ def _imports_root() -> Path:
 
 def _load_state(request: AuthenticatedHttpRequest, upload: uuid.UUID) -> dict[str, Any]:
     """The upload's saved choices; only its uploader (an administrator) reaches it."""
-    if not may_import(request.user):
+    if not policy.can(request.user, "import", HCP):
         raise PermissionDenied("only administrators may import into the directory")
     state_path = _imports_root() / str(upload) / STATE_FILE
     try:
@@ -180,7 +180,7 @@ def save_upload(
 @require_http_methods(["GET", "POST"])
 @member_view
 def import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not may_import(request.user):
+    if not policy.can(request.user, "import", HCP):
         raise PermissionDenied("only administrators may import into the directory")
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -275,7 +275,7 @@ def _filters(request: AuthenticatedHttpRequest) -> HCPFilters:
 @member_view
 def hcp_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The HCP list, with the list's filters, as CSV or XLSX (streamed)."""
-    if not is_member(request.user):
+    if not policy.grants_any(request.user, "export", HCP):
         raise PermissionDenied("only medical-affairs roles may export the directory")
     export_format = request.GET.get("format", "csv")
     if export_format not in exporting.FORMATS:

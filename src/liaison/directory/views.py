@@ -25,7 +25,6 @@ from liaison.core.http import (
     query_without,
     render_page_or_fragment,
 )
-from liaison.core.models import Territory
 from liaison.directory import selectors, services
 from liaison.directory.forms import (
     AffiliationForm,
@@ -36,7 +35,7 @@ from liaison.directory.forms import (
     OrganizationForm,
 )
 from liaison.directory.models import HCP, Affiliation, Organization
-from liaison.directory.policy import may_import
+from liaison.directory.policy import territories_holding
 from liaison.lib.forms import add_liaison_error
 
 
@@ -79,22 +78,12 @@ def hcp_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         ]
         if export_url
         else [],
-        "import_url": _url_or_none("directory:import-start") if may_import(request.user) else None,
+        "import_url": _url_or_none("directory:import-start")
+        if policy.can(request.user, "import", HCP)
+        else None,
         "can_add": policy.can(request.user, "add", HCP),
     }
     return render_page_or_fragment(request, "directory/hcp_list.html", "results", context)
-
-
-def _territories_of_hcp(hcp: HCP) -> list[Territory]:
-    """Territories the HCP belongs to: explicitly, or by country or region."""
-    explicit = {territory.pk for territory in hcp.territories.all()}
-    return [
-        territory
-        for territory in Territory.objects.all()
-        if territory.pk in explicit
-        or hcp.country in (territory.countries or [])
-        or (hcp.region and hcp.region in (territory.regions or []))
-    ]
 
 
 @require_GET
@@ -103,7 +92,7 @@ def hcp_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     hcp = selectors.hcp_profile(request.user, pk)
     context = {
         "hcp": hcp,
-        "territories": _territories_of_hcp(hcp),
+        "territories": territories_holding(hcp),
         "can_change": policy.can(request.user, "change", hcp),
         "can_delete": policy.can(request.user, "delete", hcp),
     }

@@ -1,12 +1,14 @@
 """Access rules of the literature app (registered with core.policy).
 
 Publications are public evidence: every medical-affairs role reads them all.
-Loading them (files, uploads) and any other change is the administrators'.
+Loading them (``load``, asked of the model: PubMed files, uploads, fetches) and
+any other change is the administrators'. A library of imported reference files
+belongs to its owner.
 """
 
 from __future__ import annotations
 
-from liaison.core.policy import AnyUser, OwnedRules, ReadAllAdminWrites, is_admin, register
+from liaison.core.policy import AdminLoads, OwnedRules, ReadAllAdminWrites, register
 from liaison.literature.models import (
     Authorship,
     Journal,
@@ -18,8 +20,10 @@ from liaison.literature.models import (
     PublicationType,
 )
 
+# A load writes publications with everything they carry, so ``load`` is asked
+# of the publication model alone.
+register(Publication, AdminLoads())
 for model in (
-    Publication,
     Journal,
     Authorship,
     MeshTerm,
@@ -28,11 +32,6 @@ for model in (
     PublicationType,
 ):
     register(model, ReadAllAdminWrites())
-
-
-def may_load(user: AnyUser) -> bool:
-    """Loading PubMed files writes across the whole library: administrators only."""
-    return is_admin(user)
 
 
 class LibraryItemRules(OwnedRules):

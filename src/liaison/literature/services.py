@@ -37,12 +37,13 @@ import io
 import os
 from collections.abc import Iterable, Iterator
 
+from liaison.core import policy
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import User
 from liaison.lib.progress import ProgressSink
 from liaison.literature.loading.batches import Batch, read_here, read_in_child
 from liaison.literature.loading.writer import BATCH_SIZE, LoadReport, store_batches, store_records
-from liaison.literature.policy import may_load
+from liaison.literature.models import Publication
 from liaison.literature.pubmed import Citation, Deletion, PubmedParseError, parse_pubmed
 
 __all__ = [
@@ -66,7 +67,7 @@ def load_records(
     batch_size: int = BATCH_SIZE,
 ) -> LoadReport:
     """Store already parsed records for ``actor`` (who must be allowed to load)."""
-    if not may_load(actor):
+    if not policy.can(actor, "load", Publication):
         raise PermissionDenied("only administrators may load publications")
     return store_records(records, batch_size=batch_size)
 
@@ -87,7 +88,7 @@ def load_pubmed_file(
     ``parallel`` parses in a second process while this one writes (default:
     for files of :data:`PARALLEL_MIN_BYTES` or more on a machine with two cores).
     """
-    if not may_load(actor):
+    if not policy.can(actor, "load", Publication):
         raise PermissionDenied("only administrators may load publications")
     label = name or os.fspath(path)
     size = os.stat(path).st_size
@@ -128,7 +129,7 @@ def load_pubmed_batches(
     ``failed_files`` and what was stored before stays: running the same fetch
     again completes it, since stored records are unchanged.
     """
-    if not may_load(actor):
+    if not policy.can(actor, "load", Publication):
         raise PermissionDenied("only administrators may load publications")
     report = LoadReport()
     reported = report.counts()

@@ -17,11 +17,11 @@ from django.db import transaction
 from django.utils.text import get_valid_filename
 from django_tasks import task
 
-from liaison.core import jobs
+from liaison.core import jobs, policy
 from liaison.core.errors import LiaisonError, NotFound, PermissionDenied
 from liaison.core.models import Job, User
 from liaison.literature import services
-from liaison.literature.policy import may_load
+from liaison.literature.models import Publication
 
 LOAD_KIND = "pubmed-load"
 UPLOAD_FOLDER = "pubmed"
@@ -38,7 +38,7 @@ def upload_path(relative: str) -> Path:
 
 def start_pubmed_load(*, actor: User, file_name: str, chunks: Iterable[bytes]) -> Job:
     """Keep an uploaded PubMed file and queue its load (administrators only)."""
-    if not may_load(actor):
+    if not policy.can(actor, "load", Publication):
         raise PermissionDenied("only administrators may load publications")
     name = get_valid_filename(Path(file_name).name) or "pubmed.xml"
     relative = f"{UPLOAD_FOLDER}/{uuid.uuid4()}/{name}"

@@ -11,11 +11,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from liaison.core import policy
 from liaison.core.errors import PermissionDenied
 from liaison.core.http import AuthenticatedHttpRequest, is_fragment_request, member_view, paginate
 from liaison.literature import selectors
 from liaison.literature.forms import PublicationFilterForm, PubmedUploadForm
-from liaison.literature.policy import may_load
+from liaison.literature.models import Publication
 from liaison.literature.tasks import start_pubmed_load
 
 
@@ -33,7 +34,7 @@ def publication_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "page_obj": paginate(request, publications, int(settings.LIAISON_PAGE_SIZE)),
         "searching": bool(filters.q.strip()),
-        "can_load": may_load(request.user),
+        "can_load": policy.can(request.user, "load", Publication),
     }
     if is_fragment_request(request):
         return render(request, "literature/publication_list.html#results", context)
@@ -50,7 +51,7 @@ def publication_detail(request: AuthenticatedHttpRequest, pmid: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 @member_view
 def publication_load(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not may_load(request.user):
+    if not policy.can(request.user, "load", Publication):
         raise PermissionDenied("only administrators may load publications")
     form = PubmedUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from liaison.core import policy
 from liaison.core.models import Team, User
-from liaison.core.policy import is_admin
 from liaison.directory.models import Product, TherapeuticArea
 from liaison.surveillance.models import (
     AlertKind,
@@ -19,7 +19,6 @@ from liaison.surveillance.models import (
     WatchKind,
     WatchMode,
 )
-from liaison.surveillance.policy import teams_of
 from liaison.surveillance.selectors import AlertFilters
 from liaison.trials.models import PHASE_LABELS, STATUS_LABELS
 
@@ -72,7 +71,7 @@ class WatchForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        teams: QuerySet[Team] = Team.objects.all() if is_admin(user) else teams_of(user)
+        teams: QuerySet[Team] = policy.scope(user, "share", Team)
         team_field = self.fields["team"]
         assert isinstance(team_field, forms.ModelChoiceField)
         team_field.queryset = teams

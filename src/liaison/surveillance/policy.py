@@ -1,8 +1,9 @@
 """Access rules of surveillance (registered with core.policy).
 
 A watch is seen and changed by its owner, by the members and the manager of its
-team, and by administrators. An alert is its recipient's alone: an inbox is
-personal, administrators included.
+team, and by administrators; it is given to a team the user may ``share`` with
+(core's team rules: their own teams). An alert is its recipient's alone, to
+read, mark and ``triage``: an inbox is personal, administrators included.
 """
 
 from __future__ import annotations
@@ -12,16 +13,18 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from liaison.core.models import Team, User
-from liaison.core.policy import Action, AnyUser, OwnedRules, Rules, is_admin, is_member, register
+from liaison.core.models import User
+from liaison.core.policy import (
+    AnyUser,
+    OwnedRules,
+    Rules,
+    Verb,
+    is_admin,
+    is_member,
+    register,
+    teams_of,
+)
 from liaison.surveillance.models import Alert, DigestPreference, Watch, WatchRun
-
-
-def teams_of(user: AnyUser) -> models.QuerySet[Team]:
-    """Teams ``user`` belongs to, as a member or as their manager."""
-    if not isinstance(user, User) or not user.is_authenticated:
-        return Team.objects.none()
-    return Team.objects.filter(Q(members=user) | Q(manager=user)).distinct()
 
 
 def _watch_q(user: User, prefix: str = "") -> Q:
@@ -31,7 +34,7 @@ def _watch_q(user: User, prefix: str = "") -> Q:
 
 class WatchRules(Rules):
     def scope(
-        self, user: AnyUser, action: Action, queryset: models.QuerySet[Any]
+        self, user: AnyUser, action: Verb, queryset: models.QuerySet[Any]
     ) -> models.QuerySet[Any]:
         if is_admin(user):
             return queryset
@@ -45,7 +48,7 @@ class WatchRules(Rules):
 
 class WatchRunRules(Rules):
     def scope(
-        self, user: AnyUser, action: Action, queryset: models.QuerySet[Any]
+        self, user: AnyUser, action: Verb, queryset: models.QuerySet[Any]
     ) -> models.QuerySet[Any]:
         if action != "view":
             return queryset.none()
@@ -56,25 +59,27 @@ class WatchRunRules(Rules):
         return queryset.none()
 
 
+#: What a recipient does to their own alert.
+ALERT_VERBS = frozenset({"view", "change", "triage"})
+
+
 class AlertRules(Rules):
+    record_verbs = Rules.record_verbs | {"triage"}
+
     def scope(
-        self, user: AnyUser, action: Action, queryset: models.QuerySet[Any]
+        self, user: AnyUser, action: Verb, queryset: models.QuerySet[Any]
     ) -> models.QuerySet[Any]:
-        if is_member(user) and action in ("view", "change"):
+        if is_member(user) and action in ALERT_VERBS:
             return queryset.filter(recipient=user)
         return queryset.none()
 
-    def can(self, user: AnyUser, action: Action, obj: models.Model) -> bool:
+    def can(self, user: AnyUser, action: Verb, obj: models.Model) -> bool:
         return (
-            is_member(user)
-            and action in ("view", "change")
+            obj.pk is not None
+            and is_member(user)
+            and action in ALERT_VERBS
             and getattr(obj, "recipient_id", None) == getattr(user, "pk", None)
         )
-
-
-def may_use_team(user: AnyUser, team: Team) -> bool:
-    """Whether ``user`` may give ``team`` a watch: its members, its manager, administrators."""
-    return is_admin(user) or teams_of(user).filter(pk=team.pk).exists()
 
 
 register(Watch, WatchRules())

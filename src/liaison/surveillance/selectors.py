@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from liaison.core import policy
-from liaison.core.models import User
 from liaison.core.policy import AnyUser
 from liaison.surveillance.models import Alert, Watch, WatchRun
 
@@ -42,9 +41,7 @@ def alert_queryset(user: AnyUser, filters: AlertFilters) -> QuerySet[Alert]:
 
 def unread_count(user: AnyUser) -> int:
     """How many alerts ``user`` has not read: one indexed COUNT, cheap on every page."""
-    if not isinstance(user, User) or not user.is_authenticated:
-        return 0
-    return Alert.objects.filter(recipient=user, read_at__isnull=True).count()
+    return policy.scope(user, "view", Alert).filter(read_at__isnull=True).count()
 
 
 def watch_queryset(user: AnyUser) -> QuerySet[Watch]:

@@ -45,7 +45,6 @@ from liaison.surveillance.models import (
     WatchMode,
     WatchRun,
 )
-from liaison.surveillance.policy import may_use_team, teams_of
 from liaison.trials import selectors as trial_selectors
 from liaison.trials.ctgov import Study
 from liaison.trials.ctgov_client import DEFAULT_CTGOV_URL, fetch_studies
@@ -102,7 +101,7 @@ def _check_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_team(actor: User, team: Team | None) -> None:
-    if team is not None and not may_use_team(actor, team):
+    if team is not None and not policy.can(actor, "share", team):
         raise PermissionDenied(f"you are not in team {team.name}", field="team")
 
 
@@ -454,7 +453,7 @@ def _teammates(actor: User, alert: Alert) -> list[User]:
     if alert.watch.team_id is not None:
         teams: models.QuerySet[Team] = Team.objects.filter(pk=alert.watch.team_id)
     else:
-        teams = teams_of(actor)
+        teams = policy.teams_of(actor)
     return list(
         User.objects.filter(Q(teams__in=teams) | Q(managed_teams__in=teams), is_active=True)
         .exclude(pk=actor.pk)
@@ -468,7 +467,7 @@ def triage_alert(*, actor: User, alert: Alert, state: str, note: str = "") -> Al
     ``share_with_team`` also puts the alert in the inbox of every colleague of
     the watch's team (for a personal watch: of ``actor``'s teams).
     """
-    policy.require(actor, "change", alert)
+    policy.require(actor, "triage", alert)
     if state not in TriageState.values:
         raise LiaisonError(
             f"state: {state!r} is not one of {', '.join(TriageState.values)}", field="state"

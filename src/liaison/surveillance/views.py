@@ -76,7 +76,7 @@ def _alert_row(request: AuthenticatedHttpRequest, alert: Alert) -> HttpResponse:
 def alert_triage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     alert = policy.get_for(
         request.user,
-        "change",
+        "triage",
         selectors.alert_queryset(request.user, selectors.AlertFilters()),
         pk=pk,
     )

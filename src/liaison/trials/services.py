@@ -38,6 +38,7 @@ from typing import Any
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
+from liaison.core import policy
 from liaison.core.errors import PermissionDenied
 from liaison.core.models import User
 from liaison.lib.bulk import BulkInsert, column
@@ -58,7 +59,6 @@ from liaison.trials.loading.rows import (
     read_in_child,
 )
 from liaison.trials.models import Trial, TrialOfficial, TrialSite, TrialStatusChange
-from liaison.trials.policy import may_load
 
 DEFAULT_BATCH_SIZE = 500
 # Files at least this large are parsed in a second process while this one writes.
@@ -287,7 +287,7 @@ def _write(batch: Batch, report: LoadReport, prefix: str) -> dict[str, int]:
 
 def _check_actor(actor: User | None) -> None:
     # None: the operator at the command line, who holds the database anyway.
-    if actor is not None and not may_load(actor):
+    if actor is not None and not policy.can(actor, "load", Trial):
         raise PermissionDenied("only administrators may load trials")
 
 

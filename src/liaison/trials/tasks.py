@@ -19,10 +19,10 @@ from django.db import transaction
 from django.utils.text import get_valid_filename
 from django_tasks import task
 
-from liaison.core import jobs
+from liaison.core import jobs, policy
 from liaison.core.errors import LiaisonError, NotFound, PermissionDenied
 from liaison.core.models import Job, User
-from liaison.trials.policy import may_load
+from liaison.trials.models import Trial
 from liaison.trials.services import load_files
 
 LOAD_KIND = "trials-load"
@@ -40,7 +40,7 @@ def upload_path(relative: str) -> Path:
 
 def start_load(*, actor: User, file_name: str, chunks: Iterable[bytes]) -> Job:
     """Save an uploaded file and queue its load (administrators only)."""
-    if not may_load(actor):
+    if not policy.can(actor, "load", Trial):
         raise PermissionDenied("only administrators may load trials")
     name = get_valid_filename(Path(file_name).name) or "studies.json"
     relative = f"{UPLOADS}/{uuid.uuid4()}/{name}"

@@ -20,7 +20,7 @@ from liaison.core.http import AuthenticatedHttpRequest, is_fragment_request, mem
 from liaison.directory.models import Product
 from liaison.trials import selectors
 from liaison.trials.forms import LandscapeForm, TrialFilterForm, TrialUploadForm
-from liaison.trials.policy import may_load
+from liaison.trials.models import Trial
 from liaison.trials.tasks import start_load
 
 
@@ -55,7 +55,7 @@ def trial_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "page_obj": paginate(request, trials, _page_size()),
         "narrowed_to": _filter_names(request, form),
-        "can_load": may_load(user),
+        "can_load": policy.can(user, "load", Trial),
     }
     if is_fragment_request(request):
         return render(request, "trials/trial_list.html#results", context)
@@ -101,7 +101,7 @@ def landscape(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_view
 def trial_load(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not may_load(request.user):
+    if not policy.can(request.user, "load", Trial):
         raise PermissionDenied("only administrators may load trials")
     form = TrialUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

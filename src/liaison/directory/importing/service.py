@@ -29,7 +29,7 @@ from pathlib import Path
 
 from django.db import IntegrityError, connection, transaction
 
-from liaison.core import audit
+from liaison.core import audit, policy
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import Territory, User
 from liaison.directory.importing.fields import Kind, check_mapping, default_mapping
@@ -37,8 +37,7 @@ from liaison.directory.importing.reading import estimate_rows, read_rows, sheet_
 from liaison.directory.importing.report import ImportReport
 from liaison.directory.importing.validation import CheckedRow, Problem, Reference, Validator
 from liaison.directory.importing.writing import BATCH_SIZE, HCPWriter, OrganizationWriter
-from liaison.directory.models import TherapeuticArea
-from liaison.directory.policy import may_import
+from liaison.directory.models import HCP, TherapeuticArea
 from liaison.lib.progress import ProgressSink
 
 
@@ -53,7 +52,7 @@ class Preview:
 
 
 def _require_importer(actor: User) -> None:
-    if not may_import(actor):
+    if not policy.can(actor, "import", HCP):
         raise PermissionDenied("only administrators may import into the directory")
 
 

@@ -9,8 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from liaison.core.policy import is_member
+from liaison.core import policy
 from liaison.directory import exporting
+from liaison.directory.models import HCP
 from liaison.directory.selectors import HCP_SORTS, HCPFilters
 from liaison.lib.cli import acting_user
 from liaison.lib.progress import progress_bar
@@ -44,7 +45,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         actor = acting_user(options["as_user"])
-        if not is_member(actor):
+        if not policy.grants_any(actor, "export", HCP):
             raise CommandError(f"{actor.get_username()} holds no role and may not export")
         if options["format"] == "xlsx" and not options["output"]:
             raise CommandError("--output PATH is required for XLSX")

@@ -8,10 +8,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from liaison.core import audit
+from liaison.core import audit, policy
 from liaison.core.errors import LiaisonError
 from liaison.directory.importing import Kind, import_file, parse_mapping_options, preview_file
-from liaison.directory.policy import may_import
+from liaison.directory.models import HCP
 from liaison.lib.cli import acting_user
 from liaison.lib.progress import BarProgress, progress_bar
 
@@ -76,7 +76,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         actor = acting_user(options["as_user"])
-        if not may_import(actor):
+        if not policy.can(actor, "import", HCP):
             raise CommandError(f"{actor.get_username()} may not import: administrators only")
         path = Path(options["file"])
         if not path.is_file():

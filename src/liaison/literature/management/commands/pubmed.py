@@ -21,11 +21,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from liaison.core import policy
 from liaison.lib.cli import acting_user
 from liaison.lib.progress import BarProgress, progress_bar
 from liaison.literature import search, services
 from liaison.literature.eutils import fetch_pubmed
-from liaison.literature.policy import may_load
+from liaison.literature.models import Publication
 from liaison.literature.pubmed import PubmedParseError, parse_pubmed, to_json
 from liaison.literature.services import LoadReport
 
@@ -109,7 +110,7 @@ class Command(BaseCommand):
 
     def _actor(self, options: dict[str, Any]) -> Any:
         actor = acting_user(options["as_user"])
-        if not may_load(actor):
+        if not policy.can(actor, "load", Publication):
             raise CommandError(f"{actor.get_username()} may not load: administrators only")
         return actor
 

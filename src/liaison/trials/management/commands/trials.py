@@ -15,10 +15,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from liaison.core import policy
 from liaison.core.models import User
 from liaison.lib.progress import BarProgress, progress_bar
 from liaison.trials.ctgov import CtgovParseError, parse_ctgov, to_json
-from liaison.trials.policy import may_load
+from liaison.trials.models import Trial
 from liaison.trials.services import DEFAULT_BATCH_SIZE, load_files
 
 
@@ -116,7 +117,7 @@ class Command(BaseCommand):
         actor = User.objects.filter(username=options["as_user"], is_active=True).first()
         if actor is None:
             raise CommandError(f"--as: no active user named {options['as_user']!r}")
-        if not may_load(actor):
+        if not policy.can(actor, "load", Trial):
             raise CommandError(f"{actor.get_username()} may not load trials: administrators only")
         with progress_bar(enabled=options["verbosity"] > 0) as bar:
             report = load_files(

@@ -17,12 +17,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from liaison.core import policy
 from liaison.core.errors import LiaisonError
 from liaison.core.models import User
 from liaison.lib.progress import BarProgress, progress_bar
 from liaison.trials.ctgov import CtgovParseError, Study
 from liaison.trials.ctgov_client import MAX_PAGE_SIZE, fetch_studies
-from liaison.trials.policy import may_load
+from liaison.trials.models import Trial
 from liaison.trials.services import LoadReport, load_studies
 
 
@@ -74,7 +75,7 @@ class Command(BaseCommand):
         actor = User.objects.filter(username=options["as_user"], is_active=True).first()
         if actor is None:
             raise CommandError(f"--as: no active user named {options['as_user']!r}")
-        if not may_load(actor):
+        if not policy.can(actor, "load", Trial):
             raise CommandError(f"{actor.get_username()} may not load trials: administrators only")
         report = LoadReport()
 
