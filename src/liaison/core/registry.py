@@ -47,6 +47,19 @@ class NavEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class DashboardCount:
+    """One count on the home page: how many records of ``model``
+    (``"app_label.ModelName"``) the user may see and may change, linked to
+    ``url_name`` with ``link_text``; counts come in ``order``."""
+
+    label: str
+    model: str
+    url_name: str
+    link_text: str
+    order: int
+
+
+@dataclass(frozen=True, slots=True)
 class DemoStep:
     """One builder of the demo world: ``build`` and ``clear`` are dotted paths of
     functions taking a ``liaison.demo.DemoContext``; steps run in ``order``
@@ -66,6 +79,7 @@ class LiaisonAppConfig(AppConfig):
     * ``api_routers``: ``(prefix, dotted path of a ninja Router)`` pairs mounted
       under ``/api/v1/``.
     * ``navigation``: the app's menu entries.
+    * ``dashboard``: the app's counts on the home page.
     * ``commands``: ``liaison --help`` lines, ``{subcommand: summary}``.
     * ``demo_steps``: the app's builders of the demo world.
     * ``startup_tasks``: dotted paths of tasks a long-lived worker queues when
@@ -80,6 +94,7 @@ class LiaisonAppConfig(AppConfig):
     urlconf: str | None = None
     api_routers: tuple[tuple[str, str], ...] = ()
     navigation: tuple[NavEntry, ...] = ()
+    dashboard: tuple[DashboardCount, ...] = ()
     commands: dict[str, str] = {}
     demo_steps: tuple[DemoStep, ...] = ()
     startup_tasks: tuple[str, ...] = ()
@@ -127,6 +142,12 @@ def navigation() -> list[NavEntry]:
     """Every installed app's menu entries by ``order`` (ties keep ``INSTALLED_APPS`` order)."""
     entries = [entry for app in liaison_apps() for entry in app.navigation]
     return sorted(entries, key=lambda entry: entry.order)
+
+
+def dashboard() -> list[DashboardCount]:
+    """Every installed app's home-page counts by ``order``."""
+    counts = [count for app in liaison_apps() for count in app.dashboard]
+    return sorted(counts, key=lambda count: count.order)
 
 
 def declared_configs(installed_apps: Iterable[str]) -> Iterator[type[LiaisonAppConfig]]:

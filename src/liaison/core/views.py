@@ -15,11 +15,11 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from liaison.core import policy, selectors, services
+from liaison.core import policy, registry, selectors, services
 from liaison.core.errors import LiaisonError, NotFound
 from liaison.core.forms import AuditFilterForm, TokenCreateForm
 from liaison.core.http import (
@@ -34,39 +34,19 @@ from liaison.core.models import ApiToken, AuditEvent, Job
 PAGE_SIZE = 50
 
 
-# What the home page counts: (label, model "app_label.ModelName", list URL name).
-# Named, not imported, so core does not depend on the apps built on it.
-DASHBOARD_COUNTS = [
-    ("Experts (HCPs)", "directory.HCP", "directory:hcp-list", "Browse the experts"),
-    (
-        "Organizations",
-        "directory.Organization",
-        "directory:organization-list",
-        "Browse the organizations",
-    ),
-]
-
-
 def _dashboard_counts(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
+    """The counts installed apps declare for the home page (``dashboard`` in their
+    ``apps.py``): records the user may see, and may change."""
     counts = []
-    for label, model_label, url_name, link_text in DASHBOARD_COUNTS:
-        try:
-            model = apps.get_model(model_label)
-        except LookupError:
-            continue
-        try:
-            url: str | None = reverse(url_name)
-        except NoReverseMatch:
-            url = None
-        count = policy.scope(request.user, "view", model).count()
-        editable = policy.scope(request.user, "change", model).count()
+    for entry in registry.dashboard():
+        model = apps.get_model(entry.model)
         counts.append(
             {
-                "label": label,
-                "count": count,
-                "editable": editable,
-                "url": url,
-                "link_text": link_text,
+                "label": entry.label,
+                "count": policy.scope(request.user, "view", model).count(),
+                "editable": policy.scope(request.user, "change", model).count(),
+                "url": reverse(entry.url_name),
+                "link_text": entry.link_text,
             }
         )
     return counts

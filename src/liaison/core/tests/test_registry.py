@@ -42,3 +42,16 @@ def test_navigation_is_sorted_by_order() -> None:
     orders = [entry.order for entry in registry.navigation()]
     assert orders == sorted(orders)
     assert registry.navigation()[0].url_name == "core:home"
+
+
+def test_home_counts_what_apps_declare(client: Client, msl: User) -> None:
+    client.force_login(msl)
+    counts = client.get("/").context["counts"]
+    assert [count["label"] for count in counts] == [entry.label for entry in registry.dashboard()]
+    assert counts[0] == {
+        "label": "Experts (HCPs)",
+        "count": 0,
+        "editable": 0,
+        "url": "/directory/hcps/",
+        "link_text": "Browse the experts",
+    }
