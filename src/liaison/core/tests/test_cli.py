@@ -242,6 +242,13 @@ def test_bad_configuration_is_one_sentence(tmp_path: Path) -> None:
     )
 
 
+def test_help_with_a_bad_configuration_is_one_sentence(tmp_path: Path) -> None:
+    # --help reads INSTALLED_APPS, so it reads the settings too.
+    result = liaison("--help", LIAISON_DATA_DIR=str(tmp_path), LIAISON_DEBUG="maybe")
+    assert result.returncode == 2
+    assert result.stderr.startswith("liaison: configuration error: LIAISON_DEBUG: 'maybe'")
+
+
 @pytest.mark.parametrize(
     "words", [["import", "hcps"], ["import", "organizations"], ["export", "hcps"]]
 )
