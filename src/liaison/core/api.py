@@ -1,6 +1,6 @@
-"""API authentication, the pieces every app's API uses (:func:`acting_user`,
-:class:`PageQuery` and :func:`paginate`, :class:`PatchIn`) and the caller's own
-resources: who am I, my API tokens, my background jobs.
+"""API authentication and the caller's own resources: who am I, my API tokens,
+my background jobs. What every app's API shares (the caller, pages, partial
+updates, codes and ids to records) is :mod:`liaison.lib.api`'s.
 
 Two ways in:
 
@@ -14,26 +14,23 @@ Two ways in:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar, TypeVar
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
-from pydantic import ValidationInfo, field_validator
 
 from liaison.core import policy, selectors, services
 from liaison.core.models import ApiToken, Job, JobStatus, User
+from liaison.lib.api import PageQuery, acting_user, paginate
 
 #: ``last_used_at`` is written at most this often, not on every request.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
-
-M = TypeVar("M", bound=Model)
 
 
 def token_user(raw: str) -> User | None:
@@ -103,65 +100,6 @@ class SessionAuth(APIKeyCookie):
         ):
             raise HttpError(403, "CSRF check failed: send the X-CSRFToken header")
         return require_member(user)
-
-
-def acting_user(request: HttpRequest) -> User:
-    """The authenticated user of an API request (auth has run before any handler)."""
-    user = request.user
-    if not isinstance(user, User):  # pragma: no cover - auth guarantees it
-        raise HttpError(401, "authentication required")
-    return user
-
-
-# --- pagination, shared by every list operation ---------------------------------
-
-
-class PageQuery(Schema):
-    """``page`` and ``page_size`` of a list; list operations extend it with filters."""
-
-    page: int = Field(1, ge=1, description="1 for the first page")
-    page_size: int = Field(
-        settings.LIAISON_PAGE_SIZE,
-        ge=1,
-        le=settings.LIAISON_API_MAX_PAGE_SIZE,
-        description=f"Rows per page, at most {settings.LIAISON_API_MAX_PAGE_SIZE}",
-    )
-
-
-class PatchIn(Schema):
-    """Base of partial-update bodies: every field optional, only the fields sent
-    change, and ``null`` is refused except for the fields named in ``nullable``
-    (``null`` there clears the value)."""
-
-    nullable: ClassVar[frozenset[str]] = frozenset()
-
-    @field_validator("*")
-    @classmethod
-    def _null_only_where_allowed(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None and info.field_name not in cls.nullable:
-            raise ValueError("may not be null; leave the field out to keep its value")
-        return value
-
-
-def query_error(name: str, message: str) -> ValidationError:
-    """A 422 naming the query parameter ``name``, shaped like ninja's own."""
-    return ValidationError([{"loc": ["query", name], "msg": message, "type": "value_error"}])
-
-
-def paginate(queryset: QuerySet[M], query: PageQuery) -> dict[str, Any]:
-    """``{"count", "page", "page_size", "results"}``: one COUNT and one page query,
-    plus whatever the queryset prefetches, whatever the page size."""
-    maximum = settings.LIAISON_API_MAX_PAGE_SIZE
-    if query.page_size > maximum:
-        # The schema states the maximum; this holds it when settings shrink it later.
-        raise query_error("page_size", f"Input should be less than or equal to {maximum}")
-    start = (query.page - 1) * query.page_size
-    return {
-        "count": queryset.count(),
-        "page": query.page,
-        "page_size": query.page_size,
-        "results": list(queryset[start : start + query.page_size]),
-    }
 
 
 router = Router(tags=["Me"])

@@ -11,17 +11,13 @@ how a body becomes the service's values.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from liaison.core import policy
-from liaison.core.api import acting_user, paginate, query_error
-from liaison.core.errors import LiaisonError, NotFound
 from liaison.core.models import Territory, User
 from liaison.directory import selectors, services
 from liaison.directory.models import (
@@ -61,10 +57,15 @@ from liaison.directory.schemas import (
     ProductPatchIn,
     TherapeuticAreaOut,
 )
-
-M = TypeVar("M", bound=models.Model)
-M_co = TypeVar("M_co", bound=models.Model, covariant=True)
-C = TypeVar("C", TherapeuticArea, Territory)
+from liaison.lib.api import (
+    Records,
+    acting_user,
+    by_codes,
+    by_id,
+    paginate,
+    query_error,
+    without_reason,
+)
 
 router = Router()
 
@@ -72,124 +73,14 @@ router = Router()
 # --- input translation: codes and ids to records --------------------------------
 
 
-def by_codes(user: User, model: type[C], codes: Iterable[str], field: str) -> list[C]:
-    """Records of ``model`` named by code; the first unknown code is named with its field."""
-    wanted = list(dict.fromkeys(code.strip() for code in codes if code.strip()))
-    found = {item.code: item for item in policy.scope(user, "view", model).filter(code__in=wanted)}
-    missing = [code for code in wanted if code not in found]
-    if missing:
-        label = model._meta.verbose_name
-        raise LiaisonError(f"{field}: no {label} with code {missing[0]!r}", field=field)
-    return [found[code] for code in wanted]
-
-
-def by_id(user: User, model: type[M], pk: int, field: str) -> M:
-    """A record referred to from a request body: unseen is a bad value of ``field``."""
-    try:
-        return policy.get_for(user, "view", model, pk=pk)
-    except NotFound:
-        label = model._meta.verbose_name
-        raise LiaisonError(f"{field}: no {label} with id {pk}", field=field) from None
-
-
 def area_or_none(user: User, code: str | None, field: str) -> TherapeuticArea | None:
     return by_codes(user, TherapeuticArea, [code], field)[0] if code else None
-
-
-def delete_reason(query_reason: str, payload: DeleteIn | None) -> str:
-    return (payload.reason if payload is not None else "") or query_reason
-
-
-# --- the shape every resource's handlers share ----------------------------------
-
-#: Turns a create or patch body (as a dict) into the service's values.
-Values = Callable[[User, dict[str, Any]], dict[str, Any]]
-
-
-class AuditedBody(Protocol):
-    """A create or patch body: its fields and the ``reason`` kept in the audit trail."""
-
-    reason: str
-
-    def dict(self, *, exclude_unset: bool = ...) -> dict[str, Any]: ...
-
-
-class CreateService(Protocol[M_co]):
-    """A service creating one record: ``services.create_hcp``, ``add_affiliation``, ..."""
-
-    def __call__(self, *, actor: User, values: Mapping[str, Any], reason: str = "") -> M_co: ...
-
-
-@dataclass(frozen=True)
-class Records(Generic[M]):
-    """One resource's records as its handlers reach them: through the access
-    policy (unseen is 404, seen but not allowed 403), with the relations its
-    answer shows. The methods are the handler bodies the resources share."""
-
-    model: type[M]
-    related: tuple[str, ...] = ()
-    prefetched: tuple[str, ...] = ()
-    #: How an answer loads the record when it shows more than the load for a
-    #: change (an HCP's profile); by default :meth:`load` with ``"view"``.
-    shown: Callable[[User, int], M] | None = None
-
-    def load(self, user: User, action: policy.Action, pk: int) -> M:
-        queryset = self.model._default_manager.all()
-        if self.related:
-            queryset = queryset.select_related(*self.related)
-        if self.prefetched:
-            queryset = queryset.prefetch_related(*self.prefetched)
-        return policy.get_for(user, action, queryset, pk=pk)
-
-    def answer(self, user: User, pk: int) -> M:
-        """The record as the caller now sees it."""
-        return self.shown(user, pk) if self.shown else self.load(user, "view", pk)
-
-    def show(self, request: HttpRequest, pk: int) -> M:
-        return self.answer(acting_user(request), pk)
-
-    def create(
-        self,
-        request: HttpRequest,
-        payload: AuditedBody,
-        values: Values,
-        service: CreateService[M],
-    ) -> Status[M]:
-        user = acting_user(request)
-        policy.require(user, "add", self.model)  # before any name or code is looked up
-        # One transaction, so records the body names into being (an HCP's new
-        # specialties) are not left behind when the record is refused.
-        with transaction.atomic():
-            record = service(actor=user, values=values(user, payload.dict()), reason=payload.reason)
-        return Status(201, self.answer(user, record.pk))
-
-    def update(self, request: HttpRequest, pk: int, payload: AuditedBody, values: Values) -> M:
-        """Changes only the fields sent, audited with the body's ``reason``."""
-        user = acting_user(request)
-        record = self.load(user, "change", pk)
-        with transaction.atomic():
-            changes = values(user, payload.dict(exclude_unset=True))
-            services.update(user, record, changes, reason=payload.reason)
-        return self.answer(user, pk)
-
-    def delete(
-        self, request: HttpRequest, pk: int, reason: str, payload: DeleteIn | None
-    ) -> Status[None]:
-        """The reason comes in a JSON body or, failing that, the ``reason`` query parameter."""
-        user = acting_user(request)
-        record = self.load(user, "delete", pk)
-        services.delete(user, record, reason=delete_reason(reason, payload))
-        return Status(204, None)
-
-
-def without_reason(data: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in data.items() if key != "reason"}
 
 
 # --- HCPs ----------------------------------------------------------------------
 
 hcps = Router(tags=["HCPs"])
-HCPS = Records(HCP, shown=selectors.hcp_profile)
+HCPS = Records(HCP, services.update, services.delete, shown=selectors.hcp_profile)
 
 
 def hcp_values(user: User, data: dict[str, Any]) -> dict[str, Any]:
@@ -290,7 +181,9 @@ def delete_hcp(
 # --- organizations ------------------------------------------------------------
 
 organizations = Router(tags=["Organizations"])
-ORGANIZATIONS = Records(Organization, related=("parent",), prefetched=("territories",))
+ORGANIZATIONS = Records(
+    Organization, services.update, services.delete, related=("parent",), prefetched=("territories",)
+)
 
 
 def organization_values(user: User, data: dict[str, Any]) -> dict[str, Any]:
@@ -371,7 +264,9 @@ def delete_organization(
 # --- affiliations -------------------------------------------------------------
 
 affiliations = Router(tags=["Affiliations"])
-AFFILIATIONS = Records(Affiliation, related=("hcp", "organization"))
+AFFILIATIONS = Records(
+    Affiliation, services.update, services.delete, related=("hcp", "organization")
+)
 
 
 def affiliation_values(user: User, data: dict[str, Any]) -> dict[str, Any]:
@@ -450,8 +345,10 @@ def delete_affiliation(
 
 products = Router(tags=["Products"])
 indications = Router(tags=["Products"])
-PRODUCTS = Records(Product, related=("therapeutic_area",))
-INDICATIONS = Records(Indication, related=("product", "therapeutic_area"))
+PRODUCTS = Records(Product, services.update, services.delete, related=("therapeutic_area",))
+INDICATIONS = Records(
+    Indication, services.update, services.delete, related=("product", "therapeutic_area")
+)
 
 
 def with_area(user: User, data: dict[str, Any]) -> dict[str, Any]:

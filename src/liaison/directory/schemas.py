@@ -11,7 +11,6 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from liaison.core.api import PageQuery, PatchIn
 from liaison.directory.models import (
     HCP,
     Affiliation,
@@ -21,6 +20,7 @@ from liaison.directory.models import (
     Origin,
     Product,
 )
+from liaison.lib.api import PageQuery, PatchIn
 
 COUNTRY = r"^[A-Z]{2}$"
 REGION = r"^([A-Z]{2}-[A-Z0-9]{1,3})?$"

@@ -12,7 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from liaison.core.api import acting_user, paginate, query_error
+from liaison.lib.api import acting_user, paginate, query_error
 from liaison.literature import references, selectors
 from liaison.literature.models import Publication
 from liaison.literature.schemas import PublicationListQuery, PublicationOut, PublicationPageOut

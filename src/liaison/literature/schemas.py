@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from liaison.core.api import PageQuery
+from liaison.lib.api import PageQuery
 from liaison.literature.models import Authorship, Publication, PublicationMesh
 
 

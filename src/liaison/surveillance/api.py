@@ -13,11 +13,10 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
 from liaison.core import policy
-from liaison.core.api import PageQuery, PatchIn, acting_user, paginate
 from liaison.core.errors import LiaisonError
 from liaison.core.models import Team, User
-from liaison.directory.api import by_codes, by_id
 from liaison.directory.models import Product, TherapeuticArea
+from liaison.lib.api import PageQuery, PatchIn, acting_user, by_codes, by_id, paginate
 from liaison.surveillance import selectors, services
 from liaison.surveillance.models import Alert, Watch
 from liaison.surveillance.tasks import start_watch_run

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from liaison.core.api import PageQuery, acting_user, paginate, query_error
+from liaison.lib.api import PageQuery, acting_user, paginate, query_error
 from liaison.trials import selectors
 from liaison.trials.models import Trial, TrialStatusChange
 

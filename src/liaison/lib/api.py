@@ -1,0 +1,229 @@
+"""What every app's API shares: the caller, pages, query errors, partial updates,
+codes and ids of a body turned into records, and the handler bodies of a
+resource's get, create, patch and delete.
+
+Handlers stay thin: they turn codes and ids into records through the access
+policy (:func:`by_id`, :func:`by_codes`), call one service and shape the
+answer. Records an actor may not see answer 404; records they see but may not
+change answer 403. Authentication itself (tokens, the browser session) is
+``liaison.core.api``'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+from django.conf import settings
+from django.db import models, transaction
+from django.http import HttpRequest
+from ninja import Field, Schema, Status
+from ninja.errors import HttpError, ValidationError
+from pydantic import ValidationInfo, field_validator
+
+from liaison.core import policy
+from liaison.core.errors import LiaisonError, NotFound
+from liaison.core.models import User
+
+M = TypeVar("M", bound=models.Model)
+M_co = TypeVar("M_co", bound=models.Model, covariant=True)
+M_contra = TypeVar("M_contra", bound=models.Model, contravariant=True)
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The authenticated user of an API request (auth has run before any handler)."""
+    user = request.user
+    if not isinstance(user, User):  # pragma: no cover - auth guarantees it
+        raise HttpError(401, "authentication required")
+    return user
+
+
+# --- pagination, shared by every list operation ---------------------------------
+
+
+class PageQuery(Schema):
+    """``page`` and ``page_size`` of a list; list operations extend it with filters."""
+
+    page: int = Field(1, ge=1, description="1 for the first page")
+    page_size: int = Field(
+        settings.LIAISON_PAGE_SIZE,
+        ge=1,
+        le=settings.LIAISON_API_MAX_PAGE_SIZE,
+        description=f"Rows per page, at most {settings.LIAISON_API_MAX_PAGE_SIZE}",
+    )
+
+
+def query_error(name: str, message: str) -> ValidationError:
+    """A 422 naming the query parameter ``name``, shaped like ninja's own."""
+    return ValidationError([{"loc": ["query", name], "msg": message, "type": "value_error"}])
+
+
+def paginate(queryset: models.QuerySet[M], query: PageQuery) -> dict[str, Any]:
+    """``{"count", "page", "page_size", "results"}``: one COUNT and one page query,
+    plus whatever the queryset prefetches, whatever the page size."""
+    maximum = settings.LIAISON_API_MAX_PAGE_SIZE
+    if query.page_size > maximum:
+        # The schema states the maximum; this holds it when settings shrink it later.
+        raise query_error("page_size", f"Input should be less than or equal to {maximum}")
+    start = (query.page - 1) * query.page_size
+    return {
+        "count": queryset.count(),
+        "page": query.page,
+        "page_size": query.page_size,
+        "results": list(queryset[start : start + query.page_size]),
+    }
+
+
+class PatchIn(Schema):
+    """Base of partial-update bodies: every field optional, only the fields sent
+    change, and ``null`` is refused except for the fields named in ``nullable``
+    (``null`` there clears the value)."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*")
+    @classmethod
+    def _null_only_where_allowed(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.nullable:
+            raise ValueError("may not be null; leave the field out to keep its value")
+        return value
+
+
+# --- input translation: codes and ids to records --------------------------------
+
+
+def by_codes(
+    user: User, model: type[M], codes: Iterable[str], field: str, *, key: str = "code"
+) -> list[M]:
+    """Records of ``model`` the user may see, named by their ``key`` field, in the
+    order given (repeats once); the first unknown code is named with the body's ``field``."""
+    wanted = list(dict.fromkeys(code.strip() for code in codes if code.strip()))
+    seen = policy.scope(user, "view", model).filter(**{f"{key}__in": wanted})
+    found = {getattr(item, key): item for item in seen}
+    missing = [code for code in wanted if code not in found]
+    if missing:
+        label = model._meta.verbose_name
+        raise LiaisonError(f"{field}: no {label} with {key} {missing[0]!r}", field=field)
+    return [found[code] for code in wanted]
+
+
+def by_id(user: User, model: type[M], pk: int, field: str) -> M:
+    """A record referred to from a request body: unseen is a bad value of ``field``
+    (a 400 naming it), not a 404 of the operation."""
+    try:
+        return policy.get_for(user, "view", model, pk=pk)
+    except NotFound:
+        label = model._meta.verbose_name
+        raise LiaisonError(f"{field}: no {label} with id {pk}", field=field) from None
+
+
+# --- the shape every resource's handlers share ----------------------------------
+
+#: Turns a create or patch body (as a dict, ``reason`` included) into the service's values.
+Values = Callable[[User, dict[str, Any]], dict[str, Any]]
+
+
+def without_reason(data: dict[str, Any]) -> dict[str, Any]:
+    """A body's fields without the audit ``reason`` (which the service takes apart)."""
+    return {key: value for key, value in data.items() if key != "reason"}
+
+
+class ReasonBody(Protocol):
+    """A body carrying the ``reason`` kept in the audit trail (a delete's)."""
+
+    reason: str
+
+
+class AuditedBody(Protocol):
+    """A create or patch body: its fields and the ``reason`` kept in the audit trail."""
+
+    reason: str
+
+    def dict(self, *, exclude_unset: bool = ...) -> dict[str, Any]: ...
+
+
+class CreateService(Protocol[M_co]):
+    """A service creating one record: ``create_hcp``, ``add_affiliation``, ..."""
+
+    def __call__(self, *, actor: User, values: Mapping[str, Any], reason: str = "") -> M_co: ...
+
+
+class UpdateService(Protocol[M_contra]):
+    """A service changing fields of one record, audited with ``reason``."""
+
+    def __call__(
+        self, actor: User, instance: M_contra, values: Mapping[str, Any], /, *, reason: str = ""
+    ) -> object: ...
+
+
+class DeleteService(Protocol[M_contra]):
+    """A service deleting one record, audited with ``reason``."""
+
+    def __call__(self, actor: User, instance: M_contra, /, *, reason: str = "") -> None: ...
+
+
+@dataclass(frozen=True)
+class Records(Generic[M]):
+    """One resource's records as its handlers reach them: through the access
+    policy (unseen is 404, seen but not allowed 403), with the relations its
+    answer shows. The methods are the handler bodies the resources share;
+    ``update`` and ``delete`` are the app's services that change and delete."""
+
+    model: type[M]
+    update_service: UpdateService[M]
+    delete_service: DeleteService[M]
+    related: tuple[str, ...] = ()
+    prefetched: tuple[str, ...] = ()
+    #: How an answer loads the record when it shows more than the load for a
+    #: change (an HCP's profile); by default :meth:`load` with ``"view"``.
+    shown: Callable[[User, int], M] | None = None
+
+    def load(self, user: User, action: policy.Action, pk: int) -> M:
+        queryset = self.model._default_manager.all()
+        if self.related:
+            queryset = queryset.select_related(*self.related)
+        if self.prefetched:
+            queryset = queryset.prefetch_related(*self.prefetched)
+        return policy.get_for(user, action, queryset, pk=pk)
+
+    def answer(self, user: User, pk: int) -> M:
+        """The record as the caller now sees it."""
+        return self.shown(user, pk) if self.shown else self.load(user, "view", pk)
+
+    def show(self, request: HttpRequest, pk: int) -> M:
+        return self.answer(acting_user(request), pk)
+
+    def create(
+        self,
+        request: HttpRequest,
+        payload: AuditedBody,
+        values: Values,
+        service: CreateService[M],
+    ) -> Status[M]:
+        user = acting_user(request)
+        policy.require(user, "add", self.model)  # before any name or code is looked up
+        # One transaction, so records the body names into being (an HCP's new
+        # specialties) are not left behind when the record is refused.
+        with transaction.atomic():
+            record = service(actor=user, values=values(user, payload.dict()), reason=payload.reason)
+        return Status(201, self.answer(user, record.pk))
+
+    def update(self, request: HttpRequest, pk: int, payload: AuditedBody, values: Values) -> M:
+        """Changes only the fields sent, audited with the body's ``reason``."""
+        user = acting_user(request)
+        record = self.load(user, "change", pk)
+        with transaction.atomic():
+            changes = values(user, payload.dict(exclude_unset=True))
+            self.update_service(user, record, changes, reason=payload.reason)
+        return self.answer(user, pk)
+
+    def delete(
+        self, request: HttpRequest, pk: int, reason: str, payload: ReasonBody | None
+    ) -> Status[None]:
+        """The reason comes in a JSON body or, failing that, the ``reason`` query parameter."""
+        user = acting_user(request)
+        record = self.load(user, "delete", pk)
+        given = payload.reason if payload is not None else ""
+        self.delete_service(user, record, reason=given or reason)
+        return Status(204, None)
