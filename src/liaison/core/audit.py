@@ -17,23 +17,79 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
+from liaison.core.audit_chain import (
+    CHAIN_VERSION,
+    ERASED,
+    GENESIS_HASH,
+    ChainCheck,
+    ChainProblem,
+    base_payload,
+    check_chain,
+    compute_hash,
+    event_payload,
+    hash_payload,
+    seal,
+    sealed_payload,
+    verify_chain,
+)
+from liaison.core.audit_rules import (
+    NO_RULES,
+    REDACTED_PREFIX,
+    FieldRules,
+    apply_rules,
+    canonical,
+    declared_record_types,
+    field_rules,
+    record_type_of,
+    redact,
+    register_fields,
+)
 from liaison.core.models import AuditAction, AuditChainHead, AuditEvent, User
 
-GENESIS_HASH = "0" * 64
+# Re-exported: callers know the trail as one module.
+__all__ = [
+    "CHAIN_VERSION",
+    "ERASED",
+    "GENESIS_HASH",
+    "NO_RULES",
+    "REDACTED_PREFIX",
+    "ChainCheck",
+    "ChainProblem",
+    "FieldRules",
+    "PendingEvent",
+    "canonical",
+    "check_chain",
+    "compute_hash",
+    "create_record",
+    "current_source",
+    "declared_record_types",
+    "delete_record",
+    "diff",
+    "event_payload",
+    "field_rules",
+    "history_for",
+    "record_event",
+    "record_events",
+    "record_type_of",
+    "redact",
+    "register_fields",
+    "snapshot",
+    "source",
+    "to_json_value",
+    "update_record",
+    "verify_chain",
+]
+
 
 _source: contextvars.ContextVar[str] = contextvars.ContextVar("audit_source", default="web")
 
@@ -80,105 +136,6 @@ def to_json_value(value: Any) -> Any:
 # --- field rules ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class FieldRules:
-    """What the trail records of one model's fields.
-
-    * ``never``: not recorded at all (derived columns such as ``search_name``,
-      fingerprints, content hashes): a change to them alone writes no event.
-    * ``redacted``: recorded as a keyed hash (:func:`redact`), so the trail
-      shows that a secret changed without holding it.
-    * ``personal``: recorded so that :func:`liaison.core.audit_erasure.erase_subject`
-      can later remove the values while the chain still verifies.
-    """
-
-    never: frozenset[str] = frozenset()
-    redacted: frozenset[str] = frozenset()
-    personal: frozenset[str] = frozenset()
-
-    @property
-    def rewrites(self) -> bool:
-        """Whether recording a change needs more than copying it."""
-        return bool(self.never or self.redacted)
-
-
-NO_RULES = FieldRules()
-_field_rules: dict[str, FieldRules] = {}
-
-
-def register_fields(
-    model: type[models.Model],
-    *,
-    never: Iterable[str] = (),
-    redacted: Iterable[str] = (),
-    personal: Iterable[str] = (),
-) -> FieldRules:
-    """Declare how the trail records ``model``'s fields (from ``<app>/audit_fields.py``).
-
-    Every audited model declares its rules, even none (``register_fields(Journal)``
-    says "reviewed: every field is recorded as is"). Names must be fields of the
-    model (concrete or many-to-many) and each field has at most one rule;
-    anything else is a configuration error, raised when the app loads."""
-    rules = FieldRules(frozenset(never), frozenset(redacted), frozenset(personal))
-    label = model._meta.label
-    for name in sorted(rules.never | rules.redacted | rules.personal):
-        try:
-            model._meta.get_field(name)
-        except FieldDoesNotExist:
-            raise ImproperlyConfigured(f"audit rules of {label}: no field {name!r}") from None
-    overlap = (
-        (rules.never & rules.redacted)
-        | (rules.never & rules.personal)
-        | (rules.redacted & rules.personal)
-    )
-    if overlap:
-        raise ImproperlyConfigured(
-            f"audit rules of {label}: {', '.join(sorted(overlap))} given more than one rule"
-        )
-    _field_rules[record_type_of(model)] = rules
-    return rules
-
-
-def field_rules(target: type[models.Model] | models.Model | str) -> FieldRules:
-    """The rules declared for a model (or a record type such as ``"directory.hcp"``)."""
-    record_type = target if isinstance(target, str) else record_type_of(target)
-    return _field_rules.get(record_type, NO_RULES)
-
-
-def declared_record_types() -> frozenset[str]:
-    """The record types whose app declared audit field rules."""
-    return frozenset(_field_rules)
-
-
-#: What a redacted value starts with, so a reader knows it is not the value.
-REDACTED_PREFIX = "redacted:"
-
-
-def redact(value: Any) -> Any:
-    """A keyed hash of a secret: equal values give equal hashes, so the trail
-    shows whether a secret changed, but without the server's key nobody can
-    test guesses against it. ``None`` and ``""`` stay as they are (no secret)."""
-    if value is None or value == "":
-        return value
-    digest = salted_hmac("liaison.core.audit.redact", canonical(value), algorithm="sha256")
-    return REDACTED_PREFIX + digest.hexdigest()[:32]
-
-
-def apply_rules(rules: FieldRules, changes: dict[str, Any]) -> dict[str, Any]:
-    """``changes`` as the trail records them under ``rules``: ``never`` fields
-    dropped, ``redacted`` ones hashed (both sides of a ``[before, after]`` pair)."""
-    if not rules.rewrites:
-        return changes
-    recorded: dict[str, Any] = {}
-    for name, value in changes.items():
-        if name in rules.never:
-            continue
-        if name in rules.redacted:
-            value = [redact(side) for side in value] if isinstance(value, list) else redact(value)
-        recorded[name] = value
-    return recorded
-
-
 def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """The audited state of ``instance``: concrete fields and many-to-many ids,
     without the fields its rules say are never recorded. Redacted fields are
@@ -207,73 +164,6 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
-def canonical(payload: dict[str, Any]) -> str:
-    return json.dumps(
-        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder
-    )
-
-
-def event_payload(event: AuditEvent) -> dict[str, Any]:
-    """The content an event's hash covers (everything but the hash itself)."""
-    return _payload(
-        sequence=event.sequence,
-        at=event.at,
-        actor_id=event.actor_id,
-        actor_label=event.actor_label,
-        record_type=event.record_type,
-        record_id=event.record_id,
-        record_label=event.record_label,
-        action=event.action,
-        changes=event.changes,
-        reason=event.reason,
-        source=event.source,
-        previous_hash=event.previous_hash,
-    )
-
-
-def _payload(
-    *,
-    sequence: int,
-    at: dt.datetime,
-    actor_id: int | None,
-    actor_label: str,
-    record_type: str,
-    record_id: str,
-    record_label: str,
-    action: str,
-    changes: Any,
-    reason: str,
-    source: str,
-    previous_hash: str,
-) -> dict[str, Any]:
-    return {
-        "sequence": sequence,
-        "at": at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-        "actor_id": actor_id,
-        "actor_label": actor_label,
-        "record_type": record_type,
-        "record_id": record_id,
-        "record_label": record_label,
-        "action": action,
-        "changes": changes,
-        "reason": reason,
-        "source": source,
-        "previous_hash": previous_hash,
-    }
-
-
-def _hash_payload(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical(payload).encode("utf-8")).hexdigest()
-
-
-def compute_hash(event: AuditEvent) -> str:
-    return _hash_payload(event_payload(event))
-
-
-def record_type_of(model: type[models.Model] | models.Model) -> str:
-    return model._meta.label_lower
-
-
 def record_event(
     *,
     actor: User | None,
@@ -285,7 +175,10 @@ def record_event(
     changes: dict[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEvent:
-    """Append one event to the chain. Must run inside the changing transaction."""
+    """Append one event to the chain. Must run inside the changing transaction.
+
+    ``changes`` (``{field: [before, after]}``) is recorded under the model's
+    field rules (:func:`register_fields`)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event() must run inside transaction.atomic()")
     if instance is not None:
@@ -295,9 +188,10 @@ def record_event(
     if record_type is None or record_id is None:
         raise ValueError("record_event() needs an instance or a record type and id")
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    rules = field_rules(record_type)
     # Round-trip through JSON so the stored value hashes exactly as it reads back.
-    recorded = apply_rules(field_rules(record_type), changes or {})
-    normalised = json.loads(canonical(to_json_value(recorded)))
+    normalised = json.loads(canonical(to_json_value(apply_rules(rules, changes or {}))))
+    sealed = seal(rules, record_label or "", normalised)
     # Microsecond precision survives every database we run on.
     now = timezone.now().replace(tzinfo=dt.UTC)
     event = AuditEvent(
@@ -313,8 +207,27 @@ def record_event(
         reason=reason,
         source=current_source(),
         previous_hash=head.hash,
+        version=CHAIN_VERSION,
+        salt=sealed.salt,
+        personal_fields=sealed.personal_fields,
     )
-    event.hash = compute_hash(event)
+    event.hash = hash_payload(
+        sealed_payload(
+            sealed,
+            sequence=event.sequence,
+            at=event.at,
+            actor_id=event.actor_id,
+            actor_label=event.actor_label,
+            record_type=event.record_type,
+            record_id=event.record_id,
+            record_label=event.record_label,
+            action=event.action,
+            changes=normalised,
+            reason=reason,
+            source=event.source,
+            previous_hash=event.previous_hash,
+        )
+    )
     event.save(force_insert=True)
     head.sequence = event.sequence
     head.hash = event.hash
@@ -336,6 +249,11 @@ _EVENT_COLUMNS = (
     "source",
     "previous_hash",
     "hash",
+    "version",
+    "salt",
+    "personal_fields",
+    "personal_digest",
+    "erased_at",
 )
 
 
@@ -373,8 +291,8 @@ def record_events(
     """Append many events at once (bulk imports), with the same chain as
     :func:`record_event`: the head is locked once, each event hashes over the
     same content (:func:`event_payload`) and the previous event's hash, and the
-    head moves to the last one. Must run inside the changing transaction.
-    Returns the number appended."""
+    head moves to the last one. Field rules apply as in :func:`record_event`.
+    Must run inside the changing transaction. Returns the number appended."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_events() must run inside transaction.atomic()")
     ops = transaction.get_connection().ops
@@ -388,7 +306,7 @@ def record_events(
     # One clock reading for the batch: its events belong to one change.
     at = timezone.now().replace(tzinfo=dt.UTC)
     at_db = ops.adapt_datetimefield_value(at)
-    common = _payload(
+    common = base_payload(
         sequence=0,
         at=at,
         actor_id=actor_id,
@@ -402,22 +320,29 @@ def record_events(
         source=event_source,
         previous_hash="",
     )
+    common["version"] = CHAIN_VERSION
+    no_fields = ops.adapt_json_value([], None)
     for item in events:
         sequence += 1
-        changes = apply_rules(field_rules(item.record_type), item.changes or {})
+        rules = field_rules(item.record_type)
+        changes = apply_rules(rules, item.changes or {})
         if not item.json_ready:
             changes = json.loads(canonical(to_json_value(changes)))
+        record_label = (item.record_label or "")[:300]
+        sealed = seal(rules, record_label, changes)
         payload = {
             **common,
             "sequence": sequence,
             "record_type": item.record_type,
             "record_id": str(item.record_id),
-            "record_label": (item.record_label or "")[:300],
+            "record_label": "" if sealed.digest is not None else record_label,
             "action": str(item.action),
-            "changes": changes,
+            "changes": sealed.plain_changes,
+            "personal_fields": sealed.personal_fields,
+            "personal": sealed.digest,
             "previous_hash": previous_hash,
         }
-        event_hash = _hash_payload(payload)
+        event_hash = hash_payload(payload)
         pending.append(
             (
                 sequence,
@@ -426,13 +351,20 @@ def record_events(
                 actor_label,
                 payload["record_type"],
                 payload["record_id"],
-                payload["record_label"],
+                record_label,
                 payload["action"],
                 ops.adapt_json_value(changes, None),
                 reason,
                 event_source,
                 previous_hash,
                 event_hash,
+                CHAIN_VERSION,
+                sealed.salt,
+                ops.adapt_json_value(sealed.personal_fields, None)
+                if sealed.personal_fields
+                else no_fields,
+                "",
+                None,
             )
         )
         previous_hash = event_hash
@@ -448,55 +380,6 @@ def record_events(
         head.hash = previous_hash
         head.save(update_fields=["sequence", "hash"])
     return appended
-
-
-@dataclass(frozen=True, slots=True)
-class ChainProblem:
-    sequence: int | None
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"event #{self.sequence}" if self.sequence is not None else "the chain head"
-        return f"{where}: {self.reason}"
-
-
-def verify_chain(
-    *, batch_size: int = 2000, progress: Callable[[int], None] | None = None
-) -> tuple[int, ChainProblem | None]:
-    """Recompute the chain. Returns the number of events checked and the first problem.
-
-    ``progress`` is called with the number of events checked so far, once per batch."""
-    expected_previous = GENESIS_HASH
-    expected_sequence = 1
-    checked = 0
-    events = AuditEvent.objects.order_by("sequence", "pk").iterator(chunk_size=batch_size)
-    for event in events:
-        if event.sequence != expected_sequence:
-            if event.sequence > expected_sequence:
-                reason = f"events #{expected_sequence}..#{event.sequence - 1} are missing"
-            else:
-                reason = f"sequence {event.sequence} repeats or is out of order"
-            return checked, ChainProblem(event.sequence, reason)
-        if event.previous_hash != expected_previous:
-            return checked, ChainProblem(
-                event.sequence, "its previous-hash does not match the event before it"
-            )
-        if compute_hash(event) != event.hash:
-            return checked, ChainProblem(event.sequence, "its content does not match its hash")
-        expected_previous = event.hash
-        expected_sequence += 1
-        checked += 1
-        if progress is not None and checked % batch_size == 0:
-            progress(checked)
-    head = AuditChainHead.objects.filter(id=1).first()
-    last_sequence = expected_sequence - 1
-    if head is not None and (head.sequence != last_sequence or head.hash != expected_previous):
-        return checked, ChainProblem(
-            None,
-            f"the head records event #{head.sequence} but the chain ends at #{last_sequence}"
-            " (events at the end were removed or the head was altered)",
-        )
-    return checked, None
 
 
 def history_for(instance: models.Model) -> models.QuerySet[AuditEvent]:

@@ -78,6 +78,7 @@ class AuditAction(models.TextChoices):
     CREATE = "create", "Create"
     UPDATE = "update", "Update"
     DELETE = "delete", "Delete"
+    ERASE = "erase", "Erase personal data"
 
 
 class AuditEvent(models.Model):
@@ -86,6 +87,15 @@ class AuditEvent(models.Model):
     ``hash`` is SHA-256 over the canonical JSON of the event's content and the
     previous event's hash, so altering, removing, reordering or inserting an
     event breaks every hash after it. ``liaison audit verify`` recomputes them.
+
+    From ``version`` 2, the hash covers the personal values of an event (those
+    its model's audit rules call personal, listed in ``personal_fields``, and
+    the record label) only through a keyed digest: HMAC-SHA256 under the
+    event's random ``salt``. The values stay readable in ``changes``. Erasing
+    the subject (``liaison.core.audit_erasure``) replaces them with a marker,
+    keeps the digest in ``personal_digest`` and drops the salt, so the chain
+    still verifies and nobody can test guesses against the kept digest.
+    Version 1 events (written before) hash every value directly.
     """
 
     sequence = models.PositiveBigIntegerField(unique=True)
@@ -103,6 +113,12 @@ class AuditEvent(models.Model):
     source = models.CharField(max_length=16, default="web")
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    version = models.PositiveSmallIntegerField(default=1)
+    salt = models.CharField(max_length=32, blank=True)
+    personal_fields = models.JSONField(default=list, blank=True)
+    personal_digest = models.CharField(max_length=64, blank=True)
+    # When the personal values were erased; outside the hash (erasure is not a change of it).
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["sequence"]
@@ -116,7 +132,8 @@ class AuditEvent(models.Model):
         return f"#{self.sequence} {self.action} {self.record_type}:{self.record_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # Append-only: an event is written once, by audit.record_event().
+        # Append-only: an event is written once, by audit.record_event(); only
+        # audit_erasure rewrites its personal values, with a queryset update.
         if not kwargs.get("force_insert"):
             raise RuntimeError("audit events are append-only")
         super().save(*args, **kwargs)

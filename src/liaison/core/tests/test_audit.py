@@ -264,8 +264,9 @@ def insert_raw(event: AuditEvent) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO core_auditevent (sequence, at, actor_label, record_type, record_id, "
-            "record_label, action, changes, reason, source, previous_hash, hash) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "record_label, action, changes, reason, source, previous_hash, hash, version, salt, "
+            "personal_fields, personal_digest) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', '[]', '')",
             [
                 event.sequence,
                 event.at,
@@ -279,6 +280,7 @@ def insert_raw(event: AuditEvent) -> None:
                 event.source,
                 event.previous_hash,
                 event.hash,
+                event.version,
             ],
         )
 

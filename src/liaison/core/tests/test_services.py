@@ -58,7 +58,8 @@ def test_cli_creates_user_with_role_and_territories(territory_de: Territory) -> 
     assert list(user.territories.all()) == [territory_de]
     event = AuditEvent.objects.get(record_type="core.user", record_id=str(user.pk))
     assert event.actor_label == "system"
-    assert "password" not in event.changes
+    # The trail shows a password was set, as a keyed hash, never the stored hash.
+    assert event.changes["password"] == [None, audit.redact(user.password)]
     assert event.changes["territories"] == [None, [territory_de.pk]]
 
 

@@ -1,4 +1,9 @@
-"""``liaison audit verify``: recompute the audit chain and name the first broken event."""
+"""``liaison audit``: verify the audit chain, or erase a person's data from it.
+
+``audit verify`` recomputes the chain and names the first broken event.
+``audit erase RECORD_TYPE ID --reason ... --as USER`` erases the personal values
+of one record from every event (see :mod:`liaison.core.audit_erasure`).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from liaison.core.audit import verify_chain
+from liaison.core.audit import check_chain, source
+from liaison.core.audit_erasure import erase_subject
+from liaison.core.errors import LiaisonError
 from liaison.core.models import AuditEvent
+from liaison.lib.cli import acting_user
 from liaison.lib.progress import progress_bar
 
 #: Exit status when the chain is broken (1 is a usage error, 2 an unusable database).
@@ -18,24 +26,66 @@ EXIT_BROKEN = 3
 class Command(BaseCommand):
     requires_system_checks: list[str] = []
     help = (
-        "Check the tamper-evident audit trail. `audit verify` recomputes every event's hash "
-        "and exits 0 with 'N events, chain intact', or non-zero naming the first event that "
-        "was altered, removed, reordered or inserted."
+        "Check the tamper-evident audit trail, or erase a person's data from it. "
+        "`audit verify` recomputes every event's hash and exits 0 with 'N events, chain "
+        "intact', or non-zero naming the first event that was altered, removed, reordered or "
+        "inserted. `audit erase RECORD_TYPE ID --reason TEXT --as USERNAME` removes the "
+        "personal values of one record (e.g. directory.hcp 42) from every event; the chain "
+        "still verifies."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         actions.add_parser("verify", help="recompute the hash chain", description=self.help)
+        erase = actions.add_parser(
+            "erase",
+            help="erase one record's personal values from the trail",
+            description="Erase the personal values of one record from every audit event.",
+        )
+        erase.add_argument("record_type", metavar="RECORD_TYPE", help="e.g. directory.hcp")
+        erase.add_argument("record_id", metavar="ID", help="the record's id")
+        erase.add_argument("--reason", required=True, help="why (e.g. the privacy request)")
+        erase.add_argument(
+            "--as", dest="as_user", required=True, metavar="USERNAME", help="the acting user"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "erase":
+            self.erase(options)
+        else:
+            self.verify(options)
+
+    def verify(self, options: dict[str, Any]) -> None:
         total = AuditEvent.objects.count()
         with progress_bar(enabled=options["verbosity"] > 0 and total > 10_000) as report:
-            checked, problem = verify_chain(
-                progress=lambda done: report("audit events", done, total)
-            )
-        if problem is not None:
+            result = check_chain(progress=lambda done: report("audit events", done, total))
+        if result.problem is not None:
             raise CommandError(
-                f"audit chain broken at {problem} ({checked} events before it are intact)",
+                f"audit chain broken at {result.problem}"
+                f" ({result.checked} events before it are intact)",
                 returncode=EXIT_BROKEN,
             )
-        self.stdout.write(f"{checked} events, chain intact")
+        erased = f", {result.erased} with erased personal values" if result.erased else ""
+        self.stdout.write(f"{result.checked} events, chain intact{erased}")
+
+    def erase(self, options: dict[str, Any]) -> None:
+        actor = acting_user(options["as_user"])
+        try:
+            with source("cli"):
+                erasure = erase_subject(
+                    actor=actor,
+                    record_type=options["record_type"].lower(),
+                    record_id=options["record_id"],
+                    reason=options["reason"],
+                )
+        except LiaisonError as error:
+            raise CommandError(str(error)) from None
+        kept = (
+            f"; {erasure.kept_old} older events keep their values (written before erasure existed)"
+            if erasure.kept_old
+            else ""
+        )
+        self.stdout.write(
+            f"erased the personal values of {options['record_type']} {options['record_id']}"
+            f" from {erasure.erased} events (event #{erasure.event.sequence}){kept}"
+        )
