@@ -16,7 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from liaison.core import policy
-from liaison.core.models import User
+from liaison.lib.cli import acting_user
 from liaison.lib.progress import BarProgress, progress_bar
 from liaison.trials.ctgov import CtgovParseError, parse_ctgov, to_json
 from liaison.trials.models import Trial
@@ -114,9 +114,7 @@ class Command(BaseCommand):
     def load(self, files: list[Path], options: dict[str, Any]) -> None:
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1")
-        actor = User.objects.filter(username=options["as_user"], is_active=True).first()
-        if actor is None:
-            raise CommandError(f"--as: no active user named {options['as_user']!r}")
+        actor = acting_user(options["as_user"])
         if not policy.can(actor, "load", Trial):
             raise CommandError(f"{actor.get_username()} may not load trials: administrators only")
         with progress_bar(enabled=options["verbosity"] > 0) as bar:

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from liaison.core import policy
 from liaison.core.errors import LiaisonError
-from liaison.core.models import User
+from liaison.lib.cli import acting_user
 from liaison.lib.progress import BarProgress, progress_bar
 from liaison.trials.ctgov import CtgovParseError, Study
 from liaison.trials.ctgov_client import MAX_PAGE_SIZE, fetch_studies
@@ -72,9 +72,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = User.objects.filter(username=options["as_user"], is_active=True).first()
-        if actor is None:
-            raise CommandError(f"--as: no active user named {options['as_user']!r}")
+        actor = acting_user(options["as_user"])
         if not policy.can(actor, "load", Trial):
             raise CommandError(f"{actor.get_username()} may not load trials: administrators only")
         report = LoadReport()
