@@ -11,15 +11,13 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from liaison.core import policy, registry, selectors, services
+from liaison.core import audit_display, policy, registry, selectors, services
 from liaison.core.errors import LiaisonError, NotFound
 from liaison.core.forms import AuditFilterForm, TokenCreateForm
 from liaison.core.http import (
@@ -93,6 +91,7 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page_obj": page,
+        "rows": audit_display.describe_events(list(page), request.user),
         "query": query_without(request.GET, "page"),
     }
     return render(request, "core/audit_list.html", context)
@@ -155,14 +154,6 @@ def audit_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     return response
 
 
-def _field_label(model: type[models.Model], name: str) -> str:
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:  # a field since removed, or a key such as "password"
-        return name.replace("_", " ")
-    return str(getattr(field, "verbose_name", name))
-
-
 @require_GET
 @member_view
 def record_history(
@@ -171,17 +162,7 @@ def record_history(
     record, events = selectors.record_history(request.user, record_type, record_id)
     model = selectors.model_for_record_type(record_type)
     page = paginate(request, events.select_related("actor"), PAGE_SIZE)
-    rows = [
-        {
-            "event": event,
-            "changes": [
-                {"label": _field_label(model, name), "before": pair[0], "after": pair[1]}
-                for name, pair in (event.changes or {}).items()
-                if isinstance(pair, list) and len(pair) == 2
-            ],
-        }
-        for event in page
-    ]
+    rows = audit_display.describe_events(list(page), request.user)
     context = {
         "record": record,
         "record_type": record_type,
@@ -189,7 +170,7 @@ def record_history(
         "model_name": model._meta.verbose_name,
         "label": str(record)
         if record is not None
-        else (page[0].record_label if rows else record_id),
+        else (audit_display.shown_label(page[0]) if rows else record_id),
         "rows": rows,
         "page_obj": page,
         "query": query_without(request.GET, "page"),

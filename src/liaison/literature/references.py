@@ -349,12 +349,20 @@ def _events(items: list[LibraryItem]) -> Iterator[PendingEvent]:
             record_type=record_type,
             record_id=item.pk,
             record_label=str(item),
-            changes={
-                "publication": item.publication.pmid if item.publication else None,
-                "fingerprint": item.fingerprint,
-                "source_file": item.source_file,
-            },
+            changes=_created(item),
         )
+
+
+def _created(item: LibraryItem) -> dict[str, list[Any]]:
+    """A create event's changes, as ``audit.create_record`` writes them: ``[None,
+    value]`` per set field, related records by id (the history shows their
+    names). The label holds the title; the fingerprint is never recorded."""
+    values = {
+        "owner": item.owner_id,
+        "publication": item.publication_id,
+        "source_file": item.source_file,
+    }
+    return {name: [None, value] for name, value in values.items() if value not in (None, "")}
 
 
 def _publications_for(
