@@ -285,6 +285,13 @@ class PendingEvent:
     json_ready: bool = False
 
 
+def _adapted(cache: dict[tuple[str, ...], Any], names: list[str], ops: Any) -> Any:
+    key = tuple(names)
+    if key not in cache:
+        cache[key] = ops.adapt_json_value(names, None)
+    return cache[key]
+
+
 def record_events(
     *, actor: User | None, events: Iterable[PendingEvent], reason: str = "", batch_size: int = 1000
 ) -> int:
@@ -321,7 +328,8 @@ def record_events(
         previous_hash="",
     )
     common["version"] = CHAIN_VERSION
-    no_fields = ops.adapt_json_value([], None)
+    # Events of one model mostly name the same personal fields: adapt each list once.
+    adapted_fields: dict[tuple[str, ...], Any] = {}
     for item in events:
         sequence += 1
         rules = field_rules(item.record_type)
@@ -360,9 +368,7 @@ def record_events(
                 event_hash,
                 CHAIN_VERSION,
                 sealed.salt,
-                ops.adapt_json_value(sealed.personal_fields, None)
-                if sealed.personal_fields
-                else no_fields,
+                _adapted(adapted_fields, sealed.personal_fields, ops),
                 "",
                 None,
             )

@@ -119,7 +119,9 @@ def redact(value: Any) -> Any:
 def apply_rules(rules: FieldRules, changes: dict[str, Any]) -> dict[str, Any]:
     """``changes`` as the trail records them under ``rules``: ``never`` fields
     dropped, ``redacted`` ones hashed (both sides of a ``[before, after]`` pair)."""
-    if not rules.rewrites:
+    if not rules.rewrites or (
+        rules.never.isdisjoint(changes) and rules.redacted.isdisjoint(changes)
+    ):
         return changes
     recorded: dict[str, Any] = {}
     for name, value in changes.items():
