@@ -26,7 +26,7 @@ from liaison.core import policy
 from liaison.core.audit import ERASED, field_rules, record_event, record_type_of
 from liaison.core.audit_chain import personal_digest
 from liaison.core.errors import LiaisonError, PermissionDenied
-from liaison.core.models import AuditAction, AuditChainHead, AuditEvent, Role, User
+from liaison.core.models import AuditAction, AuditChainHead, AuditEvent, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +38,6 @@ class Erasure:
     erased: int
     kept_old: int
     event: AuditEvent
-
-
-def may_erase(actor: User | None) -> bool:
-    """Administrators and compliance erase personal data (privacy requests)."""
-    return actor is not None and (policy.is_admin(actor) or actor.role == Role.COMPLIANCE)
 
 
 def _erased_changes(changes: dict[str, Any], names: list[str]) -> dict[str, Any]:
@@ -67,7 +62,7 @@ def erase_subject(
     Raises :class:`PermissionDenied` unless ``actor`` may erase, and
     :class:`LiaisonError` without a reason, for a model with no personal fields,
     or when the trail holds nothing left to erase of the record."""
-    if not may_erase(actor):
+    if actor is None or not policy.can(actor, "erase", AuditEvent):
         raise PermissionDenied("only administrators and compliance may erase personal data")
     if not reason.strip():
         raise LiaisonError("reason: say why the data is erased (e.g. the privacy request)")

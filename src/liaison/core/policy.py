@@ -265,10 +265,10 @@ class UserRules(Rules):
 
 
 class AuditEventRules(Rules):
-    """Compliance and administrators read the trail and verify its chain; nobody
-    changes it."""
+    """Compliance and administrators read the trail, verify its chain and
+    ``erase`` personal values from it (privacy requests); nobody changes it."""
 
-    model_verbs = Rules.model_verbs | {"verify"}
+    model_verbs = Rules.model_verbs | {"verify", "erase"}
 
     def scope(
         self, user: AnyUser, action: Verb, queryset: models.QuerySet[Any]
@@ -278,8 +278,8 @@ class AuditEventRules(Rules):
         return queryset.none()
 
     def can_model(self, user: AnyUser, verb: Verb) -> bool:
-        # Whoever may read every event may check them all.
-        return verb == "verify" and _is_auditor(user)
+        # Whoever may read every event may check them all, and erase from them.
+        return verb in ("verify", "erase") and _is_auditor(user)
 
     def can(self, user: AnyUser, action: Verb, obj: models.Model) -> bool:
         return obj.pk is not None and action == "view" and _is_auditor(user)

@@ -122,6 +122,14 @@ def test_only_auditors_may_verify_the_audit_chain(
     assert not policy.can(msl, "verify", AuditEvent)
 
 
+def test_only_auditors_may_erase_personal_values_from_the_trail(
+    msl: User, compliance: User, admin_user: User
+) -> None:
+    assert policy.can(compliance, "erase", AuditEvent)
+    assert policy.can(admin_user, "erase", AuditEvent)
+    assert not policy.can(msl, "erase", AuditEvent)
+
+
 def test_auditors_read_audit_events_and_nobody_changes_one(
     admin_user: User, compliance: User, msl: User
 ) -> None:
