@@ -71,6 +71,24 @@ class DemoStep:
     clear: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class FileJob:
+    """A kind of job that runs over one uploaded file (``liaison.core.uploads``).
+
+    ``runner`` is the dotted path of a function ``(job, path, options,
+    progress) -> str`` that does the work with the app's service and returns
+    the summary shown on the job page (raising ``LiaisonError`` fails the job
+    with its message). ``title`` is formatted with ``file_name`` and the
+    job's options (``"Import {kind} from {file_name}"``). ``report_template``,
+    when set, is included in the job page once the job succeeded, with the
+    report the runner saved (``uploads.save_job_report``) as ``report``."""
+
+    kind: str
+    runner: str
+    title: str
+    report_template: str | None = None
+
+
 class LiaisonAppConfig(AppConfig):
     """An app of Liaison: the declarations central code iterates over.
 
@@ -84,6 +102,8 @@ class LiaisonAppConfig(AppConfig):
     * ``demo_steps``: the app's builders of the demo world.
     * ``startup_tasks``: dotted paths of tasks a long-lived worker queues when
       it starts (catch-up work a calendar would have queued while none ran).
+    * ``file_jobs``: the kinds of job the app runs over an uploaded file
+      (``liaison.core.uploads.start_file_job``).
     * ``policy_module``: imported in :meth:`ready` to register the app's rules
       and verbs (defaults to ``<app>.policy`` when that module exists).
     * ``audit_module``: imported in :meth:`ready` to register the app's audit
@@ -98,6 +118,7 @@ class LiaisonAppConfig(AppConfig):
     commands: dict[str, str] = {}
     demo_steps: tuple[DemoStep, ...] = ()
     startup_tasks: tuple[str, ...] = ()
+    file_jobs: tuple[FileJob, ...] = ()
     policy_module: str | None = None
     audit_module: str | None = None
 

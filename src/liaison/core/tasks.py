@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django_tasks import task
 
-from liaison.core import audit, jobs, policy
+from liaison.core import audit, jobs, policy, uploads
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import AuditEvent, Job, User
 
@@ -41,3 +41,19 @@ def start_audit_verification(*, actor: User) -> Job:
         job = jobs.create_job(owner=actor, kind=VERIFY_AUDIT_KIND, title="Verify the audit trail")
         jobs.enqueue_after_commit(job, verify_audit_chain.enqueue)
     return job
+
+
+@task()
+def run_file_job(job_id: int) -> dict[str, int]:
+    """Run job ``job_id`` over its uploaded file (see :mod:`liaison.core.uploads`).
+
+    The runner its kind declares gets the file, checked to be the job owner's,
+    the job's options and its progress; returns the job's counts. A file that
+    is gone, or a ``LiaisonError`` of the runner, fails the job with the reason.
+    """
+    job = Job.objects.select_related("owner").get(pk=job_id)
+    runner = uploads.runner_for(job.kind)
+    with jobs.running(job_id) as progress:
+        path = uploads.job_file(job)
+        progress.flush(message=runner(job, path, uploads.job_options(job), progress))
+    return dict(progress.counts)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from liaison.core import audit_display, policy, registry, selectors, services
+from liaison.core import audit_display, policy, registry, selectors, services, uploads
 from liaison.core.errors import LiaisonError, NotFound
 from liaison.core.forms import AuditFilterForm, TokenCreateForm
 from liaison.core.http import (
@@ -192,7 +192,9 @@ def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @member_view
 def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = policy.get_for(request.user, "view", Job.objects.select_related("owner"), pk=pk)
-    response = render_page_or_fragment(request, "core/job_detail.html", "progress", {"job": job})
+    # A file job's kind may add its report (read through the job: owner and administrators).
+    context = {"job": job, **uploads.job_report(job)}
+    response = render_page_or_fragment(request, "core/job_detail.html", "progress", context)
     add_never_cache_headers(response)
     return response
 

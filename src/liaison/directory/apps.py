@@ -13,20 +13,15 @@ class DirectoryConfig(registry.LiaisonAppConfig):
         registry.NavEntry("Experts", "directory:hcp-list", order=100),
         registry.NavEntry("Organizations", "directory:organization-list", order=110),
     )
-    dashboard = (
-        registry.DashboardCount(
-            "Experts (HCPs)", "directory.HCP", "directory:hcp-list", "Browse the experts", order=100
-        ),
-        registry.DashboardCount(
-            "Organizations",
-            "directory.Organization",
-            "directory:organization-list",
-            "Browse the organizations",
-            order=110,
-        ),
-    )
     commands = {
         "import": "import HCPs or organizations from CSV or XLSX (import hcps FILE)",
         "export": "export the directory to CSV or XLSX (export hcps)",
         "nppes": "look HCPs up in the NPI Registry, optionally applying them (nppes lookup)",
     }
+    file_jobs = (
+        registry.FileJob(
+            kind="directory-import",
+            runner="liaison.directory.tasks.run_import",
+            title="Import {kind} from {file_name}",
+        ),
+    )

@@ -3,30 +3,26 @@
 Import is a three-step flow for administrators: upload (file, kind, sheet,
 skip flag) -> mapping of the file's columns to our fields, with a preview ->
 validation report -> a background job (core's job page shows its progress).
-The upload and the choices made so far live in ``MEDIA_ROOT/imports/<uuid>/``.
+The upload and the choices made so far are kept by :mod:`liaison.core.uploads`.
 Export streams the HCP list, filtered as on the list page, to every
 medical-affairs role.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_GET, require_http_methods
 
-from liaison.core import policy
-from liaison.core.errors import LiaisonError, NotFound, PermissionDenied
+from liaison.core import policy, uploads
+from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.http import AuthenticatedHttpRequest, member_view
 from liaison.core.models import User
 from liaison.directory import exporting
@@ -35,9 +31,8 @@ from liaison.directory.importing.fields import fields_for
 from liaison.directory.importing.reading import file_format
 from liaison.directory.models import HCP
 from liaison.directory.selectors import HCPFilters
-from liaison.directory.tasks import start_import, upload_path
+from liaison.directory.tasks import start_import
 
-STATE_FILE = "upload.json"
 SHOWN_PROBLEMS = 500
 
 
@@ -116,29 +111,19 @@ class ImportMappingForm(forms.Form):
         return data
 
 
-# --- the upload's state -------------------------------------------------------------
+# --- the upload (kept by core.uploads, its owner's alone) --------------------------
 
 
-def _imports_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def _load_state(request: AuthenticatedHttpRequest, upload: uuid.UUID) -> dict[str, Any]:
-    """The upload's saved choices; only its uploader (an administrator) reaches it."""
+def _upload(request: AuthenticatedHttpRequest, upload_id: uuid.UUID) -> uploads.Upload:
+    """The upload with its saved choices; only its uploader (an administrator) reaches it."""
     if not policy.can(request.user, "import", HCP):
         raise PermissionDenied("only administrators may import into the directory")
-    state_path = _imports_root() / str(upload) / STATE_FILE
-    try:
-        state: dict[str, Any] = json.loads(state_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise NotFound("no such upload") from None
-    if state.get("owner") != request.user.pk:
-        raise NotFound("no such upload")
-    return state
+    return uploads.get_upload(actor=request.user, upload_id=upload_id)
 
 
-def _save_state(upload: uuid.UUID, state: dict[str, Any]) -> None:
-    (_imports_root() / str(upload) / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
+def _state(upload: uploads.Upload) -> dict[str, Any]:
+    """The choices made so far, with the file's name, as the templates show them."""
+    return {**upload.state, "file_name": upload.file_name}
 
 
 def save_upload(
@@ -150,28 +135,14 @@ def save_upload(
     sheet: str = "",
     skip_invalid: bool = False,
 ) -> uuid.UUID:
-    """Store an uploaded file under ``MEDIA_ROOT/imports/<uuid>/`` with the
-    choices made on the upload form; returns the upload's id."""
-    upload = uuid.uuid4()
-    name = get_valid_filename(Path(file_name).name) or "upload.csv"
-    folder = _imports_root() / str(upload)
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / name).open("wb") as target:
-        for chunk in chunks:
-            target.write(chunk)
-    _save_state(
-        upload,
-        {
-            "owner": owner.pk,
-            "path": f"imports/{upload}/{name}",
-            "file_name": name,
-            "kind": kind,
-            "sheet": sheet,
-            "skip_invalid": skip_invalid,
-            "mapping": None,
-        },
+    """Keep an uploaded file with the choices made on the upload form; returns the upload's id."""
+    upload = uploads.store_upload(
+        owner=owner,
+        file=uploads.FileChunks(file_name, chunks),
+        state={"kind": kind, "sheet": sheet, "skip_invalid": skip_invalid, "mapping": None},
+        default_name="upload.csv",
     )
-    return upload
+    return upload.id
 
 
 # --- import -------------------------------------------------------------------------
@@ -200,12 +171,13 @@ def import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_view
 def import_mapping(request: AuthenticatedHttpRequest, upload: uuid.UUID) -> HttpResponseBase:
-    state = _load_state(request, upload)
+    kept = _upload(request, upload)
+    state = _state(kept)
     preview = preview_file(
-        path=upload_path(state["path"]),
+        path=kept.path,
         kind=state["kind"],
         sheet=state["sheet"] or None,
-        file_name=state["file_name"],
+        file_name=kept.file_name,
     )
     form = ImportMappingForm(
         request.POST or None,
@@ -214,8 +186,7 @@ def import_mapping(request: AuthenticatedHttpRequest, upload: uuid.UUID) -> Http
         initial_mapping=state["mapping"] or preview.mapping,
     )
     if request.method == "POST" and form.is_valid():
-        state["mapping"] = form.mapping()
-        _save_state(upload, state)
+        uploads.save_upload_state(kept, {**kept.state, "mapping": form.mapping()})
         return redirect("directory:import-report", upload=upload)
     context = {"form": form, "state": state, "preview": preview, "upload": upload}
     return render(request, "directory/import_mapping.html", context)
@@ -224,13 +195,13 @@ def import_mapping(request: AuthenticatedHttpRequest, upload: uuid.UUID) -> Http
 @require_http_methods(["GET", "POST"])
 @member_view
 def import_report(request: AuthenticatedHttpRequest, upload: uuid.UUID) -> HttpResponseBase:
-    state = _load_state(request, upload)
+    kept = _upload(request, upload)
+    state = _state(kept)
     if request.method == "POST":
         skip = state["skip_invalid"] or request.POST.get("skip_invalid") == "on"
         job = start_import(
             actor=request.user,
-            relative_path=state["path"],
-            file_name=state["file_name"],
+            upload=kept,
             kind=state["kind"],
             mapping=state["mapping"],
             sheet=state["sheet"],
@@ -239,11 +210,11 @@ def import_report(request: AuthenticatedHttpRequest, upload: uuid.UUID) -> HttpR
         return redirect(reverse("core:job-detail", args=[job.pk]))
     report = validate_file(
         actor=request.user,
-        path=upload_path(state["path"]),
+        path=kept.path,
         kind=state["kind"],
         mapping=state["mapping"],
         sheet=state["sheet"] or None,
-        file_name=state["file_name"],
+        file_name=kept.file_name,
     )
     context = {
         "state": state,

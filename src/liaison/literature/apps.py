@@ -15,3 +15,16 @@ class LiteratureConfig(registry.LiaisonAppConfig):
         "import": "import reference files into your library (import references FILE --as USER)",
         "export": "export publications to RIS, BibTeX, CSV or XLSX (export publications --as USER)",
     }
+    file_jobs = (
+        registry.FileJob(
+            kind="pubmed-load",
+            runner="liaison.literature.tasks.run_pubmed_load",
+            title="Load PubMed file {file_name}",
+        ),
+        registry.FileJob(
+            kind="reference-import",
+            runner="liaison.literature.tasks.run_reference_import",
+            title="Import references from {file_name}",
+            report_template="literature/reference_import_report.html",
+        ),
+    )

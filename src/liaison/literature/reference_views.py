@@ -2,21 +2,22 @@
 
 ``literature:export`` answers GET with the publication list's filters (or
 ``pmid`` values) and ``format=ris|bibtex|csv|xlsx``, and POST with selected
-PMIDs. ``literature:import-references`` uploads a RIS, BibTeX or .nbib file
-and shows what matched the library, what did not, and the entries it could not
-read. Both call :mod:`liaison.literature.references`.
+PMIDs (both call :mod:`liaison.literature.references`).
+``literature:import-references`` uploads a RIS, BibTeX or .nbib file and
+queues its import as a job (``tasks.start_reference_import``); the job page
+shows its progress, then what matched the library, what did not, and the
+entries it could not read.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -24,10 +25,10 @@ from liaison.core.errors import LiaisonError
 from liaison.core.http import AuthenticatedHttpRequest, member_view, paginate
 from liaison.literature import references, selectors
 from liaison.literature.forms import PublicationFilterForm
+from liaison.literature.tasks import start_reference_import
 
 #: The largest reference file the upload takes (a 20,000-reference EndNote library fits).
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-SHOWN_ROWS = 500
 _FORMAT_CHOICES = [(spec.name, spec.label) for spec in references.EXPORT_FORMATS.values()]
 
 
@@ -67,6 +68,13 @@ class ReferenceImportForm(forms.Form):
             raise forms.ValidationError(
                 f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
             )
+        # A file of no format we read is refused here; a broken one fails its job.
+        head = next(iter(upload.chunks(4096)), b"")
+        upload.seek(0)
+        try:
+            references.detect_format(upload.name, head)
+        except LiaisonError as error:
+            raise forms.ValidationError(error.message) from None
         return upload
 
 
@@ -94,24 +102,13 @@ def publication_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def reference_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+def reference_import(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     form = ReferenceImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"form": form, "shown_rows": SHOWN_ROWS}
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = os.path.splitext(upload.name)[1][:10]
-        with tempfile.NamedTemporaryFile(suffix=suffix) as stored:
-            for chunk in upload.chunks():
-                stored.write(chunk)
-            stored.flush()
-            try:
-                context["report"] = references.import_references(
-                    actor=request.user, path=stored.name, name=upload.name
-                )
-            except LiaisonError as error:
-                form.add_error("file", error.message)
+        job = start_reference_import(actor=request.user, file=form.cleaned_data["file"])
+        return redirect("core:job-detail", pk=job.pk)
     status = 400 if request.method == "POST" and form.errors else 200
-    return render(request, "literature/reference_import.html", context, status=status)
+    return render(request, "literature/reference_import.html", {"form": form}, status=status)
 
 
 @require_GET

@@ -29,6 +29,7 @@ from liaison.core.audit import PendingEvent, record_events, record_type_of
 from liaison.core.errors import LiaisonError
 from liaison.core.models import AuditAction, User
 from liaison.core.policy import AnyUser
+from liaison.lib.progress import ProgressSink
 from liaison.lib.text import fold
 from liaison.literature.models import Authorship, LibraryItem, Publication, PublicationKind
 from liaison.literature.reference_formats import (
@@ -50,6 +51,8 @@ from liaison.literature.selectors import PublicationFilters, publication_queryse
 EXPORT_LIMIT = 50_000
 #: The most PMIDs a selection by PMID names.
 SELECTION_LIMIT = 5_000
+#: The most matched (and unmatched) references an import's report keeps for its page.
+REPORTED_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,7 @@ def library_items(user: AnyUser) -> QuerySet[LibraryItem]:
 
 # --- import -----------------------------------------------------------------------------------
 
+
 _READERS = {"ris": read_ris, "bibtex": read_bibtex, "nbib": read_nbib}
 _EXTENSIONS = {
     ".ris": "ris",
@@ -235,6 +239,56 @@ class ImportReport:
     @property
     def read(self) -> int:
         return len(self.matched) + len(self.unmatched)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "read": self.read,
+            "matched": len(self.matched),
+            "not_in_the_library": len(self.unmatched),
+            "unreadable": len(self.errors),
+            "added": self.added,
+            "already_there": self.already,
+        }
+
+    def summary(self) -> str:
+        """One sentence: what was read and matched, what was added."""
+        text = (
+            f"{self.read} reference{'s' if self.read != 1 else ''} read: "
+            f"{len(self.matched)} matched to PubMed records of the library, "
+            f"{len(self.unmatched)} not in the library"
+        )
+        if self.errors:
+            text += f", {len(self.errors)} could not be read"
+        text += f". {self.added} added to your library"
+        if self.already:
+            text += f", {self.already} already there"
+        return text + "."
+
+    def as_json(self, *, limit: int) -> dict[str, Any]:
+        """The report as JSON for the job page: counts and the first ``limit`` rows of each table."""
+        return {
+            "name": self.name,
+            "format": self.format,
+            "counts": self.counts(),
+            "matched": [
+                {
+                    "title": match.reference.title or "",
+                    "matched_by": match.matched_by,
+                    "pmid": match.pmid,
+                }
+                for match in self.matched[:limit]
+            ],
+            "unmatched": [
+                {
+                    "title": reference.title or "",
+                    "year": reference.year,
+                    "doi": reference.doi or "",
+                    "pmid": reference.pmid or "",
+                }
+                for reference in self.unmatched[:limit]
+            ],
+            "limit": limit,
+        }
 
 
 def detect_format(name: str, head: bytes) -> str:
@@ -274,12 +328,18 @@ def fingerprint(reference: Reference) -> str:
 
 
 def import_references(
-    *, actor: User, path: str | os.PathLike[str], name: str | None = None
+    *,
+    actor: User,
+    path: str | os.PathLike[str],
+    name: str | None = None,
+    progress: ProgressSink | None = None,
 ) -> ImportReport:
     """Read the reference file at ``path`` into ``actor``'s library and report what happened.
 
     Bad entries are reported, not fatal; a file that is not a reference file
     raises :class:`LiaisonError`. Everything is written in one transaction.
+    ``progress`` counts references: its total once the file is read, all done
+    once they are written.
     """
     policy.require(actor, "add", LibraryItem)
     name = name or os.path.basename(os.fspath(path))
@@ -294,6 +354,8 @@ def import_references(
         except ReferenceFormatError as error:
             raise LiaisonError(str(error), field="file") from None
     report = ImportReport(name=name, format=format, errors=errors)
+    if progress is not None:
+        progress.set_total(len(references))
     by_pmid, by_doi = _publications_for(actor, references)
 
     with transaction.atomic():
@@ -336,6 +398,8 @@ def import_references(
             events=_events(created),
             reason=f"imported from {name}",
         )
+    if progress is not None:
+        progress.advance(len(references))
     return report
 
 

@@ -1,80 +1,62 @@
-"""Background work of the literature app: loading an uploaded PubMed file.
+"""Background work of the literature app: PubMed files and reference files, run as file jobs.
 
-:func:`start_pubmed_load` keeps the upload under ``MEDIA_ROOT/pubmed/<uuid>/``,
-records a :class:`~liaison.core.models.Job` and queues :func:`load_pubmed_upload`
-after commit; the job page (core:job-detail) shows its progress in bytes read
-and the counts of new, updated, unchanged, deleted and failed records.
+The upload, the job row and its task are core's (:mod:`liaison.core.uploads`).
+The ``start_*`` functions check who may start a job and queue it; the
+``run_*`` functions are the runners the app declares in ``apps.py``, each
+calling one service with the job's progress. A PubMed load's page shows its
+progress in bytes read and the counts of new, updated, unchanged, deleted and
+failed records; a reference import's page adds what matched the library.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from django.conf import settings
-from django.db import transaction
-from django.utils.text import get_valid_filename
-from django_tasks import task
-
-from liaison.core import jobs, policy
-from liaison.core.errors import LiaisonError, NotFound, PermissionDenied
+from liaison.core import policy, uploads
+from liaison.core.errors import LiaisonError, PermissionDenied
+from liaison.core.jobs import Progress
 from liaison.core.models import Job, User
-from liaison.literature import services
-from liaison.literature.models import Publication
+from liaison.literature import references, services
+from liaison.literature.models import LibraryItem, Publication
 
 LOAD_KIND = "pubmed-load"
-UPLOAD_FOLDER = "pubmed"
+REFERENCE_IMPORT_KIND = "reference-import"
 
 
-def upload_path(relative: str) -> Path:
-    """An upload's absolute path; anything outside ``MEDIA_ROOT/pubmed`` is refused."""
-    root = Path(settings.MEDIA_ROOT).resolve()
-    path = (root / relative).resolve()
-    if not path.is_relative_to(root / UPLOAD_FOLDER):
-        raise NotFound("no such upload")
-    return path
-
-
-def start_pubmed_load(*, actor: User, file_name: str, chunks: Iterable[bytes]) -> Job:
+def start_pubmed_load(*, actor: User, file: uploads.IncomingFile) -> Job:
     """Keep an uploaded PubMed file and queue its load (administrators only)."""
     if not policy.can(actor, "load", Publication):
         raise PermissionDenied("only administrators may load publications")
-    name = get_valid_filename(Path(file_name).name) or "pubmed.xml"
-    relative = f"{UPLOAD_FOLDER}/{uuid.uuid4()}/{name}"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("wb") as output:
-        for chunk in chunks:
-            output.write(chunk)
-    with transaction.atomic():
-        job = jobs.create_job(
-            owner=actor,
-            kind=LOAD_KIND,
-            title=f"Load PubMed file {name}",
-            params={"path": relative, "file_name": name},
-        )
-        jobs.enqueue_after_commit(job, load_pubmed_upload.enqueue)
-    return job
+    return uploads.start_file_job(actor=actor, kind=LOAD_KIND, file=file)
 
 
-@task()
-def load_pubmed_upload(job_id: int) -> dict[str, int]:
-    """Load the file of job ``job_id``; returns the counts."""
-    job = Job.objects.select_related("owner").get(pk=job_id)
-    counts: dict[str, int] = {}
-    with jobs.running(job_id) as progress:
-        report = services.load_pubmed_file(
-            actor=job.owner,
-            path=upload_path(job.params["path"]),
-            name=job.params.get("file_name"),
-            progress=progress,
-        )
-        for message in report.errors:
-            progress.error(message)
-        counts = report.counts()
-        progress.counts = dict(counts)
-        if report.failed_files:
-            raise LiaisonError(report.summary())
-        progress.flush(message=report.summary())
-    return counts
+def run_pubmed_load(job: Job, path: Path, options: dict[str, Any], progress: Progress) -> str:
+    """Load the file of ``job``; a file not read to its end fails it."""
+    report = services.load_pubmed_file(
+        actor=job.owner, path=path, name=path.name, progress=progress
+    )
+    for message in report.errors:
+        progress.error(message)
+    progress.counts = dict(report.counts())
+    if report.failed_files:
+        raise LiaisonError(report.summary())
+    return report.summary()
+
+
+def start_reference_import(*, actor: User, file: uploads.IncomingFile) -> Job:
+    """Keep a user's reference file and queue its import into their library."""
+    policy.require(actor, "add", LibraryItem)
+    return uploads.start_file_job(actor=actor, kind=REFERENCE_IMPORT_KIND, file=file)
+
+
+def run_reference_import(job: Job, path: Path, options: dict[str, Any], progress: Progress) -> str:
+    """Import the file of ``job`` into its owner's library; keeps the report for the job page."""
+    report = references.import_references(
+        actor=job.owner, path=path, name=path.name, progress=progress
+    )
+    for message in report.errors:
+        progress.error(message)
+    progress.counts = report.counts()
+    uploads.save_job_report(job, report.as_json(limit=references.REPORTED_ROWS))
+    return report.summary()

@@ -55,7 +55,6 @@ def publication_load(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied("only administrators may load publications")
     form = PubmedUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = start_pubmed_load(actor=request.user, file_name=upload.name, chunks=upload.chunks())
+        job = start_pubmed_load(actor=request.user, file=form.cleaned_data["file"])
         return redirect("core:job-detail", pk=job.pk)
     return render(request, "literature/publication_load.html", {"form": form})

@@ -14,3 +14,10 @@ class TrialsConfig(registry.LiaisonAppConfig):
         "trials": "parse, load or fetch ClinicalTrials.gov studies (trials load FILE... --as USER)",
         "trials_fetch": "fetch studies from the ClinicalTrials.gov API v2 into the store",
     }
+    file_jobs = (
+        registry.FileJob(
+            kind="trials-load",
+            runner="liaison.trials.tasks.run_trials_load",
+            title="Load trials from {file_name}",
+        ),
+    )

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from liaison.core import uploads
 from liaison.core.models import AuditEvent, Job, JobStatus, User
 from liaison.directory.models import HCP
 from liaison.directory.transfer_views import save_upload
@@ -51,7 +52,7 @@ def upload(client: Client, content: str, **fields: Any) -> str:
 
 
 def test_upload_mapping_report_and_job_import_the_file(
-    admin_user: User, django_capture_on_commit_callbacks: CaptureCommits
+    admin_user: User, django_capture_on_commit_callbacks: CaptureCommits, tmp_path: Path
 ) -> None:
     client = client_for(admin_user)
     mapping_url = upload(client, GOOD)
@@ -78,8 +79,8 @@ def test_upload_mapping_report_and_job_import_the_file(
     assert response["Location"] == reverse("core:job-detail", args=[job.pk])
     assert job.status == JobStatus.SUCCEEDED, job.message
     assert job.counts["created"] == 2 and job.counts["errors"] == 0
-    assert job.params["kind"] == "hcps" and job.params["path"].startswith("imports/")
-    assert (Path(job.params["path"]).name) == "hcps.csv"
+    assert job.params["options"]["kind"] == "hcps"
+    assert uploads.job_file(job).relative_to(tmp_path / "uploads").name == "hcps.csv"
     assert HCP.objects.filter(npi="1000000004", npi_source="import:hcps.csv").exists()
     assert AuditEvent.objects.filter(source="import").count() == 2
 
@@ -146,6 +147,9 @@ def test_job_of_an_invalid_file_fails_and_writes_nothing(
     job = Job.objects.get()
     assert job.status == JobStatus.FAILED
     assert "nothing was imported" in job.message
+    assert job.errors == [
+        "hcps.csv, row 4, column 'NPI' (npi): '1234567890' fails the NPI check digit"
+    ]
     assert HCP.objects.count() == 0 and not AuditEvent.objects.exists()
 
 

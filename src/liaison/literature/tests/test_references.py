@@ -12,7 +12,6 @@ import pytest
 import rispy  # type: ignore[import-untyped]
 from bibtexparser.entrypoint import parse_string
 from bibtexparser.middlewares import LatexDecodingMiddleware
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -259,32 +258,6 @@ def test_import_of_a_file_that_is_not_a_reference_file_fails_with_its_reason(
 def test_an_outsider_may_not_import(outsider: User, tmp_path: Path) -> None:
     with pytest.raises(PermissionDenied):
         import_references(actor=outsider, path=_file(tmp_path, "a.ris", MY_LIBRARY))
-
-
-def test_import_page_shows_matched_unmatched_and_errors(library: None, msl: User) -> None:
-    upload = SimpleUploadedFile(
-        "endnote.ris", MY_LIBRARY.encode(), "application/x-research-info-systems"
-    )
-
-    response = client_for(msl).post(reverse("literature:import-references"), {"file": upload})
-
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "4 references read" not in page  # the bad entry is not counted as read
-    assert "3 references read: 2 matched" in page
-    assert 'href="/literature/101/"' in page
-    assert "Something we do not hold" in page
-    assert "line 13: record has no title" in page
-
-
-def test_import_page_names_the_problem_of_a_wrong_file(library: None, msl: User) -> None:
-    upload = SimpleUploadedFile("savedrecs.txt", b"FN Clarivate Analytics Web of Science\n")
-
-    response = client_for(msl).post(reverse("literature:import-references"), {"file": upload})
-
-    assert response.status_code == 400
-    assert "this is a Web of Science tagged export" in response.content.decode()
-    assert not LibraryItem.objects.exists()
 
 
 def test_the_library_list_links_its_filtered_export(library: None, msl: User) -> None:

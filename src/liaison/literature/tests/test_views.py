@@ -141,7 +141,7 @@ def test_upload_of_a_broken_file_fails_the_job_with_its_line(
         )
     job = Job.objects.get()
     assert job.status == JobStatus.FAILED
-    assert any("line" in message for message in job.errors)
+    assert any(message.startswith("broken.xml, line") for message in job.errors)
 
 
 def test_upload_refuses_other_files(admin_user: User) -> None:
