@@ -13,6 +13,18 @@ class DirectoryConfig(registry.LiaisonAppConfig):
         registry.NavEntry("Experts", "directory:hcp-list", order=100),
         registry.NavEntry("Organizations", "directory:organization-list", order=110),
     )
+    dashboard = (
+        registry.DashboardCount(
+            "Experts (HCPs)", "directory.HCP", "directory:hcp-list", "Browse the experts", order=100
+        ),
+        registry.DashboardCount(
+            "Organizations",
+            "directory.Organization",
+            "directory:organization-list",
+            "Browse the organizations",
+            order=110,
+        ),
+    )
     commands = {
         "import": "import HCPs or organizations from CSV or XLSX (import hcps FILE)",
         "export": "export the directory to CSV or XLSX (export hcps)",
