@@ -19,5 +19,5 @@ class CoreConfig(registry.LiaisonAppConfig):
         "migrate": "create or upgrade the database schema",
         "createuser": "create a user with a role (password prompted, or read from stdin)",
         "token": "create, list or revoke personal API tokens (token create NAME)",
-        "audit": "check the tamper-evident audit trail (audit verify)",
+        "audit": "check the audit trail, or erase a person's data from it (audit verify | erase)",
     }
