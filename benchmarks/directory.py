@@ -152,20 +152,20 @@ def import_scenario(rows: int) -> dict[str, Any]:
     """Time `liaison import hcps` on ``rows`` new HCPs (a different seed than the demo)."""
     from django.core.management import call_command
 
-    from liaison.demo import directory
+    from liaison.directory.demo import hcps
 
     rng = random.Random(20260101)
     path = OUT / f"import-{rows}.csv"
-    organizations = directory.plan_organizations(rng)
+    organizations = hcps.plan_organizations(rng)
     orcids: set[str] = set()
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["First Name", "Last Name", "Country", "NPI", "ORCID", "Email"])
-        for plan in directory.plan_hcps(rng, rows, organizations):
+        for plan in hcps.plan_hcps(rng, rows, organizations):
             # Every row carries an identifier, so namesakes are different people.
             orcid = plan.orcid
             while not plan.npi and (orcid is None or orcid in orcids):
-                orcid = directory.make_orcid(rng)
+                orcid = hcps.make_orcid(rng)
             if orcid:
                 orcids.add(orcid)
             writer.writerow(

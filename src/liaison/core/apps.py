@@ -21,3 +21,6 @@ class CoreConfig(registry.LiaisonAppConfig):
         "token": "create, list or revoke personal API tokens (token create NAME)",
         "audit": "check the audit trail, or erase a person's data from it (audit verify | erase)",
     }
+    demo_steps = (
+        registry.DemoStep("users", 100, "liaison.core.demo.build", "liaison.core.demo.clear"),
+    )

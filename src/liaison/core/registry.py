@@ -62,7 +62,7 @@ class DashboardCount:
 @dataclass(frozen=True, slots=True)
 class DemoStep:
     """One builder of the demo world: ``build`` and ``clear`` are dotted paths of
-    functions taking a ``liaison.demo.DemoContext``; steps run in ``order``
+    functions taking a ``liaison.core.demo.DemoContext``; steps run in ``order``
     (clearing runs in reverse)."""
 
     name: str

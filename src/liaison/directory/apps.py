@@ -37,3 +37,9 @@ class DirectoryConfig(registry.LiaisonAppConfig):
             title="Import {kind} from {file_name}",
         ),
     )
+    demo_steps = (
+        registry.DemoStep(
+            "directory", 200, "liaison.directory.demo.build", "liaison.directory.demo.clear"
+        ),
+        registry.DemoStep("community", 250, "liaison.directory.demo.evidence.build_community"),
+    )

@@ -28,3 +28,8 @@ class LiteratureConfig(registry.LiaisonAppConfig):
             report_template="literature/reference_import_report.html",
         ),
     )
+    demo_steps = (
+        registry.DemoStep(
+            "publications", 400, "liaison.literature.demo.build", "liaison.literature.demo.clear"
+        ),
+    )

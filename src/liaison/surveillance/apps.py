@@ -26,3 +26,8 @@ class SurveillanceConfig(registry.LiaisonAppConfig):
         "(surveillance run-due)",
     }
     startup_tasks = ("liaison.surveillance.tasks.run_due_watches_task",)
+    demo_steps = (
+        registry.DemoStep(
+            "watches", 600, "liaison.surveillance.demo.build", "liaison.surveillance.demo.clear"
+        ),
+    )

@@ -21,3 +21,9 @@ class TrialsConfig(registry.LiaisonAppConfig):
             title="Load trials from {file_name}",
         ),
     )
+    demo_steps = (
+        # Planned before the publications (they describe the trials), stored after
+        # them (the trials name their publications' PMIDs).
+        registry.DemoStep("trial plans", 300, "liaison.trials.demo.plan"),
+        registry.DemoStep("trials", 500, "liaison.trials.demo.build", "liaison.trials.demo.clear"),
+    )

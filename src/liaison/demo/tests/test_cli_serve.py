@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from liaison.demo.users import DEMO_USERS
+from liaison.core.demo import DEMO_USERS
 
 SERVE = [sys.executable, "-m", "liaison", "serve"]
 

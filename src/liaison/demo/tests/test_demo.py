@@ -16,10 +16,12 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from liaison.core import audit
+from liaison.core.demo import DEMO_USERS
 from liaison.core.errors import Conflict
 from liaison.core.models import AuditEvent, Role, Team, Territory, User
-from liaison.demo import directory, users
+from liaison.demo.logins import LOGINS_FILE
 from liaison.demo.world import build_demo
+from liaison.directory.demo import hcps as directory
 from liaison.directory.identifiers import is_valid_npi, is_valid_orcid
 from liaison.directory.models import HCP, Affiliation, Indication, Organization, Product
 from liaison.literature.models import Publication
@@ -148,11 +150,11 @@ def test_world_has_three_kinds_of_territory_two_teams_and_every_role(world: Any)
 
 
 def test_demo_logins_work_and_file_is_private(world: Any, tmp_path: Path) -> None:
-    path = tmp_path / users.LOGINS_FILE
+    path = tmp_path / LOGINS_FILE
     assert world.logins_file == path
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     text = path.read_text(encoding="utf-8")
-    assert len(world.logins) == len(users.DEMO_USERS)
+    assert len(world.logins) == len(DEMO_USERS)
     for login in world.logins:
         assert f"{login.password}" in text
         request = RequestFactory().post("/login/")

@@ -16,14 +16,24 @@ from django.db.models import Q
 from django.utils import timezone
 
 from liaison.core.models import User
-from liaison.demo import directory, evidence, topics
 from liaison.demo.world import build_demo
-from liaison.demo.community import Community, Person, Place
-from liaison.demo.literature import FIRST_PMID, PlannedPublication, plan_publications, to_citation
-from liaison.demo.trials import PlannedTrial, ProductInfo, plan_trials
+from liaison.directory.demo import evidence, topics
+from liaison.directory.demo import hcps as directory
+from liaison.directory.demo.community import Community, Person, Place
+from liaison.directory.demo.products import PRODUCTS as PRODUCT_ROWS
 from liaison.directory.models import HCP, Organization
+from liaison.literature.demo import LAST_DEMO_PMID, MAX_PUBLICATIONS, publication_count
+from liaison.literature.demo.citations import to_citation
+from liaison.literature.demo.publications import (
+    FIRST_PMID,
+    PlannedPublication,
+    plan_publications,
+    references,
+)
 from liaison.literature.models import Authorship, Publication, PublicationTrial
 from liaison.literature.selectors import PublicationFilters, publication_queryset
+from liaison.trials.demo import MAX_TRIALS, trial_count
+from liaison.trials.demo.plans import PlannedTrial, ProductInfo, plan_trials
 from liaison.trials.models import Trial, TrialOfficial, TrialSite, TrialStatusChange
 
 AS_OF = evidence.AS_OF
@@ -61,8 +71,13 @@ def people(seed: int, count: int) -> list[Person]:
 
 PRODUCTS = [
     ProductInfo(name, generic, company, area, ours)
-    for name, generic, company, ours, area, _ in directory.PRODUCTS
+    for name, generic, company, ours, area, _ in PRODUCT_ROWS
 ]
+
+
+def sizes(hcps: int) -> tuple[int, int]:
+    """(publications, trials) of a directory of ``hcps`` HCPs."""
+    return publication_count(hcps), trial_count(hcps)
 
 
 def corpus(
@@ -70,9 +85,14 @@ def corpus(
 ) -> tuple[Community, list[PlannedTrial], list[PlannedPublication]]:
     rng = random.Random(seed)
     community = Community(people(42, count), rng)
-    publications, trial_count = evidence.sizes(count)
-    trials = plan_trials(rng, community, PRODUCTS, trial_count, AS_OF)
-    return community, trials, plan_publications(rng, community, trials, publications, AS_OF)
+    publications, trial_total = sizes(count)
+    trials = plan_trials(rng, community, PRODUCTS, trial_total, AS_OF)
+    facts = [trial.facts() for trial in trials]
+    planned = plan_publications(rng, community, facts, publications, AS_OF)
+    cited = references(planned)
+    for trial in trials:
+        trial.references = cited.get(trial.nct_id, [])
+    return community, trials, planned
 
 
 @pytest.fixture(scope="module")
@@ -95,18 +115,18 @@ def test_same_seed_gives_the_same_pmids_titles_and_nct_ids() -> None:
 
 
 def test_corpus_scales_with_the_directory_and_is_capped() -> None:
-    assert evidence.sizes(2000) == (3000, 150)
-    assert evidence.sizes(200) == (300, 15)
-    assert evidence.sizes(100_000) == (evidence.MAX_PUBLICATIONS, evidence.MAX_TRIALS)
+    assert sizes(2000) == (3000, 150)
+    assert sizes(200) == (300, 15)
+    assert sizes(100_000) == (MAX_PUBLICATIONS, MAX_TRIALS)
     _, trials, publications = corpus(42, 300)
-    assert (len(publications), len(trials)) == evidence.sizes(300)
+    assert (len(publications), len(trials)) == sizes(300)
 
 
 def test_publication_identifiers_rise_with_the_date_in_the_demo_range(planned: Any) -> None:
     _, trials, publications = planned
     pmids = [plan.pmid for plan in publications]
     assert pmids == sorted(pmids) and len(set(pmids)) == len(pmids)
-    assert pmids[0] > FIRST_PMID and pmids[-1] <= evidence.LAST_DEMO_PMID
+    assert pmids[0] > FIRST_PMID and pmids[-1] <= LAST_DEMO_PMID
     dates = [plan.published for plan in publications]
     assert dates == sorted(dates)
     assert AS_OF - dt.timedelta(days=3660) <= dates[0] and dates[-1] <= AS_OF
@@ -196,7 +216,7 @@ def test_trial_publications_are_written_by_its_investigators(planned: Any) -> No
         investigators = {person.hcp_id for _, person in trial.sites}
         investigators |= {person.hcp_id for person, _ in trial.officials if person}
         assert {person.hcp_id for person in plan.authors} <= investigators
-        assert plan.pmid in trial.reference_pmids
+        assert plan.pmid in [reference.pmid for reference in trial.references]
         types = {item.name for item in to_citation(random.Random(1), plan).publication_types}
         if "PHASE3" not in trial.phases:
             assert "Clinical Trial, Phase III" not in types
@@ -227,7 +247,7 @@ def world(db: None, tmp_path: Path, settings: Any) -> Any:
 
 
 def test_demo_stores_publications_authored_by_its_hcps(world: Any) -> None:
-    assert Publication.objects.count() == evidence.sizes(SMALL)[0]
+    assert Publication.objects.count() == sizes(SMALL)[0]
     people_authors = Authorship.objects.filter(collective="")
     assert people_authors.exists() and not people_authors.filter(hcp__isnull=True).exists()
     hcps = HCP.objects.in_bulk()
@@ -249,7 +269,7 @@ def test_demo_stores_publications_authored_by_its_hcps(world: Any) -> None:
 
 
 def test_demo_trials_have_sites_at_demo_organizations_and_hcp_officials(world: Any) -> None:
-    assert Trial.objects.count() == evidence.sizes(SMALL)[1]
+    assert Trial.objects.count() == sizes(SMALL)[1]
     sites = TrialSite.objects.select_related("organization")
     assert sites.exists() and not sites.filter(organization__isnull=True).exists()
     for site in sites:
@@ -290,7 +310,7 @@ def test_library_search_finds_demo_publications(world: Any) -> None:
 
 def test_forced_rebuild_replaces_the_corpus(world: Any, tmp_path: Path) -> None:
     build_demo(seed=42, hcps=60, data_dir=tmp_path, force=True)
-    assert Publication.objects.count() == evidence.sizes(60)[0]
-    assert Trial.objects.count() == evidence.sizes(60)[1]
+    assert Publication.objects.count() == sizes(60)[0]
+    assert Trial.objects.count() == sizes(60)[1]
     assert not Authorship.objects.filter(collective="", hcp__isnull=True).exists()
     assert not TrialSite.objects.filter(Q(organization__isnull=True)).exists()

@@ -24,8 +24,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
 from liaison.core.models import User
+from liaison.demo.logins import read_logins
 from liaison.demo.world import DEFAULT_HCPS, build_demo
-from liaison.demo.users import read_logins
 from liaison.lib.progress import progress_bar
 
 STOP_GRACE_SECONDS = 15

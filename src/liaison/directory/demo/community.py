@@ -16,7 +16,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from liaison.demo.topics import PUBMED_COUNTRIES, area_affinity
+from liaison.directory.demo.topics import PUBMED_COUNTRIES, area_affinity
 
 
 @dataclass(frozen=True, slots=True)

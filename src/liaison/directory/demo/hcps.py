@@ -1,5 +1,5 @@
-"""The demo directory: therapeutic areas, specialties, organizations, HCPs,
-affiliations, products and their labelled indications.
+"""The demo directory: therapeutic areas, specialties, organizations, HCPs and
+their affiliations (the products are in :mod:`.products`).
 
 Planning is pure and deterministic (``random.Random(seed)`` in, plain
 dataclasses out), so the same seed gives the same names, NPIs and ORCIDs.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,7 @@ from django.db import models
 
 from liaison.core import audit
 from liaison.core.models import AuditAction, Territory
-from liaison.demo.names import (
+from liaison.directory.demo.names import (
     AFFILIATION_ROLES,
     CONSENT_SOURCES,
     CONTACT_CHANNELS,
@@ -34,16 +34,14 @@ from liaison.directory.identifiers import luhn_check_digit, orcid_check_characte
 from liaison.directory.models import (
     HCP,
     Affiliation,
-    Indication,
     Organization,
     Origin,
-    Product,
     Specialty,
     TherapeuticArea,
 )
+from liaison.lib.progress import Report
 from liaison.lib.text import fold
 
-Progress = Callable[[str, int, int], None]
 CHUNK = 2000
 TA_WEIGHTS = {"oncology": 35, "cardiology": 25, "neurology": 20, "immunology": 20}
 DEMO_SOURCE_NPI = "NPPES registry (demo)"
@@ -347,7 +345,7 @@ def build_hcps(
     areas: dict[str, TherapeuticArea],
     specialties: dict[str, Specialty],
     key_experts: Territory,
-    progress: Progress,
+    progress: Report,
 ) -> int:
     """Insert HCPs with their relations in chunks, auditing every record."""
     done = 0
@@ -440,84 +438,6 @@ def _write_hcp_chunk(
     ]
     events += [created_event(affiliation) for affiliation in affiliations]
     audit.record_events(actor=None, events=events)
-
-
-# --- products -------------------------------------------------------------------------
-
-EU = ("DE", "FR", "ES", "IT", "AT", "SE", "PL")
-
-#: (name, generic, company, ours, area, [(condition, countries, approved, label)])
-PRODUCTS: tuple[tuple[str, str, str, bool, str, tuple[tuple[str, tuple[str, ...], str, str], ...]], ...] = (
-    (
-        "Onvexa", "velotinib", "Aurelia Therapeutics", True, "oncology",
-        (
-            ("EGFR-mutated metastatic non-small cell lung cancer, first line",
-             ("US",), "2023-03-14", "USPI 03/2023"),
-            ("EGFR-mutated metastatic non-small cell lung cancer, first line",
-             (*EU, "GB", "CH"), "2024-01-22", "SmPC 01/2024"),
-            ("EGFR-mutated metastatic non-small cell lung cancer, first line",
-             ("JP",), "2024-09-02", "PMDA package insert 09/2024"),
-            ("EGFR-mutated non-small cell lung cancer, adjuvant after resection",
-             ("US",), "2025-02-10", "USPI 02/2025"),
-        ),
-    ),
-    (
-        "Cardivance", "sotrelamab", "Aurelia Therapeutics", True, "cardiology",
-        (
-            ("Heterozygous familial hypercholesterolaemia",
-             ("US", "DE", "FR", "ES", "GB"), "2022-06-30", "Label 06/2022"),
-            ("Secondary prevention after myocardial infarction",
-             ("US",), "2024-05-17", "USPI 05/2024"),
-        ),
-    ),
-    (
-        "Tremiqa", "lenvarafenib", "Helix Biopharma", False, "oncology",
-        (("BRAF V600E-mutant metastatic melanoma", ("US", "DE", "FR", "JP"), "2021-11-08", ""),),
-    ),
-    (
-        "Neuralto", "zanemirsen", "Corvane Pharma", False, "neurology",
-        (("Relapsing multiple sclerosis", ("US", "DE", "ES", "GB"), "2022-02-01", ""),),
-    ),
-    (
-        "Immuvia", "ustarelimab", "Borealis Bio", False, "immunology",
-        (
-            ("Moderate-to-severe plaque psoriasis",
-             ("US", "DE", "FR", "ES", "IT", "JP"), "2020-09-15", ""),
-            ("Active psoriatic arthritis", ("US", "DE"), "2023-04-03", ""),
-        ),
-    ),
-    (
-        "Rhythmex", "dalcotrep", "Meridian Life Sciences", False, "cardiology",
-        (("Stroke prevention in non-valvular atrial fibrillation",
-          ("US", "DE", "GB", "JP"), "2019-07-22", ""),),
-    ),
-)  # fmt: skip
-
-
-def build_products(areas: dict[str, TherapeuticArea]) -> list[Product]:
-    products = []
-    for name, generic, company, ours, area, indications in PRODUCTS:
-        product = Product(
-            name=name,
-            generic_name=generic,
-            company=company,
-            is_own=ours,
-            therapeutic_area=areas[area],
-        )
-        audit.create_record(actor=None, instance=product)
-        products.append(product)
-        for condition, countries, approved, label in indications:
-            for country in countries:
-                indication = Indication(
-                    product=product,
-                    country=country,
-                    condition=condition,
-                    therapeutic_area=areas[area],
-                    approved_on=dt.date.fromisoformat(approved),
-                    label_reference=label,
-                )
-                audit.create_record(actor=None, instance=indication)
-    return products
 
 
 def plan_summary(plans: Iterable[HCPPlan]) -> list[dict[str, Any]]:

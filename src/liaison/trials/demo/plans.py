@@ -16,8 +16,9 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from liaison.demo.community import Community, Person, Place
-from liaison.demo.topics import (
+from liaison.directory.demo.community import Community, Person, Place
+from liaison.directory.demo.evidence import Reference, TrialFacts
+from liaison.directory.demo.topics import (
     AREAS_BY_CODE,
     DEVELOPMENT_CODES,
     REGISTRY_COUNTRIES,
@@ -139,8 +140,7 @@ class PlannedTrial:
     officials: list[tuple[Person | None, Official]]
     has_results: bool
     why_stopped: str | None
-    reference_pmids: list[int] = field(default_factory=list)
-    reference_dates: list[dt.date] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)  # its publications
 
     @property
     def status(self) -> str:
@@ -152,6 +152,26 @@ class PlannedTrial:
         if self.status in ("COMPLETED", "ACTIVE_NOT_RECRUITING", "TERMINATED"):
             return self.primary_completion
         return None
+
+    def facts(self) -> TrialFacts:
+        """What a publication about this trial may state (the literature builder's view)."""
+        return TrialFacts(
+            nct_id=self.nct_id,
+            area=self.area,
+            condition=self.condition,
+            drug=self.product.generic,
+            comparator=self.comparator,
+            phases=self.phases,
+            interventional=self.interventional,
+            acronym=self.acronym,
+            status=self.status,
+            start=self.start,
+            results_after=self.published_results_after,
+            enrollment=self.enrollment,
+            sponsor=self.sponsor.name,
+            officials=tuple(person for person, _ in self.officials if person),
+            site_investigators=tuple(person for _, person in self.sites),
+        )
 
     def studies(self) -> list[Study]:
         """One :class:`Study` per stored snapshot, oldest first."""
@@ -239,9 +259,9 @@ class PlannedTrial:
             last_update_posted=snapshot.posted.isoformat(),
             has_results=self.has_results and current,
             reference_pmids=tuple(
-                pmid
-                for pmid, published in zip(self.reference_pmids, self.reference_dates, strict=True)
-                if published <= snapshot.posted
+                reference.pmid
+                for reference in self.references
+                if reference.published <= snapshot.posted
             ),
         )
 

@@ -1,18 +1,23 @@
-"""Demo watches: what the demo MSLs and their teams follow.
+"""The surveillance part of the demo world: what the demo MSLs and their teams follow.
 
 Personal and team watches over publications and trials, tagged with the demo
 therapeutic areas and products (ours and competitors'). When the library or the
 trial registry already holds records, each watch runs once so the inboxes show
 alerts; otherwise the first scheduled run (``liaison surveillance run-due``)
-fills them.
+fills them. One step, ``watches`` (order 600, after the evidence), declared in
+``liaison.surveillance.apps``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from liaison.core import audit
+from django.db.models import Q
+
+from liaison.core import audit, demo
+from liaison.core.demo import DemoContext
 from liaison.core.models import Team, User
+from liaison.directory.demo import AREAS
 from liaison.directory.models import Product, TherapeuticArea
 from liaison.literature.models import Publication
 from liaison.surveillance import services
@@ -66,6 +71,18 @@ WATCHES: tuple[tuple[str, str | None, str | None, str, str | None, dict[str, Any
         {"kind": "publication", "query": "ustarelimab", "is_competitor": True},
     ),
 )
+
+
+def build(context: DemoContext) -> None:
+    """The ``watches`` step: the watches of the demo users and teams."""
+    build_watches(context.take(demo.USERS), context.take(AREAS))
+
+
+def clear(context: DemoContext) -> None:
+    """Remove the demo users' watches and every team watch (audited)."""
+    demo.delete_audited(
+        Watch.objects.filter(Q(owner__username__in=demo.DEMO_USERNAMES) | Q(team__isnull=False))
+    )
 
 
 def build_watches(users: list[User], areas: dict[str, TherapeuticArea]) -> list[Watch]:
