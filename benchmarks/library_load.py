@@ -95,10 +95,10 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     from liaison.core.models import Role, User
     from liaison.literature import search, services
+    from liaison.literature.loading.writer import store_records
     from liaison.literature.models import Authorship, Publication, PublicationMesh
     from liaison.literature.pubmed import parse_pubmed
     from liaison.literature.selectors import PublicationFilters, publication_queryset
-    from liaison.literature.loading.writer import store_records
 
     Publication.objects.all().delete()
     search.rebuild_index()
