@@ -25,9 +25,9 @@ from django.views.decorators.http import require_GET
 from liaison.core import policy
 from liaison.core.errors import LiaisonError
 from liaison.core.http import AuthenticatedHttpRequest, is_fragment_request, member_view
+from liaison.directory.clients.nppes import lookup_providers
 from liaison.directory.models import HCP, Specialty
 from liaison.directory.nppes import Provider, credentials_of, name_case
-from liaison.directory.nppes_client import lookup_providers
 from liaison.directory.nppes_services import place_of
 from liaison.lib.httpclient import RetryPolicy
 

@@ -29,7 +29,7 @@ from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import Team, User
 from liaison.lib.progress import ProgressSink
 from liaison.lib.validation import validation_error
-from liaison.literature.eutils import DEFAULT_EUTILS_URL, fetch_pubmed
+from liaison.literature.clients.eutils import DEFAULT_EUTILS_URL, fetch_pubmed
 from liaison.literature.loading.writer import LoadReport as PubmedLoadReport
 from liaison.literature.loading.writer import store_records
 from liaison.literature.models import Publication
@@ -46,8 +46,8 @@ from liaison.surveillance.models import (
     WatchRun,
 )
 from liaison.trials import selectors as trial_selectors
+from liaison.trials.clients.ctgov import DEFAULT_CTGOV_URL, fetch_studies
 from liaison.trials.ctgov import Study
-from liaison.trials.ctgov_client import DEFAULT_CTGOV_URL, fetch_studies
 from liaison.trials.models import Trial, TrialSite
 from liaison.trials.services import load_studies
 

@@ -10,8 +10,8 @@ import pytest
 from tests.replay import ReplayServer, Reply
 
 from liaison.core.errors import LiaisonError
+from liaison.directory.clients.nppes import lookup_providers
 from liaison.directory.nppes import NppesError
-from liaison.directory.nppes_client import lookup_providers
 from liaison.lib.httpclient import HttpError, RetryPolicy
 
 FAST = RetryPolicy(attempts=3, backoff=0.01, max_backoff=0.05)

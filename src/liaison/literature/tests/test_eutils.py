@@ -11,7 +11,7 @@ import pytest
 from tests.replay import ReplayServer, Reply
 
 from liaison.lib.httpclient import HttpError, RetryPolicy
-from liaison.literature.eutils import EutilsError, fetch_pubmed
+from liaison.literature.clients.eutils import EutilsError, fetch_pubmed
 from liaison.literature.pubmed import Citation, parse_pubmed
 
 FAST = RetryPolicy(attempts=3, backoff=0.01, max_backoff=0.05)

@@ -13,8 +13,8 @@ import pytest
 from tests.replay import ReplayServer, Reply
 
 from liaison.lib.httpclient import HttpError, RetryPolicy
+from liaison.trials.clients.ctgov import CtgovClientError, fetch_studies, studies_params
 from liaison.trials.ctgov import CtgovParseError
-from liaison.trials.ctgov_client import CtgovClientError, fetch_studies, studies_params
 
 FAST = RetryPolicy(attempts=3, backoff=0.01, max_backoff=0.05)
 STUDIES = "/api/v2/studies"

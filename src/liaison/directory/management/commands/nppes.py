@@ -17,8 +17,8 @@ from rich.console import Console
 from rich.table import Table
 
 from liaison.core.errors import LiaisonError
+from liaison.directory.clients.nppes import MAX_LIMIT, lookup_providers
 from liaison.directory.nppes import Provider
-from liaison.directory.nppes_client import MAX_LIMIT, lookup_providers
 from liaison.directory.nppes_services import apply_nppes
 from liaison.lib.cli import acting_user
 

@@ -25,7 +25,7 @@ from liaison.core import policy
 from liaison.lib.cli import acting_user
 from liaison.lib.progress import BarProgress, progress_bar
 from liaison.literature import search, services
-from liaison.literature.eutils import fetch_pubmed
+from liaison.literature.clients.eutils import fetch_pubmed
 from liaison.literature.models import Publication
 from liaison.literature.pubmed import PubmedParseError, parse_pubmed, to_json
 from liaison.literature.services import LoadReport

@@ -21,8 +21,8 @@ from liaison.core import policy
 from liaison.core.errors import LiaisonError
 from liaison.lib.cli import acting_user
 from liaison.lib.progress import BarProgress, progress_bar
+from liaison.trials.clients.ctgov import MAX_PAGE_SIZE, fetch_studies
 from liaison.trials.ctgov import CtgovParseError, Study
-from liaison.trials.ctgov_client import MAX_PAGE_SIZE, fetch_studies
 from liaison.trials.models import Trial
 from liaison.trials.services import LoadReport, load_studies
 
