@@ -1,0 +1,42 @@
+"""NPI Registry API 2.1 JSON in, frozen records out (pure code: no ORM, no settings, no network).
+
+``parse_nppes(source)`` (:mod:`.reader`) reads one answer of the registry and
+returns its :class:`Provider` records (:mod:`.records`); ``providers_from_json``
+reads an answer already decoded (for :mod:`liaison.directory.clients.nppes`).
+:mod:`.names` spells the registry's credentials and capitals as the directory
+writes them (``credentials_of``, ``name_case``).
+"""
+
+from .names import credentials_of, name_case
+from .reader import parse_nppes, providers_from_json
+from .records import (
+    Address,
+    AuthorizedOfficial,
+    Endpoint,
+    Identifier,
+    Individual,
+    Kind,
+    NppesError,
+    OrganizationInfo,
+    OtherName,
+    Provider,
+    Taxonomy,
+)
+
+__all__ = [
+    "Address",
+    "AuthorizedOfficial",
+    "Endpoint",
+    "Identifier",
+    "Individual",
+    "Kind",
+    "NppesError",
+    "OrganizationInfo",
+    "OtherName",
+    "Provider",
+    "Taxonomy",
+    "credentials_of",
+    "name_case",
+    "parse_nppes",
+    "providers_from_json",
+]
