@@ -2,16 +2,16 @@
 and therapeutic areas under /api/v1/.
 
 Handlers are thin: they turn codes and ids into records (through the access
-policy), call one service or selector and shape the answer. Records an actor
-may not see answer 404; records they see but may not change answer 403. The
-get, create, patch and delete handlers of every resource share one shape,
-written once in :class:`Records`; each handler names its route, schemas and
-how a body becomes the service's values.
+policy) and a body into the service's typed data (``services.HCPData``, ...),
+call one service or selector and shape the answer. The services hold the
+transaction and create the specialties a body names. Records an actor may not
+see answer 404; records they see but may not change answer 403; loading them
+that way is :class:`~liaison.lib.api.Records`'.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.http import HttpRequest
@@ -62,6 +62,7 @@ from liaison.lib.api import (
     acting_user,
     by_codes,
     by_id,
+    delete_reason,
     paginate,
     query_error,
     without_reason,
@@ -80,24 +81,23 @@ def area_or_none(user: User, code: str | None, field: str) -> TherapeuticArea | 
 # --- HCPs ----------------------------------------------------------------------
 
 hcps = Router(tags=["HCPs"])
-HCPS = Records(HCP, services.update, services.delete, shown=selectors.hcp_profile)
+HCPS = Records(HCP, shown=selectors.hcp_profile)
 
 
-def hcp_values(user: User, data: dict[str, Any]) -> dict[str, Any]:
-    """The service's values from a create or patch body (``reason`` removed)."""
-    values = without_reason(data)
-    if "specialties" in values:
-        names = [name for name in values["specialties"] if name.strip()]
-        values["specialties"] = [
-            services.get_or_create_specialty(actor=user, name=name) for name in names
-        ]
-    if "therapeutic_areas" in values:
-        values["therapeutic_areas"] = by_codes(
-            user, TherapeuticArea, values["therapeutic_areas"], "therapeutic_areas"
+def hcp_data(user: User, body: dict[str, Any]) -> services.HCPData:
+    """The service's data from a create or patch body (``reason`` removed): codes
+    to records; specialties stay names (the service creates new ones)."""
+    # The body's fields are HCPData's keys (a test holds them together).
+    data = cast(services.HCPData, without_reason(body))
+    if "therapeutic_areas" in data:
+        data["therapeutic_areas"] = by_codes(
+            user, TherapeuticArea, cast(list[str], data["therapeutic_areas"]), "therapeutic_areas"
         )
-    if "territories" in values:
-        values["territories"] = by_codes(user, Territory, values["territories"], "territories")
-    return values
+    if "territories" in data:
+        data["territories"] = by_codes(
+            user, Territory, cast(list[str], data["territories"]), "territories"
+        )
+    return data
 
 
 @hcps.get(
@@ -137,7 +137,9 @@ def list_hcps(request: HttpRequest, query: Query[HCPListQuery]) -> dict[str, Any
     ),
 )
 def create_hcp(request: HttpRequest, payload: HCPCreateIn) -> Status[HCP]:
-    return HCPS.create(request, payload, hcp_values, services.create_hcp)
+    user = HCPS.adding(request)
+    data = hcp_data(user, payload.dict())
+    return HCPS.created(user, services.create_hcp(actor=user, data=data, reason=payload.reason))
 
 
 @hcps.get(
@@ -160,7 +162,11 @@ def get_hcp(request: HttpRequest, hcp_id: int) -> HCP:
     ),
 )
 def update_hcp(request: HttpRequest, hcp_id: int, payload: HCPPatchIn) -> HCP:
-    return HCPS.update(request, hcp_id, payload, hcp_values)
+    user = acting_user(request)
+    hcp = HCPS.load(user, "change", hcp_id)
+    data = hcp_data(user, payload.dict(exclude_unset=True))
+    services.update_hcp(actor=user, hcp=hcp, data=data, reason=payload.reason)
+    return HCPS.answer(user, hcp_id)
 
 
 @hcps.delete(
@@ -175,19 +181,22 @@ def update_hcp(request: HttpRequest, hcp_id: int, payload: HCPPatchIn) -> HCP:
 def delete_hcp(
     request: HttpRequest, hcp_id: int, reason: str = "", payload: DeleteIn | None = None
 ) -> Status[None]:
-    return HCPS.delete(request, hcp_id, reason, payload)
+    user = acting_user(request)
+    hcp = HCPS.load(user, "delete", hcp_id)
+    services.delete_hcp(actor=user, hcp=hcp, reason=delete_reason(reason, payload))
+    return Status(204, None)
 
 
 # --- organizations ------------------------------------------------------------
 
 organizations = Router(tags=["Organizations"])
-ORGANIZATIONS = Records(
-    Organization, services.update, services.delete, related=("parent",), prefetched=("territories",)
-)
+ORGANIZATIONS = Records(Organization, related=("parent",), prefetched=("territories",))
 
 
-def organization_values(user: User, data: dict[str, Any]) -> dict[str, Any]:
-    values = without_reason(data)
+def organization_data(user: User, body: dict[str, Any]) -> services.OrganizationData:
+    """The service's data from a create or patch body: ``parent_id`` to the
+    parent, territory codes to territories."""
+    values = without_reason(body)
     if "parent_id" in values:
         parent_id = values.pop("parent_id")
         values["parent"] = (
@@ -195,7 +204,7 @@ def organization_values(user: User, data: dict[str, Any]) -> dict[str, Any]:
         )
     if "territories" in values:
         values["territories"] = by_codes(user, Territory, values["territories"], "territories")
-    return values
+    return cast(services.OrganizationData, values)
 
 
 @organizations.get(
@@ -221,7 +230,10 @@ def list_organizations(request: HttpRequest, query: Query[OrganizationListQuery]
 def create_organization(
     request: HttpRequest, payload: OrganizationCreateIn
 ) -> Status[Organization]:
-    return ORGANIZATIONS.create(request, payload, organization_values, services.create_organization)
+    user = ORGANIZATIONS.adding(request)
+    data = organization_data(user, payload.dict())
+    organization = services.create_organization(actor=user, data=data, reason=payload.reason)
+    return ORGANIZATIONS.created(user, organization)
 
 
 @organizations.get(
@@ -243,7 +255,13 @@ def get_organization(request: HttpRequest, organization_id: int) -> Organization
 def update_organization(
     request: HttpRequest, organization_id: int, payload: OrganizationPatchIn
 ) -> Organization:
-    return ORGANIZATIONS.update(request, organization_id, payload, organization_values)
+    user = acting_user(request)
+    organization = ORGANIZATIONS.load(user, "change", organization_id)
+    data = organization_data(user, payload.dict(exclude_unset=True))
+    services.update_organization(
+        actor=user, organization=organization, data=data, reason=payload.reason
+    )
+    return ORGANIZATIONS.answer(user, organization_id)
 
 
 @organizations.delete(
@@ -258,27 +276,29 @@ def update_organization(
 def delete_organization(
     request: HttpRequest, organization_id: int, reason: str = "", payload: DeleteIn | None = None
 ) -> Status[None]:
-    return ORGANIZATIONS.delete(request, organization_id, reason, payload)
+    user = acting_user(request)
+    organization = ORGANIZATIONS.load(user, "delete", organization_id)
+    services.delete_organization(
+        actor=user, organization=organization, reason=delete_reason(reason, payload)
+    )
+    return Status(204, None)
 
 
 # --- affiliations -------------------------------------------------------------
 
 affiliations = Router(tags=["Affiliations"])
-AFFILIATIONS = Records(
-    Affiliation, services.update, services.delete, related=("hcp", "organization")
-)
+AFFILIATIONS = Records(Affiliation, related=("hcp", "organization"))
 
 
-def affiliation_values(user: User, data: dict[str, Any]) -> dict[str, Any]:
-    """The HCP and organization named by id (a patch names no HCP: it stays)."""
-    values = without_reason(data)
-    if "hcp_id" in values:
-        values["hcp"] = by_id(user, HCP, values.pop("hcp_id"), "hcp_id")
+def affiliation_data(user: User, body: dict[str, Any]) -> services.AffiliationData:
+    """The service's data from a create or patch body (the organization named by
+    id); a create's ``hcp_id`` is taken apart by the handler."""
+    values = without_reason(body)
     if "organization_id" in values:
         values["organization"] = by_id(
             user, Organization, values.pop("organization_id"), "organization_id"
         )
-    return values
+    return cast(services.AffiliationData, values)
 
 
 @affiliations.get(
@@ -304,7 +324,13 @@ def list_affiliations(request: HttpRequest, query: Query[AffiliationListQuery]) 
     description="Affiliates an HCP with an organization; needs the right to change the HCP.",
 )
 def create_affiliation(request: HttpRequest, payload: AffiliationCreateIn) -> Status[Affiliation]:
-    return AFFILIATIONS.create(request, payload, affiliation_values, services.add_affiliation)
+    user = AFFILIATIONS.adding(request)
+    body = payload.dict()
+    hcp = by_id(user, HCP, body.pop("hcp_id"), "hcp_id")
+    affiliation = services.create_affiliation(
+        actor=user, hcp=hcp, data=affiliation_data(user, body), reason=payload.reason
+    )
+    return AFFILIATIONS.created(user, affiliation)
 
 
 @affiliations.get(
@@ -326,7 +352,13 @@ def get_affiliation(request: HttpRequest, affiliation_id: int) -> Affiliation:
 def update_affiliation(
     request: HttpRequest, affiliation_id: int, payload: AffiliationPatchIn
 ) -> Affiliation:
-    return AFFILIATIONS.update(request, affiliation_id, payload, affiliation_values)
+    user = acting_user(request)
+    affiliation = AFFILIATIONS.load(user, "change", affiliation_id)
+    data = affiliation_data(user, payload.dict(exclude_unset=True))
+    services.update_affiliation(
+        actor=user, affiliation=affiliation, data=data, reason=payload.reason
+    )
+    return AFFILIATIONS.answer(user, affiliation_id)
 
 
 @affiliations.delete(
@@ -338,26 +370,39 @@ def update_affiliation(
 def delete_affiliation(
     request: HttpRequest, affiliation_id: int, reason: str = "", payload: DeleteIn | None = None
 ) -> Status[None]:
-    return AFFILIATIONS.delete(request, affiliation_id, reason, payload)
+    user = acting_user(request)
+    affiliation = AFFILIATIONS.load(user, "delete", affiliation_id)
+    services.delete_affiliation(
+        actor=user, affiliation=affiliation, reason=delete_reason(reason, payload)
+    )
+    return Status(204, None)
 
 
 # --- products and indications ------------------------------------------------
 
 products = Router(tags=["Products"])
 indications = Router(tags=["Products"])
-PRODUCTS = Records(Product, services.update, services.delete, related=("therapeutic_area",))
-INDICATIONS = Records(
-    Indication, services.update, services.delete, related=("product", "therapeutic_area")
-)
+PRODUCTS = Records(Product, related=("therapeutic_area",))
+INDICATIONS = Records(Indication, related=("product", "therapeutic_area"))
 
 
-def with_area(user: User, data: dict[str, Any]) -> dict[str, Any]:
-    values = without_reason(data)
+def with_area(user: User, body: dict[str, Any]) -> dict[str, Any]:
+    """A product's or indication's body (``reason`` removed) with its therapeutic
+    area code turned into the area."""
+    values = without_reason(body)
     if "therapeutic_area" in values:
         values["therapeutic_area"] = area_or_none(
             user, values["therapeutic_area"], "therapeutic_area"
         )
     return values
+
+
+def product_data(user: User, body: dict[str, Any]) -> services.ProductData:
+    return cast(services.ProductData, with_area(user, body))
+
+
+def indication_data(user: User, body: dict[str, Any]) -> services.IndicationData:
+    return cast(services.IndicationData, with_area(user, body))
 
 
 @products.get(
@@ -388,7 +433,11 @@ def list_products(request: HttpRequest, query: Query[ProductListQuery]) -> dict[
     description="Creates a product (administrators); `therapeutic_area` is a code.",
 )
 def create_product(request: HttpRequest, payload: ProductCreateIn) -> Status[Product]:
-    return PRODUCTS.create(request, payload, with_area, services.create_product)
+    user = PRODUCTS.adding(request)
+    data = product_data(user, payload.dict())
+    return PRODUCTS.created(
+        user, services.create_product(actor=user, data=data, reason=payload.reason)
+    )
 
 
 @products.get(
@@ -408,7 +457,11 @@ def get_product(request: HttpRequest, product_id: int) -> Product:
     description="Changes only the fields sent (administrators).",
 )
 def update_product(request: HttpRequest, product_id: int, payload: ProductPatchIn) -> Product:
-    return PRODUCTS.update(request, product_id, payload, with_area)
+    user = acting_user(request)
+    product = PRODUCTS.load(user, "change", product_id)
+    data = product_data(user, payload.dict(exclude_unset=True))
+    services.update_product(actor=user, product=product, data=data, reason=payload.reason)
+    return PRODUCTS.answer(user, product_id)
 
 
 @products.delete(
@@ -420,7 +473,10 @@ def update_product(request: HttpRequest, product_id: int, payload: ProductPatchI
 def delete_product(
     request: HttpRequest, product_id: int, reason: str = "", payload: DeleteIn | None = None
 ) -> Status[None]:
-    return PRODUCTS.delete(request, product_id, reason, payload)
+    user = acting_user(request)
+    product = PRODUCTS.load(user, "delete", product_id)
+    services.delete_product(actor=user, product=product, reason=delete_reason(reason, payload))
+    return Status(204, None)
 
 
 @products.get(
@@ -450,10 +506,13 @@ def list_indications(
 def create_indication(
     request: HttpRequest, product_id: int, payload: IndicationCreateIn
 ) -> Status[Indication]:
-    def values(user: User, data: dict[str, Any]) -> dict[str, Any]:
-        return {**with_area(user, data), "product": PRODUCTS.load(user, "view", product_id)}
-
-    return INDICATIONS.create(request, payload, values, services.create_indication)
+    user = INDICATIONS.adding(request)
+    data = indication_data(user, payload.dict())
+    product = PRODUCTS.load(user, "view", product_id)
+    indication = services.create_indication(
+        actor=user, product=product, data=data, reason=payload.reason
+    )
+    return INDICATIONS.created(user, indication)
 
 
 @indications.get(
@@ -475,7 +534,11 @@ def get_indication(request: HttpRequest, indication_id: int) -> Indication:
 def update_indication(
     request: HttpRequest, indication_id: int, payload: IndicationPatchIn
 ) -> Indication:
-    return INDICATIONS.update(request, indication_id, payload, with_area)
+    user = acting_user(request)
+    indication = INDICATIONS.load(user, "change", indication_id)
+    data = indication_data(user, payload.dict(exclude_unset=True))
+    services.update_indication(actor=user, indication=indication, data=data, reason=payload.reason)
+    return INDICATIONS.answer(user, indication_id)
 
 
 @indications.delete(
@@ -487,7 +550,12 @@ def update_indication(
 def delete_indication(
     request: HttpRequest, indication_id: int, reason: str = "", payload: DeleteIn | None = None
 ) -> Status[None]:
-    return INDICATIONS.delete(request, indication_id, reason, payload)
+    user = acting_user(request)
+    indication = INDICATIONS.load(user, "delete", indication_id)
+    services.delete_indication(
+        actor=user, indication=indication, reason=delete_reason(reason, payload)
+    )
+    return Status(204, None)
 
 
 # --- therapeutic areas -------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Forms of the directory pages. They parse what people type into the values
-the services take; every rule (identifiers, territories, uniqueness) is the
+"""Forms of the directory pages. They parse what people type into the typed data
+the services take (``HCPData``, ...); every rule (identifiers, territories, uniqueness) is the
 services' and the models'."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from liaison.directory.models import (
     TherapeuticArea,
 )
 from liaison.directory.selectors import HCPFilters
+from liaison.directory.services import AffiliationData, HCPData, OrganizationData
 from liaison.lib.forms import DateInput, SearchInput, mark_filter_selects, set_choices
 
 CONTACT_CHANNELS = [("email", "E-mail"), ("phone", "Phone"), ("visit", "Visit"), ("video", "Video")]
@@ -119,7 +120,7 @@ class HCPFilterForm(forms.Form):
 
 
 class HCPForm(forms.Form):
-    """An HCP's editable fields; :meth:`values` gives what ``create_hcp``/``update_hcp`` take."""
+    """An HCP's editable fields; :meth:`service_data` gives what ``create_hcp``/``update_hcp`` take."""
 
     given_name = forms.CharField(max_length=120)
     family_name = forms.CharField(max_length=120)
@@ -196,7 +197,7 @@ class HCPForm(forms.Form):
     def clean_languages(self) -> list[str]:
         return [code.lower() for code in split_list(self.cleaned_data.get("languages", ""))]
 
-    def values(self) -> dict[str, Any]:
+    def service_data(self) -> HCPData:
         data = self.cleaned_data
         return {
             "given_name": data["given_name"].strip(),
@@ -266,7 +267,7 @@ class AffiliationForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = organizations
 
-    def values(self) -> dict[str, Any]:
+    def service_data(self) -> AffiliationData:
         data = self.cleaned_data
         return {
             "organization": data["organization"],
@@ -334,7 +335,7 @@ class OrganizationForm(forms.Form):
     def clean_region(self) -> str:
         return str(self.cleaned_data.get("region", "")).strip().upper()
 
-    def values(self) -> dict[str, Any]:
+    def service_data(self) -> OrganizationData:
         data = self.cleaned_data
         return {
             "name": data["name"].strip(),

@@ -158,7 +158,7 @@ def apply_provider(
                 assert place is not None
                 hcp = services.create_hcp(
                     actor=actor,
-                    values={
+                    data={
                         "given_name": name_case(provider.individual.first_name)[:120],
                         "family_name": name_case(provider.individual.last_name)[:120],
                         "suffix": (provider.individual.suffix or "")[:20],
@@ -174,21 +174,22 @@ def apply_provider(
                     reason=reason,
                 )
                 return ApplyOutcome(npi, name, "created", hcp.pk)
-            values: dict[str, Any] = {
+            kept = list(existing.specialties.all())
+            data: services.HCPData = {
                 "credentials": [
                     *existing.credentials,
                     *(item for item in credentials if item not in existing.credentials),
                 ],
-                "specialties": sorted(
-                    {*existing.specialties.values_list("pk", flat=True)}
-                    | {specialty.pk for specialty in specialties}
-                ),
+                "specialties": [
+                    *kept,
+                    *(specialty for specialty in specialties if specialty not in kept),
+                ],
             }
             if not existing.npi_source:
-                values["npi_source"] = NPPES_SOURCE
+                data["npi_source"] = NPPES_SOURCE
             if place is not None:
-                values.update(country=place.country, region=place.region, city=place.city)
-            changes = services.update_hcp(actor=actor, hcp=existing, values=values, reason=reason)
+                data.update({"country": place.country, "region": place.region, "city": place.city})
+            changes = services.update_hcp(actor=actor, hcp=existing, data=data, reason=reason)
             action: Action = "updated" if changes else "unchanged"
             return ApplyOutcome(npi, name, action, existing.pk, changes)
     except LiaisonError as error:

@@ -107,7 +107,7 @@ def hcp_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             hcp = services.create_hcp(
-                actor=request.user, values=form.values(), reason=form.cleaned_data["reason"]
+                actor=request.user, data=form.service_data(), reason=form.cleaned_data["reason"]
             )
         except LiaisonError as error:
             add_liaison_error(form, error)
@@ -127,7 +127,7 @@ def hcp_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             changes = services.update_hcp(
                 actor=request.user,
                 hcp=hcp,
-                values=form.values(),
+                data=form.service_data(),
                 reason=form.cleaned_data["reason"],
             )
         except LiaisonError as error:
@@ -167,7 +167,7 @@ def affiliation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     form = AffiliationForm(request.POST or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_affiliation(actor=request.user, values={"hcp": hcp, **form.values()})
+            services.create_affiliation(actor=request.user, hcp=hcp, data=form.service_data())
         except LiaisonError as error:
             add_liaison_error(form, error)
         else:
@@ -227,13 +227,13 @@ def _save_organization(
         try:
             if organization is None:
                 organization = services.create_organization(
-                    actor=request.user, values=form.values(), reason=reason
+                    actor=request.user, data=form.service_data(), reason=reason
                 )
             else:
                 services.update_organization(
                     actor=request.user,
                     organization=organization,
-                    values=form.values(),
+                    data=form.service_data(),
                     reason=reason,
                 )
         except LiaisonError as error:

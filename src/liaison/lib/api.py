@@ -1,9 +1,10 @@
 """What every app's API shares: the caller, pages, query errors, partial updates,
-codes and ids of a body turned into records, and the handler bodies of a
-resource's get, create, patch and delete.
+codes and ids of a body turned into records, and the loads and answers of a
+resource's get, create, patch and delete (:class:`Records`).
 
 Handlers stay thin: they turn codes and ids into records through the access
-policy (:func:`by_id`, :func:`by_codes`), call one service and shape the
+policy (:func:`by_id`, :func:`by_codes`) and the body into the app's typed
+data, call one service (which holds the transaction) and shape the
 answer. Records an actor may not see answer 404; records they see but may not
 change answer 403. Authentication itself (tokens, the browser session) is
 ``liaison.core.api``'s.
@@ -11,12 +12,12 @@ change answer 403. Authentication itself (tokens, the browser session) is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.http import HttpRequest
 from ninja import Field, Schema, Status
 from ninja.errors import HttpError, ValidationError
@@ -27,8 +28,6 @@ from liaison.core.errors import LiaisonError, NotFound
 from liaison.core.models import User
 
 M = TypeVar("M", bound=models.Model)
-M_co = TypeVar("M_co", bound=models.Model, covariant=True)
-M_contra = TypeVar("M_contra", bound=models.Model, contravariant=True)
 
 
 def acting_user(request: HttpRequest) -> User:
@@ -120,9 +119,6 @@ def by_id(user: User, model: type[M], pk: int, field: str) -> M:
 
 # --- the shape every resource's handlers share ----------------------------------
 
-#: Turns a create or patch body (as a dict, ``reason`` included) into the service's values.
-Values = Callable[[User, dict[str, Any]], dict[str, Any]]
-
 
 def without_reason(data: dict[str, Any]) -> dict[str, Any]:
     """A body's fields without the audit ``reason`` (which the service takes apart)."""
@@ -135,44 +131,22 @@ class ReasonBody(Protocol):
     reason: str
 
 
-class AuditedBody(Protocol):
-    """A create or patch body: its fields and the ``reason`` kept in the audit trail."""
-
-    reason: str
-
-    def dict(self, *, exclude_unset: bool = ...) -> dict[str, Any]: ...
-
-
-class CreateService(Protocol[M_co]):
-    """A service creating one record: ``create_hcp``, ``add_affiliation``, ..."""
-
-    def __call__(self, *, actor: User, values: Mapping[str, Any], reason: str = "") -> M_co: ...
-
-
-class UpdateService(Protocol[M_contra]):
-    """A service changing fields of one record, audited with ``reason``."""
-
-    def __call__(
-        self, actor: User, instance: M_contra, values: Mapping[str, Any], /, *, reason: str = ""
-    ) -> object: ...
-
-
-class DeleteService(Protocol[M_contra]):
-    """A service deleting one record, audited with ``reason``."""
-
-    def __call__(self, actor: User, instance: M_contra, /, *, reason: str = "") -> None: ...
+def delete_reason(query: str, payload: ReasonBody | None) -> str:
+    """A delete's audit reason: the JSON body's or, failing that, the ``reason``
+    query parameter's."""
+    given = payload.reason if payload is not None else ""
+    return given or query
 
 
 @dataclass(frozen=True)
 class Records(Generic[M]):
     """One resource's records as its handlers reach them: through the access
     policy (unseen is 404, seen but not allowed 403), with the relations its
-    answer shows. The methods are the handler bodies the resources share;
-    ``update`` and ``delete`` are the app's services that change and delete."""
+    answer shows. A handler loads with :meth:`load` (or :meth:`adding` before a
+    create), turns the body into the app's typed data, calls one service and
+    answers with :meth:`answer` or :meth:`created`."""
 
     model: type[M]
-    update_service: UpdateService[M]
-    delete_service: DeleteService[M]
     related: tuple[str, ...] = ()
     prefetched: tuple[str, ...] = ()
     #: How an answer loads the record when it shows more than the load for a
@@ -194,36 +168,14 @@ class Records(Generic[M]):
     def show(self, request: HttpRequest, pk: int) -> M:
         return self.answer(acting_user(request), pk)
 
-    def create(
-        self,
-        request: HttpRequest,
-        payload: AuditedBody,
-        values: Values,
-        service: CreateService[M],
-    ) -> Status[M]:
+    def adding(self, request: HttpRequest) -> User:
+        """The caller of a create, once the policy lets them add records of this
+        model: asked before any name or code of the body is looked up, so a role
+        that may not add answers 403, not a 400 about the body."""
         user = acting_user(request)
-        policy.require(user, "add", self.model)  # before any name or code is looked up
-        # One transaction, so records the body names into being (an HCP's new
-        # specialties) are not left behind when the record is refused.
-        with transaction.atomic():
-            record = service(actor=user, values=values(user, payload.dict()), reason=payload.reason)
+        policy.require(user, "add", self.model)
+        return user
+
+    def created(self, user: User, record: M) -> Status[M]:
+        """A create's answer: 201 with the new record as the caller sees it."""
         return Status(201, self.answer(user, record.pk))
-
-    def update(self, request: HttpRequest, pk: int, payload: AuditedBody, values: Values) -> M:
-        """Changes only the fields sent, audited with the body's ``reason``."""
-        user = acting_user(request)
-        record = self.load(user, "change", pk)
-        with transaction.atomic():
-            changes = values(user, payload.dict(exclude_unset=True))
-            self.update_service(user, record, changes, reason=payload.reason)
-        return self.answer(user, pk)
-
-    def delete(
-        self, request: HttpRequest, pk: int, reason: str, payload: ReasonBody | None
-    ) -> Status[None]:
-        """The reason comes in a JSON body or, failing that, the ``reason`` query parameter."""
-        user = acting_user(request)
-        record = self.load(user, "delete", pk)
-        given = payload.reason if payload is not None else ""
-        self.delete_service(user, record, reason=given or reason)
-        return Status(204, None)

@@ -59,7 +59,7 @@ def test_admin_save_of_an_hcp_audits_many_to_many_changes(
 ) -> None:
     area = TherapeuticArea.objects.create(code="neurology", name="Neurology")
     hcp = services.create_hcp(
-        actor=staff_admin, values={"given_name": "Ana", "family_name": "Ruiz", "country": "ES"}
+        actor=staff_admin, data={"given_name": "Ana", "family_name": "Ruiz", "country": "ES"}
     )
     response = admin_client.post(
         reverse("admin:directory_hcp_change", args=[hcp.pk]),
@@ -89,7 +89,7 @@ def test_admin_bulk_delete_audits_each_record(admin_client: Client, staff_admin:
     hcps = [
         services.create_hcp(
             actor=staff_admin,
-            values={"given_name": f"G{i}", "family_name": "Bulk", "country": "DE"},
+            data={"given_name": f"G{i}", "family_name": "Bulk", "country": "DE"},
         )
         for i in range(2)
     ]
@@ -104,7 +104,7 @@ def test_admin_bulk_delete_audits_each_record(admin_client: Client, staff_admin:
 
 def test_audit_events_are_read_only_in_the_admin(admin_client: Client, staff_admin: User) -> None:
     services.create_hcp(
-        actor=staff_admin, values={"given_name": "A", "family_name": "B", "country": "DE"}
+        actor=staff_admin, data={"given_name": "A", "family_name": "B", "country": "DE"}
     )
     event = AuditEvent.objects.get()
     assert admin_client.get(reverse("admin:core_auditevent_changelist")).status_code == 200

@@ -30,7 +30,7 @@ def last_event() -> AuditEvent:
 def hcp(admin_user: User) -> HCP:
     return services.create_hcp(
         actor=admin_user,
-        values={"given_name": "Jürgen", "family_name": "Müller", "country": "DE"},
+        data={"given_name": "Jürgen", "family_name": "Müller", "country": "DE"},
     )
 
 
@@ -39,7 +39,7 @@ def three_events(admin_user: User) -> list[AuditEvent]:
     for family_name in ("García", "Çelik", "Ångström"):
         services.create_hcp(
             actor=admin_user,
-            values={"given_name": "Ana", "family_name": family_name, "country": "ES"},
+            data={"given_name": "Ana", "family_name": family_name, "country": "ES"},
         )
     return list(AuditEvent.objects.order_by("sequence"))
 
@@ -61,7 +61,7 @@ def test_hcp_create_records_every_set_field(hcp: HCP, admin_user: User) -> None:
 
 
 def test_hcp_update_records_only_changed_fields(hcp: HCP, admin_user: User) -> None:
-    services.update_hcp(actor=admin_user, hcp=hcp, values={"city": "München", "country": "DE"})
+    services.update_hcp(actor=admin_user, hcp=hcp, data={"city": "München", "country": "DE"})
     event = last_event()
     assert event.action == "update"
     assert event.changes == {"city": ["", "München"]}
@@ -69,7 +69,7 @@ def test_hcp_update_records_only_changed_fields(hcp: HCP, admin_user: User) -> N
 
 def test_update_without_change_records_nothing(hcp: HCP, admin_user: User) -> None:
     before = AuditEvent.objects.count()
-    assert services.update_hcp(actor=admin_user, hcp=hcp, values={"country": "DE"}) == {}
+    assert services.update_hcp(actor=admin_user, hcp=hcp, data={"country": "DE"}) == {}
     assert AuditEvent.objects.count() == before
 
 
@@ -85,20 +85,20 @@ def test_hcp_delete_records_the_state_it_removed(hcp: HCP, admin_user: User) -> 
 
 def test_many_to_many_change_records_ids_before_and_after(hcp: HCP, admin_user: User) -> None:
     oncology = TherapeuticArea.objects.create(code="oncology", name="Oncology")
-    services.update_hcp(actor=admin_user, hcp=hcp, values={"therapeutic_areas": [oncology]})
+    services.update_hcp(actor=admin_user, hcp=hcp, data={"therapeutic_areas": [oncology]})
     assert last_event().changes == {"therapeutic_areas": [[], [oncology.pk]]}
 
 
 def test_organization_create_update_delete_are_audited(admin_user: User) -> None:
     organization = services.create_organization(
         actor=admin_user,
-        values={"name": "Charité", "type": "academic_medical_center", "country": "DE"},
+        data={"name": "Charité", "type": "academic_medical_center", "country": "DE"},
     )
     pk = organization.pk
     services.update_organization(
-        actor=admin_user, organization=organization, values={"city": "Berlin"}
+        actor=admin_user, organization=organization, data={"city": "Berlin"}
     )
-    services.delete(admin_user, organization, reason="closed")
+    services.delete_organization(actor=admin_user, organization=organization, reason="closed")
     events = list(
         AuditEvent.objects.filter(record_type="directory.organization", record_id=str(pk))
     )
@@ -112,7 +112,7 @@ def test_organization_create_update_delete_are_audited(admin_user: User) -> None
 def test_rolled_back_change_leaves_no_event(admin_user: User) -> None:
     with pytest.raises(RuntimeError), transaction.atomic():
         services.create_hcp(
-            actor=admin_user, values={"given_name": "A", "family_name": "B", "country": "DE"}
+            actor=admin_user, data={"given_name": "A", "family_name": "B", "country": "DE"}
         )
         raise RuntimeError("abort")
     assert not AuditEvent.objects.exists()
@@ -123,7 +123,7 @@ def test_invalid_change_leaves_no_event(admin_user: User) -> None:
     with pytest.raises(Exception, match="npi"):
         services.create_hcp(
             actor=admin_user,
-            values={"given_name": "A", "family_name": "B", "country": "US", "npi": "1234567890"},
+            data={"given_name": "A", "family_name": "B", "country": "US", "npi": "1234567890"},
         )
     assert not AuditEvent.objects.exists()
 
@@ -131,7 +131,7 @@ def test_invalid_change_leaves_no_event(admin_user: User) -> None:
 def test_event_source_follows_the_context(admin_user: User) -> None:
     with audit.source("cli"):
         services.create_hcp(
-            actor=admin_user, values={"given_name": "A", "family_name": "B", "country": "DE"}
+            actor=admin_user, data={"given_name": "A", "family_name": "B", "country": "DE"}
         )
     assert last_event().source == "cli"
 

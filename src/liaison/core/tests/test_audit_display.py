@@ -39,7 +39,7 @@ def history_of(user: User, instance: HCP | LibraryItem) -> str:
 def hcp(admin_user: User) -> HCP:
     return services.create_hcp(
         actor=admin_user,
-        values={"given_name": "Jürgen", "family_name": "Müller", "country": "DE"},
+        data={"given_name": "Jürgen", "family_name": "Müller", "country": "DE"},
     )
 
 
@@ -52,8 +52,8 @@ def test_history_shows_field_labels_not_names(hcp: HCP, admin_user: User) -> Non
 def test_history_names_related_records_before_and_after(hcp: HCP, admin_user: User) -> None:
     neurology = Specialty.objects.create(name="Neurology")
     cardiology = Specialty.objects.create(name="Cardiology")
-    services.update_hcp(actor=admin_user, hcp=hcp, values={"specialties": [neurology]})
-    services.update_hcp(actor=admin_user, hcp=hcp, values={"specialties": [cardiology]})
+    services.update_hcp(actor=admin_user, hcp=hcp, data={"specialties": [neurology]})
+    services.update_hcp(actor=admin_user, hcp=hcp, data={"specialties": [cardiology]})
     page = history_of(admin_user, hcp)
     assert "<strong>Specialties</strong>: <del>Neurology</del> → <ins>Cardiology</ins>" in page
 
@@ -99,13 +99,13 @@ def test_related_names_cost_one_query_per_model_whatever_the_page_size(
         return len(captured)
 
     for specialty in specialties:
-        services.update_hcp(actor=admin_user, hcp=hcp, values={"specialties": [specialty]})
+        services.update_hcp(actor=admin_user, hcp=hcp, data={"specialties": [specialty]})
     assert queries_for_last(2) == queries_for_last(12) == 1
 
 
 def test_a_deleted_related_record_is_shown_by_its_number(hcp: HCP, admin_user: User) -> None:
     gone = Specialty.objects.create(name="Gone")
-    services.update_hcp(actor=admin_user, hcp=hcp, values={"specialties": [gone]})
+    services.update_hcp(actor=admin_user, hcp=hcp, data={"specialties": [gone]})
     number = gone.pk
     gone.delete()
     event = AuditEvent.objects.order_by("-sequence").first()
@@ -116,7 +116,7 @@ def test_a_deleted_related_record_is_shown_by_its_number(hcp: HCP, admin_user: U
 
 def test_audit_list_shows_labels_and_names(hcp: HCP, admin_user: User) -> None:
     neurology = Specialty.objects.create(name="Neurology")
-    services.update_hcp(actor=admin_user, hcp=hcp, values={"specialties": [neurology]})
+    services.update_hcp(actor=admin_user, hcp=hcp, data={"specialties": [neurology]})
     page = client_for(admin_user).get(reverse("core:audit-list")).content.decode()
     assert "<strong>Specialties</strong>: <del>—</del> → <ins>Neurology</ins>" in page
 

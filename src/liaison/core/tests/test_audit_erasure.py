@@ -32,7 +32,7 @@ def hcp(admin_user: User) -> HCP:
     neurology = Specialty.objects.create(name="Neurology")
     hcp = services.create_hcp(
         actor=admin_user,
-        values={
+        data={
             "given_name": "Jürgen",
             "family_name": "Müller",
             "country": "DE",
@@ -40,7 +40,7 @@ def hcp(admin_user: User) -> HCP:
         },
     )
     services.update_hcp(
-        actor=admin_user, hcp=hcp, values={"city": "Bonn", "specialties": [neurology]}
+        actor=admin_user, hcp=hcp, data={"city": "Bonn", "specialties": [neurology]}
     )
     return hcp
 
@@ -140,7 +140,7 @@ def test_moving_a_field_out_of_the_personal_list_is_detected(hcp: HCP) -> None:
 
 def test_events_of_other_records_keep_their_values(hcp: HCP, admin_user: User) -> None:
     other = services.create_hcp(
-        actor=admin_user, values={"given_name": "Ana", "family_name": "Silva", "country": "PT"}
+        actor=admin_user, data={"given_name": "Ana", "family_name": "Silva", "country": "PT"}
     )
     erase(admin_user, hcp.pk)
     assert subject_events(other.pk)[0].changes["family_name"] == [None, "Silva"]

@@ -24,7 +24,7 @@ def last_event() -> AuditEvent:
 def hcp(admin_user: User) -> HCP:
     return services.create_hcp(
         actor=admin_user,
-        values={"given_name": "Jürgen", "family_name": "Müller", "country": "DE"},
+        data={"given_name": "Jürgen", "family_name": "Müller", "country": "DE"},
     )
 
 

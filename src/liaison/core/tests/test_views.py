@@ -17,7 +17,7 @@ from liaison.directory.models import HCP
 @pytest.fixture
 def hcp(admin_user: User) -> HCP:
     return directory_services.create_hcp(
-        actor=admin_user, values={"given_name": "Jürgen", "family_name": "Müller", "country": "DE"}
+        actor=admin_user, data={"given_name": "Jürgen", "family_name": "Müller", "country": "DE"}
     )
 
 
@@ -174,7 +174,7 @@ def test_record_history_shows_changes_to_a_reader_of_the_record(
     client: Client, msl: User, admin_user: User, hcp: HCP
 ) -> None:
     directory_services.update_hcp(
-        actor=admin_user, hcp=hcp, values={"city": "München"}, reason="moved"
+        actor=admin_user, hcp=hcp, data={"city": "München"}, reason="moved"
     )
     response = signed_in(client, msl).get(
         reverse("core:record-history", args=["directory.hcp", hcp.pk])

@@ -31,7 +31,7 @@ def directory(admin_user: User, territory_de: Territory) -> dict[str, HCP]:
     specialty = services.get_or_create_specialty(actor=admin_user, name="Medical Oncology")
     charite = services.create_organization(
         actor=admin_user,
-        values={
+        data={
             "name": "Charité",
             "type": "academic_medical_center",
             "country": "DE",
@@ -40,7 +40,7 @@ def directory(admin_user: User, territory_de: Territory) -> dict[str, HCP]:
     )
     muller = services.create_hcp(
         actor=admin_user,
-        values={
+        data={
             "given_name": "Jürgen",
             "family_name": "Müller",
             "country": "DE",
@@ -52,15 +52,15 @@ def directory(admin_user: User, territory_de: Territory) -> dict[str, HCP]:
             "contact_channels": ["email", "visit"],
             "consent_date": dt.date(2024, 3, 1),
             "consent_source": "signed form",
-            "specialties": [specialty.pk],
-            "therapeutic_areas": [oncology.pk, cardiology.pk],
-            "territories": [territory_de.pk],
+            "specialties": [specialty],
+            "therapeutic_areas": [oncology, cardiology],
+            "territories": [territory_de],
         },
     )
-    services.add_affiliation(
+    services.create_affiliation(
         actor=admin_user,
-        values={
-            "hcp": muller,
+        hcp=muller,
+        data={
             "organization": charite,
             "role": "Professor",
             "start_date": dt.date(2019, 1, 1),
@@ -69,13 +69,13 @@ def directory(admin_user: User, territory_de: Territory) -> dict[str, HCP]:
     )
     smith = services.create_hcp(
         actor=admin_user,
-        values={"given_name": "Ann", "family_name": "=Smith", "country": "US", "region": "US-CA"},
+        data={"given_name": "Ann", "family_name": "=Smith", "country": "US", "region": "US-CA"},
     )
     # Namesakes without identifiers: only the Liaison ID tells them apart.
     for city in ("Tokyo", "Osaka"):
         services.create_hcp(
             actor=admin_user,
-            values={"given_name": "Haruto", "family_name": "Yamada", "country": "JP", "city": city},
+            data={"given_name": "Haruto", "family_name": "Yamada", "country": "JP", "city": city},
         )
     return {"muller": muller, "smith": smith}
 
@@ -198,6 +198,6 @@ def test_export_queries_do_not_grow_with_the_rows(
     for index in range(20):
         services.create_hcp(
             actor=admin_user,
-            values={"given_name": f"G{index}", "family_name": "Extra", "country": "FR"},
+            data={"given_name": f"G{index}", "family_name": "Extra", "country": "FR"},
         )
     assert queries() == few

@@ -174,7 +174,7 @@ def test_reimporting_the_same_file_changes_nothing(
 def test_same_npi_updates_the_existing_hcp(tmp_path: Path, admin_user: User) -> None:
     existing = services.create_hcp(
         actor=admin_user,
-        values={
+        data={
             "given_name": "Jurgen",
             "family_name": "Mueller",
             "country": "DE",
@@ -200,7 +200,7 @@ def test_same_npi_updates_the_existing_hcp(tmp_path: Path, admin_user: User) -> 
 def test_same_orcid_updates_and_fills_in_the_npi(tmp_path: Path, admin_user: User) -> None:
     existing = services.create_hcp(
         actor=admin_user,
-        values={
+        data={
             "given_name": "A",
             "family_name": "B",
             "country": "US",
@@ -221,7 +221,7 @@ def test_row_without_identifiers_matches_by_name_and_country(
     tmp_path: Path, admin_user: User
 ) -> None:
     services.create_hcp(
-        actor=admin_user, values={"given_name": "Anna", "family_name": "Schmidt", "country": "DE"}
+        actor=admin_user, data={"given_name": "Anna", "family_name": "Schmidt", "country": "DE"}
     )
     path = write_csv(tmp_path, ["First Name,Last Name,Country,City", "Anna,Schmidt,DE,Berlin"])
     report = import_file(actor=admin_user, path=path, kind="hcps")
@@ -231,7 +231,7 @@ def test_row_without_identifiers_matches_by_name_and_country(
 def test_empty_identifier_cell_does_not_clear_an_npi(tmp_path: Path, admin_user: User) -> None:
     services.create_hcp(
         actor=admin_user,
-        values={
+        data={
             "given_name": "A",
             "family_name": "B",
             "country": "US",
@@ -337,11 +337,11 @@ def test_identical_row_is_a_duplicate(tmp_path: Path, admin_user: User) -> None:
 def test_npi_and_orcid_of_two_different_hcps_is_refused(tmp_path: Path, admin_user: User) -> None:
     services.create_hcp(
         actor=admin_user,
-        values={"given_name": "A", "family_name": "B", "country": "US", "npi": "1000000004"},
+        data={"given_name": "A", "family_name": "B", "country": "US", "npi": "1000000004"},
     )
     services.create_hcp(
         actor=admin_user,
-        values={
+        data={
             "given_name": "C",
             "family_name": "D",
             "country": "US",
@@ -502,7 +502,7 @@ def test_xlsx_missing_sheet_names_file_and_sheet(tmp_path: Path, admin_user: Use
 def test_two_rows_updating_one_hcp_are_refused(tmp_path: Path, admin_user: User) -> None:
     services.create_hcp(
         actor=admin_user,
-        values={
+        data={
             "given_name": "A",
             "family_name": "B",
             "country": "US",
@@ -528,7 +528,7 @@ def test_two_rows_updating_one_hcp_are_refused(tmp_path: Path, admin_user: User)
 def test_new_affiliation_counts_as_an_update(tmp_path: Path, admin_user: User) -> None:
     hcp = services.create_hcp(
         actor=admin_user,
-        values={"given_name": "A", "family_name": "B", "country": "DE", "npi": "1000000004"},
+        data={"given_name": "A", "family_name": "B", "country": "DE", "npi": "1000000004"},
     )
     path = write_csv(
         tmp_path, ["First Name,Last Name,Country,NPI,Organization", "A,B,DE,1000000004,Charité"]
@@ -542,10 +542,10 @@ def test_new_affiliation_counts_as_an_update(tmp_path: Path, admin_user: User) -
 
 def test_liaison_id_updates_that_hcp(tmp_path: Path, admin_user: User) -> None:
     first = services.create_hcp(
-        actor=admin_user, values={"given_name": "Haruto", "family_name": "Yamada", "country": "JP"}
+        actor=admin_user, data={"given_name": "Haruto", "family_name": "Yamada", "country": "JP"}
     )
     second = services.create_hcp(
-        actor=admin_user, values={"given_name": "Haruto", "family_name": "Yamada", "country": "JP"}
+        actor=admin_user, data={"given_name": "Haruto", "family_name": "Yamada", "country": "JP"}
     )
     path = write_csv(
         tmp_path,

@@ -34,7 +34,7 @@ def oncology(db: None) -> TherapeuticArea:
 def charite(admin_user: User) -> Organization:
     return services.create_organization(
         actor=admin_user,
-        values={
+        data={
             "name": "Charité",
             "type": "academic_medical_center",
             "country": "DE",
@@ -47,7 +47,7 @@ def charite(admin_user: User) -> Organization:
 def muller(admin_user: User, oncology: TherapeuticArea, charite: Organization) -> HCP:
     hcp = services.create_hcp(
         actor=admin_user,
-        values={
+        data={
             "given_name": "Jürgen",
             "family_name": "Müller",
             "country": "DE",
@@ -58,8 +58,8 @@ def muller(admin_user: User, oncology: TherapeuticArea, charite: Organization) -
             "emails": ["j.mueller@example.org"],
         },
     )
-    services.add_affiliation(
-        actor=admin_user, values={"hcp": hcp, "organization": charite, "role": "Head of Oncology"}
+    services.create_affiliation(
+        actor=admin_user, hcp=hcp, data={"organization": charite, "role": "Head of Oncology"}
     )
     return hcp
 
@@ -68,7 +68,7 @@ def muller(admin_user: User, oncology: TherapeuticArea, charite: Organization) -
 def smith(admin_user: User) -> HCP:
     return services.create_hcp(
         actor=admin_user,
-        values={"given_name": "Anna", "family_name": "Smith", "country": "US", "region": "US-CA"},
+        data={"given_name": "Anna", "family_name": "Smith", "country": "US", "region": "US-CA"},
     )
 
 
@@ -190,7 +190,7 @@ def test_list_paginates(client: Client, msl: User, settings: Any, admin_user: Us
     for index in range(5):
         services.create_hcp(
             actor=admin_user,
-            values={"given_name": f"G{index}", "family_name": "Ng", "country": "DE"},
+            data={"given_name": f"G{index}", "family_name": "Ng", "country": "DE"},
         )
     signed_in(client, msl)
     page_three = client.get(reverse("directory:hcp-list"), {"page": 3})
@@ -251,7 +251,7 @@ def test_hcp_list_reads_country_choices_once_until_an_hcp_is_saved(
     assert _country_choice_queries(captured) == 1
     assert '<option value="DE"' in before and '<option value="FR"' not in before
     services.create_hcp(
-        actor=admin_user, values={"given_name": "Marie", "family_name": "Curie", "country": "FR"}
+        actor=admin_user, data={"given_name": "Marie", "family_name": "Curie", "country": "FR"}
     )
     after = client.get(reverse("directory:hcp-list")).content.decode()
     assert '<option value="FR"' in after
@@ -263,7 +263,7 @@ def test_hcp_list_country_choices_follow_an_edited_country(
     cache.clear()
     signed_in(client, msl)
     client.get(reverse("directory:hcp-list"))
-    services.update_hcp(actor=admin_user, hcp=muller, values={"country": "AT"})
+    services.update_hcp(actor=admin_user, hcp=muller, data={"country": "AT"})
     body = client.get(reverse("directory:hcp-list")).content.decode()
     assert '<option value="AT"' in body and '<option value="DE"' not in body
 
@@ -384,7 +384,7 @@ def test_affiliation_is_added_from_the_profile(
     client: Client, msl: User, muller: HCP, admin_user: User
 ) -> None:
     clinic = services.create_organization(
-        actor=admin_user, values={"name": "Klinikum Nord", "type": "hospital", "country": "DE"}
+        actor=admin_user, data={"name": "Klinikum Nord", "type": "hospital", "country": "DE"}
     )
     response = signed_in(client, msl).post(
         reverse("directory:affiliation-create", args=[muller.pk]),
@@ -411,7 +411,7 @@ def test_organization_list_searches_without_accents(
     client: Client, msl: User, charite: Organization, admin_user: User
 ) -> None:
     services.create_organization(
-        actor=admin_user, values={"name": "Mayo Clinic", "type": "clinic", "country": "US"}
+        actor=admin_user, data={"name": "Mayo Clinic", "type": "clinic", "country": "US"}
     )
     signed_in(client, msl)
     response = client.get(reverse("directory:organization-list"), {"q": "charite"})
@@ -427,7 +427,7 @@ def test_organization_page_lists_its_hcps_and_units(
 ) -> None:
     unit = services.create_organization(
         actor=admin_user,
-        values={
+        data={
             "name": "Charité Cancer Center",
             "type": "hospital",
             "country": "DE",
@@ -473,7 +473,7 @@ def test_msl_cannot_edit_organization_outside_territory(
     client: Client, msl: User, admin_user: User
 ) -> None:
     mayo = services.create_organization(
-        actor=admin_user, values={"name": "Mayo Clinic", "type": "clinic", "country": "US"}
+        actor=admin_user, data={"name": "Mayo Clinic", "type": "clinic", "country": "US"}
     )
     response = signed_in(client, msl).get(reverse("directory:organization-edit", args=[mayo.pk]))
     assert response.status_code == 403

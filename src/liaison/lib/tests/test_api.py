@@ -3,9 +3,7 @@ have their own tests in each app)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import pytest
 from django.http import HttpRequest
@@ -17,7 +15,7 @@ from pytest_django.fixtures import Settings
 from liaison.core.errors import LiaisonError, NotFound, PermissionDenied
 from liaison.core.models import Territory, User
 from liaison.directory.models import HCP, TherapeuticArea
-from liaison.lib.api import PageQuery, PatchIn, Records, by_codes, by_id, paginate
+from liaison.lib.api import PageQuery, PatchIn, Records, by_codes, by_id, delete_reason, paginate
 
 pytestmark = pytest.mark.django_db
 
@@ -108,27 +106,8 @@ def test_patch_refuses_null_except_where_it_clears() -> None:
 
 
 @dataclass
-class Recorded:
-    """Stands in for an app's update and delete services."""
-
-    calls: list[tuple[str, int, Any, str]] = field(default_factory=list)
-
-    def update(
-        self, actor: User, instance: HCP, values: Mapping[str, Any], /, *, reason: str = ""
-    ) -> None:
-        self.calls.append(("update", instance.pk, dict(values), reason))
-
-    def delete(self, actor: User, instance: HCP, /, *, reason: str = "") -> None:
-        self.calls.append(("delete", instance.pk, None, reason))
-
-
-@dataclass
 class Body:
     reason: str
-    fields: dict[str, Any] = field(default_factory=dict)
-
-    def dict(self, *, exclude_unset: bool = False) -> dict[str, Any]:
-        return {**self.fields, "reason": self.reason}
 
 
 def request_of(user: User) -> HttpRequest:
@@ -137,40 +116,37 @@ def request_of(user: User) -> HttpRequest:
     return request
 
 
-def records(recorded: Recorded) -> Records[HCP]:
-    return Records(HCP, recorded.update, recorded.delete)
-
-
-def test_update_hands_the_service_the_values_and_the_reason(msl: User, hcp_in_de: HCP) -> None:
-    recorded = Recorded()
-    answer = records(recorded).update(
-        request_of(msl),
-        hcp_in_de.pk,
-        Body("moved", {"city": "Berlin"}),
-        lambda user, data: {key: value for key, value in data.items() if key != "reason"},
-    )
-    assert answer == hcp_in_de
-    assert recorded.calls == [("update", hcp_in_de.pk, {"city": "Berlin"}, "moved")]
-
-
-def test_delete_takes_the_reason_of_the_body_before_the_query(
-    admin_user: User, hcp_in_de: HCP
-) -> None:
-    recorded = Recorded()
-    status = records(recorded).delete(request_of(admin_user), hcp_in_de.pk, "query", Body("body"))
-    records(recorded).delete(request_of(admin_user), hcp_in_de.pk, "query", Body(""))
-    records(recorded).delete(request_of(admin_user), hcp_in_de.pk, "query", None)
-    assert status.status_code == 204
-    assert [call[3] for call in recorded.calls] == ["body", "query", "query"]
+def test_delete_reason_takes_the_body_before_the_query() -> None:
+    assert delete_reason("query", Body("body")) == "body"
+    assert delete_reason("query", Body("")) == "query"
+    assert delete_reason("query", None) == "query"
 
 
 def test_unseen_record_is_404_and_seen_but_not_allowed_is_403(
     outsider: User, msl: User, hcp_in_us: HCP
 ) -> None:
     """An MSL reads every HCP but deletes only those of their territories."""
-    recorded = Recorded()
+    records = Records(HCP)
     with pytest.raises(NotFound):
-        records(recorded).show(request_of(outsider), hcp_in_us.pk)
+        records.show(request_of(outsider), hcp_in_us.pk)
+    assert records.show(request_of(msl), hcp_in_us.pk) == hcp_in_us
     with pytest.raises(PermissionDenied):
-        records(recorded).delete(request_of(msl), hcp_in_us.pk, "", None)
-    assert recorded.calls == []
+        records.load(msl, "delete", hcp_in_us.pk)
+
+
+def test_adding_asks_the_policy_before_the_body_is_read(medinfo: User, msl: User) -> None:
+    records = Records(HCP)
+    with pytest.raises(PermissionDenied):
+        records.adding(request_of(medinfo))
+    assert records.adding(request_of(msl)) == msl
+
+
+def test_created_answers_201_with_the_record_as_shown(msl: User, hcp_in_de: HCP) -> None:
+    shown: list[int] = []
+
+    def profile(user: User, pk: int) -> HCP:
+        shown.append(pk)
+        return hcp_in_de
+
+    status = Records(HCP, shown=profile).created(msl, hcp_in_de)
+    assert (status.status_code, status.value, shown) == (201, hcp_in_de, [hcp_in_de.pk])
