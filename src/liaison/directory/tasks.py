@@ -45,7 +45,9 @@ def start_import(
 
 
 def run_import(job: Job, path: Path, options: dict[str, Any], progress: Progress) -> str:
-    """Import the file of ``job``; a file with invalid rows (unless skipped) fails it."""
+    """Import the file of ``job``; a file with invalid rows (unless skipped) fails it,
+    and so does an import stopped part way, with a message saying how many rows
+    were written (importing the same file again completes it)."""
     report = import_file(
         actor=job.owner,
         path=path,
@@ -59,8 +61,8 @@ def run_import(job: Job, path: Path, options: dict[str, Any], progress: Progress
     for problem in report.problems:
         progress.error(str(problem))
     progress.counts = dict(report.counts())
-    progress.done = report.rows
-    progress.total = max(progress.total, report.rows)
+    # The import advanced twice per row (checked, then written): show rows.
+    progress.done = progress.total = report.rows
     if not report.written:
         raise LiaisonError(report.summary())
     return report.summary()

@@ -4,9 +4,12 @@
 * :mod:`.reading` — CSV/XLSX rows as text (pure);
 * :mod:`.validation` — row checks producing a report (pure);
 * :mod:`.report` — the import report;
-* :mod:`.service` — :func:`validate_file`, :func:`check_file` and :func:`import_file`;
-* :mod:`.writing` — bulk matching, inserts (through :mod:`liaison.lib.bulk`), updates
-  and audit events.
+* :mod:`.service` — :func:`validate_file`, :func:`check_file` and :func:`import_file`
+  (a check pass that writes nothing, then a write pass in batches);
+* :mod:`.writing` — what the writers share: bulk matching, inserts (through
+  :mod:`liaison.lib.bulk`), updates and audit events;
+* :mod:`.hcp_writer`, :mod:`.organization_writer` — one writer per kind of row;
+* :mod:`.affiliations` — the affiliations and organizations HCP rows name.
 """
 
 from liaison.directory.importing.fields import Kind, default_mapping, parse_mapping_options

@@ -22,6 +22,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    #: Rows committed by the write pass so far (a dry run counts its rolled back batches).
+    written_rows: int = 0
     written: bool = False
     dry_run: bool = False
     #: Problems stopped the import (or would have, in a dry run): nothing written.

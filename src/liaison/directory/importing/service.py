@@ -1,15 +1,19 @@
-"""Importing HCPs and organizations: validate every row, write everything or nothing.
+"""Importing HCPs and organizations: check every row, then write valid files in batches.
 
 :func:`validate_file` checks every row (pure, no database lookups) for the web
-report. :func:`import_file` reads the file once: each row is checked before it
-joins a batch, and batches are written in one transaction; existing records
-are prefetched per batch (by Liaison ID, NPI, ORCID or name), new ones
-bulk-inserted, and every created or updated record gets its audit event
+report. :func:`import_file` reads the file twice. The check pass writes
+nothing: each row is checked alone, then the valid rows are matched in
+batches with the records they would update (by Liaison ID, NPI, ORCID or
+name), which finds the clashes with the database and between rows; the
+report then lists every problem of the file. Only a valid file (or its valid
+rows, when invalid rows are to be skipped) goes on to the write pass, which
+writes :data:`COMMIT_ROWS` rows per transaction: new records bulk-inserted,
+changed ones updated, and every created or updated record audited
 (:func:`liaison.core.audit.record_events`, the same hash chain as
-:func:`~liaison.core.audit.record_event`) in that transaction. After the
-first problem the remaining rows are still checked, so the report is
-complete, and the transaction is rolled back unless invalid rows are to be
-skipped. :func:`check_file` is a dry run: everything, then rolled back.
+:func:`~liaison.core.audit.record_event`) in its batch's transaction. The
+chain's head is locked for one batch at a time, so an interactive audited
+write waits at most one batch. :func:`check_file` is a dry run: everything,
+each batch rolled back.
 
 Matching: an HCP row updates the HCP with its Liaison ID, else its NPI, else
 its ORCID; a row with none of them updates the HCP with the same name and
@@ -17,11 +21,13 @@ country (the oldest, if several). An organization row updates the
 organization with the same name and country (and city, when the file has a
 city column). Only mapped columns are written; an empty NPI or ORCID cell
 never clears one. A record already equal to its row is not touched, so
-importing the same file twice changes nothing and writes no event.
+importing the same file twice changes nothing and writes no event, and an
+import interrupted between batches is completed by importing the file again.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,12 +39,20 @@ from liaison.core import audit, policy
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import Territory, User
 from liaison.directory.importing.fields import Kind, check_mapping, default_mapping
+from liaison.directory.importing.hcp_writer import HCPWriter
+from liaison.directory.importing.organization_writer import OrganizationWriter
 from liaison.directory.importing.reading import estimate_rows, read_rows, sheet_names
 from liaison.directory.importing.report import ImportReport
 from liaison.directory.importing.validation import CheckedRow, Problem, Reference, Validator
-from liaison.directory.importing.writing import BATCH_SIZE, HCPWriter, OrganizationWriter
+from liaison.directory.importing.writing import BATCH_SIZE, RowWriter, WriteClash
 from liaison.directory.models import HCP, TherapeuticArea
 from liaison.lib.progress import ProgressSink
+
+logger = logging.getLogger(__name__)
+
+#: Rows written per transaction: a batch takes well under a second, so an
+#: audited write elsewhere waits at most that long for the chain's head.
+COMMIT_ROWS = 1000
 
 
 @dataclass(frozen=True)
@@ -200,8 +214,8 @@ def check_file(
 
 @contextmanager
 def _large_page_cache() -> Iterator[None]:
-    """On SQLite, a bigger page cache for the import's one long transaction,
-    so index pages are not spilled and re-read again and again."""
+    """On SQLite, a bigger page cache for the import's connection, so index
+    pages are not spilled and re-read from one batch to the next."""
     if connection.vendor != "sqlite":
         yield
         return
@@ -216,12 +230,124 @@ def _large_page_cache() -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {previous}")
 
 
-class _Rejected(Exception):
-    """Rolls back an import that found a problem only while writing."""
-
-
 class _DryRun(Exception):
-    """Rolls back a dry run."""
+    """Rolls back a dry run's batch."""
+
+
+class ImportInterrupted(LiaisonError):
+    """The write pass stopped part way: the batches before it are written, the
+    rest is not. Running the same file again completes the import."""
+
+
+def _chunks(rows: Iterator[CheckedRow], size: int) -> Iterator[list[CheckedRow]]:
+    chunk: list[CheckedRow] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _check_pass(
+    rows: Iterator[CheckedRow],
+    writer: RowWriter,
+    report: ImportReport,
+    progress: ProgressSink | None,
+) -> None:
+    """Every row's problems into ``report``, writing nothing: each row is
+    checked alone (pure), then the valid ones are matched in batches with the
+    records they would update, which finds the clashes with the database and
+    between rows (one query per batch, read only)."""
+    batch: list[CheckedRow] = []
+    for checked in rows:
+        report.rows += 1
+        if progress is not None:
+            progress.advance(1)
+        if not checked.is_valid:
+            for problem in checked.problems:
+                report.add(problem)
+            report.skipped += 1
+            continue
+        batch.append(checked)
+        if len(batch) >= BATCH_SIZE:
+            writer.check(batch)
+            batch = []
+    if batch:
+        writer.check(batch)
+    # Clashes are found a batch after the rows checked alone: list by row.
+    report.problems.sort(key=lambda problem: problem.row)
+
+
+def _valid_rows(rows: Iterator[CheckedRow], report: ImportReport) -> Iterator[CheckedRow]:
+    """The rows the check pass passed, read again; a row that fails now (the
+    reference codes changed in between) stops the import."""
+    for checked in rows:
+        if checked.row in report.invalid_rows:
+            continue
+        if not checked.is_valid:
+            raise WriteClash(checked.problems[0])
+        yield checked
+
+
+def _write_pass(
+    rows: Iterator[CheckedRow],
+    writer: RowWriter,
+    report: ImportReport,
+    *,
+    dry_run: bool,
+    progress: ProgressSink | None,
+) -> None:
+    """Write the valid rows, :data:`COMMIT_ROWS` per transaction, each with its
+    own audit events: the audit chain's head (and SQLite's write lock) is held
+    for one batch at a time, so other users' audited writes wait at most one
+    batch. A dry run rolls each batch back. A batch that fails is rolled back
+    and stops the import with :class:`ImportInterrupted`, which says how many
+    rows the earlier batches wrote."""
+    writer.writing = True
+    first_row = 0
+    try:
+        for chunk in _chunks(_valid_rows(rows, report), COMMIT_ROWS):
+            first_row = chunk[0].row
+            try:
+                with transaction.atomic(), audit.source("import"):
+                    for start in range(0, len(chunk), BATCH_SIZE):
+                        writer.write(chunk[start : start + BATCH_SIZE], progress)
+                    if dry_run:
+                        raise _DryRun
+            except _DryRun:
+                writer.forget()
+            report.written_rows += len(chunk)
+            first_row = 0
+    except WriteClash as clash:
+        report.add(clash.problem)
+        raise ImportInterrupted(
+            f"{report.file_name}: stopped at row {clash.problem.row}, which clashes with a"
+            f" change made since the file was checked: {clash.problem}. {_so_far(report)}"
+        ) from None
+    except IntegrityError as error:
+        raise ImportInterrupted(
+            f"{report.file_name}: the database refused the rows from row {first_row} on"
+            f" ({error}). {_so_far(report)}"
+        ) from None
+    except LiaisonError:
+        raise
+    except Exception as error:
+        logger.exception("import of %s stopped", report.file_name)
+        raise ImportInterrupted(
+            f"{report.file_name}: the import stopped at row {first_row} ({type(error).__name__}:"
+            f" {error}). {_so_far(report)}"
+        ) from error
+
+
+def _so_far(report: ImportReport) -> str:
+    if not report.written_rows:
+        return "Nothing was written."
+    return (
+        f"The {report.written_rows} row(s) before it were written; run the same file"
+        " again to complete the import (rows already written are matched and left unchanged)."
+    )
 
 
 def import_file(
@@ -236,72 +362,59 @@ def import_file(
     file_name: str | None = None,
     progress: ProgressSink | None = None,
 ) -> ImportReport:
-    """Validate the whole file, then import it in one transaction.
+    """Check the whole file, writing nothing; then write it in batches.
 
-    When any row is invalid and ``skip_invalid`` is false nothing is written and
-    the report lists every problem. With ``skip_invalid`` the valid rows are
-    written and the invalid ones counted as skipped. ``dry_run`` does everything
-    and rolls it back."""
+    The check pass reads every row, checks it and matches it with the record
+    it would update, so the report lists every problem, including clashes with
+    the database (an NPI and an ORCID of two different HCPs, two rows updating
+    one record). When any row is invalid and ``skip_invalid`` is false nothing
+    is written. Otherwise the write pass reads the file again and writes the
+    valid rows, :data:`COMMIT_ROWS` per transaction (see :func:`_write_pass`).
+    Other users see the batches land one by one. An import interrupted part
+    way (:class:`ImportInterrupted`, a crash, a kill) is completed by importing
+    the same file again: the rows already written match their records and
+    are left unchanged, so nothing is doubled.
+
+    ``dry_run`` does everything and rolls each batch back; its counts are
+    exact except where a row depends on a record an earlier batch created.
+    ``progress`` advances twice per row: once when checked, once when written
+    (its total is twice the estimated rows)."""
     _require_importer(actor)
     kind = Kind(kind)
     name = file_name or path.name
     report = ImportReport(file_name=name, kind=kind.value, dry_run=dry_run)
     reference = load_reference()
     if progress is not None:
-        progress.set_total(estimate_rows(path, file_name=name, sheet=sheet))
+        progress.set_total(2 * estimate_rows(path, file_name=name, sheet=sheet))
     writer_class = HCPWriter if kind == Kind.HCPS else OrganizationWriter
-    # One pass: each row is checked (pure) before it joins a batch to write.
-    # After the first problem, rows are still checked, so the report is
-    # complete, but nothing more is written and the transaction is rolled back
-    # unless invalid rows are to be skipped.
-    try:
-        with _large_page_cache(), transaction.atomic(), audit.source("import"):
-            columns: dict[str, str] = {}
-            writer = writer_class(
-                actor=actor, file_name=name, report=report, skip=skip_invalid, columns=columns
-            )
-            batch: list[CheckedRow] = []
-            for checked in _checked_rows(
-                path=path,
-                file_name=name,
-                kind=kind,
-                mapping=mapping,
-                sheet=sheet,
-                reference=reference,
-                report=report,
-                columns=columns,
-            ):
-                report.rows += 1
-                if not checked.is_valid:
-                    for problem in checked.problems:
-                        report.add(problem)
-                    report.skipped += 1
-                    if progress is not None:
-                        progress.advance(1, skipped=1)
-                    continue
-                if report.problems and not skip_invalid:
-                    if progress is not None:
-                        progress.advance(1)
-                    continue
-                batch.append(checked)
-                if len(batch) >= BATCH_SIZE:
-                    writer.write(batch, progress)
-                    batch = []
-            if batch and (skip_invalid or not report.problems):
-                writer.write(batch, progress)
-            if report.problems and (not skip_invalid or 1 in report.invalid_rows):
-                raise _Rejected
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        return report
-    except _Rejected:
-        report.created = report.updated = report.unchanged = report.skipped = 0
+    columns: dict[str, str] = {}
+
+    def rows(into: ImportReport) -> Iterator[CheckedRow]:
+        return _checked_rows(
+            path=path,
+            file_name=name,
+            kind=kind,
+            mapping=mapping,
+            sheet=sheet,
+            reference=reference,
+            report=into,
+            columns=columns,
+        )
+
+    writer = writer_class(actor=actor, file_name=name, report=report, columns=columns)
+    _check_pass(rows(report), writer, report, progress)
+    if report.problems and (not skip_invalid or 1 in report.invalid_rows):
         report.rejected = True
+        report.skipped = 0
         return report
-    except IntegrityError as error:
-        raise LiaisonError(
-            f"{name}: the database refused the import ({error}); nothing was written"
-        ) from None
-    report.written = True
+    # Header problems were reported by the check pass; the second read finds the same.
+    with _large_page_cache():
+        _write_pass(
+            rows(ImportReport(file_name=name, kind=kind.value)),
+            writer,
+            report,
+            dry_run=dry_run,
+            progress=progress,
+        )
+    report.written = not dry_run
     return report

@@ -572,5 +572,7 @@ def test_unknown_liaison_id_is_refused(tmp_path: Path, admin_user: User) -> None
 
 def test_same_liaison_id_twice_is_a_duplicate(tmp_path: Path, admin_user: User) -> None:
     path = write_csv(tmp_path, ["id,First Name,Last Name,Country", "7,A,B,DE", "7,C,D,DE"])
-    [problem] = import_file(actor=admin_user, path=path, kind="hcps").problems
-    assert problem.row == 3 and "same Liaison ID as row 2" in problem.reason
+    # The check pass matches every valid row, so row 2's unknown ID is reported too.
+    unknown, duplicate = import_file(actor=admin_user, path=path, kind="hcps").problems
+    assert duplicate.row == 3 and "same Liaison ID as row 2" in duplicate.reason
+    assert unknown.row == 2 and "not the Liaison ID of any HCP" in unknown.reason
