@@ -55,9 +55,6 @@ def fail(message: str, code: int = EXIT_ERROR) -> int:
 def resolve(argv: Sequence[str]) -> tuple[str, list[str]]:
     """The management command name and its arguments for a ``liaison`` command line."""
     name, rest = argv[0], list(argv[1:])
-    if name == "trials" and rest[:1] == ["fetch"]:
-        # The live client has its own command; `trials parse|load` read files.
-        return "trials_fetch", rest[1:]
     if name in TWO_WORD:
         if not rest or rest[0].startswith("-"):
             raise LookupError(f"say what to {name}: liaison {name} hcps ...")

@@ -12,7 +12,6 @@ class TrialsConfig(registry.LiaisonAppConfig):
     navigation = (registry.NavEntry("Trials", "trials:trial-list", order=210),)
     commands = {
         "trials": "parse, load or fetch ClinicalTrials.gov studies (trials load FILE... --as USER)",
-        "trials_fetch": "fetch studies from the ClinicalTrials.gov API v2 into the store",
     }
     file_jobs = (
         registry.FileJob(

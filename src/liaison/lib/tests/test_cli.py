@@ -38,9 +38,9 @@ def test_a_deactivated_user_cannot_act(msl: User) -> None:
     "command",
     [
         ["trials", "load", __file__, "--as", ""],
-        ["trials_fetch", "--condition", "asthma", "--as", ""],
+        ["trials", "fetch", "--condition", "asthma", "--as", ""],
     ],
-    ids=["trials load", "trials_fetch"],
+    ids=["trials load", "trials fetch"],
 )
 def test_trials_commands_look_the_user_up_the_same_way(command: list[str]) -> None:
     with pytest.raises(CommandError, match="--as USERNAME is required"):

@@ -1,4 +1,4 @@
-"""``liaison trials_fetch``: the ClinicalTrials.gov API v2 (the local replay server) into the store."""
+"""``liaison trials fetch``: the ClinicalTrials.gov API v2 (the local replay server) into the store."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def page(*studies: dict[str, Any], token: str | None = None, total: int | None =
 
 
 def fetch(*args: str) -> int:
-    return cli.run(["trials_fetch", "-v", "0", *args, "--as", "ada"])
+    return cli.run(["trials", "-v", "0", "fetch", *args, "--as", "ada"])
 
 
 def test_fetch_stores_every_page_and_a_rerun_changes_nothing(
@@ -93,5 +93,5 @@ def test_criteria_are_required(server: ReplayServer, admin_user: User) -> None:
 
 
 def test_only_administrators_fetch(server: ReplayServer, msl: User) -> None:
-    assert cli.run(["trials_fetch", "-v", "0", "--condition", "x", "--as", "alice"]) == 1
+    assert cli.run(["trials", "fetch", "-v", "0", "--condition", "x", "--as", "alice"]) == 1
     assert server.requests == []
