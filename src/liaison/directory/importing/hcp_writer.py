@@ -22,7 +22,6 @@ from liaison.directory.importing.writing import (
 )
 from liaison.directory.models import HCP, Origin, Specialty, TherapeuticArea
 from liaison.lib import bulk
-from liaison.lib.progress import ProgressSink
 from liaison.lib.text import fold
 
 
@@ -151,7 +150,7 @@ class HCPWriter(RowWriter):
         self.specialty_ids = self._load_specialties()
         self.organizations = OrganizationFinder(self)
 
-    def write(self, batch: Sequence[CheckedRow], progress: ProgressSink | None) -> None:
+    def write(self, batch: Sequence[CheckedRow]) -> None:
         matches = self._matches(batch)
         existing_pks = [hcp.pk for _, hcp in matches if hcp is not None]
         mapped_m2m = [name for name in self.m2m_fields if batch and name in batch[0].values]
@@ -178,7 +177,7 @@ class HCPWriter(RowWriter):
                 now_ids = {name: m2m_now[name][hcp.pk] for name in mapped_m2m}
                 changes, m2m_changed = self.plan_update(hcp, values, now_ids, m2m_wanted)
                 planned.append(Planned(checked.row, hcp, False, changes, m2m_changed))
-        self.save(planned, progress)
+        self.save(planned)
         touched = self.organizations.affiliate(
             [(item.row, item.instance) for item in planned],
             batch,

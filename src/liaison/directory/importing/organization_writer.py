@@ -17,7 +17,6 @@ from liaison.directory.importing.writing import (
     current_m2m,
 )
 from liaison.directory.models import Organization, Origin
-from liaison.lib.progress import ProgressSink
 from liaison.lib.text import fold
 
 
@@ -59,7 +58,7 @@ class OrganizationWriter(RowWriter):
     def check(self, batch: Sequence[CheckedRow]) -> None:
         self._matches(batch)
 
-    def write(self, batch: Sequence[CheckedRow], progress: ProgressSink | None) -> None:
+    def write(self, batch: Sequence[CheckedRow]) -> None:
         matches = self._matches(batch)
         mapped_m2m = [name for name in self.m2m_fields if batch and name in batch[0].values]
         m2m_now = current_m2m(
@@ -89,4 +88,4 @@ class OrganizationWriter(RowWriter):
                 now_ids = {name: m2m_now[name][existing.pk] for name in mapped_m2m}
                 changes, m2m_changed = self.plan_update(existing, values, now_ids, m2m_wanted)
                 planned.append(Planned(checked.row, existing, False, changes, m2m_changed))
-        self.save(planned, progress)
+        self.save(planned)

@@ -310,16 +310,22 @@ def _write_pass(
     try:
         for chunk in _chunks(_valid_rows(rows, report), COMMIT_ROWS):
             first_row = chunk[0].row
+            created, updated = report.created, report.updated
             try:
                 with transaction.atomic(), audit.source("import"):
                     for start in range(0, len(chunk), BATCH_SIZE):
-                        writer.write(chunk[start : start + BATCH_SIZE], progress)
+                        writer.write(chunk[start : start + BATCH_SIZE])
                     if dry_run:
                         raise _DryRun
             except _DryRun:
                 writer.forget()
             report.written_rows += len(chunk)
             first_row = 0
+            if progress is not None:
+                # After the commit: a job's counts are what is written.
+                progress.advance(
+                    len(chunk), created=report.created - created, updated=report.updated - updated
+                )
     except WriteClash as clash:
         report.add(clash.problem)
         raise ImportInterrupted(

@@ -32,7 +32,6 @@ from liaison.directory.models import (
     OrganizationType,
 )
 from liaison.lib import bulk
-from liaison.lib.progress import ProgressSink
 
 BATCH_SIZE = 500
 DEFAULT_ORGANIZATION_TYPE = OrganizationType.HOSPITAL
@@ -188,7 +187,7 @@ class RowWriter:
         writing; clashes go into the report."""
         raise NotImplementedError
 
-    def write(self, batch: Sequence[CheckedRow], progress: ProgressSink | None) -> None:
+    def write(self, batch: Sequence[CheckedRow]) -> None:
         """Write ``batch`` (rows the check pass passed) in the caller's transaction."""
         raise NotImplementedError
 
@@ -228,7 +227,7 @@ class RowWriter:
                 m2m_changed[name] = wanted
         return changes, m2m_changed
 
-    def save(self, planned: list[Planned], progress: ProgressSink | None) -> None:
+    def save(self, planned: list[Planned]) -> None:
         now = timezone.now()
         new = [item for item in planned if item.created]
         changed = [item for item in planned if not item.created and item.changes]
@@ -280,8 +279,6 @@ class RowWriter:
         self.report.created += len(new)
         self.report.updated += len(changed)
         self.report.unchanged += len(planned) - len(new) - len(changed)
-        if progress is not None:
-            progress.advance(len(planned), created=len(new), updated=len(changed))
 
     def prepare(self, instance: models.Model) -> None:
         """Derived values that ``save()`` would set (bulk writes skip it)."""

@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from liaison.core import audit
-from liaison.core.models import AuditEvent, User
+from liaison.core import audit, jobs
+from liaison.core.models import AuditEvent, JobStatus, User
 from liaison.directory.importing import check_file, import_file, service
 from liaison.directory.importing.hcp_writer import HCPWriter
 from liaison.directory.importing.service import ImportInterrupted
 from liaison.directory.importing.validation import CheckedRow
 from liaison.directory.models import HCP, Affiliation, Organization, Specialty
-from liaison.lib.progress import ProgressSink
+from liaison.directory.tasks import IMPORT_KIND, run_import
 
 HEADER = "First Name,Last Name,Country,NPI,ORCID,Specialty,Organization,Role"
 ROWS = [
@@ -78,11 +78,11 @@ def fail_on_call(monkeypatch: pytest.MonkeyPatch, number: int) -> None:
     original = HCPWriter.write
     calls = {"count": 0}
 
-    def write(self: HCPWriter, batch: Sequence[CheckedRow], progress: ProgressSink | None) -> None:
+    def write(self: HCPWriter, batch: Sequence[CheckedRow]) -> None:
         calls["count"] += 1
         if calls["count"] == number:
             raise RuntimeError("the power went out")
-        original(self, batch, progress)
+        original(self, batch)
 
     monkeypatch.setattr(HCPWriter, "write", write)
 
@@ -210,3 +210,19 @@ def test_dry_run_in_batches_writes_nothing_and_counts_every_row(
         0,
         0,
     )
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_job_stopped_part_way_says_what_was_written(
+    tmp_path: Path, admin_user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fail_on_call(monkeypatch, 2)
+    job = jobs.create_job(owner=admin_user, kind=IMPORT_KIND, title="import")
+    options = {"kind": "hcps", "mapping": None, "sheet": "", "skip_invalid": False}
+    with jobs.running(job.pk) as progress:
+        run_import(job, write_csv(tmp_path), options, progress)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert "stopped at row 5" in job.message
+    assert "The 3 row(s) before it were written" in job.message
+    assert job.counts == {"created": 3, "updated": 0}
