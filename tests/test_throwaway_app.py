@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from liaison import cli
 from liaison.api import api
 from liaison.core import services as core_services
 from liaison.core.models import Role, User
@@ -90,6 +91,18 @@ def test_help_lists_the_apps_command(tmp_path: Path) -> None:
 def test_the_apps_command_runs(tmp_path: Path) -> None:
     result = liaison(tmp_path, "throwaway", "--name", "Ada", settings="tests.settings")
     assert (result.returncode, result.stdout, result.stderr) == (0, "hello, Ada\n", "")
+
+
+def test_the_apps_two_word_line_runs_and_joins_the_help(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `liaison export greetings` is declared in the app's command_words alone.
+    assert cli.run(["export", "greetings", "--name", "Ada"]) == 0
+    assert capsys.readouterr().out == "hello, Ada\n"
+    cli.run(["--help"])
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  export ")]
+    assert len(lines) == 1
+    assert "(export hcps)" in lines[0] and "(export greetings --name NAME)" in lines[0]
 
 
 @pytest.mark.parametrize(

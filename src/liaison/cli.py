@@ -2,10 +2,10 @@
 
 ``liaison SUBCOMMAND ...`` runs one of the management commands the installed
 apps declare (``commands`` in each ``apps.py``: ``serve``, ``worker``, ``demo``,
-``createuser``, ``token``, ``audit``, ``pubmed``...), maps the two-word ``import
-hcps`` / ``export hcps`` onto ``import_hcps`` / ``export_hcps``, and hands
-anything else to Django (``migrate``, ``check --deploy``, ``shell``,
-``dbshell``...). Errors end with one sentence on stderr and a non-zero exit:
+``createuser``, ``token``, ``audit``, ``pubmed``...), runs the two-word command
+lines they declare (``command_words``: ``import hcps`` runs ``import_hcps``),
+and hands anything else to Django (``migrate``, ``check --deploy``, ``shell``,
+``dbshell``...). No app is named here. Errors end with one sentence on stderr and a non-zero exit:
 1 for a bad request or a failed check, 2 for an unusable configuration or an
 unreachable or locked database.
 """
@@ -15,9 +15,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-
-#: Two-word commands: ``liaison import hcps`` runs the management command ``import_hcps``.
-TWO_WORD = ("import", "export")
 
 EXIT_ERROR = 1
 EXIT_UNAVAILABLE = 2
@@ -52,18 +49,32 @@ def fail(message: str, code: int = EXIT_ERROR) -> int:
     return code
 
 
-def resolve(argv: Sequence[str]) -> tuple[str, list[str]]:
-    """The management command name and its arguments for a ``liaison`` command line."""
+def _resolve(argv: Sequence[str]) -> tuple[str, str, list[str]]:
+    """The words naming the command (``"import hcps"``), its management command and arguments."""
+    from django.conf import settings
+
+    from liaison.core import registry
+
+    table = registry.command_words(settings.INSTALLED_APPS)
     name, rest = argv[0], list(argv[1:])
-    if name in TWO_WORD:
-        if not rest or rest[0].startswith("-"):
-            raise LookupError(f"say what to {name}: liaison {name} hcps ...")
-        what, rest = rest[0], rest[1:]
-        if what == "organizations":
-            # Organizations go through the same command as HCPs.
-            return f"{name}_hcps", ["--kind", "organizations", *rest]
-        return f"{name}_{what}", rest
-    return name, rest
+    nouns = [noun for verb, noun in table if verb == name]
+    if not nouns:
+        return name, name, rest
+    if not rest or rest[0].startswith("-"):
+        raise LookupError(f"say what to {name}: liaison {name} {nouns[0]} ... ({', '.join(nouns)})")
+    words = f"{name} {rest[0]}"
+    if (name, rest[0]) not in table:
+        raise LookupError(f"unknown command {words!r}; see liaison --help")
+    command, leading = table[name, rest[0]]
+    return words, command, [*leading, *rest[1:]]
+
+
+def resolve(argv: Sequence[str]) -> tuple[str, list[str]]:
+    """The management command name and its arguments for a ``liaison`` command line:
+    a two-word line an app declares (``import organizations FILE`` ->
+    ``import_hcps --kind organizations FILE``), or the first word itself."""
+    _, command, args = _resolve(argv)
+    return command, args
 
 
 def database_problem(error: BaseException) -> str:
@@ -111,10 +122,11 @@ def run(argv: Sequence[str]) -> int:
         return 0
 
     try:
-        name, args = resolve(argv)
+        words, name, args = _resolve(argv)
     except LookupError as error:
         return fail(str(error))
-    words = " ".join(argv[:2] if argv[0] in TWO_WORD else argv[:1])
+    except ImproperlyConfigured as error:
+        return fail(f"configuration error: {error}", EXIT_UNAVAILABLE)
     commands = get_commands()
     if name not in commands:
         return fail(f"unknown command {words!r}; see liaison --help")

@@ -23,6 +23,11 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from django.apps import AppConfig, apps
+from django.core.exceptions import ImproperlyConfigured
+
+#: What a two-word command line runs: a management command's name, or its name and
+#: the arguments put before the user's (``("import_hcps", ("--kind", "organizations"))``).
+CommandTarget = str | tuple[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +104,10 @@ class LiaisonAppConfig(AppConfig):
     * ``navigation``: the app's menu entries.
     * ``dashboard``: the app's counts on the home page.
     * ``commands``: ``liaison --help`` lines, ``{subcommand: summary}``.
+    * ``command_words``: the two-word command lines the app provides, ``{(verb,
+      noun): CommandTarget}``: ``("import", "hcps"): "import_hcps"`` makes
+      ``liaison import hcps FILE`` run ``import_hcps FILE``. The verb is also
+      a key of ``commands`` (its help line, merged with other apps' lines).
     * ``demo_steps``: the app's builders of the demo world.
     * ``startup_tasks``: dotted paths of tasks a long-lived worker queues when
       it starts (catch-up work a calendar would have queued while none ran).
@@ -116,6 +125,7 @@ class LiaisonAppConfig(AppConfig):
     navigation: tuple[NavEntry, ...] = ()
     dashboard: tuple[DashboardCount, ...] = ()
     commands: dict[str, str] = {}
+    command_words: dict[tuple[str, str], CommandTarget] = {}
     demo_steps: tuple[DemoStep, ...] = ()
     startup_tasks: tuple[str, ...] = ()
     file_jobs: tuple[FileJob, ...] = ()
@@ -203,3 +213,22 @@ def command_summaries(installed_apps: Iterable[str]) -> dict[str, str]:
         for name, summary in config.commands.items():
             summaries.setdefault(name, []).append(summary)
     return {name: "; ".join(parts) for name, parts in summaries.items()}
+
+
+def command_words(
+    installed_apps: Iterable[str],
+) -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
+    """``{(verb, noun): (command, leading arguments)}``: every two-word command line the
+    installed apps declare (``command_words``), in ``INSTALLED_APPS`` order, read without
+    setting Django up. Two apps declaring one line is a configuration error."""
+    words: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
+    owners: dict[tuple[str, str], str] = {}
+    for config in declared_configs(installed_apps):
+        for pair, target in config.command_words.items():
+            if pair in words:
+                raise ImproperlyConfigured(
+                    f"{config.name} and {owners[pair]} both declare `liaison {' '.join(pair)}`"
+                )
+            words[pair] = (target, ()) if isinstance(target, str) else target
+            owners[pair] = config.name
+    return words

@@ -30,6 +30,12 @@ class DirectoryConfig(registry.LiaisonAppConfig):
         "export": "export the directory to CSV or XLSX (export hcps)",
         "nppes": "look HCPs up in the NPI Registry, optionally applying them (nppes lookup)",
     }
+    command_words = {
+        ("import", "hcps"): "import_hcps",
+        # Organizations go through the same command as HCPs.
+        ("import", "organizations"): ("import_hcps", ("--kind", "organizations")),
+        ("export", "hcps"): "export_hcps",
+    }
     file_jobs = (
         registry.FileJob(
             kind="directory-import",

@@ -15,6 +15,10 @@ class LiteratureConfig(registry.LiaisonAppConfig):
         "import": "import reference files into your library (import references FILE --as USER)",
         "export": "export publications to RIS, BibTeX, CSV or XLSX (export publications --as USER)",
     }
+    command_words = {
+        ("import", "references"): "import_references",
+        ("export", "publications"): "export_publications",
+    }
     file_jobs = (
         registry.FileJob(
             kind="pubmed-load",

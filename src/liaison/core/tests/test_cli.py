@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import io
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import get_commands, load_command_class
 
 from liaison import cli
@@ -63,20 +67,69 @@ def test_help_does_not_set_django_up() -> None:
 def test_every_declared_subcommand_runs_a_command() -> None:
     commands = get_commands()
     for app in registry.liaison_apps():
+        verbs = {verb for verb, _ in app.command_words}
         for name in app.commands:
-            if name in cli.TWO_WORD:
-                assert any(command.startswith(f"{name}_") for command in commands), name
-            else:
+            if name not in verbs:
                 assert name in commands, f"{app.label} declares {name!r}: no such command"
+
+
+def test_every_two_word_line_runs_a_command_its_app_lists_in_the_help() -> None:
+    commands = get_commands()
+    for app in registry.liaison_apps():
+        for (verb, noun), target in app.command_words.items():
+            command = target if isinstance(target, str) else target[0]
+            assert commands.get(command) == app.name, f"liaison {verb} {noun}: no {command}"
+            assert verb in app.commands, f"{app.label}: {verb!r} has no line in liaison --help"
 
 
 def test_every_command_of_an_app_is_in_the_help() -> None:
     declared = {name for app in registry.liaison_apps() for name in app.commands}
+    targets = {
+        target if isinstance(target, str) else target[0]
+        for app in registry.liaison_apps()
+        for target in app.command_words.values()
+    }
     ours = {app.name for app in registry.liaison_apps()}
     for name, app_name in get_commands().items():
         if app_name in ours:
-            word = name.split("_", 1)[0]
-            assert name in declared or (word in cli.TWO_WORD and word in declared), name
+            assert name in declared or name in targets, name
+
+
+def test_resolve_names_no_app() -> None:
+    # Apps declare their two-word lines; the central dispatch holds no word of theirs.
+    words = {word for app in registry.liaison_apps() for pair in app.command_words for word in pair}
+    words |= {
+        target if isinstance(target, str) else target[0]
+        for app in registry.liaison_apps()
+        for target in app.command_words.values()
+    }
+    words |= {app.label for app in registry.liaison_apps()}
+    for function in (cli.resolve, cli._resolve):
+        body = ast.parse(textwrap.dedent(inspect.getsource(function))).body[0]
+        assert isinstance(body, ast.FunctionDef)
+        strings = {
+            node.value
+            for statement in body.body[1:]  # after the docstring
+            for node in ast.walk(statement)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        }
+        assert strings & words == set(), function.__name__
+
+
+def test_a_line_two_apps_declare_is_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class First(registry.LiaisonAppConfig):
+        name = "first"
+        command_words = {("import", "things"): "import_things"}
+
+    class Second(registry.LiaisonAppConfig):
+        name = "second"
+        command_words = {("import", "things"): "load_things"}
+
+    monkeypatch.setattr(registry, "declared_configs", lambda installed: iter([First, Second]))
+    with pytest.raises(ImproperlyConfigured, match="second and first both declare"):
+        registry.command_words([])
 
 
 def test_no_arguments_prints_usage_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
@@ -93,7 +146,16 @@ def test_every_command_has_help(name: str) -> None:
 
 def test_import_needs_to_know_what(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.run(["import"]) == 1
-    assert "liaison import hcps" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "liaison import hcps" in err
+    assert "(hcps, organizations, references)" in err
+
+
+def test_an_undeclared_noun_is_an_unknown_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.run(["export", "organizations"]) == 1
+    assert capsys.readouterr().err == (
+        "liaison: unknown command 'export organizations'; see liaison --help\n"
+    )
 
 
 def test_two_word_commands_map_to_management_commands() -> None:
@@ -106,7 +168,13 @@ def test_two_word_commands_map_to_management_commands() -> None:
         "import_hcps",
         ["--kind", "organizations", "o.csv"],
     )
+    assert cli.resolve(["import", "references", "r.ris", "--as", "ada"]) == (
+        "import_references",
+        ["r.ris", "--as", "ada"],
+    )
+    assert cli.resolve(["export", "publications"]) == ("export_publications", [])
     assert cli.resolve(["check", "--deploy"]) == ("check", ["--deploy"])
+    assert cli.resolve(["trials", "fetch", "--as", "ada"]) == ("trials", ["fetch", "--as", "ada"])
 
 
 def test_unknown_command_fails_with_a_sentence(capsys: pytest.CaptureFixture[str]) -> None:
@@ -250,7 +318,14 @@ def test_help_with_a_bad_configuration_is_one_sentence(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "words", [["import", "hcps"], ["import", "organizations"], ["export", "hcps"]]
+    "words",
+    [
+        ["import", "hcps"],
+        ["import", "organizations"],
+        ["export", "hcps"],
+        ["import", "references"],
+        ["export", "publications"],
+    ],
 )
 def test_two_word_commands_have_help(words: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
