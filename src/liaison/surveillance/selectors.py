@@ -1,14 +1,30 @@
-"""Shared reads of surveillance, always starting from the policy's queryset."""
+"""Shared reads of surveillance.
+
+What a user reads starts from the policy's queryset (the inbox, watches, runs,
+what a watch matches in the library and the trial registry as its first
+recipient sees them). The scheduler's reads (which watches are due, who a watch
+alerts, who gets a digest) are the system's, over every row.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from liaison.core import policy
+from liaison.core.models import Team, User
 from liaison.core.policy import AnyUser
-from liaison.surveillance.models import Alert, Watch, WatchRun
+from liaison.literature.models import Publication
+from liaison.literature.selectors import PublicationFilters, publication_queryset
+from liaison.surveillance.models import Alert, DigestPreference, Watch, WatchRun
+from liaison.trials import selectors as trial_selectors
+from liaison.trials.models import Trial, TrialSite
 
 
 @dataclass(frozen=True)
@@ -61,3 +77,156 @@ def watch_runs(user: AnyUser, watch: Watch, limit: int = 20) -> list[WatchRun]:
 def watch_hits(user: AnyUser, watch: Watch) -> QuerySet[Alert]:
     """The watch's alerts in ``user``'s own inbox."""
     return alert_queryset(user, AlertFilters(watch=watch.pk))
+
+
+# --- the scheduler's reads ---------------------------------------------------------------
+
+
+def recipients(watch: Watch) -> list[User]:
+    """Who a watch alerts: its owner, or every active member of its team and its manager."""
+    if watch.owner_id is not None:
+        return list(User.objects.filter(pk=watch.owner_id, is_active=True))
+    return list(
+        User.objects.filter(
+            Q(teams__pk=watch.team_id) | Q(managed_teams__pk=watch.team_id), is_active=True
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def due_watches(now: dt.datetime | None = None) -> list[Watch]:
+    """Active scheduled watches whose interval has passed since their last run."""
+    now = now or timezone.now()
+    candidates = Watch.objects.filter(active=True).exclude(schedule="manual").order_by("pk")
+    return [watch for watch in candidates if watch.is_due(now)]
+
+
+# --- what a watch matches ----------------------------------------------------------------
+
+
+_FIELD_TAG = re.compile(r"\[[^\]]*\]")
+_NOT_CLAUSE = re.compile(r"\bNOT\s+(\"[^\"]*\"|\S+)")
+_OR = re.compile(r"\bOR\b")
+_OPERATOR = re.compile(r"\b(AND)\b")
+
+
+def library_alternatives(query: str) -> list[str]:
+    """A PubMed query as word lists the library's full-text search takes.
+
+    The library matches every word of one alternative: ``OR`` separates
+    alternatives, ``AND`` and field tags (``[tiab]``, ``[mh]``) are dropped, and
+    ``NOT`` drops the term after it (the library search cannot exclude). For
+    example ``(nivolumab OR pembrolizumab) AND melanoma[mh]`` becomes
+    ``["nivolumab melanoma", "pembrolizumab melanoma"]``: only a top-level
+    grouping is expanded this way, so keep live mode for complex queries.
+    """
+    text = _NOT_CLAUSE.sub(" ", _FIELD_TAG.sub(" ", query))
+    group = re.search(r"\(([^()]*)\)", text)
+    if group and _OR.search(group.group(1)):
+        rest = (text[: group.start()] + " " + text[group.end() :]).strip()
+        alternatives = [f"{option} {rest}" for option in _OR.split(group.group(1))]
+    else:
+        alternatives = _OR.split(text.replace("(", " ").replace(")", " "))
+    cleaned = []
+    for option in alternatives:
+        words = _OPERATOR.sub(" ", option.replace("(", " ").replace(")", " ")).replace('"', " ")
+        words = " ".join(words.split())
+        if words and words not in cleaned:
+            cleaned.append(words)
+    return cleaned
+
+
+def library_publications(viewer: User, query: str) -> models.QuerySet[Publication]:
+    """The publications ``viewer`` sees that match any alternative of a PubMed query
+    (:func:`library_alternatives`) in the library's full-text search."""
+    matches = Q(pk__in=[])
+    for words in library_alternatives(query):
+        found = publication_queryset(viewer, PublicationFilters(q=words))
+        matches |= Q(pk__in=found.order_by().values("pk"))
+    return policy.scope(viewer, "view", Publication).filter(matches)
+
+
+def already_alerted(watch: Watch, field: str) -> models.QuerySet[Alert, dict[str, Any]]:
+    """The ids in ``field`` (``publication``, ``trial``) the watch has alerted already,
+    as a subquery."""
+    ids: models.QuerySet[Alert, dict[str, Any]] = Alert.objects.filter(
+        watch=watch, **{f"{field}__isnull": False}
+    ).values(field)
+    return ids
+
+
+def trial_matches(
+    viewer: User, watch: Watch, *, with_status: bool = True
+) -> models.QuerySet[Trial]:
+    """The trials ``viewer`` sees that match a trial watch's criteria: the trial
+    list's condition and intervention filters (words from their start), the
+    sponsor among the lead sponsor and collaborators, any of the statuses and
+    phases, a site in the country."""
+    queryset = trial_selectors.trial_queryset(
+        viewer,
+        trial_selectors.TrialFilters(condition=watch.condition, intervention=watch.intervention),
+    ).order_by()
+    if watch.sponsor.strip():
+        queryset = queryset.filter(
+            Q(lead_sponsor_name__icontains=watch.sponsor.strip())
+            | trial_selectors.text_query(watch.sponsor)
+        )
+    if with_status and watch.statuses:
+        queryset = queryset.filter(overall_status__in=watch.statuses)
+    if watch.phases:
+        phases = Q(pk__in=[])
+        for phase in watch.phases:
+            phases |= Q(phase_key__contains=f"|{phase}|")
+        queryset = queryset.filter(phases)
+    if watch.country.strip():
+        queryset = queryset.filter(
+            pk__in=TrialSite.objects.filter(country__iexact=watch.country.strip()).values(
+                "trial_id"
+            )
+        )
+    return queryset
+
+
+# --- alerts and digests --------------------------------------------------------------------
+
+
+def teammates(actor: User, alert: Alert) -> list[User]:
+    """Who an alert shared with the team reaches: the active members and managers of
+    the watch's team (for a personal watch: of ``actor``'s teams), ``actor`` aside."""
+    if alert.watch.team_id is not None:
+        teams: models.QuerySet[Team] = Team.objects.filter(pk=alert.watch.team_id)
+    else:
+        teams = policy.teams_of(actor)
+    return list(
+        User.objects.filter(Q(teams__in=teams) | Q(managed_teams__in=teams), is_active=True)
+        .exclude(pk=actor.pk)
+        .distinct()
+    )
+
+
+def digest_enabled(user: User) -> bool:
+    """Whether ``user`` gets the daily digest (on unless they turned it off)."""
+    preference = DigestPreference.objects.filter(user=user).first()
+    return preference is None or preference.enabled
+
+
+def digest_recipients() -> QuerySet[User]:
+    """Active users with an e-mail address and at least one unread alert."""
+    return (
+        User.objects.filter(is_active=True, alerts__read_at__isnull=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def digest_alerts(user: User, since: dt.datetime | None, *, limit: int) -> list[Alert]:
+    """``user``'s unread alerts created after ``since`` (all when None), grouped by
+    watch (by name), newest first within a watch; at most ``limit``."""
+    alerts = Alert.objects.filter(recipient=user, read_at__isnull=True).select_related(
+        "watch", "publication", "trial"
+    )
+    if since is not None:
+        alerts = alerts.filter(created_at__gt=since)
+    return list(alerts.order_by("watch__name", "watch_id", "-created_at")[:limit])

@@ -16,7 +16,7 @@ from django_tasks import task
 from liaison.core import jobs, policy
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import Job, User
-from liaison.surveillance import services
+from liaison.surveillance import selectors, services
 from liaison.surveillance.models import Watch
 
 RUN_KIND = "watch-run"
@@ -67,7 +67,7 @@ def run_due_watches() -> tuple[int, list[str]]:
     """Run every due watch; returns how many ran and the errors of those that failed."""
     ran = 0
     errors: list[str] = []
-    for watch in services.due_watches():
+    for watch in selectors.due_watches():
         try:
             services.run_watch(watch.pk, sources=live_sources())
             ran += 1

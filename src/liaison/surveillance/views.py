@@ -53,7 +53,7 @@ def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page_obj": paginate(request, alerts, _page_size()),
         "unread": selectors.unread_count(user),
         "triage_states": TriageState.choices,
-        "digest_form": DigestForm(initial={"enabled": services.digest_enabled(user)}),
+        "digest_form": DigestForm(initial={"enabled": selectors.digest_enabled(user)}),
     }
     return render_page_or_fragment(request, "surveillance/alert_list.html", "results", context)
 

@@ -92,28 +92,6 @@ def test_updating_and_deleting_a_watch_is_audited(msl: User, other_msl: User) ->
     assert AuditEvent.objects.filter(record_type="surveillance.watch", action="delete").count() == 1
 
 
-def test_due_watches_follow_schedule_and_last_run(msl: User) -> None:
-    now = timezone.now()
-    never = publication_watch(msl, name="never run")
-    fresh = publication_watch(msl, name="ran an hour ago", last_run_at=now - dt.timedelta(hours=1))
-    stale = publication_watch(msl, name="ran two days ago", last_run_at=now - dt.timedelta(days=2))
-    weekly = publication_watch(
-        msl, name="weekly", schedule="weekly", last_run_at=now - dt.timedelta(days=2)
-    )
-    manual = publication_watch(msl, name="manual", schedule="manual")
-    paused = publication_watch(msl, name="paused", active=False)
-    due = services.due_watches(now)
-    assert due == [never, stale]
-    assert fresh not in due and weekly not in due and manual not in due and paused not in due
-
-
-def test_library_alternatives_read_pubmed_syntax() -> None:
-    assert services.library_alternatives(
-        "(nivolumab OR pembrolizumab) AND melanoma[mh] NOT review[pt]"
-    ) == ["nivolumab melanoma", "pembrolizumab melanoma"]
-    assert services.library_alternatives('"lung cancer"[tiab] OR NSCLC') == ["lung cancer", "NSCLC"]
-
-
 # --- runs -----------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from liaison.core.models import Job, User
-from liaison.surveillance import services
+from liaison.surveillance import selectors, services
 from liaison.surveillance.models import Alert, Watch
 from liaison.surveillance.tests.factories import add_publications, publication_watch
 
@@ -108,9 +108,9 @@ def test_mark_read_and_unread(client: Client, msl: User, alerts: list[Alert]) ->
 
 def test_digest_opt_out(client: Client, msl: User) -> None:
     signed_in(client, msl).post(reverse("surveillance:digest-preference"), {})
-    assert not services.digest_enabled(msl)
+    assert not selectors.digest_enabled(msl)
     client.post(reverse("surveillance:digest-preference"), {"enabled": "on"})
-    assert services.digest_enabled(msl)
+    assert selectors.digest_enabled(msl)
 
 
 def test_create_watch_from_the_form(client: Client, msl: User) -> None:

@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from liaison.core.errors import LiaisonError
 from liaison.lib.progress import progress_bar
-from liaison.surveillance import services, tasks
+from liaison.surveillance import selectors, services, tasks
 from liaison.surveillance.models import Watch
 
 
@@ -62,7 +62,7 @@ class Command(BaseCommand):
             tasks.run_due_watches_task.enqueue()
             self.stdout.write("queued a run of the due watches")
             return
-        due = services.due_watches()
+        due = selectors.due_watches()
         errors: list[str] = []
         created = 0
         with progress_bar(enabled=verbosity > 0 and bool(due)) as report:
