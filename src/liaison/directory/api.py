@@ -87,17 +87,15 @@ HCPS = Records(HCP, shown=selectors.hcp_profile)
 def hcp_data(user: User, body: dict[str, Any]) -> services.HCPData:
     """The service's data from a create or patch body (``reason`` removed): codes
     to records; specialties stay names (the service creates new ones)."""
+    values = without_reason(body)
+    if "therapeutic_areas" in values:
+        values["therapeutic_areas"] = by_codes(
+            user, TherapeuticArea, values["therapeutic_areas"], "therapeutic_areas"
+        )
+    if "territories" in values:
+        values["territories"] = by_codes(user, Territory, values["territories"], "territories")
     # The body's fields are HCPData's keys (a test holds them together).
-    data = cast(services.HCPData, without_reason(body))
-    if "therapeutic_areas" in data:
-        data["therapeutic_areas"] = by_codes(
-            user, TherapeuticArea, cast(list[str], data["therapeutic_areas"]), "therapeutic_areas"
-        )
-    if "territories" in data:
-        data["territories"] = by_codes(
-            user, Territory, cast(list[str], data["territories"]), "territories"
-        )
-    return data
+    return cast(services.HCPData, values)
 
 
 @hcps.get(

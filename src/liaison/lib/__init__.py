@@ -12,8 +12,8 @@ app:
 * :mod:`.cli`: the acting user of a command's ``--as``;
 * :mod:`.validation`: Django's ``ValidationError`` as a ``LiaisonError``;
 * :mod:`.forms`: shared widgets, run-time choices, domain errors on a form;
-* :mod:`.api`: the API's caller, pages, codes and ids to records, and the
-  handler bodies of a resource (``Records``).
+* :mod:`.api`: the API's caller, pages, codes and ids to records, and a
+  resource's records loaded through the policy for its handlers (``Records``).
 
 Nothing here defines a model or a URL. A module may use ``liaison.core``'s
 errors, policy and user model where its job needs them (the API helpers, the
