@@ -1,7 +1,7 @@
 """Importing HCPs and organizations: check every row, then write valid files in batches.
 
 :func:`validate_file` checks every row (pure, no database lookups) for the web
-report. :func:`import_file` reads the file twice. The check pass writes
+report. :func:`import_file` reads the file once, in a check pass that writes
 nothing: each row is checked alone, then the valid rows are matched in
 batches with the records they would update (by Liaison ID, NPI, ORCID or
 name), which finds the clashes with the database and between rows; the
@@ -28,6 +28,8 @@ import interrupted between batches is completed by importing the file again.
 from __future__ import annotations
 
 import logging
+import pickle
+import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -239,15 +241,33 @@ class ImportInterrupted(LiaisonError):
     rest is not. Running the same file again completes the import."""
 
 
-def _chunks(rows: Iterator[CheckedRow], size: int) -> Iterator[list[CheckedRow]]:
-    chunk: list[CheckedRow] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+class _Checked:
+    """The valid rows of the check pass, kept for the write pass in chunks of
+    :data:`COMMIT_ROWS`, each pickled and compressed (some 150 bytes a row),
+    so the file is neither read nor validated twice."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.pending: list[CheckedRow] = []
+
+    def add(self, checked: CheckedRow) -> None:
+        self.pending.append(checked)
+        if len(self.pending) >= COMMIT_ROWS:
+            self.close()
+
+    def close(self) -> None:
+        if self.pending:
+            self.chunks.append(zlib.compress(pickle.dumps(self.pending, protocol=5), 1))
+            self.pending = []
+
+    def batches(self, report: ImportReport) -> Iterator[list[CheckedRow]]:
+        """Each chunk without the rows the check pass found to clash; emptied as it goes."""
+        self.chunks.reverse()
+        while self.chunks:
+            rows: list[CheckedRow] = pickle.loads(zlib.decompress(self.chunks.pop()))  # noqa: S301 - our own
+            batch = [row for row in rows if row.row not in report.invalid_rows]
+            if batch:
+                yield batch
 
 
 def _check_pass(
@@ -255,11 +275,12 @@ def _check_pass(
     writer: RowWriter,
     report: ImportReport,
     progress: ProgressSink | None,
-) -> None:
+) -> _Checked:
     """Every row's problems into ``report``, writing nothing: each row is
     checked alone (pure), then the valid ones are matched in batches with the
     records they would update, which finds the clashes with the database and
-    between rows (one query per batch, read only)."""
+    between rows (one query per batch, read only). Returns the valid rows."""
+    kept = _Checked()
     batch: list[CheckedRow] = []
     for checked in rows:
         report.rows += 1
@@ -270,29 +291,21 @@ def _check_pass(
                 report.add(problem)
             report.skipped += 1
             continue
+        kept.add(checked)
         batch.append(checked)
         if len(batch) >= BATCH_SIZE:
             writer.check(batch)
             batch = []
     if batch:
         writer.check(batch)
+    kept.close()
     # Clashes are found a batch after the rows checked alone: list by row.
     report.problems.sort(key=lambda problem: problem.row)
-
-
-def _valid_rows(rows: Iterator[CheckedRow], report: ImportReport) -> Iterator[CheckedRow]:
-    """The rows the check pass passed, read again; a row that fails now (the
-    reference codes changed in between) stops the import."""
-    for checked in rows:
-        if checked.row in report.invalid_rows:
-            continue
-        if not checked.is_valid:
-            raise WriteClash(checked.problems[0])
-        yield checked
+    return kept
 
 
 def _write_pass(
-    rows: Iterator[CheckedRow],
+    checked: _Checked,
     writer: RowWriter,
     report: ImportReport,
     *,
@@ -308,7 +321,7 @@ def _write_pass(
     writer.writing = True
     first_row = 0
     try:
-        for chunk in _chunks(_valid_rows(rows, report), COMMIT_ROWS):
+        for chunk in checked.batches(report):
             first_row = chunk[0].row
             created, updated = report.created, report.updated
             try:
@@ -374,8 +387,8 @@ def import_file(
     it would update, so the report lists every problem, including clashes with
     the database (an NPI and an ORCID of two different HCPs, two rows updating
     one record). When any row is invalid and ``skip_invalid`` is false nothing
-    is written. Otherwise the write pass reads the file again and writes the
-    valid rows, :data:`COMMIT_ROWS` per transaction (see :func:`_write_pass`).
+    is written. Otherwise the write pass writes the valid rows (kept, compressed,
+    from the check pass), :data:`COMMIT_ROWS` per transaction (see :func:`_write_pass`).
     Other users see the batches land one by one. An import interrupted part
     way (:class:`ImportInterrupted`, a crash, a kill) is completed by importing
     the same file again: the rows already written match their records and
@@ -395,32 +408,23 @@ def import_file(
     writer_class = HCPWriter if kind == Kind.HCPS else OrganizationWriter
     columns: dict[str, str] = {}
 
-    def rows(into: ImportReport) -> Iterator[CheckedRow]:
-        return _checked_rows(
-            path=path,
-            file_name=name,
-            kind=kind,
-            mapping=mapping,
-            sheet=sheet,
-            reference=reference,
-            report=into,
-            columns=columns,
-        )
-
+    rows = _checked_rows(
+        path=path,
+        file_name=name,
+        kind=kind,
+        mapping=mapping,
+        sheet=sheet,
+        reference=reference,
+        report=report,
+        columns=columns,
+    )
     writer = writer_class(actor=actor, file_name=name, report=report, columns=columns)
-    _check_pass(rows(report), writer, report, progress)
+    checked = _check_pass(rows, writer, report, progress)
     if report.problems and (not skip_invalid or 1 in report.invalid_rows):
         report.rejected = True
         report.skipped = 0
         return report
-    # Header problems were reported by the check pass; the second read finds the same.
     with _large_page_cache():
-        _write_pass(
-            rows(ImportReport(file_name=name, kind=kind.value)),
-            writer,
-            report,
-            dry_run=dry_run,
-            progress=progress,
-        )
+        _write_pass(checked, writer, report, dry_run=dry_run, progress=progress)
     report.written = not dry_run
     return report
