@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import pickle
+import time
 import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -54,7 +55,9 @@ logger = logging.getLogger(__name__)
 
 #: Rows written per transaction: a batch takes well under a second, so an
 #: audited write elsewhere waits at most that long for the chain's head.
-COMMIT_ROWS = 1000
+COMMIT_ROWS = 500
+#: Seconds the write pass leaves SQLite's write lock free between batches.
+SQLITE_PAUSE = 0.01
 
 
 @dataclass(frozen=True)
@@ -335,6 +338,11 @@ def _write_pass(
             except _DryRun:
                 writer.forget()
             report.written_rows += len(chunk)
+            if connection.vendor == "sqlite":
+                # SQLite gives the write lock to whoever asks after a commit, and
+                # a waiting writer polls (every 1 to 100 ms): without a pause the
+                # next batch would take the lock again at once, before it looks.
+                time.sleep(SQLITE_PAUSE)
             if progress is not None:
                 # After the commit: a job's counts are what is written.
                 progress.advance(
