@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from liaison.core.audit_chain import (
     CHAIN_VERSION,
+    CHAINED_COLUMNS,
     ERASED,
     GENESIS_HASH,
     ChainCheck,
@@ -235,26 +236,7 @@ def record_event(
     return event
 
 
-_EVENT_COLUMNS = (
-    "sequence",
-    "at",
-    "actor_id",
-    "actor_label",
-    "record_type",
-    "record_id",
-    "record_label",
-    "action",
-    "changes",
-    "reason",
-    "source",
-    "previous_hash",
-    "hash",
-    "version",
-    "salt",
-    "personal_fields",
-    "personal_digest",
-    "erased_at",
-)
+_EVENT_COLUMNS = (*CHAINED_COLUMNS, "erased_at")
 
 
 def _insert_events(rows: list[tuple[Any, ...]]) -> None:
