@@ -148,21 +148,18 @@ def request_scenarios(count: int) -> list[dict[str, Any]]:
     ]
 
 
-def import_scenario(rows: int) -> dict[str, Any]:
-    """Time `liaison import hcps` on ``rows`` new HCPs (a different seed than the demo)."""
-    from django.core.management import call_command
-
+def write_import_csv(path: Path, rows: int) -> None:
+    """``rows`` new HCPs as a directory CSV (a different seed than the demo); every row
+    carries an NPI or an ORCID, so namesakes are different people."""
     from liaison.directory.demo import hcps
 
     rng = random.Random(20260101)
-    path = OUT / f"import-{rows}.csv"
     organizations = hcps.plan_organizations(rng)
     orcids: set[str] = set()
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["First Name", "Last Name", "Country", "NPI", "ORCID", "Email"])
         for plan in hcps.plan_hcps(rng, rows, organizations):
-            # Every row carries an identifier, so namesakes are different people.
             orcid = plan.orcid
             while not plan.npi and (orcid is None or orcid in orcids):
                 orcid = hcps.make_orcid(rng)
@@ -178,6 +175,14 @@ def import_scenario(rows: int) -> dict[str, Any]:
                     plan.emails[0],
                 ]
             )
+
+
+def import_scenario(rows: int) -> dict[str, Any]:
+    """Time `liaison import hcps` on ``rows`` new HCPs (a different seed than the demo)."""
+    from django.core.management import call_command
+
+    path = OUT / f"import-{rows}.csv"
+    write_import_csv(path, rows)
     started = time.perf_counter()
     call_command(
         "import_hcps", str(path), "--as", "admin", stdout=io.StringIO(), stderr=io.StringIO()

@@ -26,10 +26,8 @@ comparison on the same machine and file.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -38,6 +36,8 @@ import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+from directory import write_import_csv  # benchmarks/directory.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -119,34 +119,10 @@ def setup(data_dir: Path, src: Path) -> tuple[str, list[int]]:
 
 
 def write_csv(rows: int) -> Path:
-    """``rows`` new HCPs, each with an NPI or ORCID (as benchmarks/directory.py writes them)."""
-    from liaison.directory.demo import hcps
-
+    """``rows`` new HCPs, the CSV of benchmarks/directory.py's import scenario (kept)."""
     path = OUT / f"import-{rows}.csv"
-    if path.exists():
-        return path
-    rng = random.Random(20260101)
-    organizations = hcps.plan_organizations(rng)
-    orcids: set[str] = set()
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["First Name", "Last Name", "Country", "NPI", "ORCID", "Email"])
-        for plan in hcps.plan_hcps(rng, rows, organizations):
-            orcid = plan.orcid
-            while not plan.npi and (orcid is None or orcid in orcids):
-                orcid = hcps.make_orcid(rng)
-            if orcid:
-                orcids.add(orcid)
-            writer.writerow(
-                [
-                    plan.given_name,
-                    plan.family_name,
-                    plan.country,
-                    plan.npi or "",
-                    orcid or "",
-                    plan.emails[0],
-                ]
-            )
+    if not path.exists():
+        write_import_csv(path, rows)
     return path
 
 
