@@ -185,7 +185,13 @@ def import_scenario(rows: int) -> dict[str, Any]:
     write_import_csv(path, rows)
     started = time.perf_counter()
     call_command(
-        "import_hcps", str(path), "--as", "admin", stdout=io.StringIO(), stderr=io.StringIO()
+        "directory",
+        "import",
+        str(path),
+        "--as",
+        "admin",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
     )
     seconds = time.perf_counter() - started
     return {"scenario": f"import of a {rows}-row CSV", "seconds": seconds}

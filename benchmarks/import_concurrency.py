@@ -48,11 +48,13 @@ IMPORT_CHILD = """
 import io, json, sys, time
 import django
 django.setup()
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
+# Code before the one command per app named the import `import_hcps`.
+words = ["directory", "import"] if "directory" in get_commands() else ["import_hcps"]
 started, cpu = time.perf_counter(), time.process_time()
 error = ""
 try:
-    call_command("import_hcps", sys.argv[1], "--as", "admin", verbosity=0,
+    call_command(*words, sys.argv[1], "--as", "admin", verbosity=0,
                  stdout=io.StringIO(), stderr=io.StringIO())
 except BaseException as exc:
     error = str(exc) or type(exc).__name__

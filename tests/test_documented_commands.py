@@ -79,8 +79,8 @@ def test_the_readme_command_table_is_read() -> None:
     assert len(readme) >= 12
 
 
-def _option_takes_value(parser: argparse.ArgumentParser, token: str) -> bool:
-    action = parser._option_string_actions.get(token)
+def _option_takes_value(options: dict[str, argparse.Action], token: str) -> bool:
+    action = options.get(token)
     return action is not None and action.nargs != 0
 
 
@@ -100,22 +100,23 @@ def test_documented_command_line_runs(item: Documented) -> None:
     commands = get_commands()
     assert name in commands, f"{item.place}: {item.line!r} names no command ({name})"
     parser = load_command_class(commands[name], name).create_parser("liaison", name)
-    known = set(parser._option_string_actions)
+    known = dict(parser._option_string_actions)
     actions = _subparsers(parser)
     rest = iter(args)
     for token in rest:
         if token.startswith("-"):
             if actions is not None and token not in known:
-                continue  # an option of the action, checked below
+                continue  # an option of the subcommand, checked below
             assert token.split("=")[0] in known, f"{item.place}: {item.line!r}: {token}"
-            if "=" not in token and _option_takes_value(parser, token):
+            if "=" not in token and _option_takes_value(known, token):
                 next(rest, None)
             continue
         if actions is None:
             continue  # a positional value
         assert token in actions.choices, f"{item.place}: {item.line!r}: no action {token!r}"
-        known |= set(actions.choices[token]._option_string_actions)
-        actions = None
+        chosen = actions.choices[token]
+        known |= chosen._option_string_actions
+        actions = _subparsers(chosen)  # a subcommand may have actions of its own
     for token in args:
         if token.startswith("--"):
             assert token.split("=")[0] in known, f"{item.place}: {item.line!r}: {token}"

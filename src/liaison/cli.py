@@ -3,7 +3,7 @@
 ``liaison SUBCOMMAND ...`` runs one of the management commands the installed
 apps declare (``commands`` in each ``apps.py``: ``serve``, ``worker``, ``demo``,
 ``createuser``, ``token``, ``audit``, ``pubmed``...), runs the two-word command
-lines they declare (``command_words``: ``import hcps`` runs ``import_hcps``),
+lines they declare (``command_words``: ``import hcps`` runs ``directory import``),
 and hands anything else to Django (``migrate``, ``check --deploy``, ``shell``,
 ``dbshell``...). No app is named here. Errors end with one sentence on stderr and a non-zero exit:
 1 for a bad request or a failed check, 2 for an unusable configuration or an
@@ -60,6 +60,15 @@ def _resolve(argv: Sequence[str]) -> tuple[str, str, list[str]]:
     nouns = [noun for verb, noun in table if verb == name]
     if not nouns:
         return name, name, rest
+    if rest and rest[0] in {"-h", "--help"}:
+        # `liaison pubmed --help`: the help of what every `pubmed ...` line runs, if one thing.
+        runs = [(table[pair][0], *table[pair][1]) for pair in table if pair[0] == name]
+        shared = runs[0]
+        for target in runs[1:]:
+            while target[: len(shared)] != shared:
+                shared = shared[:-1]
+        if shared:
+            return shared[0], shared[0], [*shared[1:], *rest]
     if not rest or rest[0].startswith("-"):
         raise LookupError(f"say what to {name}: liaison {name} {nouns[0]} ... ({', '.join(nouns)})")
     words = f"{name} {rest[0]}"
@@ -72,7 +81,7 @@ def _resolve(argv: Sequence[str]) -> tuple[str, str, list[str]]:
 def resolve(argv: Sequence[str]) -> tuple[str, list[str]]:
     """The management command name and its arguments for a ``liaison`` command line:
     a two-word line an app declares (``import organizations FILE`` ->
-    ``import_hcps --kind organizations FILE``), or the first word itself."""
+    ``directory import --kind organizations FILE``), or the first word itself."""
     _, command, args = _resolve(argv)
     return command, args
 

@@ -26,7 +26,7 @@ from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
 
 #: What a two-word command line runs: a management command's name, or its name and
-#: the arguments put before the user's (``("import_hcps", ("--kind", "organizations"))``).
+#: the arguments put before the user's (``("directory", ("import", "--kind", "organizations"))``).
 CommandTarget = str | tuple[str, tuple[str, ...]]
 
 
@@ -105,9 +105,9 @@ class LiaisonAppConfig(AppConfig):
     * ``dashboard``: the app's counts on the home page.
     * ``commands``: ``liaison --help`` lines, ``{subcommand: summary}``.
     * ``command_words``: the two-word command lines the app provides, ``{(verb,
-      noun): CommandTarget}``: ``("import", "hcps"): "import_hcps"`` makes
-      ``liaison import hcps FILE`` run ``import_hcps FILE``. The verb is also
-      a key of ``commands`` (its help line, merged with other apps' lines).
+      noun): CommandTarget}``: ``("import", "hcps"): ("directory", ("import",))``
+      makes ``liaison import hcps FILE`` run ``directory import FILE``. The verb
+      is also a key of ``commands`` (its help line, merged with other apps' lines).
     * ``demo_steps``: the app's builders of the demo world.
     * ``startup_tasks``: dotted paths of tasks a long-lived worker queues when
       it starts (catch-up work a calendar would have queued while none ran).

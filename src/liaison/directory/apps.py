@@ -26,15 +26,16 @@ class DirectoryConfig(registry.LiaisonAppConfig):
         ),
     )
     commands = {
+        "directory": "the expert directory: import, export, nppes (directory --help)",
         "import": "import HCPs or organizations from CSV or XLSX (import hcps FILE)",
         "export": "export the directory to CSV or XLSX (export hcps)",
         "nppes": "look HCPs up in the NPI Registry, optionally applying them (nppes lookup)",
     }
     command_words = {
-        ("import", "hcps"): "import_hcps",
-        # Organizations go through the same command as HCPs.
-        ("import", "organizations"): ("import_hcps", ("--kind", "organizations")),
-        ("export", "hcps"): "export_hcps",
+        ("import", "hcps"): ("directory", ("import",)),
+        ("import", "organizations"): ("directory", ("import", "--kind", "organizations")),
+        ("export", "hcps"): ("directory", ("export",)),
+        ("nppes", "lookup"): ("directory", ("nppes", "lookup")),
     }
     file_jobs = (
         registry.FileJob(

@@ -11,13 +11,18 @@ class LiteratureConfig(registry.LiaisonAppConfig):
     api_routers = (("/publications", "liaison.literature.api.router"),)
     navigation = (registry.NavEntry("Library", "literature:publication-list", order=200),)
     commands = {
+        "literature": "the library: pubmed, import, export (literature --help)",
         "pubmed": "parse, load or fetch PubMed records into the library (pubmed load FILE...)",
         "import": "import reference files into your library (import references FILE --as USER)",
         "export": "export publications to RIS, BibTeX, CSV or XLSX (export publications --as USER)",
     }
     command_words = {
-        ("import", "references"): "import_references",
-        ("export", "publications"): "export_publications",
+        ("import", "references"): ("literature", ("import",)),
+        ("export", "publications"): ("literature", ("export",)),
+        **{
+            ("pubmed", action): ("literature", ("pubmed", action))
+            for action in ("parse", "load", "fetch", "reindex")
+        },
     }
     file_jobs = (
         registry.FileJob(

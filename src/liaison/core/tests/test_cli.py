@@ -159,20 +159,25 @@ def test_an_undeclared_noun_is_an_unknown_command(capsys: pytest.CaptureFixture[
 
 
 def test_two_word_commands_map_to_management_commands() -> None:
-    assert cli.resolve(["import", "hcps", "a.csv"]) == ("import_hcps", ["a.csv"])
+    assert cli.resolve(["import", "hcps", "a.csv"]) == ("directory", ["import", "a.csv"])
     assert cli.resolve(["export", "hcps", "--format", "csv"]) == (
-        "export_hcps",
-        ["--format", "csv"],
+        "directory",
+        ["export", "--format", "csv"],
     )
     assert cli.resolve(["import", "organizations", "o.csv"]) == (
-        "import_hcps",
-        ["--kind", "organizations", "o.csv"],
+        "directory",
+        ["import", "--kind", "organizations", "o.csv"],
     )
     assert cli.resolve(["import", "references", "r.ris", "--as", "ada"]) == (
-        "import_references",
-        ["r.ris", "--as", "ada"],
+        "literature",
+        ["import", "r.ris", "--as", "ada"],
     )
-    assert cli.resolve(["export", "publications"]) == ("export_publications", [])
+    assert cli.resolve(["export", "publications"]) == ("literature", ["export"])
+    assert cli.resolve(["pubmed", "load", "a.xml"]) == ("literature", ["pubmed", "load", "a.xml"])
+    # A verb whose lines all run one subcommand shows its help; a shared verb cannot.
+    assert cli.resolve(["pubmed", "--help"]) == ("literature", ["pubmed", "--help"])
+    with pytest.raises(LookupError, match="say what to import"):
+        cli.resolve(["import", "--help"])
     assert cli.resolve(["check", "--deploy"]) == ("check", ["--deploy"])
     assert cli.resolve(["trials", "fetch", "--as", "ada"]) == ("trials", ["fetch", "--as", "ada"])
 

@@ -1,4 +1,4 @@
-"""``import_hcps`` and ``export_hcps``: the CLI's import and export."""
+"""``liaison directory import`` and ``export`` (``liaison import hcps``, ``export hcps``)."""
 
 from __future__ import annotations
 
@@ -31,28 +31,22 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("name", ["import_hcps", "export_hcps"])
-def test_commands_have_help(name: str) -> None:
-    command = load_command_class(get_commands()[name], name)
+@pytest.mark.parametrize("name", ["import", "export", "nppes"])
+def test_subcommands_have_help(name: str) -> None:
+    command = load_command_class(get_commands()["directory"], "directory")
     assert len(command.help) > 40
-    parser = command.create_parser("liaison", name)
-    for action in parser._actions:
-        if action.dest not in (
-            "help",
-            "version",
-            "verbosity",
-            "settings",
-            "pythonpath",
-            "traceback",
-            "no_color",
-            "force_color",
-            "skip_checks",
-        ):
-            assert action.help or action.choices, f"{name} --{action.dest} has no help"
+    parser = command.create_parser("liaison", "directory")
+    subparsers = next(a for a in parser._actions if a.dest == "subcommand")
+    assert isinstance(subparsers.choices, dict)
+    subparser = subparsers.choices[name]
+    assert subparser.description and len(subparser.description) > 40
+    for action in subparser._actions:
+        if action.dest != "help":
+            assert action.help or action.choices, f"directory {name} --{action.dest} has no help"
 
 
 def test_import_command_imports_and_reports_counts(tmp_path: Path, admin_user: User) -> None:
-    output = run("import_hcps", str(write(tmp_path, GOOD)), "--as", "ada")
+    output = run("directory", "import", str(write(tmp_path, GOOD)), "--as", "ada")
     assert "2 created" in output
     assert HCP.objects.count() == 2
     assert set(AuditEvent.objects.values_list("source", flat=True)) == {"import"}
@@ -64,7 +58,13 @@ def test_invalid_file_exits_with_the_report_and_writes_nothing(
     out = io.StringIO()
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command(
-            "import_hcps", str(write(tmp_path, ONE_BAD)), "--as", "ada", stdout=out, verbosity=0
+            "directory",
+            "import",
+            str(write(tmp_path, ONE_BAD)),
+            "--as",
+            "ada",
+            stdout=out,
+            verbosity=0,
         )
     assert "hcps.csv, row 4, column 'NPI' (npi): '1234567890' fails the NPI check digit" in (
         out.getvalue()
@@ -73,13 +73,15 @@ def test_invalid_file_exits_with_the_report_and_writes_nothing(
 
 
 def test_skip_invalid_imports_the_good_rows(tmp_path: Path, admin_user: User) -> None:
-    output = run("import_hcps", str(write(tmp_path, ONE_BAD)), "--skip-invalid", "--as", "ada")
+    output = run(
+        "directory", "import", str(write(tmp_path, ONE_BAD)), "--skip-invalid", "--as", "ada"
+    )
     assert "row 4" in output and "1 skipped" in output
     assert HCP.objects.count() == 2
 
 
 def test_dry_run_writes_nothing(tmp_path: Path, admin_user: User) -> None:
-    output = run("import_hcps", str(write(tmp_path, GOOD)), "--dry-run", "--as", "ada")
+    output = run("directory", "import", str(write(tmp_path, GOOD)), "--dry-run", "--as", "ada")
     assert "would import 2 of 2" in output
     assert HCP.objects.count() == 0 and not AuditEvent.objects.exists()
 
@@ -88,7 +90,8 @@ def test_map_option_names_the_columns(tmp_path: Path, admin_user: User) -> None:
     path = write(tmp_path, "Vorname;Nachname;Land\nJürgen;Müller;Deutschland\n")
     with pytest.raises(CommandError, match="nothing was imported"):
         run(
-            "import_hcps",
+            "directory",
+            "import",
             str(path),
             "--as",
             "ada",
@@ -101,7 +104,8 @@ def test_map_option_names_the_columns(tmp_path: Path, admin_user: User) -> None:
         )
     path = write(tmp_path, "Vorname;Nachname;Land\nJürgen;Müller;DE\n")
     run(
-        "import_hcps",
+        "directory",
+        "import",
         str(path),
         "--as",
         "ada",
@@ -117,26 +121,26 @@ def test_map_option_names_the_columns(tmp_path: Path, admin_user: User) -> None:
 
 def test_import_needs_an_administrator(tmp_path: Path, msl: User) -> None:
     with pytest.raises(CommandError, match="administrators only"):
-        run("import_hcps", str(write(tmp_path, GOOD)), "--as", "alice")
+        run("directory", "import", str(write(tmp_path, GOOD)), "--as", "alice")
 
 
 def test_unknown_user_and_missing_file_are_named(tmp_path: Path, admin_user: User) -> None:
     with pytest.raises(CommandError, match="no active user named 'nobody'"):
-        run("import_hcps", str(write(tmp_path, GOOD)), "--as", "nobody")
+        run("directory", "import", str(write(tmp_path, GOOD)), "--as", "nobody")
     with pytest.raises(CommandError, match="no such file"):
-        run("import_hcps", str(tmp_path / "missing.csv"), "--as", "ada")
+        run("directory", "import", str(tmp_path / "missing.csv"), "--as", "ada")
 
 
 def test_missing_sheet_is_a_sentence(tmp_path: Path, admin_user: User) -> None:
     path = tmp_path / "book.xlsx"
     openpyxl.Workbook().save(path)
     with pytest.raises(CommandError, match=r"book\.xlsx: there is no sheet 'HCPs'"):
-        run("import_hcps", str(path), "--sheet", "HCPs", "--as", "ada")
+        run("directory", "import", str(path), "--sheet", "HCPs", "--as", "ada")
 
 
 def test_export_csv_to_stdout_honours_filters(tmp_path: Path, admin_user: User, msl: User) -> None:
-    run("import_hcps", str(write(tmp_path, GOOD)), "--as", "ada")
-    output = run("export_hcps", "--country", "DE", "--as", "alice")
+    run("directory", "import", str(write(tmp_path, GOOD)), "--as", "ada")
+    output = run("directory", "export", "--country", "DE", "--as", "alice")
     rows = list(csv.DictReader(io.StringIO(output)))
     assert [row["Family name"] for row in rows] == ["Müller"]
     assert list(rows[0]) == list(HEADER)
@@ -145,30 +149,30 @@ def test_export_csv_to_stdout_honours_filters(tmp_path: Path, admin_user: User, 
 def test_export_xlsx_to_a_file_and_reimport_changes_nothing(
     tmp_path: Path, admin_user: User
 ) -> None:
-    run("import_hcps", str(write(tmp_path, GOOD)), "--as", "ada")
+    run("directory", "import", str(write(tmp_path, GOOD)), "--as", "ada")
     target = tmp_path / "out.xlsx"
-    run("export_hcps", "--format", "xlsx", "--output", str(target), "--as", "ada")
+    run("directory", "export", "--format", "xlsx", "--output", str(target), "--as", "ada")
     sheet = openpyxl.load_workbook(target, read_only=True).worksheets[0]
     assert len(list(sheet.iter_rows(values_only=True))) == 3
     events = AuditEvent.objects.count()
-    output = run("import_hcps", str(target), "--as", "ada")
+    output = run("directory", "import", str(target), "--as", "ada")
     assert "2 unchanged" in output
     assert AuditEvent.objects.count() == events and HCP.objects.count() == 2
 
 
 def test_export_refuses_users_without_a_role(outsider: User) -> None:
     with pytest.raises(CommandError, match="no role"):
-        run("export_hcps", "--as", "oscar")
+        run("directory", "export", "--as", "oscar")
 
 
 def test_xlsx_export_needs_an_output(admin_user: User) -> None:
     with pytest.raises(CommandError, match="--output"):
-        run("export_hcps", "--format", "xlsx", "--as", "ada")
+        run("directory", "export", "--format", "xlsx", "--as", "ada")
 
 
 def test_map_option_overrides_the_default_for_one_column(tmp_path: Path, admin_user: User) -> None:
     path = write(tmp_path, "First Name,Surname (legal),Country,Notes\nAnn,Smith,US,x\n")
-    run("import_hcps", str(path), "--as", "ada", "--map", "Surname (legal)=family_name")
+    run("directory", "import", str(path), "--as", "ada", "--map", "Surname (legal)=family_name")
     assert HCP.objects.get().family_name == "Smith"
 
 
@@ -178,7 +182,8 @@ def test_dry_run_of_an_invalid_file_says_nothing_would_be_imported(
     out = io.StringIO()
     with pytest.raises(CommandError, match="nothing would be imported"):
         call_command(
-            "import_hcps",
+            "directory",
+            "import",
             str(write(tmp_path, ONE_BAD)),
             "--dry-run",
             "--as",

@@ -31,7 +31,7 @@ def hiza(server: ReplayServer, shared_data: Path) -> ReplayServer:
 
 def run(*args: str) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
-    call_command("nppes", *args, stdout=out, stderr=err)
+    call_command("directory", "nppes", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 

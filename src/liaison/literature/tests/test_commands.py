@@ -90,7 +90,7 @@ def test_reindex_reports_the_count(
 
 def test_every_action_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
-        run(["pubmed", "--help"])
+        run(["pubmed", "--help"])  # the help of `literature pubmed`
     out = capsys.readouterr().out
     for action in ("parse", "load", "fetch", "reindex"):
         assert action in out

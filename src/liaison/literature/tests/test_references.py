@@ -278,9 +278,10 @@ def test_a_publication_page_links_its_citation(library: None, msl: User) -> None
 
 def test_cli_exports_selected_publications(library: None, msl: User, tmp_path: Path) -> None:
     out = io.StringIO()
-    call_command("export_publications", "--as", msl.username, "--pmid", "102", stdout=out)
+    call_command("literature", "export", "--as", msl.username, "--pmid", "102", stdout=out)
     call_command(
-        "export_publications",
+        "literature",
+        "export",
         "--as",
         msl.username,
         "--format",
@@ -302,7 +303,7 @@ def test_cli_imports_into_the_users_library(library: None, msl: User, tmp_path: 
     out, err = io.StringIO(), io.StringIO()
     path = _file(tmp_path, "endnote.ris", MY_LIBRARY)
 
-    call_command("import_references", str(path), "--as", msl.username, stdout=out, stderr=err)
+    call_command("literature", "import", str(path), "--as", msl.username, stdout=out, stderr=err)
 
     assert "endnote.ris: 3 read, 2 matched, 1 not in the library, 1 unreadable" in out.getvalue()
     assert "line 13: record has no title" in err.getvalue()
@@ -318,7 +319,7 @@ def test_cli_import_of_a_wrong_file_fails_with_a_sentence(msl: User, tmp_path: P
     path = _file(tmp_path, "savedrecs.txt", "FN Clarivate Analytics Web of Science\n")
 
     with pytest.raises(CommandError, match="some files could not be imported"):
-        call_command("import_references", str(path), "--as", msl.username, stderr=io.StringIO())
+        call_command("literature", "import", str(path), "--as", msl.username, stderr=io.StringIO())
 
 
 def test_my_references_lists_only_my_imports(

@@ -38,7 +38,7 @@ def _date(text: str) -> dt.date:
         raise ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
-class Command(BaseCommand):
+class Pubmed(BaseCommand):
     help = (
         "PubMed/MEDLINE XML (plain or .gz): `parse` writes JSON lines, `load` stores the "
         "records in the library (idempotent: a re-run changes nothing), `fetch` searches "

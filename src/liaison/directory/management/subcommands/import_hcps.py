@@ -16,7 +16,7 @@ from liaison.lib.cli import acting_user
 from liaison.lib.progress import BarProgress, progress_bar
 
 
-class Command(BaseCommand):
+class ImportHcps(BaseCommand):
     help = (
         "Import HCPs (or organizations, with --kind organizations) from a CSV or XLSX file. "
         "Every row is validated first; when any row is invalid nothing is written and the "

@@ -13,7 +13,7 @@ from liaison.lib.cli import acting_user
 from liaison.literature.references import import_references
 
 
-class Command(BaseCommand):
+class ImportReferences(BaseCommand):
     help = (
         "Import reference files (RIS, BibTeX or PubMed .nbib) into the acting user's own "
         "library, matching each reference to the library's PubMed records by PMID, then DOI."

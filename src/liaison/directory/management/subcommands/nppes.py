@@ -34,7 +34,7 @@ def provider_row(provider: Provider) -> tuple[str, str, str, str]:
     )
 
 
-class Command(BaseCommand):
+class Nppes(BaseCommand):
     help = (
         "Look HCPs up in the NPI Registry: `nppes lookup --last-name NAME [--first-name NAME] "
         "[--state XX]` lists the matches; add `--apply --as USERNAME` to create or update "

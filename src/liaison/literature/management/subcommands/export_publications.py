@@ -15,7 +15,7 @@ from liaison.literature.references import EXPORT_FORMATS, export_selection
 from liaison.literature.selectors import PUBLICATION_SORTS, PublicationFilters
 
 
-class Command(BaseCommand):
+class ExportPublications(BaseCommand):
     help = (
         "Export the publications of the library, selected by --pmid or by the web list's "
         "filters, to RIS, BibTeX, CSV or XLSX for EndNote, Zotero, Mendeley or a spreadsheet "

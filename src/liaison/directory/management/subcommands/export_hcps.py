@@ -17,7 +17,7 @@ from liaison.lib.cli import acting_user
 from liaison.lib.progress import progress_bar
 
 
-class Command(BaseCommand):
+class ExportHcps(BaseCommand):
     help = (
         "Export the HCPs the acting user may see, filtered like the web list, to CSV "
         "(to stdout unless --output is given) or XLSX (--output required). The columns "
