@@ -13,9 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from liaison.lib.api import acting_user, paginate, query_error
-from liaison.literature import references, selectors
+from liaison.literature import selectors
 from liaison.literature.models import Publication
 from liaison.literature.schemas import PublicationListQuery, PublicationOut, PublicationPageOut
+from liaison.literature.services import references
 
 router = Router(tags=["Publications"])
 

@@ -17,8 +17,9 @@ from liaison.core import policy, uploads
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.jobs import Progress
 from liaison.core.models import Job, User
-from liaison.literature import references, services
+from liaison.literature import services
 from liaison.literature.models import LibraryItem, Publication
+from liaison.literature.services import references
 
 LOAD_KIND = "pubmed-load"
 REFERENCE_IMPORT_KIND = "reference-import"

@@ -18,7 +18,7 @@ from liaison.core.models import AuditEvent, User
 from liaison.directory import services
 from liaison.directory.models import HCP, Specialty
 from liaison.literature.models import LibraryItem
-from liaison.literature.references import import_references
+from liaison.literature.services.references import import_references
 from liaison.literature.tests.factories import article, load, write
 
 

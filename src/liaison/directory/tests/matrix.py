@@ -95,7 +95,7 @@ def org_pk(world: World) -> dict[str, Any]:
 
 def admin_upload(world: World) -> dict[str, Any]:
     # An upload of the administrator's (the import pages load it by id).
-    from liaison.directory.transfer_views import save_upload
+    from liaison.directory.views.transfers import save_upload
 
     upload = save_upload(
         owner=world.users["admin"],

@@ -11,7 +11,7 @@ import pytest
 from liaison.core.models import AuditEvent, User
 from liaison.directory.models import HCP, Origin, Specialty
 from liaison.directory.nppes import Provider, providers_from_json
-from liaison.directory.nppes_services import apply_nppes, apply_provider
+from liaison.directory.services.nppes import apply_nppes, apply_provider
 
 
 def provider(

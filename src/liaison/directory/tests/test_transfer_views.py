@@ -16,7 +16,7 @@ from django.urls import reverse
 from liaison.core import uploads
 from liaison.core.models import AuditEvent, Job, JobStatus, User
 from liaison.directory.models import HCP
-from liaison.directory.transfer_views import save_upload
+from liaison.directory.views.transfers import save_upload
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 GOOD = "First Name,Last Name,Country,NPI\nJürgen,Müller,DE,1000000004\nAnna,Schmidt,DE,\n"

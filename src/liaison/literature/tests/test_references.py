@@ -23,8 +23,8 @@ from liaison.core import services as core_services
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import AuditEvent, User
 from liaison.literature.models import LibraryItem
-from liaison.literature.references import export_selection, import_references
 from liaison.literature.selectors import PublicationFilters
+from liaison.literature.services.references import export_selection, import_references
 from liaison.literature.tests.factories import article, load, write
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from rich.table import Table
 from liaison.core.errors import LiaisonError
 from liaison.directory.clients.nppes import MAX_LIMIT, lookup_providers
 from liaison.directory.nppes import Provider
-from liaison.directory.nppes_services import apply_nppes
+from liaison.directory.services.nppes import apply_nppes
 from liaison.lib.cli import acting_user
 
 

@@ -1,4 +1,4 @@
-// Fills the HCP form from the NPI Registry match the user picked (see directory/nppes_views.py).
+// Fills the HCP form from the NPI Registry match the user picked (see directory/views/nppes.py).
 // Nothing is saved: the user checks the fields and saves the form. Names and credentials
 // are filled only where empty, so an existing HCP keeps the directory's spelling.
 (function () {

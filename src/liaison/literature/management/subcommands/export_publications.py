@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from liaison.core.errors import LiaisonError
 from liaison.lib.cli import acting_user
-from liaison.literature.references import EXPORT_FORMATS, export_selection
 from liaison.literature.selectors import PUBLICATION_SORTS, PublicationFilters
+from liaison.literature.services.references import EXPORT_FORMATS, export_selection
 
 
 class ExportPublications(BaseCommand):

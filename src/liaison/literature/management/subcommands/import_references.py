@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from liaison.core.audit import source
 from liaison.core.errors import LiaisonError
 from liaison.lib.cli import acting_user
-from liaison.literature.references import import_references
+from liaison.literature.services.references import import_references
 
 
 class ImportReferences(BaseCommand):

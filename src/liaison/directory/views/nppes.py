@@ -28,7 +28,7 @@ from liaison.core.http import AuthenticatedHttpRequest, is_fragment_request, mem
 from liaison.directory.clients.nppes import lookup_providers
 from liaison.directory.models import HCP, Specialty
 from liaison.directory.nppes import Provider, credentials_of, name_case
-from liaison.directory.nppes_services import place_of
+from liaison.directory.services.nppes import place_of
 from liaison.lib.httpclient import RetryPolicy
 
 MATCHES_SHOWN = 20

@@ -2,7 +2,7 @@
 
 ``literature:export`` answers GET with the publication list's filters (or
 ``pmid`` values) and ``format=ris|bibtex|csv|xlsx``, and POST with selected
-PMIDs (both call :mod:`liaison.literature.references`).
+PMIDs (both call :mod:`liaison.literature.services.references`).
 ``literature:import-references`` uploads a RIS, BibTeX or .nbib file and
 queues its import as a job (``tasks.start_reference_import``); the job page
 shows its progress, then what matched the library, what did not, and the
@@ -23,8 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison.core.errors import LiaisonError
 from liaison.core.http import AuthenticatedHttpRequest, member_view, paginate
-from liaison.literature import references, selectors
+from liaison.literature import selectors
 from liaison.literature.forms import PublicationFilterForm
+from liaison.literature.services import references
 from liaison.literature.tasks import start_reference_import
 
 #: The largest reference file the upload takes (a 20,000-reference EndNote library fits).

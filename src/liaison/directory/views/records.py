@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison.core import policy
@@ -39,15 +39,6 @@ from liaison.directory.policy import territories_holding
 from liaison.lib.forms import add_liaison_error
 
 
-def _url_or_none(name: str, *args: Any) -> str | None:
-    # Import and export pages come from the import engineer's transfer_views;
-    # until they exist the links are simply absent.
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 def _countries(queryset: QuerySet[Any]) -> list[str]:
     return list(queryset.order_by("country").values_list("country", flat=True).distinct())
 
@@ -66,7 +57,7 @@ def hcp_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = form.filters()
     hcps = selectors.with_list_relations(selectors.hcp_queryset(request.user, filters))
     page = paginate(request, hcps, _page_size())
-    export_url = _url_or_none("directory:hcp-export")
+    export_url = reverse("directory:hcp-export")
     filters_query = query_without(request.GET, "page", "format")
     context = {
         "form": form,
@@ -75,10 +66,8 @@ def hcp_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "export_links": [
             (label, f"{export_url}?{'&'.join(filter(None, [filters_query, f'format={fmt}']))}")
             for label, fmt in (("Export CSV", "csv"), ("Export XLSX", "xlsx"))
-        ]
-        if export_url
-        else [],
-        "import_url": _url_or_none("directory:import-start")
+        ],
+        "import_url": reverse("directory:import-start")
         if policy.can(request.user, "import", HCP)
         else None,
         "can_add": policy.can(request.user, "add", HCP),
