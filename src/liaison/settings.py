@@ -50,11 +50,13 @@ DATA_DIR = Path(env_str("LIAISON_DATA_DIR") or platformdirs.user_data_dir("liais
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
-def _secret_key() -> str:
-    configured = env_str("LIAISON_SECRET_KEY")
+def _generated_secret(name: str, file_name: str) -> str:
+    """The variable ``name`` (or ``name_FILE``), else a random secret generated once
+    into the data directory (readable by its owner only)."""
+    configured = env_str(name)
     if configured:
         return configured
-    key_file = DATA_DIR / "secret_key"
+    key_file = DATA_DIR / file_name
     if not key_file.exists():
         # O_EXCL keeps two processes starting at once from writing different keys.
         try:
@@ -67,7 +69,28 @@ def _secret_key() -> str:
     return key_file.read_text(encoding="utf-8").strip()
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _generated_secret("LIAISON_SECRET_KEY", "secret_key")
+
+# The audit chain's key (HMAC-SHA-256), never stored in the database; see docs/audit.md.
+LIAISON_AUDIT_KEY = _generated_secret("LIAISON_AUDIT_KEY", "audit_key")
+#: Whether the key is the generated file (``liaison audit rotate-key`` may replace it).
+LIAISON_AUDIT_KEY_GENERATED = not env_str("LIAISON_AUDIT_KEY")
+#: Keys of earlier chain segments: the variable (comma or newline separated, or
+#: ``_FILE``) and the files ``liaison audit rotate-key`` retires into this folder.
+LIAISON_AUDIT_RETIRED_KEYS = [
+    key.strip()
+    for key in (env_str("LIAISON_AUDIT_RETIRED_KEYS") or "").replace("\n", ",").split(",")
+    if key.strip()
+]
+LIAISON_AUDIT_KEYS_DIR = DATA_DIR / "audit_keys"
+#: The append-only log the chain head is anchored in ("" turns anchoring off).
+LIAISON_AUDIT_ANCHOR_FILE = env_str(
+    "LIAISON_AUDIT_ANCHOR_FILE", str(DATA_DIR / "audit-anchors.log")
+)
+#: Seconds between anchors (0: after every commit that wrote audit events).
+LIAISON_AUDIT_ANCHOR_INTERVAL = float(env_str("LIAISON_AUDIT_ANCHOR_INTERVAL") or 0)
+#: Also send each anchor to the local syslog (a write-once store off this machine).
+LIAISON_AUDIT_ANCHOR_SYSLOG = env_bool("LIAISON_AUDIT_ANCHOR_SYSLOG", False)
 DEBUG = env_bool("LIAISON_DEBUG", False)
 ALLOWED_HOSTS = env_list("LIAISON_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("LIAISON_CSRF_TRUSTED_ORIGINS", [])

@@ -27,6 +27,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from liaison.core.audit_anchors import anchor_on_commit
 from liaison.core.audit_chain import (
     CHAIN_VERSION,
     CHAINED_COLUMNS,
@@ -41,6 +42,7 @@ from liaison.core.audit_chain import (
     hash_payload,
     seal,
     sealed_payload,
+    signing_key,
     verify_chain,
 )
 from liaison.core.audit_rules import (
@@ -212,6 +214,7 @@ def record_event(
         salt=sealed.salt,
         personal_fields=sealed.personal_fields,
     )
+    key = signing_key(head)
     event.hash = hash_payload(
         sealed_payload(
             sealed,
@@ -227,12 +230,14 @@ def record_event(
             reason=reason,
             source=event.source,
             previous_hash=event.previous_hash,
-        )
+        ),
+        key,
     )
     event.save(force_insert=True)
     head.sequence = event.sequence
     head.hash = event.hash
-    head.save(update_fields=["sequence", "hash"])
+    head.save(update_fields=["sequence", "hash", "key_id"])
+    anchor_on_commit()
     return event
 
 
@@ -286,6 +291,7 @@ def record_events(
         raise RuntimeError("record_events() must run inside transaction.atomic()")
     ops = transaction.get_connection().ops
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    key = signing_key(head)
     sequence, previous_hash = head.sequence, head.hash
     actor_id = actor.pk if actor is not None and actor.pk else None
     actor_label = actor.get_username() if actor is not None else "system"
@@ -332,7 +338,7 @@ def record_events(
             "personal": sealed.digest,
             "previous_hash": previous_hash,
         }
-        event_hash = hash_payload(payload)
+        event_hash = hash_payload(payload, key)
         pending.append(
             (
                 sequence,
@@ -366,7 +372,8 @@ def record_events(
     if appended:
         head.sequence = sequence
         head.hash = previous_hash
-        head.save(update_fields=["sequence", "hash"])
+        head.save(update_fields=["sequence", "hash", "key_id"])
+        anchor_on_commit()
     return appended
 
 

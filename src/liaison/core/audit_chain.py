@@ -4,7 +4,10 @@ Version 1 events hash their whole content. Version 2 events (see
 :class:`~liaison.core.models.AuditEvent`) hash their personal part (the values
 of personal fields and the record label) only through a keyed digest under the
 event's own random salt, so erasure can remove the values and drop the salt
-while :func:`check_chain` still verifies every event.
+while :func:`check_chain` still verifies every event. Version 3 events hash as
+version 2 does, with HMAC-SHA-256 under the key of their segment
+(:mod:`liaison.core.audit_keys`) in place of plain SHA-256; the check walks the
+segments and ends at the newest anchor (:mod:`liaison.core.audit_anchors`).
 """
 
 from __future__ import annotations
@@ -17,13 +20,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+
+from liaison.core.audit_anchors import Anchor, newest_anchor
+from liaison.core.audit_keys import AuditKey, current_key, keyring
 from liaison.core.audit_rules import FieldRules, canonical
-from liaison.core.models import AuditChainHead, AuditEvent
+from liaison.core.models import AuditChainHead, AuditEvent, AuditSegment
 
 GENESIS_HASH = "0" * 64
 
-#: The hashing of events written now (see :class:`AuditEvent`); 1 hashed every value.
-CHAIN_VERSION = 2
+#: The hashing of events written now (see :class:`AuditEvent`); 1 hashed every value,
+#: 2 sealed the personal values, 3 keys the hash.
+CHAIN_VERSION = 3
 
 #: What erasure leaves in place of a personal value and of the record label.
 ERASED = "[erased]"
@@ -103,7 +111,7 @@ def event_payload(event: AuditEvent) -> dict[str, Any]:
     }
     if event.version == 1:
         return base_payload(**fields)
-    return sealed_payload(_sealed_of(event), **fields)
+    return sealed_payload(_sealed_of(event), version=event.version, **fields)
 
 
 def base_payload(
@@ -137,10 +145,12 @@ def base_payload(
     }
 
 
-def sealed_payload(sealed: Sealed, **fields: Any) -> dict[str, Any]:
+def sealed_payload(
+    sealed: Sealed, *, version: int = CHAIN_VERSION, **fields: Any
+) -> dict[str, Any]:
     # The personal part (values and label) enters only through its digest.
     payload = base_payload(**fields)
-    payload["version"] = CHAIN_VERSION
+    payload["version"] = version
     payload["changes"] = sealed.plain_changes
     payload["personal_fields"] = sealed.personal_fields
     payload["personal"] = sealed.digest
@@ -149,12 +159,72 @@ def sealed_payload(sealed: Sealed, **fields: Any) -> dict[str, Any]:
     return payload
 
 
-def hash_payload(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical(payload).encode("utf-8")).hexdigest()
+def hash_payload(payload: dict[str, Any], key: AuditKey | None = None) -> str:
+    """The event hash of ``payload``: keyed (version 3) when ``key`` is given."""
+    content = canonical(payload)
+    if key is not None:
+        return key.sign(content)
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
-def compute_hash(event: AuditEvent) -> str:
-    return hash_payload(event_payload(event))
+def compute_hash(event: AuditEvent, key: AuditKey | None = None) -> str:
+    return hash_payload(event_payload(event), key if event.version >= 3 else None)
+
+
+def segment_link(
+    *, first_sequence: int, key_id: str, previous_key_id: str, previous_hash: str
+) -> str:
+    """What a segment's signature covers: where it starts, its key and what came before."""
+    return canonical(
+        {
+            "first_sequence": first_sequence,
+            "key_id": key_id,
+            "previous_key_id": previous_key_id,
+            "previous_hash": previous_hash,
+        }
+    )
+
+
+def segment_signature(segment: AuditSegment, signer: AuditKey) -> str:
+    return signer.sign(
+        segment_link(
+            first_sequence=segment.first_sequence,
+            key_id=segment.key_id,
+            previous_key_id=segment.previous_key_id,
+            previous_hash=segment.previous_hash,
+        )
+    )
+
+
+def signing_key(head: AuditChainHead) -> AuditKey:
+    """The key the next event is signed with; the caller holds the head's lock.
+
+    When the configured key is not the head's (the chain was not keyed yet, or
+    the key was rotated), a new segment starts at the next sequence, signed by
+    the head's key (which must still be in the keyring), and the head names the
+    new key; the caller saves the head with ``key_id``."""
+    key = current_key()
+    if head.key_id == key.key_id:
+        return key
+    signer = key
+    if head.key_id:
+        found = keyring().get(head.key_id)
+        if found is None:
+            raise ImproperlyConfigured(
+                f"the audit chain is signed with key {head.key_id}, which is not in the "
+                "keyring: add the previous key to LIAISON_AUDIT_RETIRED_KEYS (docs/audit.md)"
+            )
+        signer = found
+    segment = AuditSegment(
+        first_sequence=head.sequence + 1,
+        key_id=key.key_id,
+        previous_key_id=head.key_id,
+        previous_hash=head.hash,
+    )
+    segment.signature = segment_signature(segment, signer)
+    segment.save(force_insert=True)
+    head.key_id = key.key_id
+    return key
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,12 +240,15 @@ class ChainProblem:
 @dataclass(frozen=True, slots=True)
 class ChainCheck:
     """What :func:`check_chain` found: events checked, the first problem (or
-    ``None``), and how many of the checked events carry erased personal values
-    (their kept digests were trusted in place of the values)."""
+    ``None``), how many of the checked events carry erased personal values
+    (their kept digests were trusted in place of the values), and the newest
+    anchor reached."""
 
     checked: int
     problem: ChainProblem | None
     erased: int
+    #: The sequence of the newest anchor the chain reached (``None``: no anchor log).
+    anchored: int | None = None
 
 
 #: The columns a chain check reads (every column the hash covers, and the hash).
@@ -200,7 +273,7 @@ CHAINED_COLUMNS = (
 )
 
 
-def _stored_hash_matches(row: tuple[Any, ...]) -> bool:
+def _stored_hash_matches(row: tuple[Any, ...], key: AuditKey | None) -> bool:
     (sequence, at, actor_id, actor_label, record_type, record_id, record_label, action,
      changes, reason, source, previous_hash, stored_hash, version, salt, names,
      digest) = row  # fmt: skip
@@ -221,13 +294,54 @@ def _stored_hash_matches(row: tuple[Any, ...]) -> bool:
     if version == 1:
         return bool(hash_payload(base_payload(**fields)) == stored_hash)
     sealed = stored_seal(record_label, changes, salt, names, digest)
-    return bool(hash_payload(sealed_payload(sealed, **fields)) == stored_hash)
+    payload = sealed_payload(sealed, version=version, **fields)
+    expected = hash_payload(payload, key if version >= 3 else None)
+    return hmac.compare_digest(expected, stored_hash or "")
+
+
+class _Segments:
+    """The chain's key segments in order, checked as the walk reaches each."""
+
+    def __init__(self) -> None:
+        self.pending = list(AuditSegment.objects.order_by("first_sequence"))
+        self.ring = keyring()
+        self.key_id = ""  # before the first segment: unkeyed (versions 1 and 2)
+        self.key: AuditKey | None = None
+
+    def enter(self, sequence: int, previous_hash: str) -> str | None:
+        """Move into the segment starting at ``sequence``, if one does; the
+        problem with it, or ``None``."""
+        if not self.pending or self.pending[0].first_sequence != sequence:
+            if self.pending and self.pending[0].first_sequence < sequence:
+                return f"a key segment starts at #{self.pending[0].first_sequence}, out of order"
+            return None
+        segment = self.pending.pop(0)
+        if segment.previous_key_id != self.key_id or segment.previous_hash != previous_hash:
+            return "its key segment does not follow the events and key before it"
+        signer_id = segment.previous_key_id or segment.key_id
+        signer = self.ring.get(signer_id)
+        if signer is None:
+            return (
+                f"its key segment is signed with audit key {signer_id}, which is not in the "
+                "keyring (LIAISON_AUDIT_RETIRED_KEYS, docs/audit.md)"
+            )
+        if not hmac.compare_digest(segment_signature(segment, signer), segment.signature):
+            return f"its key segment is not signed by audit key {signer_id}"
+        key = self.ring.get(segment.key_id)
+        if key is None:
+            return (
+                f"it is signed with audit key {segment.key_id}, which is not in the keyring "
+                "(LIAISON_AUDIT_RETIRED_KEYS, docs/audit.md)"
+            )
+        self.key_id, self.key = segment.key_id, key
+        return None
 
 
 def check_chain(
     *, batch_size: int = 2000, progress: Callable[[int], None] | None = None
 ) -> ChainCheck:
-    """Recompute the chain: every event's hash from its content and the one before.
+    """Recompute the chain: every event's hash from its content and the one before,
+    under the key of its segment, up to the newest anchor.
 
     An event whose personal values were erased is checked against its kept
     digest (tampering with that digest or with any other value still shows).
@@ -235,6 +349,10 @@ def check_chain(
     expected_previous = GENESIS_HASH
     expected_sequence = 1
     checked = erased = 0
+    segments = _Segments()
+    anchor, anchor_problem = newest_anchor(segments.ring)
+    if anchor_problem is not None:
+        return ChainCheck(0, ChainProblem(None, anchor_problem), 0)
     # Plain rows, not model instances: a third of the time on 200,000 events.
     rows = (
         AuditEvent.objects.order_by("sequence", "pk")
@@ -242,23 +360,30 @@ def check_chain(
         .iterator(chunk_size=batch_size)
     )
     for row in rows:
-        sequence, previous_hash, stored_hash = row[0], row[11], row[12]
+        sequence, previous_hash, stored_hash, version = row[0], row[11], row[12], row[13]
+
+        def problem(reason: str) -> ChainCheck:
+            return ChainCheck(checked, ChainProblem(sequence, reason), erased)  # noqa: B023
+
         if sequence != expected_sequence:
             if sequence > expected_sequence:
-                reason = f"events #{expected_sequence}..#{sequence - 1} are missing"
-            else:
-                reason = f"sequence {sequence} repeats or is out of order"
-            return ChainCheck(checked, ChainProblem(sequence, reason), erased)
+                return problem(f"events #{expected_sequence}..#{sequence - 1} are missing")
+            return problem(f"sequence {sequence} repeats or is out of order")
         if previous_hash != expected_previous:
-            return ChainCheck(
-                checked,
-                ChainProblem(sequence, "its previous-hash does not match the event before it"),
-                erased,
+            return problem("its previous-hash does not match the event before it")
+        segment_problem = segments.enter(sequence, expected_previous)
+        if segment_problem is not None:
+            return problem(segment_problem)
+        if (version >= 3) != (segments.key is not None):
+            return problem(
+                f"it is not signed with its segment's key (hashing version {version})"
+                if segments.key is not None
+                else "it claims a keyed hash but no key segment covers it"
             )
-        if not _stored_hash_matches(row):
-            return ChainCheck(
-                checked, ChainProblem(sequence, "its content does not match its hash"), erased
-            )
+        if not _stored_hash_matches(row, segments.key):
+            return problem("its content does not match its hash")
+        if anchor is not None and sequence == anchor.sequence and stored_hash != anchor.hash:
+            return problem(f"it does not match the anchor log ({anchor.place})")
         if row[16]:
             erased += 1
         expected_previous = stored_hash
@@ -266,19 +391,39 @@ def check_chain(
         checked += 1
         if progress is not None and checked % batch_size == 0:
             progress(checked)
-    head = AuditChainHead.objects.filter(id=1).first()
     last_sequence = expected_sequence - 1
-    if head is not None and (head.sequence != last_sequence or head.hash != expected_previous):
-        return ChainCheck(
-            checked,
-            ChainProblem(
-                None,
-                f"the head records event #{head.sequence} but the chain ends at #{last_sequence}"
-                " (events at the end were removed or the head was altered)",
-            ),
-            erased,
+    tail = _tail_problem(segments, anchor, last_sequence, expected_previous)
+    return ChainCheck(checked, tail, erased, anchor.sequence if anchor is not None else None)
+
+
+def _tail_problem(
+    segments: _Segments, anchor: Anchor | None, last_sequence: int, last_hash: str
+) -> ChainProblem | None:
+    """What is wrong after the last event: the head, a later segment, a later anchor."""
+    if anchor is not None and anchor.sequence > last_sequence:
+        return ChainProblem(
+            None,
+            f"the chain ends at #{last_sequence} but the anchor log records #{anchor.sequence}"
+            f" ({anchor.place}): events at the end were removed",
         )
-    return ChainCheck(checked, None, erased)
+    head = AuditChainHead.objects.filter(id=1).first()
+    if head is not None and (head.sequence != last_sequence or head.hash != last_hash):
+        return ChainProblem(
+            None,
+            f"the head records event #{head.sequence} but the chain ends at #{last_sequence}"
+            " (events at the end were removed or the head was altered)",
+        )
+    # A rotation with no event after it yet opens a segment at the next sequence.
+    problem = segments.enter(last_sequence + 1, last_hash)
+    if problem is not None:
+        return ChainProblem(None, f"the newest key segment: {problem}")
+    if segments.pending:
+        return ChainProblem(
+            None, f"a key segment starts at #{segments.pending[0].first_sequence}, after the end"
+        )
+    if head is not None and head.key_id != segments.key_id:
+        return ChainProblem(None, "the head names a key that no segment started")
+    return None
 
 
 def verify_chain(

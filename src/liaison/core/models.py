@@ -84,9 +84,12 @@ class AuditAction(models.TextChoices):
 class AuditEvent(models.Model):
     """One append-only, hash-chained entry of the audit trail.
 
-    ``hash`` is SHA-256 over the canonical JSON of the event's content and the
-    previous event's hash, so altering, removing, reordering or inserting an
-    event breaks every hash after it. ``liaison audit verify`` recomputes them.
+    ``hash`` covers the canonical JSON of the event's content and the previous
+    event's hash, so altering, removing, reordering or inserting an event breaks
+    every hash after it. ``liaison audit verify`` recomputes them. From
+    ``version`` 3 the hash is HMAC-SHA-256 under the key of the event's
+    :class:`AuditSegment` (a key outside the database); versions 1 and 2 (written
+    before) are plain SHA-256.
 
     From ``version`` 2, the hash covers the personal values of an event (those
     its model's audit rules call personal, listed in ``personal_fields``, and
@@ -143,14 +146,46 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row locked by every audit writer so the chain never forks."""
+    """A single row locked by every audit writer so the chain never forks.
+
+    ``key_id`` names the key of the newest segment ("" before the chain was keyed)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     sequence = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     def __str__(self) -> str:
         return f"audit chain at #{self.sequence}"
+
+
+class AuditSegment(models.Model):
+    """Where the chain starts being signed with a key (``liaison.core.audit_keys``).
+
+    Events from ``first_sequence`` until the next segment are version 3: their
+    hash is HMAC-SHA-256 under the key ``key_id``. ``signature`` signs the link
+    (``liaison.core.audit_chain.segment_link``: this segment's first sequence and
+    key id, the key before it and the hash of the event before it) with the key
+    before it, or with its own key for the first keyed segment, so a segment
+    cannot be added without a key that signed the chain."""
+
+    first_sequence = models.PositiveBigIntegerField(unique=True)
+    key_id = models.CharField(max_length=16)
+    previous_key_id = models.CharField(max_length=16, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    signature = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["first_sequence"]
+
+    def __str__(self) -> str:
+        return f"audit segment from #{self.first_sequence} (key {self.key_id})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not kwargs.get("force_insert"):
+            raise RuntimeError("audit segments are append-only")
+        super().save(*args, **kwargs)
 
 
 def _hash_token(raw: str) -> str:

@@ -156,7 +156,7 @@ def test_verify_intact_chain_exits_zero(
 
 
 def test_verify_empty_chain_is_intact(db: None, capsys: pytest.CaptureFixture[str]) -> None:
-    assert verify(capsys) == (0, "0 events, chain intact\n")
+    assert verify(capsys) == (0, "0 events, chain intact, no anchor log to compare\n")
 
 
 def test_altered_field_is_named(
@@ -228,6 +228,7 @@ def test_inserted_forged_event_is_named(
         source="web",
         previous_hash=last.hash,
         hash="f" * 64,
+        version=audit.CHAIN_VERSION,
     )
     insert_raw(forged)
     status, output = verify(capsys)
