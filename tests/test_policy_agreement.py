@@ -24,7 +24,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from liaison.core import policy, registry
-from liaison.core.models import AuditChainHead
+from liaison.core.models import AuditChainHead, AuditSegment
 from liaison.core.policy import AnyUser
 from liaison.core.tests.authorization import World, build_people
 
@@ -32,6 +32,8 @@ from liaison.core.tests.authorization import World, build_people
 UNREGISTERED = {
     AuditChainHead: "the audit chain's head row: the audit trail's own lock and "
     "last hash, written and read by core.audit alone, never shown to a user",
+    AuditSegment: "where the audit chain's key changes: written and read by core.audit "
+    "alone (its signature check), never shown to a user",
 }
 
 

@@ -107,7 +107,7 @@ _syslog_logger: logging.Logger | None = None
 def _syslog() -> logging.Logger:
     global _syslog_logger
     if _syslog_logger is None:
-        _syslog_logger = logging.getLogger("liaison.audit.anchor.syslog")
+        _syslog_logger = logging.getLogger("liaison.core.audit_anchors.syslog")
         address = "/dev/log" if Path("/dev/log").exists() else ("localhost", 514)
         _syslog_logger.addHandler(logging.handlers.SysLogHandler(address=address))
         _syslog_logger.setLevel(logging.INFO)
