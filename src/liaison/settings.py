@@ -206,18 +206,18 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Lock-out: five failed logins for a username lock it for 30 minutes.
+# Lock-out (docs/security.md): five failed sign-ins for one username from one client
+# address lock that pair for 30 minutes. Locking the username alone let anyone lock
+# out `admin`; the pair keeps the owner's own address free, and colleagues behind one
+# office address are not locked by another's typos. `liaison unlock` clears one.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_ENABLED = env_bool("LIAISON_AXES_ENABLED", True)
-# axes warns (W006) unless the IP address is a lock-out parameter. We lock per
-# username on purpose: a field team behind one office NAT address must not be
-# locked out by one colleague's typos, and rotating user agents or cookies does
-# not reset a username's count.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# The client's address, also behind reverse proxies (LIAISON_TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "liaison.core.ratelimit.client_address"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -282,8 +282,53 @@ else:
         "default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend", "QUEUES": ["default"]}
     }
 
+
+def _env_count(name: str, default: int) -> int:
+    raw = env_str(name)
+    if raw is None or raw.strip() == "":
+        return default
+    if not raw.strip().isdigit():
+        raise ImproperlyConfigured(f"{name}: {raw!r} is not a whole number (e.g. {default})")
+    return int(raw)
+
+
+# E-mail (password reset links): the console by default; SMTP with
+# LIAISON_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the host below.
 EMAIL_BACKEND = env_str("LIAISON_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("LIAISON_FROM_EMAIL", "liaison@localhost")
+EMAIL_HOST = env_str("LIAISON_EMAIL_HOST", "localhost")
+EMAIL_PORT = _env_count("LIAISON_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("LIAISON_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("LIAISON_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LIAISON_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("LIAISON_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 10
+
+# Password reset (docs/security.md): a link valid for one hour and one use; requests
+# limited per e-mail address and per client address in each window.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+LIAISON_PASSWORD_RESET_PER_ADDRESS = 3
+LIAISON_PASSWORD_RESET_PER_CLIENT = 10
+LIAISON_PASSWORD_RESET_WINDOW = 60 * 60
+# Reverse proxies in front of Liaison that append to X-Forwarded-For (0: none, the
+# peer is the client). Lock-outs and rate limits count per client address.
+LIAISON_TRUSTED_PROXIES = _env_count("LIAISON_TRUSTED_PROXIES", 0)
+# Rate limits count in a cache every web process shares (Redis when configured, else
+# files in the data directory); the default cache stays in each process's memory.
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "liaison",
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "ratelimit"),
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
 
 LOGGING = {
     "version": 1,

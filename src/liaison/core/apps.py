@@ -20,6 +20,7 @@ class CoreConfig(registry.LiaisonAppConfig):
         "createuser": "create a user with a role (password prompted, or read from stdin)",
         "token": "create, list or revoke personal API tokens (token create NAME)",
         "audit": "check the audit trail, or erase a person's data from it (audit verify | erase)",
+        "unlock": "clear a username's sign-in lock-outs (unlock USERNAME [--ip ADDRESS] | --list)",
     }
     demo_steps = (
         registry.DemoStep("users", 100, "liaison.core.demo.build", "liaison.core.demo.clear"),

@@ -1,15 +1,17 @@
-"""Forms of the core pages: sign-in, audit search, API tokens. They parse input;
-the rules live in services and the policy."""
+"""Forms of the core pages: sign-in, password reset, lock-outs, audit search, API tokens.
+They parse input; the rules live in services and the policy."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.password_validation import password_validators_help_texts
 
-from liaison.core.models import ApiToken
+from liaison.core.models import ApiToken, User
 from liaison.lib.forms import DateInput, set_choices
 
 
@@ -20,6 +22,53 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+# Django's form is generic only in its type stubs.
+if TYPE_CHECKING:
+    _SetPasswordBase = auth_forms.SetPasswordForm[User]
+else:
+    _SetPasswordBase = auth_forms.SetPasswordForm
+
+
+def _plain_password_help(form: forms.Form) -> None:
+    # Django's help is an HTML list; our field template shows one sentence per rule.
+    form.fields["new_password1"].help_text = " ".join(password_validators_help_texts())
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """The current password, then the new one twice (checked by AUTH_PASSWORD_VALIDATORS)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_password_help(self)
+
+
+class SetPasswordForm(_SetPasswordBase):
+    """The new password twice, after an e-mailed reset link."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_password_help(self)
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's reset request (it e-mails a one-time link to active accounts with the
+    address, and says nothing about which addresses have one)."""
+
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        help_text="The address your Liaison account is registered with.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class LockoutClearForm(forms.Form):
+    """Which lock-out to clear: a username, from one address or from all."""
+
+    username = forms.CharField(max_length=255)
+    ip_address = forms.CharField(max_length=64, required=False)
 
 
 class AuditFilterForm(forms.Form):

@@ -183,9 +183,14 @@ def set_user_role(*, actor: User | None, user: User, role: str, reason: str = ""
     update_user(actor=actor, user=user, values={"role": role}, reason=reason)
 
 
-def set_password(*, actor: User | None, user: User, password: str) -> None:
-    """Set a new password (validated); the event records that it changed, never the value."""
-    _require_actor(actor, "change", user)
+def set_password(
+    *, actor: User | None, user: User, password: str, reason: str = "password changed"
+) -> None:
+    """Set a new password (validated); the event records that it changed, never the value
+    nor its hash. A user sets their own (after proving the old one, or through an
+    e-mailed reset link); an administrator anyone's."""
+    if actor is not None and actor.pk != user.pk:
+        _require_actor(actor, "change", user)
     try:
         validate_password(password, user=user)
     except ValidationError as error:
@@ -198,5 +203,5 @@ def set_password(*, actor: User | None, user: User, password: str) -> None:
             action=AuditAction.UPDATE,
             instance=user,
             changes={"password": ["(hidden)", "(changed)"]},
-            reason="password changed",
+            reason=reason,
         )

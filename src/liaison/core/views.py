@@ -1,4 +1,5 @@
-"""Core pages: home, audit search and export, record history, jobs, API tokens."""
+"""Core pages: home, audit search and export, record history, jobs, API tokens, and
+the account pages: sign-in, password change and reset, sign-in lock-outs."""
 
 from __future__ import annotations
 
@@ -11,15 +12,46 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
+from django.db import transaction
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from liaison.core import audit_display, policy, registry, selectors, services, uploads
+from liaison.core import (
+    audit_display,
+    lockouts,
+    policy,
+    ratelimit,
+    registry,
+    selectors,
+    services,
+    uploads,
+)
 from liaison.core.errors import LiaisonError, NotFound
-from liaison.core.forms import AuditFilterForm, TokenCreateForm
+from liaison.core.forms import (
+    AuditFilterForm,
+    LockoutClearForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetRequestForm,
+    SetPasswordForm,
+    TokenCreateForm,
+)
 from liaison.core.http import (
     AuthenticatedHttpRequest,
     member_view,
@@ -250,3 +282,145 @@ def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     services.revoke_api_token(actor=request.user, token=token)
     messages.success(request, f"The token “{token.name}” is revoked.")
     return redirect("core:token-list")
+
+
+# --- sign-in and passwords ------------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, with everything a sign-in writes in one transaction.
+
+    A sign-in writes the session, ``last_login`` and the lock-out's records (the
+    access log, the reset of failed attempts). On SQLite each write waits for the
+    one write lock; taken once, the sign-in waits for at most the writer before it
+    (an import's batch) instead of once per write (docs/security.md). The password
+    is checked before, outside the lock: hashing takes a good part of a second.
+    """
+
+    template_name = "core/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        with transaction.atomic():
+            auth_login(self.request, form.get_user())
+        return HttpResponseRedirect(self.get_success_url())
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "POST"])
+@member_view
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The signed-in user's new password, after their current one; other sessions end."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_password(
+                actor=request.user,
+                user=request.user,
+                password=form.cleaned_data["new_password1"],
+                reason="password changed by its user",
+            )
+        except LiaisonError as error:
+            form.add_error("new_password1" if error.field == "password" else None, error.message)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(
+                request, "Your password is changed; your other sessions are signed out."
+            )
+            return redirect("core:home")
+    return render(request, "core/password_change.html", {"form": form})
+
+
+RESET_LIMITED = (
+    "Too many password reset requests from this computer or for this address. "
+    "Wait an hour and try again, or ask an administrator."
+)
+
+
+def _reset_allowed(request: HttpRequest, address: str) -> bool:
+    """Count the request per client address, then per e-mail address (any address, known
+    or not, so the answer tells nothing about which addresses have an account)."""
+    window = settings.LIAISON_PASSWORD_RESET_WINDOW
+    per_client = ratelimit.Limit(
+        "password-reset-client", settings.LIAISON_PASSWORD_RESET_PER_CLIENT, window
+    )
+    per_address = ratelimit.Limit(
+        "password-reset-address", settings.LIAISON_PASSWORD_RESET_PER_ADDRESS, window
+    )
+    return ratelimit.hit(per_client, ratelimit.client_address(request)) and ratelimit.hit(
+        per_address, address.strip().lower()
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a reset link by e-mail. The answer is the same whether the address has an
+    account or not; only an active account with that address gets the mail."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not _reset_allowed(request, form.cleaned_data["email"]):
+            form.add_error(None, RESET_LIMITED)
+            return render(request, "core/password_reset.html", {"form": form}, status=429)
+        form.save(
+            request=request,
+            use_https=request.is_secure(),
+            subject_template_name="core/password_reset_subject.txt",
+            email_template_name="core/password_reset_email.txt",
+        )
+        return redirect("core:password-reset-sent")
+    return render(request, "core/password_reset.html", {"form": form})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The e-mailed link: a new password, set through the audited service. The link
+    works once (the token covers the password hash) and for PASSWORD_RESET_TIMEOUT."""
+
+    template_name = "core/password_reset_confirm.html"
+    form_class = SetPasswordForm
+    success_url = reverse_lazy("core:password-reset-complete")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        user = self.user
+        try:
+            services.set_password(
+                actor=user,
+                user=user,
+                password=form.cleaned_data["new_password1"],
+                reason="password reset through an e-mailed link",
+            )
+        except LiaisonError as error:
+            form.add_error("new_password1", error.message)
+            return self.form_invalid(form)
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
+
+
+# --- sign-in lock-outs ------------------------------------------------------------------
+
+
+@require_GET
+@member_view
+def lockout_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    rules = lockouts.axes_rules()
+    context = {"lockouts": lockouts.current(actor=request.user, rules=rules), "rules": rules}
+    return render(request, "core/lockout_list.html", context)
+
+
+@require_POST
+@member_view
+def lockout_clear(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = LockoutClearForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {}
+    cleared = lockouts.clear(
+        actor=request.user,
+        username=data.get("username", ""),
+        ip_address=data.get("ip_address") or None,
+    )
+    for lockout in cleared:
+        messages.success(request, f"Cleared {lockout.describe()}.")
+    if not cleared:
+        messages.info(request, f"{data.get('username')} had no failed sign-ins to clear.")
+    return redirect("core:lockout-list")

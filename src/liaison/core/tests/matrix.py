@@ -7,6 +7,7 @@ from typing import Any
 
 from liaison.core.models import Job, JobStatus
 from liaison.core.tests.authorization import (
+    ADMIN_ONLY,
     ALICES_OWN,
     API_READ,
     AUDITORS,
@@ -16,6 +17,7 @@ from liaison.core.tests.authorization import (
     Route,
     World,
     api_map,
+    outcome_map,
 )
 
 
@@ -49,10 +51,23 @@ def hcp_history(world: World) -> dict[str, Any]:
     return {"record_type": "directory.hcp", "record_id": str(world.get(DirectoryRecords).hcp.pk)}
 
 
+RESET_PAGES = outcome_map("ok", anonymous="ok")
+
 WEB_ROUTES: dict[str, Route] = {
     "core:home": Route(EVERYONE),
     "core:login": Route({**{role: "ok" for role in ROLES}}),
     "core:logout": Route({role: "login" for role in ROLES}, method="post"),
+    # Every member changes their own password (the outsider, without a role, reaches nothing).
+    "core:password-change": Route(EVERYONE),
+    # The reset pages are for people who cannot sign in: anonymous visitors reach them.
+    "core:password-reset": Route(RESET_PAGES),
+    "core:password-reset-sent": Route(RESET_PAGES),
+    "core:password-reset-confirm": Route(
+        RESET_PAGES, kwargs=lambda w: {"uidb64": "MQ", "token": "not-a-token"}
+    ),
+    "core:password-reset-complete": Route(RESET_PAGES),
+    "core:lockout-list": Route(ADMIN_ONLY),
+    "core:lockout-clear": Route(ADMIN_ONLY, method="post", data=lambda w: {"username": "msl"}),
     "core:audit-list": Route(AUDITORS),
     "core:audit-export": Route(AUDITORS),
     "core:record-history": Route(EVERYONE, kwargs=lambda w: hcp_history(w)),
