@@ -151,6 +151,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "liaison.core.context_processors.navigation",
+                "liaison.core.context_processors.worker_alert",
             ],
         },
     }

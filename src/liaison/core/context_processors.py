@@ -1,5 +1,6 @@
-"""Navigation shown on every page: the menu entries every installed app declares
-(``navigation`` in its ``apps.py``, see ``liaison.core.registry``), by their order.
+"""What every page shows: the menu entries every installed app declares
+(``navigation`` in its ``apps.py``, see ``liaison.core.registry``), by their
+order, and administrators' warning about background workers (:func:`worker_alert`).
 
 The menu shows only what exists: an app that is not installed declares nothing.
 An entry naming a URL that does not resolve is a mistake of its app's and
@@ -36,3 +37,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             item["count"] = import_string(entry.counter)(user)
         items.append(item)
     return {"navigation": items}
+
+
+def worker_alert(request: HttpRequest) -> dict[str, Any]:
+    """Administrators see, on every page, when no background worker is alive while
+    work waits, or when the workers stopped (``liaison.core.workers``)."""
+    from liaison.core.workers import worker_alert as alert
+
+    user = getattr(request, "user", None)
+    if user is None or not policy.is_admin(user):
+        return {}
+    return {"worker_alert": alert()}

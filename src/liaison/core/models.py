@@ -238,6 +238,8 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+    # The worker running it stopped (killed, crashed, restarted) before it ended.
+    INTERRUPTED = "interrupted", "Interrupted"
 
 
 class Job(models.Model):
@@ -261,6 +263,10 @@ class Job(models.Model):
     params = models.JSONField(default=dict, blank=True)
     result_file = models.CharField(max_length=300, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # The task that runs the job (its dotted path), so that it can be run again.
+    task_path = models.CharField(max_length=200, blank=True)
+    # The worker process running it ("host:pid"), to tell when it stopped.
+    runner = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -281,7 +287,11 @@ class Job(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.INTERRUPTED)
+
+    @property
+    def can_run_again(self) -> bool:
+        return bool(self.task_path) and self.status in (JobStatus.FAILED, JobStatus.INTERRUPTED)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -296,3 +306,24 @@ class Job(models.Model):
             "errors": self.errors,
             "message": self.message,
         }
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker process that reported it is alive (``liaison worker``).
+
+    Each worker writes its row when it starts and every few seconds after, and
+    marks it stopped when it exits cleanly; a row whose ``seen_at`` is old is a
+    worker that died. Administrators see it (``liaison.core.workers``)."""
+
+    name = models.CharField(max_length=120, unique=True)  # host:pid
+    host = models.CharField(max_length=100)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return f"worker {self.name}"

@@ -49,11 +49,16 @@ def run_file_job(job_id: int) -> dict[str, int]:
 
     The runner its kind declares gets the file, checked to be the job owner's,
     the job's options and its progress; returns the job's counts. A file that
-    is gone, or a ``LiaisonError`` of the runner, fails the job with the reason.
+    is gone, or a ``LiaisonError`` of the runner, fails the job with the reason;
+    a locked or unavailable database is waited out (``jobs.retrying``).
     """
     job = Job.objects.select_related("owner").get(pk=job_id)
     runner = uploads.runner_for(job.kind)
     with jobs.running(job_id) as progress:
         path = uploads.job_file(job)
-        progress.flush(message=runner(job, path, uploads.job_options(job), progress))
+        # Runners are idempotent (keyed upserts, batches): a retry completes the work.
+        message = jobs.retrying(
+            lambda: runner(job, path, uploads.job_options(job), progress), progress
+        )
+        progress.flush(message=message)
     return dict(progress.counts)

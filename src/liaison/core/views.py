@@ -34,6 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from liaison.core import (
     audit_display,
+    jobs,
     lockouts,
     policy,
     ratelimit,
@@ -246,6 +247,20 @@ def job_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     job = policy.get_for(request.user, "view", Job, pk=pk)
     path = job_file_path(job)
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+@require_POST
+@member_view
+def job_run_again(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Queue a failed or interrupted job again (its owner, or an administrator)."""
+    job = policy.get_for(request.user, "view", Job, pk=pk)
+    try:
+        jobs.run_again(actor=request.user, job=job)
+    except LiaisonError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The job runs again: it completes what was left.")
+    return redirect("core:job-detail", pk=job.pk)
 
 
 # --- API tokens -------------------------------------------------------------------

@@ -74,6 +74,8 @@ WEB_ROUTES: dict[str, Route] = {
     "core:job-list": Route(EVERYONE),
     "core:job-detail": Route(ALICES_OWN, kwargs=job_pk),
     "core:job-download": Route(ALICES_OWN, kwargs=job_pk),
+    # Alice's job: hers and an administrator's to run again (a finished one is refused kindly).
+    "core:job-run-again": Route(ALICES_OWN, method="post", kwargs=job_pk),
     "core:token-list": Route(EVERYONE),
     "core:token-revoke": Route(
         ALICES_OWN, method="post", kwargs=lambda w: {"pk": w.tokens["msl"].pk}

@@ -2,8 +2,10 @@
 
 Migrates, collects static files, builds the demo world on the first run, then
 starts two children in this process group, the background worker
-(``liaison worker``) and gunicorn on ``liaison.wsgi``, and watches them: when
-either stops, or this process gets SIGINT/SIGTERM, both are stopped.
+(``liaison worker``) and gunicorn on ``liaison.wsgi``, and watches them. A
+worker that dies is started again (after a pause that doubles up to a minute,
+while the web keeps serving; administrators see the gap on every page); when the
+web server stops, or this process gets SIGINT/SIGTERM, both are stopped.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ from liaison.demo.world import DEFAULT_HCPS, build_demo
 from liaison.lib.progress import progress_bar
 
 STOP_GRACE_SECONDS = 15
+#: Pause before restarting a worker that died, doubling up to the maximum; a worker
+#: that ran longer than the maximum starts the pauses again from the first.
+RESTART_FIRST_DELAY = 1.0
+RESTART_MAX_DELAY = 60.0
 
 
 def bind_address(host: str, port: int) -> str:
@@ -52,12 +58,26 @@ class Supervisor:
 
     def __init__(self) -> None:
         self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self.argv: dict[str, list[str]] = {}
+        self.started: dict[str, float] = {}
         self.stopping = False
 
     def start(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
         child = subprocess.Popen(argv)  # same process group: Ctrl-C reaches it too
         self.children[name] = child
+        self.argv[name] = argv
+        self.started[name] = time.monotonic()
         return child
+
+    def restart(self, name: str, delay: float) -> bool:
+        """Start child ``name`` again after ``delay`` seconds (unless a stop came)."""
+        deadline = time.monotonic() + delay
+        while time.monotonic() < deadline:
+            if self.stopping:
+                return False
+            time.sleep(0.2)
+        self.start(name, self.argv[name])
+        return True
 
     def request_stop(self, signum: int, frame: FrameType | None) -> None:
         self.stopping = True
@@ -163,13 +183,32 @@ class Command(BaseCommand):
             )
             if wait_for_port(host, port, timeout=60, alive=web):
                 self.announce(data_dir, host, port)
-            exited = supervisor.wait()
+            exited = self.watch(supervisor)
         finally:
             supervisor.stop_all()
         if exited is not None:
             name, status = exited
             raise CommandError(f"the {name} stopped unexpectedly (exit status {status})")
         self.stdout.write("stopped")
+
+    def watch(self, supervisor: Supervisor) -> tuple[str, int] | None:
+        """Wait for a stop (None) or the web server's end (its name and status),
+        restarting the worker whenever it dies."""
+        delay = RESTART_FIRST_DELAY
+        while True:
+            exited = supervisor.wait()
+            if exited is None or exited[0] != "worker":
+                return exited
+            ran = time.monotonic() - supervisor.started["worker"]
+            if ran > RESTART_MAX_DELAY:
+                delay = RESTART_FIRST_DELAY
+            self.stderr.write(
+                f"the worker stopped (exit status {exited[1]}); starting it again in "
+                f"{delay:.0f} s, the web keeps serving"
+            )
+            if not supervisor.restart("worker", delay):
+                return None
+            delay = min(delay * 2, RESTART_MAX_DELAY)
 
     def announce(self, data_dir: Path, host: str, port: int) -> None:
         shown_host = f"[{host}]" if ":" in host else host
