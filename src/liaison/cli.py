@@ -170,7 +170,11 @@ def run(argv: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``liaison`` console script."""
+    """Entry point of the ``liaison`` console script. What it and the processes it
+    starts (the web server, the worker) create is their user's alone (0600, 0700)."""
+    from liaison.lib.private_files import restrict_umask
+
+    restrict_umask()
     status = run(list(sys.argv[1:] if argv is None else argv))
     if argv is None:
         sys.exit(status)

@@ -16,6 +16,8 @@ import dj_database_url
 import platformdirs
 from django.core.exceptions import ImproperlyConfigured
 
+from liaison.lib.private_files import private_directory, private_file
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -46,8 +48,10 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-DATA_DIR = Path(env_str("LIAISON_DATA_DIR") or platformdirs.user_data_dir("liaison"))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Its owner's alone (0700), as the SQLite database created in it (0600): docs/security.md.
+DATA_DIR = private_directory(
+    Path(env_str("LIAISON_DATA_DIR") or platformdirs.user_data_dir("liaison"))
+)
 
 
 def _generated_secret(name: str, file_name: str) -> str:
@@ -163,7 +167,7 @@ def _database() -> dict[str, Any]:
     if not url:
         config: dict[str, Any] = {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "liaison.sqlite3"),
+            "NAME": str(private_file(DATA_DIR / "liaison.sqlite3")),
         }
     else:
         config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))

@@ -27,7 +27,7 @@ from ninja.utils import check_csrf
 
 from liaison.core import policy, selectors, services
 from liaison.core.models import ApiToken, Job, JobStatus, User
-from liaison.lib.api import PageQuery, acting_user, paginate
+from liaison.lib.api import Id, InputSchema, PageQuery, acting_user, paginate
 
 #: ``last_used_at`` is written at most this often, not on every request.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
@@ -153,7 +153,7 @@ class TokenOut(Schema):
     revoked_at: dt.datetime | None
 
 
-class TokenCreateIn(Schema):
+class TokenCreateIn(InputSchema):
     name: str = Field(min_length=1, max_length=100, description="What the token is for")
 
 
@@ -196,7 +196,7 @@ def create_token(request: HttpRequest, payload: TokenCreateIn) -> Status[dict[st
         "Your own tokens; an administrator may revoke anyone's."
     ),
 )
-def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
+def revoke_token(request: HttpRequest, token_id: Id) -> Status[None]:
     user = acting_user(request)
     token = policy.get_for(user, "delete", ApiToken, pk=token_id)
     services.revoke_api_token(actor=user, token=token)
@@ -283,7 +283,7 @@ def list_jobs(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
         "Another user's job answers 404 (administrators see every job)."
     ),
 )
-def get_job(request: HttpRequest, job_id: int) -> Job:
+def get_job(request: HttpRequest, job_id: Id) -> Job:
     return policy.get_for(
         acting_user(request), "view", Job.objects.select_related("owner"), pk=job_id
     )

@@ -1,5 +1,6 @@
-"""What every web view shares: a typed request, the sign-in requirement and the
-mapping of domain errors to readable pages, so views stay about twenty lines."""
+"""What every web view shares: a typed request, the sign-in requirement, the
+mapping of domain errors to readable pages and where to go back to after a
+form, so views stay about twenty lines."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
 from liaison.core.errors import LiaisonError, NotFound, PermissionDenied
@@ -59,6 +61,22 @@ def member_view(view: View[P]) -> Callable[Concatenate[HttpRequest, P], HttpResp
             return error_response(request, error)
 
     return login_required(wrapper)
+
+
+def next_url(request: HttpRequest, fallback: str, *, name: str = "next") -> str:
+    """Where to go after a form: the request's ``next`` (posted, else in the query
+    string) when it stays on this site, else ``fallback`` (a URL name or a path).
+
+    The check is the login's (Django's ``url_has_allowed_host_and_scheme``): this
+    request's host only, and https when the request came over https. So
+    ``https://evil.example/``, ``//evil.example/``, ``/\\evil.example`` and
+    ``https:/evil`` all go to ``fallback``: a link or a form on another site
+    cannot send a user on from here (an open redirect)."""
+    target = request.POST.get(name) or request.GET.get(name) or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else resolve_url(fallback)
 
 
 def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int) -> Page[Any]:

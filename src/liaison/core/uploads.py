@@ -42,6 +42,7 @@ from django.utils.text import get_valid_filename
 from liaison.core import jobs, policy, registry
 from liaison.core.errors import NotFound
 from liaison.core.models import Job, User
+from liaison.lib.private_files import open_private, private_directory, write_private_text
 
 UPLOADS = "uploads"
 META_FILE = "meta.json"
@@ -152,7 +153,7 @@ def safe_file_name(name: str | None, default: str = "upload") -> str:
 
 def _write_meta(upload: Upload) -> None:
     meta = {"owner": upload.owner_id, "file_name": upload.file_name, "state": upload.state}
-    _inside(upload.id, META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    write_private_text(_inside(upload.id, META_FILE), json.dumps(meta))
 
 
 def _read(upload_id: object) -> Upload:
@@ -185,8 +186,8 @@ def store_upload(
         state=dict(state or {}),
     )
     target = upload.path
-    target.parent.mkdir(parents=True)
-    with target.open("wb") as stream:
+    private_directory(target.parent)  # the uploader's files: 0700 folders, 0600 files
+    with open_private(target) as stream:
         for chunk in file.chunks():
             stream.write(chunk)
     _write_meta(upload)
@@ -281,7 +282,7 @@ def job_options(job: Job) -> dict[str, Any]:
 def save_job_report(job: Job, report: Mapping[str, Any]) -> None:
     """Keep what a runner reports beyond counts and errors (the job page shows it)."""
     target = _inside(_job_upload(job).id, REPORT_FILE)
-    target.write_text(json.dumps(report), encoding="utf-8")
+    write_private_text(target, json.dumps(report))
 
 
 def job_report(job: Job) -> dict[str, Any]:

@@ -58,7 +58,9 @@ from liaison.directory.schemas import (
     TherapeuticAreaOut,
 )
 from liaison.lib.api import (
+    Id,
     Records,
+    Text,
     acting_user,
     by_codes,
     by_id,
@@ -146,7 +148,7 @@ def create_hcp(request: HttpRequest, payload: HCPCreateIn) -> Status[HCP]:
     summary="Get an HCP",
     description="One HCP with identifiers, specialties, consent and affiliations.",
 )
-def get_hcp(request: HttpRequest, hcp_id: int) -> HCP:
+def get_hcp(request: HttpRequest, hcp_id: Id) -> HCP:
     return HCPS.show(request, hcp_id)
 
 
@@ -159,7 +161,7 @@ def get_hcp(request: HttpRequest, hcp_id: int) -> HCP:
         "territories, ...) are replaced as a whole. The change is audited with `reason`."
     ),
 )
-def update_hcp(request: HttpRequest, hcp_id: int, payload: HCPPatchIn) -> HCP:
+def update_hcp(request: HttpRequest, hcp_id: Id, payload: HCPPatchIn) -> HCP:
     user = acting_user(request)
     hcp = HCPS.load(user, "change", hcp_id)
     data = hcp_data(user, payload.dict(exclude_unset=True))
@@ -177,7 +179,7 @@ def update_hcp(request: HttpRequest, hcp_id: int, payload: HCPPatchIn) -> HCP:
     ),
 )
 def delete_hcp(
-    request: HttpRequest, hcp_id: int, reason: str = "", payload: DeleteIn | None = None
+    request: HttpRequest, hcp_id: Id, reason: Text = "", payload: DeleteIn | None = None
 ) -> Status[None]:
     user = acting_user(request)
     hcp = HCPS.load(user, "delete", hcp_id)
@@ -240,7 +242,7 @@ def create_organization(
     summary="Get an organization",
     description="One organization with its parent and territories.",
 )
-def get_organization(request: HttpRequest, organization_id: int) -> Organization:
+def get_organization(request: HttpRequest, organization_id: Id) -> Organization:
     return ORGANIZATIONS.show(request, organization_id)
 
 
@@ -251,7 +253,7 @@ def get_organization(request: HttpRequest, organization_id: int) -> Organization
     description="Changes only the fields sent. The change is audited with `reason`.",
 )
 def update_organization(
-    request: HttpRequest, organization_id: int, payload: OrganizationPatchIn
+    request: HttpRequest, organization_id: Id, payload: OrganizationPatchIn
 ) -> Organization:
     user = acting_user(request)
     organization = ORGANIZATIONS.load(user, "change", organization_id)
@@ -272,7 +274,7 @@ def update_organization(
     ),
 )
 def delete_organization(
-    request: HttpRequest, organization_id: int, reason: str = "", payload: DeleteIn | None = None
+    request: HttpRequest, organization_id: Id, reason: Text = "", payload: DeleteIn | None = None
 ) -> Status[None]:
     user = acting_user(request)
     organization = ORGANIZATIONS.load(user, "delete", organization_id)
@@ -337,7 +339,7 @@ def create_affiliation(request: HttpRequest, payload: AffiliationCreateIn) -> St
     summary="Get an affiliation",
     description="One affiliation with its HCP and organization.",
 )
-def get_affiliation(request: HttpRequest, affiliation_id: int) -> Affiliation:
+def get_affiliation(request: HttpRequest, affiliation_id: Id) -> Affiliation:
     return AFFILIATIONS.show(request, affiliation_id)
 
 
@@ -348,7 +350,7 @@ def get_affiliation(request: HttpRequest, affiliation_id: int) -> Affiliation:
     description="Changes only the fields sent; the HCP stays. Needs the right to change the HCP.",
 )
 def update_affiliation(
-    request: HttpRequest, affiliation_id: int, payload: AffiliationPatchIn
+    request: HttpRequest, affiliation_id: Id, payload: AffiliationPatchIn
 ) -> Affiliation:
     user = acting_user(request)
     affiliation = AFFILIATIONS.load(user, "change", affiliation_id)
@@ -366,7 +368,7 @@ def update_affiliation(
     description="Ends the record of the affiliation. Needs the right to change the HCP.",
 )
 def delete_affiliation(
-    request: HttpRequest, affiliation_id: int, reason: str = "", payload: DeleteIn | None = None
+    request: HttpRequest, affiliation_id: Id, reason: Text = "", payload: DeleteIn | None = None
 ) -> Status[None]:
     user = acting_user(request)
     affiliation = AFFILIATIONS.load(user, "delete", affiliation_id)
@@ -444,7 +446,7 @@ def create_product(request: HttpRequest, payload: ProductCreateIn) -> Status[Pro
     summary="Get a product",
     description="One product.",
 )
-def get_product(request: HttpRequest, product_id: int) -> Product:
+def get_product(request: HttpRequest, product_id: Id) -> Product:
     return PRODUCTS.show(request, product_id)
 
 
@@ -454,7 +456,7 @@ def get_product(request: HttpRequest, product_id: int) -> Product:
     summary="Update a product",
     description="Changes only the fields sent (administrators).",
 )
-def update_product(request: HttpRequest, product_id: int, payload: ProductPatchIn) -> Product:
+def update_product(request: HttpRequest, product_id: Id, payload: ProductPatchIn) -> Product:
     user = acting_user(request)
     product = PRODUCTS.load(user, "change", product_id)
     data = product_data(user, payload.dict(exclude_unset=True))
@@ -469,7 +471,7 @@ def update_product(request: HttpRequest, product_id: int, payload: ProductPatchI
     description="Deletes the product and its labelled indications (administrators).",
 )
 def delete_product(
-    request: HttpRequest, product_id: int, reason: str = "", payload: DeleteIn | None = None
+    request: HttpRequest, product_id: Id, reason: Text = "", payload: DeleteIn | None = None
 ) -> Status[None]:
     user = acting_user(request)
     product = PRODUCTS.load(user, "delete", product_id)
@@ -484,7 +486,7 @@ def delete_product(
     description="The labelled indications of one product by country; what is absent is off-label.",
 )
 def list_indications(
-    request: HttpRequest, product_id: int, query: Query[IndicationListQuery]
+    request: HttpRequest, product_id: Id, query: Query[IndicationListQuery]
 ) -> dict[str, Any]:
     user = acting_user(request)
     product = PRODUCTS.load(user, "view", product_id)
@@ -502,7 +504,7 @@ def list_indications(
     description="Adds a labelled indication of the product in one country (administrators).",
 )
 def create_indication(
-    request: HttpRequest, product_id: int, payload: IndicationCreateIn
+    request: HttpRequest, product_id: Id, payload: IndicationCreateIn
 ) -> Status[Indication]:
     user = INDICATIONS.adding(request)
     data = indication_data(user, payload.dict())
@@ -519,7 +521,7 @@ def create_indication(
     summary="Get an indication",
     description="One labelled indication.",
 )
-def get_indication(request: HttpRequest, indication_id: int) -> Indication:
+def get_indication(request: HttpRequest, indication_id: Id) -> Indication:
     return INDICATIONS.show(request, indication_id)
 
 
@@ -530,7 +532,7 @@ def get_indication(request: HttpRequest, indication_id: int) -> Indication:
     description="Changes only the fields sent (administrators).",
 )
 def update_indication(
-    request: HttpRequest, indication_id: int, payload: IndicationPatchIn
+    request: HttpRequest, indication_id: Id, payload: IndicationPatchIn
 ) -> Indication:
     user = acting_user(request)
     indication = INDICATIONS.load(user, "change", indication_id)
@@ -546,7 +548,7 @@ def update_indication(
     description="Removes a labelled indication (administrators).",
 )
 def delete_indication(
-    request: HttpRequest, indication_id: int, reason: str = "", payload: DeleteIn | None = None
+    request: HttpRequest, indication_id: Id, reason: Text = "", payload: DeleteIn | None = None
 ) -> Status[None]:
     user = acting_user(request)
     indication = INDICATIONS.load(user, "delete", indication_id)

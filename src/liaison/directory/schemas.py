@@ -20,7 +20,7 @@ from liaison.directory.models import (
     Origin,
     Product,
 )
-from liaison.lib.api import PageQuery, PatchIn
+from liaison.lib.api import Id, InputSchema, PageQuery, PatchIn
 
 COUNTRY = r"^[A-Z]{2}$"
 REGION = r"^([A-Z]{2}-[A-Z0-9]{1,3})?$"
@@ -125,7 +125,7 @@ class HCPListQuery(PageQuery):
     sort: str = Field("name", description="name, -name, country, -country, updated, -updated")
 
 
-class HCPCreateIn(Schema):
+class HCPCreateIn(InputSchema):
     given_name: str = Field(min_length=1, max_length=120)
     family_name: str = Field(min_length=1, max_length=120)
     suffix: str = Field("", max_length=20)
@@ -181,7 +181,7 @@ class HCPPatchIn(PatchIn):
     reason: str = Field("", description="Why, recorded in the audit trail")
 
 
-class DeleteIn(Schema):
+class DeleteIn(InputSchema):
     reason: str = Field("", description="Why, recorded in the audit trail")
 
 
@@ -221,7 +221,7 @@ class OrganizationListQuery(PageQuery):
     type: OrganizationType | None = None
 
 
-class OrganizationCreateIn(Schema):
+class OrganizationCreateIn(InputSchema):
     name: str = Field(min_length=1, max_length=300)
     type: OrganizationType
     address: str = ""
@@ -229,7 +229,7 @@ class OrganizationCreateIn(Schema):
     region: str = Field("", pattern=REGION, description=REGION_HELP)
     postal_code: str = ""
     country: str = Field(pattern=COUNTRY, description=COUNTRY_HELP)
-    parent_id: int | None = Field(None, description="Id of the parent organization")
+    parent_id: Id | None = Field(None, description="Id of the parent organization")
     territories: list[str] = Field(default_factory=list, description="Codes")
     origin: Origin = Origin.MANUAL
     reason: str = Field("", description="Why, recorded in the audit trail")
@@ -247,7 +247,7 @@ class OrganizationPatchIn(PatchIn):
     region: str | None = Field(None, pattern=REGION, description=REGION_HELP)
     postal_code: str | None = None
     country: str | None = Field(None, pattern=COUNTRY, description=COUNTRY_HELP)
-    parent_id: int | None = Field(None, description="null removes the parent")
+    parent_id: Id | None = Field(None, description="null removes the parent")
     territories: list[str] | None = Field(None, description="Codes (replaces the list)")
     origin: Origin | None = None
     reason: str = Field("", description="Why, recorded in the audit trail")
@@ -274,13 +274,13 @@ class AffiliationPageOut(Schema):
 
 
 class AffiliationListQuery(PageQuery):
-    hcp: int | None = Field(None, description="HCP id")
-    organization: int | None = Field(None, description="Organization id")
+    hcp: Id | None = Field(None, description="HCP id")
+    organization: Id | None = Field(None, description="Organization id")
 
 
-class AffiliationCreateIn(Schema):
-    hcp_id: int
-    organization_id: int
+class AffiliationCreateIn(InputSchema):
+    hcp_id: Id
+    organization_id: Id
     role: str = Field("", max_length=200)
     start_date: dt.date | None = None
     end_date: dt.date | None = None
@@ -293,7 +293,7 @@ class AffiliationPatchIn(PatchIn):
 
     nullable = frozenset({"start_date", "end_date"})
 
-    organization_id: int | None = None
+    organization_id: Id | None = None
     role: str | None = Field(None, max_length=200)
     start_date: dt.date | None = None
     end_date: dt.date | None = None
@@ -329,7 +329,7 @@ class ProductListQuery(PageQuery):
     is_own: bool | None = Field(None, description="Only ours (true) or competitors' (false)")
 
 
-class ProductCreateIn(Schema):
+class ProductCreateIn(InputSchema):
     name: str = Field(min_length=1, max_length=120)
     generic_name: str = ""
     company: str = Field(min_length=1, max_length=200)
@@ -376,7 +376,7 @@ class IndicationListQuery(PageQuery):
     country: str = Field("", description=COUNTRY_HELP)
 
 
-class IndicationCreateIn(Schema):
+class IndicationCreateIn(InputSchema):
     country: str = Field(pattern=COUNTRY, description=COUNTRY_HELP)
     condition: str = Field(min_length=1, max_length=300)
     therapeutic_area: str | None = Field(None, description="Therapeutic area code")

@@ -12,8 +12,11 @@ app:
 * :mod:`.cli`: the acting user of a command's ``--as``;
 * :mod:`.validation`: Django's ``ValidationError`` as a ``LiaisonError``;
 * :mod:`.forms`: shared widgets, run-time choices, domain errors on a form;
-* :mod:`.api`: the API's caller, pages, codes and ids to records, and a
-  resource's records loaded through the policy for its handlers (``Records``).
+* :mod:`.api`: the API's caller, input schemas (no NUL, 64-bit integers), pages,
+  codes and ids to records, and a resource's records loaded through the policy
+  for its handlers (``Records``);
+* :mod:`.private_files`: the data directory's folders (0700) and files (0600),
+  whatever the umask.
 
 Nothing here defines a model or a URL. A module may use ``liaison.core``'s
 errors, policy and user model where its job needs them (the API helpers, the

@@ -1,6 +1,15 @@
-"""What every app's API shares: the caller, pages, query errors, partial updates,
-codes and ids of a body turned into records, and the loads and answers of a
-resource's get, create, patch and delete (:class:`Records`).
+"""What every app's API shares: the caller, the base of input schemas, pages,
+query errors, partial updates, codes and ids of a body turned into records, and
+the loads and answers of a resource's get, create, patch and delete
+(:class:`Records`).
+
+Every input is stored or looked up as it comes: a string holding the NUL
+character (which PostgreSQL cannot store and the web's forms refuse) and an
+integer beyond the database's 64 bits are refused with a 422 naming the field,
+never a database error. Query and body schemas derive from :class:`InputSchema`;
+a parameter of a handler's signature is typed :data:`Id` (a record's id) or
+:data:`Text` (any other string). ``tests/test_input_hardening.py`` sends both to
+every input of every operation.
 
 Handlers stay thin: they turn codes and ids into records through the access
 policy (:func:`by_id`, :func:`by_codes`) and the body into the app's typed
@@ -12,16 +21,17 @@ change answer 403. Authentication itself (tokens, the browser session) is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Protocol, TypeVar
 
 from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 from ninja import Field, Schema, Status
 from ninja.errors import HttpError, ValidationError
-from pydantic import ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from liaison.core import policy
 from liaison.core.errors import LiaisonError, NotFound
@@ -38,13 +48,71 @@ def acting_user(request: HttpRequest) -> User:
     return user
 
 
+# --- inputs: what the database can hold -----------------------------------------
+
+#: The largest integer SQLite and PostgreSQL (``bigint``) hold: ids, pages and
+#: every other number of a request stay within 64 bits.
+MAX_INTEGER = 2**63 - 1
+MIN_INTEGER = -(2**63)
+
+NUL_REFUSED = "may not contain the NUL character (U+0000)"
+INTEGER_REFUSED = f"must lie between {MIN_INTEGER} and {MAX_INTEGER} (a 64-bit integer)"
+
+
+def _storable(value: Any) -> None:
+    """Refuse (a 422 naming the field) a NUL character or an integer beyond 64 bits
+    anywhere in ``value``: strings, numbers, lists, mappings and nested schemas."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            # A custom error: pydantic shows its message as it is ("Value error, ..." otherwise).
+            raise PydanticCustomError("nul_character", NUL_REFUSED)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if not MIN_INTEGER <= value <= MAX_INTEGER:
+            raise PydanticCustomError("integer_range", INTEGER_REFUSED)
+    elif isinstance(value, BaseModel):
+        for item in value.__dict__.values():
+            _storable(item)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _storable(key)
+            _storable(item)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            _storable(item)
+
+
+def refuse_nul(value: str) -> str:
+    """``value``, unless it holds the NUL character."""
+    _storable(value)
+    return value
+
+
+#: A record's id in a path, query or body: 1 to :data:`MAX_INTEGER` (beyond is a 422).
+Id = Annotated[int, Field(ge=1, le=MAX_INTEGER)]
+#: A string parameter of a handler's signature (a path's code, a delete's
+#: ``reason``): refuses NUL as :class:`InputSchema`'s fields do.
+Text = Annotated[str, AfterValidator(refuse_nul)]
+
+
+class InputSchema(Schema):
+    """Base of every API input schema (query and body): no string in it may hold the
+    NUL character and no integer may exceed 64 bits, whatever the field's type;
+    the 422 names the field."""
+
+    @field_validator("*")
+    @classmethod
+    def _storable_in_the_database(cls, value: Any) -> Any:
+        _storable(value)
+        return value
+
+
 # --- pagination, shared by every list operation ---------------------------------
 
 
-class PageQuery(Schema):
+class PageQuery(InputSchema):
     """``page`` and ``page_size`` of a list; list operations extend it with filters."""
 
-    page: int = Field(1, ge=1, description="1 for the first page")
+    page: int = Field(1, ge=1, le=MAX_INTEGER, description="1 for the first page")
     page_size: int = Field(
         settings.LIAISON_PAGE_SIZE,
         ge=1,
@@ -60,21 +128,20 @@ def query_error(name: str, message: str) -> ValidationError:
 
 def paginate(queryset: models.QuerySet[M], query: PageQuery) -> dict[str, Any]:
     """``{"count", "page", "page_size", "results"}``: one COUNT and one page query,
-    plus whatever the queryset prefetches, whatever the page size."""
+    plus whatever the queryset prefetches, whatever the page size. A page past
+    the last is empty (and asks nothing more of the database: its offset may
+    exceed what the database counts in)."""
     maximum = settings.LIAISON_API_MAX_PAGE_SIZE
     if query.page_size > maximum:
         # The schema states the maximum; this holds it when settings shrink it later.
         raise query_error("page_size", f"Input should be less than or equal to {maximum}")
+    count = queryset.count()
     start = (query.page - 1) * query.page_size
-    return {
-        "count": queryset.count(),
-        "page": query.page,
-        "page_size": query.page_size,
-        "results": list(queryset[start : start + query.page_size]),
-    }
+    results = list(queryset[start : start + query.page_size]) if start < count else []
+    return {"count": count, "page": query.page, "page_size": query.page_size, "results": results}
 
 
-class PatchIn(Schema):
+class PatchIn(InputSchema):
     """Base of partial-update bodies: every field optional, only the fields sent
     change, and ``null`` is refused except for the fields named in ``nullable``
     (``null`` there clears the value)."""

@@ -10,9 +10,9 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
-from liaison.lib.api import acting_user, paginate, query_error
+from liaison.lib.api import Id, InputSchema, acting_user, paginate, query_error
 from liaison.literature import selectors
 from liaison.literature.models import Publication
 from liaison.literature.schemas import PublicationListQuery, PublicationOut, PublicationPageOut
@@ -58,18 +58,18 @@ def list_publications(request: HttpRequest, query: Query[PublicationListQuery]) 
         "when known), MeSH headings, trial registry numbers and comments and corrections."
     ),
 )
-def get_publication(request: HttpRequest, pmid: int) -> Publication:
+def get_publication(request: HttpRequest, pmid: Id) -> Publication:
     return selectors.publication_detail(acting_user(request), pmid)
 
 
 # --- export of a selection to reference files (literature.references) ----------------------
 
 
-class PublicationExportQuery(Schema):
+class PublicationExportQuery(InputSchema):
     """The library's filters, or PMIDs, and the file format."""
 
     format: str = Field("ris", description="ris, bibtex, csv or xlsx")
-    pmid: list[int] = Field(
+    pmid: list[Id] = Field(
         default_factory=list, description="PMIDs to export (repeat the parameter); else the filters"
     )
     q: str = Field("", description="Words of the title or abstract, all of them")

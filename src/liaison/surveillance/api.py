@@ -16,7 +16,16 @@ from liaison.core import policy
 from liaison.core.errors import LiaisonError
 from liaison.core.models import Team, User
 from liaison.directory.models import Product, TherapeuticArea
-from liaison.lib.api import PageQuery, PatchIn, acting_user, by_codes, by_id, paginate
+from liaison.lib.api import (
+    Id,
+    InputSchema,
+    PageQuery,
+    PatchIn,
+    acting_user,
+    by_codes,
+    by_id,
+    paginate,
+)
 from liaison.surveillance import selectors, services
 from liaison.surveillance.models import Alert, Watch
 from liaison.surveillance.tasks import start_watch_run
@@ -68,11 +77,11 @@ class WatchPageOut(Schema):
     results: list[WatchOut]
 
 
-class WatchIn(Schema):
+class WatchIn(InputSchema):
     name: str = Field(max_length=200)
     kind: KindIn
     mode: ModeIn = "library"
-    team_id: int | None = Field(None, description="Give the watch to a team you belong to")
+    team_id: Id | None = Field(None, description="Give the watch to a team you belong to")
     query: str = ""
     condition: str = ""
     intervention: str = ""
@@ -81,7 +90,7 @@ class WatchIn(Schema):
     phases: list[str] = []
     country: str = ""
     therapeutic_area: str | None = Field(None, description="A therapeutic area's code")
-    product_id: int | None = None
+    product_id: Id | None = None
     is_competitor: bool = False
     schedule: ScheduleIn = "daily"
     active: bool = True
@@ -92,7 +101,7 @@ class WatchPatchIn(PatchIn):
 
     name: str | None = Field(None, max_length=200)
     mode: ModeIn | None = None
-    team_id: int | None = None
+    team_id: Id | None = None
     query: str | None = None
     condition: str | None = None
     intervention: str | None = None
@@ -101,7 +110,7 @@ class WatchPatchIn(PatchIn):
     phases: list[str] | None = None
     country: str | None = None
     therapeutic_area: str | None = None
-    product_id: int | None = None
+    product_id: Id | None = None
     is_competitor: bool | None = None
     schedule: ScheduleIn | None = None
     active: bool | None = None
@@ -163,7 +172,7 @@ def create_watch(request: HttpRequest, payload: WatchIn) -> Status[Watch]:
     summary="Get a watch",
     description="Yours, your team's, or (administrators) anyone's; otherwise 404.",
 )
-def get_watch(request: HttpRequest, watch_id: int) -> Watch:
+def get_watch(request: HttpRequest, watch_id: Id) -> Watch:
     return selectors.watch_detail(acting_user(request), watch_id)
 
 
@@ -173,7 +182,7 @@ def get_watch(request: HttpRequest, watch_id: int) -> Watch:
     summary="Change a watch",
     description="Only the fields sent change; the change is audited.",
 )
-def update_watch(request: HttpRequest, watch_id: int, payload: WatchPatchIn) -> Watch:
+def update_watch(request: HttpRequest, watch_id: Id, payload: WatchPatchIn) -> Watch:
     user = acting_user(request)
     watch = policy.get_for(user, "change", Watch, pk=watch_id)
     values = watch_values(user, payload.dict(exclude_unset=True))
@@ -187,7 +196,7 @@ def update_watch(request: HttpRequest, watch_id: int, payload: WatchPatchIn) -> 
     summary="Delete a watch",
     description="Deletes the watch with its runs and every alert it raised.",
 )
-def delete_watch(request: HttpRequest, watch_id: int) -> Status[None]:
+def delete_watch(request: HttpRequest, watch_id: Id) -> Status[None]:
     user = acting_user(request)
     watch = policy.get_for(user, "delete", Watch, pk=watch_id)
     services.delete_watch(actor=user, watch=watch)
@@ -200,7 +209,7 @@ def delete_watch(request: HttpRequest, watch_id: int) -> Status[None]:
     summary="Run a watch now",
     description="Queues a run; follow its progress on the job page or at GET /api/v1/jobs/{job_id}.",
 )
-def run_watch(request: HttpRequest, watch_id: int) -> Status[dict[str, Any]]:
+def run_watch(request: HttpRequest, watch_id: Id) -> Status[dict[str, Any]]:
     user = acting_user(request)
     watch = policy.get_for(user, "change", Watch, pk=watch_id)
     job = start_watch_run(actor=user, watch=watch)
@@ -257,7 +266,7 @@ class AlertPageOut(Schema):
 class AlertListQuery(PageQuery):
     unread: bool = Field(False, description="Only unread alerts")
     state: str = Field("", description="A triage state, or `untriaged`")
-    watch_id: int | None = None
+    watch_id: Id | None = None
     kind: str = Field("", description="new_publication, new_trial or trial_status_change")
 
 
@@ -277,7 +286,7 @@ def list_alerts(request: HttpRequest, query: Query[AlertListQuery]) -> dict[str,
     return {**page, "unread": selectors.unread_count(user)}
 
 
-def _alert(user: User, alert_id: int) -> Alert:
+def _alert(user: User, alert_id: Id) -> Alert:
     return policy.get_for(
         user, "view", selectors.alert_queryset(user, selectors.AlertFilters()), pk=alert_id
     )
@@ -289,7 +298,7 @@ def _alert(user: User, alert_id: int) -> Alert:
     summary="Get one of my alerts",
     description="An alert is its recipient's alone: anyone else's answers 404.",
 )
-def get_alert(request: HttpRequest, alert_id: int) -> Alert:
+def get_alert(request: HttpRequest, alert_id: Id) -> Alert:
     return _alert(acting_user(request), alert_id)
 
 
@@ -302,7 +311,7 @@ def get_alert(request: HttpRequest, alert_id: int) -> Alert:
         "in your team's inboxes); `read` marks it read or unread."
     ),
 )
-def update_alert(request: HttpRequest, alert_id: int, payload: AlertPatchIn) -> Alert:
+def update_alert(request: HttpRequest, alert_id: Id, payload: AlertPatchIn) -> Alert:
     user = acting_user(request)
     alert = _alert(user, alert_id)
     data = payload.dict(exclude_unset=True)

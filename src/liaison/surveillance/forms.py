@@ -69,12 +69,19 @@ class WatchForm(forms.Form):
     schedule = forms.ChoiceField(choices=Schedule.choices)
     active = forms.BooleanField(required=False, initial=True)
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, may_transfer: bool = True, **kwargs: Any) -> None:
+        """``may_transfer``: whether the policy lets ``user`` give the watch to another
+        owner or team; if not, the owner is shown but kept as it is."""
         super().__init__(*args, **kwargs)
         teams: QuerySet[Team] = policy.scope(user, "share", Team)
         team_field = self.fields["team"]
         assert isinstance(team_field, forms.ModelChoiceField)
         team_field.queryset = teams
+        if not may_transfer:
+            team_field.disabled = True
+            team_field.help_text = (
+                "Only the watch's owner, its team's manager or an administrator changes this."
+            )
 
     @staticmethod
     def initial_for(watch: Watch) -> dict[str, Any]:

@@ -2,8 +2,11 @@
 
 A watch is seen and changed by its owner, by the members and the manager of its
 team, and by administrators; it is given to a team the user may ``share`` with
-(core's team rules: their own teams). An alert is its recipient's alone, to
-read, mark and ``triage``: an inbox is personal, administrators included.
+(core's team rules: their own teams). Who holds a watch changes only by its
+owner, the manager of its team or an administrator (``transfer``): a member
+keeps a team's watch up to date but cannot take it as theirs. An alert is its
+recipient's alone, to read, mark and ``triage``: an inbox is personal,
+administrators included.
 """
 
 from __future__ import annotations
@@ -33,14 +36,19 @@ def _watch_q(user: User, prefix: str = "") -> Q:
 
 
 class WatchRules(Rules):
+    #: ``transfer``: give the watch to another owner or team (its ``owner`` and ``team``).
+    record_verbs = Rules.record_verbs | {"transfer"}
+
     def scope(
         self, user: AnyUser, action: Verb, queryset: models.QuerySet[Any]
     ) -> models.QuerySet[Any]:
         if is_admin(user):
             return queryset
-        if is_member(user) and isinstance(user, User):
-            return queryset.filter(_watch_q(user))
-        return queryset.none()
+        if not (is_member(user) and isinstance(user, User)):
+            return queryset.none()
+        if action == "transfer":
+            return queryset.filter(Q(owner=user) | Q(team__manager=user))
+        return queryset.filter(_watch_q(user))
 
     def can_add(self, user: AnyUser) -> bool:
         return is_member(user)

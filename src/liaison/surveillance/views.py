@@ -19,6 +19,7 @@ from liaison.core.http import (
     AuthenticatedHttpRequest,
     is_fragment_request,
     member_view,
+    next_url,
     paginate,
     render_page_or_fragment,
 )
@@ -61,7 +62,7 @@ def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _alert_row(request: AuthenticatedHttpRequest, alert: Alert) -> HttpResponse:
     """The alert's row, and the unread counts out of band (htmx), or back to the inbox."""
     if not is_fragment_request(request):
-        return redirect(request.POST.get("next") or "surveillance:alert-list")
+        return redirect(next_url(request, "surveillance:alert-list"))
     context = {
         "alert": alert,
         "triage_states": TriageState.choices,
@@ -170,7 +171,12 @@ def watch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @member_view
 def watch_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     watch = policy.get_for(request.user, "change", Watch, pk=pk)
-    form = WatchForm(request.POST or None, user=request.user, initial=WatchForm.initial_for(watch))
+    form = WatchForm(
+        request.POST or None,
+        user=request.user,
+        may_transfer=policy.can(request.user, "transfer", watch),
+        initial=WatchForm.initial_for(watch),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_watch(actor=request.user, watch=watch, values=form.values())

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from liaison.lib.api import PageQuery, acting_user, paginate, query_error
+from liaison.lib.api import Id, PageQuery, Text, acting_user, paginate, query_error
 from liaison.trials import selectors
 from liaison.trials.models import Trial, TrialStatusChange
 
@@ -144,9 +144,7 @@ class TrialListQuery(PageQuery):
     country: str = Field("", description="A site's country as registered, e.g. Germany")
     sponsor_class: str = Field("", description="INDUSTRY, NIH, OTHER, ...")
     sponsor: str = Field("", description="The lead sponsor's name, exactly")
-    product: int | None = Field(
-        None, description="A directory product id, matched on interventions"
-    )
+    product: Id | None = Field(None, description="A directory product id, matched on interventions")
     sort: str = Field("-updated", description=", ".join(selectors.TRIAL_SORTS))
 
 
@@ -181,5 +179,5 @@ def list_trials(request: HttpRequest, query: Query[TrialListQuery]) -> dict[str,
     summary="Get a trial",
     description="One trial by NCT ID, with its sites, officials and status history.",
 )
-def get_trial(request: HttpRequest, nct_id: str) -> Trial:
+def get_trial(request: HttpRequest, nct_id: Text) -> Trial:
     return selectors.trial_detail(acting_user(request), nct_id)

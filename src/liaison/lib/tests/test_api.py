@@ -4,10 +4,12 @@ have their own tests in each app)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.http import HttpRequest
 from django.test import RequestFactory
+from ninja import Schema
 from ninja.errors import ValidationError
 from pydantic import ValidationError as SchemaError
 from pytest_django.fixtures import Settings
@@ -15,7 +17,19 @@ from pytest_django.fixtures import Settings
 from liaison.core.errors import LiaisonError, NotFound, PermissionDenied
 from liaison.core.models import Territory, User
 from liaison.directory.models import HCP, TherapeuticArea
-from liaison.lib.api import PageQuery, PatchIn, Records, by_codes, by_id, delete_reason, paginate
+from liaison.lib.api import (
+    MAX_INTEGER,
+    NUL_REFUSED,
+    Id,
+    InputSchema,
+    PageQuery,
+    PatchIn,
+    Records,
+    by_codes,
+    by_id,
+    delete_reason,
+    paginate,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +104,66 @@ def test_paginate_holds_a_maximum_lowered_after_start(
     with pytest.raises(ValidationError) as caught:
         paginate(TherapeuticArea.objects.all(), query)
     assert caught.value.errors[0]["loc"] == ["query", "page_size"]
+
+
+def test_paginate_past_the_last_page_is_empty_and_asks_no_page(
+    areas: list[TherapeuticArea], django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(1):  # the count; no OFFSET beyond what the database holds
+        page = paginate(TherapeuticArea.objects.all(), PageQuery(page=MAX_INTEGER, page_size=500))
+    assert (page["count"], page["results"]) == (3, [])
+
+
+class Nested(Schema):
+    label: str
+
+
+class ExampleInput(InputSchema):
+    name: str = ""
+    tags: list[str] = []
+    nested: Nested | None = None
+    extra: dict[str, Any] = {}
+    count: int = 0
+    ref: Id | None = None
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"name": "Jane\x00"}, "name"),
+        ({"tags": ["ok", "\x00"]}, "tags"),
+        ({"nested": {"label": "a\x00b"}}, "nested"),
+        ({"extra": {"key\x00": "value"}}, "extra"),
+        ({"extra": {"key": ["deep\x00"]}}, "extra"),
+    ],
+)
+def test_an_input_schema_refuses_nul_in_any_string(values: dict[str, Any], field: str) -> None:
+    with pytest.raises(SchemaError) as caught:
+        ExampleInput(**values)
+    [error] = caught.value.errors()
+    assert (error["loc"], error["msg"]) == ((field,), NUL_REFUSED)
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [({"count": 2**63}, "count"), ({"count": -(2**63) - 1}, "count"), ({"ref": 2**63}, "ref")],
+)
+def test_an_input_schema_refuses_integers_beyond_64_bits(
+    values: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(SchemaError) as caught:
+        ExampleInput(**values)
+    assert [error["loc"] for error in caught.value.errors()] == [(field,)]
+
+
+def test_an_input_schema_keeps_good_values() -> None:
+    given = ExampleInput(name="Zoë", tags=["a"], count=MAX_INTEGER, ref=1, extra={"a": [1]})
+    assert (given.name, given.count, given.ref) == ("Zoë", MAX_INTEGER, 1)
+
+
+def test_a_patch_refuses_nul_too() -> None:
+    with pytest.raises(SchemaError, match="NUL"):
+        ExamplePatch(name="a\x00")
 
 
 class ExamplePatch(PatchIn):

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison.core.errors import LiaisonError
 from liaison.core.http import AuthenticatedHttpRequest, member_view, paginate
+from liaison.lib.api import MAX_INTEGER
 from liaison.literature import selectors
 from liaison.literature.forms import PublicationFilterForm
 from liaison.literature.services import references
@@ -47,7 +48,9 @@ class ExportForm(forms.Form):
         pmids: list[int] = []
         for value in self.pmid_values:
             for part in value.replace(",", " ").split():
-                if not part.isdigit():
+                # ASCII digits within 64 bits: "²" is a digit to isdigit(), and a
+                # larger number is no PMID and no integer the database holds.
+                if not (part.isascii() and part.isdigit()) or int(part) > MAX_INTEGER:
                     raise forms.ValidationError(f"pmid: {part!r} is not a PMID")
                 pmids.append(int(part))
         cleaned["pmids"] = pmids

@@ -62,14 +62,29 @@ def create_watch(*, actor: User, values: dict[str, Any]) -> Watch:
 
 
 def update_watch(*, actor: User, watch: Watch, values: dict[str, Any]) -> dict[str, list[Any]]:
-    """Change a watch's search, tags or schedule; returns the audited diff."""
+    """Change a watch's search, tags, schedule or team; returns the audited diff.
+
+    Giving the watch to another team, or taking it from its team as one's own,
+    is the ``transfer`` of the policy: its owner's, its team manager's or an
+    administrator's. A team member keeps the team's watch up to date; the same
+    team sent back is no transfer."""
     policy.require(actor, "change", watch)
     values = _check_values(dict(values))
     if "team" in values:
         team = values["team"]
-        _check_team(actor, team)
         # Moving a watch to a team takes it from its owner, and back.
-        values["owner"] = None if team is not None else (watch.owner or actor)
+        owner = None if team is not None else (watch.owner or actor)
+        team_id = team.pk if team is not None else None
+        owner_id = owner.pk if owner is not None else None
+        if (team_id, owner_id) != (watch.team_id, watch.owner_id):
+            if not policy.can(actor, "transfer", watch):
+                raise PermissionDenied(
+                    "only the watch's owner, its team's manager or an administrator may "
+                    "give it to another owner or team",
+                    field="team",
+                )
+            _check_team(actor, team)
+        values["owner"] = owner
     try:
         with transaction.atomic():
             changes = audit.update_record(actor=actor, instance=watch, values=values)

@@ -73,6 +73,23 @@ def test_team_watch_is_seen_by_the_team(msl: User, field_manager: User, other_ms
     assert ApiClient(other_msl).get("/watches").json()["count"] == 0
 
 
+def test_a_team_member_cannot_take_a_team_watch_through_the_api(
+    msl: User, field_manager: User
+) -> None:
+    watch = publication_watch(None, team=Team.objects.get())
+    response = ApiClient(msl).patch(f"/watches/{watch.pk}", {"team_id": None})
+    assert response.status_code == 403
+    assert response.json()["details"] == {
+        "team": "only the watch's owner, its team's manager or an administrator may give it "
+        "to another owner or team"
+    }
+    # The manager still sees the team's watch, and may take it.
+    assert ApiClient(field_manager).get(f"/watches/{watch.pk}").status_code == 200
+    response = ApiClient(field_manager).patch(f"/watches/{watch.pk}", {"team_id": None})
+    assert response.status_code == 200
+    assert (response.json()["owner"], response.json()["team_id"]) == ("fiona", None)
+
+
 def test_patch_and_delete_a_watch(msl: User) -> None:
     watch = publication_watch(msl)
     client = ApiClient(msl)

@@ -56,6 +56,22 @@ def test_a_team_watch_is_changed_by_members_and_manager(
     assert not policy.can(other_msl, "view", watch)
 
 
+def test_only_the_owner_the_team_manager_or_an_administrator_transfers_a_watch(
+    msl: User, field_manager: User, admin_user: User, team: Team
+) -> None:
+    personal = publication_watch(msl)
+    assert policy.can(msl, "transfer", personal)
+    assert not policy.can(field_manager, "transfer", personal)
+    team_watch = publication_watch(None, team=team)
+    # A member keeps the team's watch up to date but cannot take it.
+    assert policy.can(msl, "change", team_watch)
+    assert not policy.can(msl, "transfer", team_watch)
+    assert policy.can(field_manager, "transfer", team_watch)
+    assert policy.can(admin_user, "transfer", team_watch)
+    assert set(policy.scope(msl, "transfer", Watch)) == {personal}
+    assert set(policy.scope(field_manager, "transfer", Watch)) == {team_watch}
+
+
 def test_administrators_see_every_watch(admin_user: User, msl: User) -> None:
     assert policy.can(admin_user, "delete", publication_watch(msl))
 

@@ -81,6 +81,61 @@ def test_only_team_members_give_a_team_a_watch(
         )
 
 
+def test_a_team_member_cannot_take_the_teams_watch_as_their_own(
+    msl: User, field_manager: User
+) -> None:
+    team = Team.objects.get()
+    watch = publication_watch(None, team=team)
+    with pytest.raises(PermissionDenied) as error:
+        services.update_watch(actor=msl, watch=watch, values={"team": None, "name": "Mine"})
+    assert error.value.details == {
+        "team": "only the watch's owner, its team's manager or an administrator may give it "
+        "to another owner or team"
+    }
+    watch.refresh_from_db()
+    assert (watch.owner, watch.team, watch.name) == (None, team, "Melanoma immunotherapy")
+    assert not history_for(watch).exists()
+
+
+def test_a_team_member_cannot_move_the_teams_watch_to_another_of_their_teams(
+    msl: User, field_manager: User
+) -> None:
+    watch = publication_watch(None, team=Team.objects.get())
+    other = Team.objects.create(name="Oncology board")
+    other.members.add(msl)
+    with pytest.raises(PermissionDenied):
+        services.update_watch(actor=msl, watch=watch, values={"team": other})
+    watch.refresh_from_db()
+    assert watch.team != other
+
+
+def test_a_team_member_sending_the_same_team_only_edits(msl: User, field_manager: User) -> None:
+    team = Team.objects.get()
+    watch = publication_watch(None, team=team)
+    changes = services.update_watch(
+        actor=msl, watch=watch, values={"team": team, "query": "uveal melanoma"}
+    )
+    assert changes == {"query": ["melanoma", "uveal melanoma"]}
+    assert (watch.owner, watch.team) == (None, team)
+
+
+def test_the_team_manager_takes_the_teams_watch_as_their_own(
+    msl: User, field_manager: User
+) -> None:
+    watch = publication_watch(None, team=Team.objects.get())
+    services.update_watch(actor=field_manager, watch=watch, values={"team": None})
+    watch.refresh_from_db()
+    assert (watch.owner, watch.team) == (field_manager, None)
+
+
+def test_the_owner_gives_their_watch_to_their_team(msl: User, field_manager: User) -> None:
+    team = Team.objects.get()
+    watch = publication_watch(msl)
+    services.update_watch(actor=msl, watch=watch, values={"team": team})
+    watch.refresh_from_db()
+    assert (watch.owner, watch.team) == (None, team)
+
+
 def test_updating_and_deleting_a_watch_is_audited(msl: User, other_msl: User) -> None:
     watch = publication_watch(msl)
     changes = services.update_watch(actor=msl, watch=watch, values={"query": "uveal melanoma"})

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from liaison.core.models import Job, User
+from liaison.core.models import Job, Team, User
 from liaison.surveillance import selectors, services
 from liaison.surveillance.models import Alert, Watch
 from liaison.surveillance.tests.factories import add_publications, publication_watch
@@ -83,6 +83,36 @@ def test_plain_triage_redirects_to_the_inbox(
     assert response.status_code == 302 and response["Location"] == reverse(
         "surveillance:alert-list"
     )
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/phish",
+        "//evil.example/x",
+        "/\\evil.example",
+        "https:/evil",
+        "http://testserver.evil.example/",
+        "javascript:alert(1)",
+    ],
+)
+@pytest.mark.parametrize("route", ["surveillance:alert-read", "surveillance:alert-triage"])
+def test_next_to_another_site_goes_to_the_inbox(
+    client: Client, msl: User, alerts: list[Alert], route: str, target: str
+) -> None:
+    response = signed_in(client, msl).post(
+        reverse(route, args=[alerts[0].pk]), {"state": "relevant", "read": "on", "next": target}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("surveillance:alert-list")
+
+
+def test_next_on_this_site_is_followed(client: Client, msl: User, alerts: list[Alert]) -> None:
+    target = reverse("surveillance:watch-list") + "?page=2"
+    response = signed_in(client, msl).post(
+        reverse("surveillance:alert-read", args=[alerts[0].pk]), {"read": "on", "next": target}
+    )
+    assert response.status_code == 302 and response["Location"] == target
 
 
 def test_someone_elses_alert_is_not_found(
@@ -186,6 +216,31 @@ def test_edit_and_delete_a_watch(client: Client, msl: User) -> None:
     assert (watch.name, watch.query) == ("Uveal", "uveal melanoma")
     client.post(reverse("surveillance:watch-delete", args=[watch.pk]))
     assert not Watch.objects.exists()
+
+
+def test_a_team_member_edits_a_team_watch_but_not_its_owner(
+    client: Client, msl: User, field_manager: User
+) -> None:
+    team = Team.objects.get()
+    watch = publication_watch(None, team=team)
+    url = reverse("surveillance:watch-edit", args=[watch.pk])
+    page = signed_in(client, msl).get(url).content.decode()
+    assert "Only the watch&#x27;s owner, its team&#x27;s manager" in page
+    # The owner posted as "only me" is not taken: the field is the watch's own.
+    client.post(
+        url,
+        {
+            "name": "Uveal",
+            "kind": "publication",
+            "team": "",
+            "mode": "library",
+            "query": "uveal melanoma",
+            "schedule": "daily",
+            "active": "on",
+        },
+    )
+    watch.refresh_from_db()
+    assert (watch.name, watch.owner, watch.team) == ("Uveal", None, team)
 
 
 def test_the_unread_count_is_one_query(
