@@ -346,6 +346,20 @@ LOGGING = {
 LIAISON_PAGE_SIZE = 50
 LIAISON_API_MAX_PAGE_SIZE = 500
 
+# Files and exports (docs/security.md, "Files and exports"). An export of more rows
+# than this runs as a background job with a download link; a smaller one is written
+# while the page waits. The job's file is removed this many days after it finished.
+LIAISON_EXPORT_SYNC_MAX_ROWS = _env_count("LIAISON_EXPORT_SYNC_MAX_ROWS", 5_000)
+LIAISON_EXPORT_KEEP_DAYS = _env_count("LIAISON_EXPORT_KEEP_DAYS", 7)
+# Caps of the directory import's files, checked before they are read (the upload form
+# states them): data rows (Excel's own maximum), and an XLSX workbook's unpacked size
+# and the compression of its parts (a zip bomb unpacks 1 MB into 1 GB). Files of more
+# rows than the last are checked in a background job, not while the report page waits.
+LIAISON_IMPORT_MAX_ROWS = _env_count("LIAISON_IMPORT_MAX_ROWS", 1_048_575)
+LIAISON_XLSX_MAX_UNPACKED_MB = _env_count("LIAISON_XLSX_MAX_UNPACKED_MB", 500)
+LIAISON_XLSX_MAX_RATIO = _env_count("LIAISON_XLSX_MAX_RATIO", 100)
+LIAISON_IMPORT_SYNC_CHECK_MAX_ROWS = _env_count("LIAISON_IMPORT_SYNC_CHECK_MAX_ROWS", 5_000)
+
 # Live clients (used only when asked: `liaison pubmed fetch`, `liaison trials fetch`,
 # `liaison nppes lookup`, the HCP form's NPI Registry look-up). The base URLs can
 # point elsewhere (a mirror, a proxy, the tests' replay server).

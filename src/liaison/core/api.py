@@ -17,7 +17,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -25,7 +25,8 @@ from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from liaison.core import policy, selectors, services
+from liaison.core import downloads, policy, selectors, services
+from liaison.core.errors import NotFound
 from liaison.core.models import ApiToken, Job, JobStatus, User
 from liaison.lib.api import Id, InputSchema, PageQuery, acting_user, paginate
 
@@ -245,6 +246,10 @@ class JobDetailOut(JobOut):
         description="The result file (a web download, signed-in session), once succeeded; "
         "null for jobs without a file"
     )
+    api_download_url: str | None = Field(
+        description="The same file through the API (a token will do), once succeeded; "
+        "null for jobs without a file"
+    )
 
     @staticmethod
     def resolve_url(obj: Job) -> str:
@@ -255,6 +260,12 @@ class JobDetailOut(JobOut):
         # The same condition as the job page's download button.
         if obj.result_file and obj.status == JobStatus.SUCCEEDED:
             return reverse("core:job-download", args=[obj.pk])
+        return None
+
+    @staticmethod
+    def resolve_api_download_url(obj: Job) -> str | None:
+        if obj.result_file and obj.status == JobStatus.SUCCEEDED:
+            return reverse("api:download_job_file", args=[obj.pk])
         return None
 
 
@@ -287,3 +298,21 @@ def get_job(request: HttpRequest, job_id: Id) -> Job:
     return policy.get_for(
         acting_user(request), "view", Job.objects.select_related("owner"), pk=job_id
     )
+
+
+@router.get(
+    "/jobs/{job_id}/download",
+    response={200: None},
+    tags=JOBS_TAGS,
+    summary="Download a job's file",
+    description=(
+        "The result file of a finished job (an export too large to download at once). "
+        "Only the job's owner and administrators get it; anyone else's job answers 404."
+    ),
+)
+def download_job_file(request: HttpRequest, job_id: Id) -> FileResponse:
+    job = policy.get_for(acting_user(request), "view", Job, pk=job_id)
+    if job.status != JobStatus.SUCCEEDED:
+        raise NotFound("this job has no file to download yet")
+    path = downloads.result_path(job)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

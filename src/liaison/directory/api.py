@@ -14,17 +14,18 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.db import models
-from django.http import HttpRequest
-from ninja import Query, Router, Status
+from django.http import FileResponse, HttpRequest
+from ninja import Field, Query, Router, Status
 
-from liaison.core import policy
+from liaison.core import downloads, policy
 from liaison.core.models import Territory, User
-from liaison.directory import selectors, services
+from liaison.directory import exporting, selectors, services, tasks
 from liaison.directory.models import (
     HCP,
     Affiliation,
     Indication,
     Organization,
+    Origin,
     Product,
     TherapeuticArea,
 )
@@ -59,6 +60,7 @@ from liaison.directory.schemas import (
 )
 from liaison.lib.api import (
     Id,
+    InputSchema,
     Records,
     Text,
     acting_user,
@@ -140,6 +142,89 @@ def create_hcp(request: HttpRequest, payload: HCPCreateIn) -> Status[HCP]:
     user = HCPS.adding(request)
     data = hcp_data(user, payload.dict())
     return HCPS.created(user, services.create_hcp(actor=user, data=data, reason=payload.reason))
+
+
+# --- export: a file at once for small selections, a download job for large ones -------
+# Declared before /hcps/{hcp_id}, so "export" is never taken for an id.
+
+
+class HCPExportQuery(InputSchema):
+    """The list's filters and the file's format."""
+
+    format: str = Field("csv", description="csv or xlsx")
+    q: str = Field("", description="Name (accents optional: muller finds Müller), NPI or ORCID iD")
+    therapeutic_area: str = Field("", description="Therapeutic area code")
+    territory: str = Field("", description="Territory code")
+    country: str = Field("", description="ISO 3166-1 alpha-2 code")
+    specialty: str = Field("", description="Specialty name or id")
+    origin: Origin | None = None
+    sort: str = Field("name", description="name, -name, country, -country, updated, -updated")
+
+
+def export_request(query: HCPExportQuery) -> tuple[exporting.ExportFormat, selectors.HCPFilters]:
+    if query.format not in exporting.EXPORT_FORMATS:
+        raise query_error("format", f"use one of {', '.join(exporting.EXPORT_FORMATS)}")
+    if query.sort not in selectors.HCP_SORTS:
+        raise query_error("sort", f"use one of {', '.join(selectors.HCP_SORTS)}")
+    filters = selectors.HCPFilters(
+        q=query.q,
+        therapeutic_area=query.therapeutic_area,
+        territory=query.territory,
+        country=query.country,
+        specialty=query.specialty,
+        origin=query.origin or "",
+        sort=query.sort,
+    )
+    return exporting.EXPORT_FORMATS[query.format], filters
+
+
+@hcps.get(
+    "/export",
+    response={200: None},
+    summary="Export HCPs to a file",
+    description=(
+        "The HCPs you may export, with the list's filters, as CSV (UTF-8 with BOM) or XLSX, "
+        "the columns the import reads. Up to `LIAISON_EXPORT_SYNC_MAX_ROWS` HCPs (5,000 by "
+        "default) come at once, complete, with their length; more answer 422: send the same "
+        "request as POST to run the export as a job."
+    ),
+)
+def export_hcps(request: HttpRequest, query: Query[HCPExportQuery]) -> FileResponse:
+    user = acting_user(request)
+    spec, filters = export_request(query)
+    exporting.require_exporter(user)
+    count = exporting.count_rows(user, filters)
+    if count > downloads.sync_max_rows():
+        raise downloads.too_large(
+            count,
+            "HCPs",
+            job_hint="POST /api/v1/hcps/export with the same parameters"
+            " runs the export as a job (202)",
+        )
+    return FileResponse(
+        exporting.export_file(user, filters, format=spec.name),
+        as_attachment=True,
+        filename=f"hcps.{spec.name}",
+        content_type=spec.content_type,
+    )
+
+
+@hcps.post(
+    "/export",
+    response={202: downloads.JobStartedOut},
+    summary="Export HCPs as a background job",
+    description=(
+        "Starts the export of the HCPs you may export, with the list's filters (the query "
+        "parameters of GET /api/v1/hcps/export), as a job. Poll `api_url` until the job "
+        "succeeded, then fetch its `api_download_url`: the file is yours (and "
+        "administrators') alone, kept for `LIAISON_EXPORT_KEEP_DAYS` days."
+    ),
+)
+def start_hcps_export(request: HttpRequest, query: Query[HCPExportQuery]) -> Status[dict[str, Any]]:
+    user = acting_user(request)
+    spec, filters = export_request(query)
+    job = tasks.start_hcp_export(actor=user, filters=filters, format=spec.name)
+    return Status(202, downloads.started(job))
 
 
 @hcps.get(

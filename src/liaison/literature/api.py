@@ -10,13 +10,15 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router
+from ninja import Field, Query, Router, Status
 
+from liaison.core import downloads
 from liaison.lib.api import Id, InputSchema, acting_user, paginate, query_error
 from liaison.literature import selectors
 from liaison.literature.models import Publication
 from liaison.literature.schemas import PublicationListQuery, PublicationOut, PublicationPageOut
 from liaison.literature.services import references
+from liaison.literature.tasks import start_publication_export
 
 router = Router(tags=["Publications"])
 
@@ -83,16 +85,9 @@ class PublicationExportQuery(InputSchema):
     sort: str = Field("date", description="relevance, date (newest first), oldest")
 
 
-@router.get(
-    "/export",
-    summary="Export publications to a reference file",
-    description=(
-        "The selected publications (by `pmid`, else every one matching the filters) as a RIS, "
-        "BibTeX, CSV or XLSX file for EndNote, Zotero, Mendeley or a spreadsheet."
-    ),
-    response={200: None},
-)
-def export_publications(request: HttpRequest, query: Query[PublicationExportQuery]) -> HttpResponse:
+def export_request(
+    query: PublicationExportQuery,
+) -> tuple[selectors.PublicationFilters, list[int] | None]:
     if query.format not in references.EXPORT_FORMATS:
         raise query_error("format", f"use one of {', '.join(references.EXPORT_FORMATS)}")
     if query.sort not in selectors.PUBLICATION_SORTS:
@@ -108,12 +103,54 @@ def export_publications(request: HttpRequest, query: Query[PublicationExportQuer
         author=query.author,
         sort=query.sort,
     )
+    return filters, query.pmid or None
+
+
+@router.get(
+    "/export",
+    summary="Export publications to a reference file",
+    description=(
+        "The selected publications (by `pmid`, else every one matching the filters) as a RIS, "
+        "BibTeX, CSV or XLSX file for EndNote, Zotero, Mendeley or a spreadsheet. Up to "
+        "`LIAISON_EXPORT_SYNC_MAX_ROWS` publications (5,000 by default) come at once; more "
+        "answer 422: send the same request as POST to run the export as a job."
+    ),
+    response={200: None},
+)
+def export_publications(request: HttpRequest, query: Query[PublicationExportQuery]) -> HttpResponse:
+    user = acting_user(request)
+    filters, pmids = export_request(query)
+    count = references.count_selection(actor=user, filters=filters, pmids=pmids)
+    if count > downloads.sync_max_rows():
+        raise downloads.too_large(
+            count,
+            "publications",
+            job_hint="POST /api/v1/publications/export with the same parameters runs the"
+            " export as a job (202)",
+        )
     export = references.export_selection(
-        actor=acting_user(request),
-        format=query.format,
-        filters=filters,
-        pmids=query.pmid or None,
+        actor=user, format=query.format, filters=filters, pmids=pmids
     )
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
+
+
+@router.post(
+    "/export",
+    response={202: downloads.JobStartedOut},
+    summary="Export publications as a background job",
+    description=(
+        "Starts the export of the selected publications (the query parameters of GET "
+        "/api/v1/publications/export) as a job. Poll `api_url` until the job succeeded, then "
+        "fetch its `api_download_url`: the file is yours (and administrators') alone, kept "
+        "for `LIAISON_EXPORT_KEEP_DAYS` days."
+    ),
+)
+def start_publications_export(
+    request: HttpRequest, query: Query[PublicationExportQuery]
+) -> Status[dict[str, Any]]:
+    user = acting_user(request)
+    filters, pmids = export_request(query)
+    job = start_publication_export(actor=user, format=query.format, filters=filters, pmids=pmids)
+    return Status(202, downloads.started(job))

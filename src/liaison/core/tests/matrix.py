@@ -96,6 +96,11 @@ API_ROUTES: dict[str, Route] = {
         api_map("404", msl="200", admin="200"),
         kwargs=lambda w: {"job_id": w.get(CoreRecords).job.pk},
     ),
+    # Its file, too: the owner's and an administrator's alone.
+    "GET /api/v1/jobs/{job_id}/download": Route(
+        api_map("404", msl="200", admin="200"),
+        kwargs=lambda w: {"job_id": w.get(CoreRecords).job.pk},
+    ),
 }
 
 API_TERRITORY_CASES: list[ApiCase] = [

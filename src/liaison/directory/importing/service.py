@@ -35,6 +35,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from django.db import IntegrityError, connection, transaction
 
@@ -44,7 +45,13 @@ from liaison.core.models import Territory, User
 from liaison.directory.importing.fields import Kind, check_mapping, default_mapping
 from liaison.directory.importing.hcp_writer import HCPWriter
 from liaison.directory.importing.organization_writer import OrganizationWriter
-from liaison.directory.importing.reading import estimate_rows, read_rows, sheet_names
+from liaison.directory.importing.reading import (
+    DEFAULT_LIMITS,
+    FileLimits,
+    estimate_rows,
+    read_preview,
+    read_rows,
+)
 from liaison.directory.importing.report import ImportReport
 from liaison.directory.importing.validation import CheckedRow, Problem, Reference, Validator
 from liaison.directory.importing.writing import BATCH_SIZE, RowWriter, WriteClash
@@ -87,14 +94,23 @@ def load_reference() -> Reference:
     return Reference(therapeutic_areas=areas, territories=territories)
 
 
-@contextmanager
-def _open_rows(path: Path, file_name: str, sheet: str | None) -> Iterator[Iterator[list[str]]]:
+#: The most characters of a cell the mapping page's preview shows.
+PREVIEW_CELL_CHARS = 80
+
+
+def _open(path: Path, file_name: str) -> IO[bytes]:
     try:
-        stream = path.open("rb")
+        return path.open("rb")
     except OSError as error:
         raise LiaisonError(f"{file_name}: cannot open the file ({error.strerror})") from None
-    with stream:
-        rows = read_rows(stream, file_name=file_name, sheet=sheet or None)
+
+
+@contextmanager
+def _open_rows(
+    path: Path, file_name: str, sheet: str | None, limits: FileLimits
+) -> Iterator[Iterator[list[str]]]:
+    with _open(path, file_name) as stream:
+        rows = read_rows(stream, file_name=file_name, sheet=sheet or None, limits=limits)
         try:
             yield rows
         finally:
@@ -104,6 +120,10 @@ def _open_rows(path: Path, file_name: str, sheet: str | None) -> Iterator[Iterat
                 close()
 
 
+def _shown(cell: str) -> str:
+    return cell if len(cell) <= PREVIEW_CELL_CHARS else cell[: PREVIEW_CELL_CHARS - 1] + "…"
+
+
 def preview_file(
     *,
     path: Path,
@@ -111,17 +131,18 @@ def preview_file(
     sheet: str | None = None,
     file_name: str | None = None,
     rows: int = 5,
+    limits: FileLimits = DEFAULT_LIMITS,
 ) -> Preview:
-    """The header, the default mapping and the first ``rows`` rows of a file."""
+    """The header, the default mapping and the first ``rows`` rows of a file
+    (cells cut to :data:`PREVIEW_CELL_CHARS` for the page); nothing past them
+    is read, and an XLSX's caps are checked before anything is."""
     name = file_name or path.name
-    with _open_rows(path, name, sheet) as reader:
-        header = next(reader, [])
-        first = [row for _, row in zip(range(rows), reader, strict=False)]
-    if not any(header):
+    with _open(path, name) as stream:
+        found = read_preview(stream, file_name=name, sheet=sheet, rows=rows, limits=limits)
+    if not any(found.header):
         raise LiaisonError(f"{name}: the file is empty (row 1 must hold the column headers)")
-    with path.open("rb") as stream:
-        sheets = sheet_names(stream, file_name=name)
-    return Preview(header, default_mapping(kind, header), first, sheets)
+    shown = [[_shown(cell) for cell in row] for row in found.rows]
+    return Preview(found.header, default_mapping(kind, found.header), shown, found.sheets)
 
 
 def _checked_rows(
@@ -134,10 +155,11 @@ def _checked_rows(
     reference: Reference,
     report: ImportReport,
     columns: dict[str, str] | None = None,
+    limits: FileLimits = DEFAULT_LIMITS,
 ) -> Iterator[CheckedRow]:
     """Every non-blank data row, checked; header problems go into ``report``;
     ``columns`` receives the header of each mapped field."""
-    with _open_rows(path, file_name, sheet) as reader:
+    with _open_rows(path, file_name, sheet, limits) as reader:
         header = next(reader, None)
         if header is None or not any(header):
             report.add(
@@ -169,11 +191,14 @@ def validate_file(
     mapping: Mapping[str, str] | None = None,
     sheet: str | None = None,
     file_name: str | None = None,
+    limits: FileLimits = DEFAULT_LIMITS,
 ) -> ImportReport:
     """The pure validation of every row (no writes, no lookups of existing
     records): what the web shows before the import is queued. Clashes with
     the database (an NPI and an ORCID of two different HCPs) surface when the
-    import runs, or in :func:`check_file`."""
+    import runs, or in :func:`check_file`. A file past ``limits.max_rows``
+    raises :class:`~liaison.directory.importing.reading.TooManyRows` (the
+    web passes a small cap, and checks larger files in a job)."""
     _require_importer(actor)
     kind = Kind(kind)
     name = file_name or path.name
@@ -186,6 +211,7 @@ def validate_file(
         sheet=sheet,
         reference=load_reference(),
         report=report,
+        limits=limits,
     ):
         report.rows += 1
         for problem in checked.problems:
@@ -202,6 +228,8 @@ def check_file(
     mapping: Mapping[str, str] | None = None,
     sheet: str | None = None,
     file_name: str | None = None,
+    limits: FileLimits = DEFAULT_LIMITS,
+    progress: ProgressSink | None = None,
 ) -> ImportReport:
     """Every problem of the file, found without writing anything (a dry run
     that also looks up the records each row would update)."""
@@ -214,6 +242,8 @@ def check_file(
         file_name=file_name,
         dry_run=True,
         skip_invalid=True,
+        limits=limits,
+        progress=progress,
     )
 
 
@@ -395,6 +425,7 @@ def import_file(
     dry_run: bool = False,
     file_name: str | None = None,
     progress: ProgressSink | None = None,
+    limits: FileLimits = DEFAULT_LIMITS,
 ) -> ImportReport:
     """Check the whole file, writing nothing; then write it in batches.
 
@@ -412,14 +443,16 @@ def import_file(
     ``dry_run`` does everything and rolls each batch back; its counts are
     exact except where a row depends on a record an earlier batch created.
     ``progress`` advances twice per row: once when checked, once when written
-    (its total is twice the estimated rows)."""
+    (its total is twice the estimated rows). The file is read within
+    ``limits`` (its rows, an XLSX's unpacked size and compression): a file past
+    them stops the import in the check pass, before anything is written."""
     _require_importer(actor)
     kind = Kind(kind)
     name = file_name or path.name
     report = ImportReport(file_name=name, kind=kind.value, dry_run=dry_run)
     reference = load_reference()
     if progress is not None:
-        progress.set_total(2 * estimate_rows(path, file_name=name, sheet=sheet))
+        progress.set_total(2 * estimate_rows(path, file_name=name, sheet=sheet, limits=limits))
     writer_class = HCPWriter if kind == Kind.HCPS else OrganizationWriter
     columns: dict[str, str] = {}
 
@@ -432,6 +465,7 @@ def import_file(
         reference=reference,
         report=report,
         columns=columns,
+        limits=limits,
     )
     writer = writer_class(actor=actor, file_name=name, report=report, columns=columns)
     checked = _check_pass(rows, writer, report, progress)

@@ -40,6 +40,8 @@ ORGANIZATION_TYPES: dict[str, str] = {
 }
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_FIELDS = frozenset({"consent_date", "affiliation_start", "affiliation_end"})
+#: The most characters of a value a problem repeats (an over-long cell is cut, its length said).
+SHOWN_VALUE_CHARS = 60
 _AFFILIATION_DETAILS = (
     "organization_country",
     "organization_city",
@@ -143,6 +145,14 @@ def split_multi(cell: str) -> list[str]:
     return list(seen)
 
 
+def shown_value(value: str) -> str:
+    """``value`` as a problem repeats it: cut to :data:`SHOWN_VALUE_CHARS` characters
+    (a 30 MB cell must not make a 30 MB report)."""
+    if len(value) <= SHOWN_VALUE_CHARS:
+        return value
+    return value[: SHOWN_VALUE_CHARS - 1] + "…"
+
+
 def _reason_of(error: LiaisonError, name: str, raw: str) -> str:
     return error.message.removeprefix(f"{name}: {raw!r} ")
 
@@ -175,7 +185,7 @@ class Validator:
 
     def _problem(self, row: int, name: str, value: str, reason: str) -> Problem:
         column = self.columns.get(name, (0, ""))[1]
-        return Problem(self.file_name, row, column, name, value, reason)
+        return Problem(self.file_name, row, column, name, shown_value(value), reason)
 
     def _check_header(self, mapping: Mapping[str, str]) -> None:
         positions: dict[str, list[int]] = {}
@@ -244,11 +254,12 @@ class Validator:
                 for part in parts:
                     if len(part) > spec.max_length:
                         raise _Bad(
-                            f"has a value {part[:40]!r} longer than {spec.max_length} characters"
+                            f"has a value {shown_value(part)!r} of {len(part):,} characters;"
+                            f" at most {spec.max_length:,} fit"
                         )
             return [self._parse_one(spec.name, part) for part in parts]
         if spec.max_length and len(raw) > spec.max_length:
-            raise _Bad(f"is {len(raw)} characters long; at most {spec.max_length} fit")
+            raise _Bad(f"is {len(raw):,} characters long; at most {spec.max_length:,} fit")
         if not raw:
             if spec.required:
                 raise _Bad("is required")

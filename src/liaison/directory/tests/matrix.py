@@ -25,6 +25,7 @@ from liaison.core.tests.authorization import (
     ApiCase,
     Route,
     World,
+    api_map,
 )
 from liaison.directory.models import (
     HCP,
@@ -199,6 +200,9 @@ API_ROUTES: dict[str, Route] = {
     ),
     "DELETE /api/v1/indications/{indication_id}": Route(ADMIN_DELETE, kwargs=indication_id),
     "GET /api/v1/therapeutic-areas": Route(API_READ),
+    "GET /api/v1/hcps/export": Route(API_READ),
+    # Every member may export what they see, as a job too.
+    "POST /api/v1/hcps/export": Route(api_map("202")),
 }
 
 

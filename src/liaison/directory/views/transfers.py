@@ -1,11 +1,18 @@
 """Import and export of the directory (CSV, XLSX): views and their URL patterns.
 
 Import is a three-step flow for administrators: upload (file, kind, sheet,
-skip flag) -> mapping of the file's columns to our fields, with a preview ->
-validation report -> a background job (core's job page shows its progress).
-The upload and the choices made so far are kept by :mod:`liaison.core.uploads`.
-Export streams the HCP list, filtered as on the list page, to every
-medical-affairs role.
+skip flag) -> mapping of the file's columns to our fields, with a preview of
+the first rows (nothing more is read) -> validation report -> a background
+job (core's job page shows its progress). A file of more rows than
+``LIAISON_IMPORT_SYNC_CHECK_MAX_ROWS`` is not checked while the page waits:
+the report offers to check it in a job, or to import it (the job checks every
+row before writing). The upload and the choices made so far are kept by
+:mod:`liaison.core.uploads`; the file caps (rows, an XLSX's unpacked size and
+compression) are the settings', stated on the upload form.
+
+Export writes the HCP list, filtered as on the list page, for every
+medical-affairs role: at once up to ``LIAISON_EXPORT_SYNC_MAX_ROWS`` rows,
+else (a page says so) as a download job.
 """
 
 from __future__ import annotations
@@ -15,25 +22,35 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.conf import settings
+from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
-from liaison.core import policy, uploads
+from liaison.core import downloads, policy, uploads
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.http import AuthenticatedHttpRequest, member_view
 from liaison.core.models import User
 from liaison.directory import exporting
 from liaison.directory.importing import Kind, preview_file, validate_file
 from liaison.directory.importing.fields import fields_for
-from liaison.directory.importing.reading import file_format
+from liaison.directory.importing.reading import MB, FileLimits, TooManyRows, file_format
 from liaison.directory.models import HCP
 from liaison.directory.selectors import HCPFilters
-from liaison.directory.tasks import start_import
+from liaison.directory.tasks import import_limits, start_hcp_export, start_import
 
 SHOWN_PROBLEMS = 500
+
+
+def limits_text(limits: FileLimits) -> str:
+    """The caps of an imported file, as the upload form states them."""
+    return (
+        f"At most {limits.max_rows:,} rows; an XLSX workbook may unpack to at most"
+        f" {limits.max_unpacked_bytes // MB:,} MB, no part of it compressed more than"
+        f" {limits.max_ratio} to 1, and no XML entities."
+    )
 
 
 class ImportUploadForm(forms.Form):
@@ -165,6 +182,7 @@ def import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
             skip_invalid=form.cleaned_data["skip_invalid"],
         )
         return redirect("directory:import-mapping", upload=upload)
+    form.fields["file"].help_text += " " + limits_text(import_limits())
     return render(request, "directory/import_start.html", {"form": form})
 
 
@@ -178,6 +196,7 @@ def import_mapping(request: AuthenticatedHttpRequest, upload: uuid.UUID) -> Http
         kind=state["kind"],
         sheet=state["sheet"] or None,
         file_name=kept.file_name,
+        limits=import_limits(),
     )
     form = ImportMappingForm(
         request.POST or None,
@@ -190,6 +209,14 @@ def import_mapping(request: AuthenticatedHttpRequest, upload: uuid.UUID) -> Http
         return redirect("directory:import-report", upload=upload)
     context = {"form": form, "state": state, "preview": preview, "upload": upload}
     return render(request, "directory/import_mapping.html", context)
+
+
+def _sync_check_limits() -> FileLimits:
+    """The caps of a check made while the report page waits: the import's, with
+    at most ``LIAISON_IMPORT_SYNC_CHECK_MAX_ROWS`` rows."""
+    limits = import_limits()
+    rows = min(limits.max_rows, int(settings.LIAISON_IMPORT_SYNC_CHECK_MAX_ROWS))
+    return FileLimits(rows, limits.max_unpacked_bytes, limits.max_ratio, limits.max_cell_chars)
 
 
 @require_http_methods(["GET", "POST"])
@@ -206,23 +233,29 @@ def import_report(request: AuthenticatedHttpRequest, upload: uuid.UUID) -> HttpR
             mapping=state["mapping"],
             sheet=state["sheet"],
             skip_invalid=skip,
+            check_only=request.POST.get("check_only") == "on",
         )
         return redirect(reverse("core:job-detail", args=[job.pk]))
-    report = validate_file(
-        actor=request.user,
-        path=kept.path,
-        kind=state["kind"],
-        mapping=state["mapping"],
-        sheet=state["sheet"] or None,
-        file_name=kept.file_name,
-    )
-    context = {
-        "state": state,
+    context: dict[str, Any] = {"state": state, "upload": upload}
+    try:
+        report = validate_file(
+            actor=request.user,
+            path=kept.path,
+            kind=state["kind"],
+            mapping=state["mapping"],
+            sheet=state["sheet"] or None,
+            file_name=kept.file_name,
+            limits=_sync_check_limits(),
+        )
+    except TooManyRows as error:
+        # Too large to check while the page waits: the job checks it.
+        context["too_large"] = f"{error.limit:,}"
+        return render(request, "directory/import_report.html", context)
+    context |= {
         "report": report,
         "problems": report.problems[:SHOWN_PROBLEMS],
         "hidden_problems": max(0, report.errors - SHOWN_PROBLEMS),
         "header_broken": 1 in report.invalid_rows,
-        "upload": upload,
     }
     return render(request, "directory/import_report.html", context)
 
@@ -242,28 +275,33 @@ def _filters(request: AuthenticatedHttpRequest) -> HCPFilters:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @member_view
 def hcp_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    """The HCP list, with the list's filters, as CSV or XLSX (streamed)."""
-    if not policy.grants_any(request.user, "export", HCP):
-        raise PermissionDenied("only medical-affairs roles may export the directory")
-    export_format = request.GET.get("format", "csv")
-    if export_format not in exporting.FORMATS:
-        raise LiaisonError(f"format: {export_format!r} is not csv or xlsx", field="format")
-    rows = exporting.export_rows(request.user, _filters(request))
-    if export_format == "xlsx":
-        return FileResponse(
-            exporting.xlsx_tempfile(rows),
-            as_attachment=True,
-            filename="hcps.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response = StreamingHttpResponse(
-        exporting.csv_lines(rows), content_type="text/csv; charset=utf-8"
+    """The HCP list, with the list's filters, as CSV or XLSX: a file at once up to
+    ``LIAISON_EXPORT_SYNC_MAX_ROWS`` rows, else a page offering a download job;
+    POST starts that job and shows its page."""
+    exporting.require_exporter(request.user)
+    spec = exporting.export_format(request.GET.get("format", "csv"))
+    filters = _filters(request)
+    if request.method == "POST":
+        job = start_hcp_export(actor=request.user, filters=filters, format=spec.name)
+        return redirect(reverse("core:job-detail", args=[job.pk]))
+    count = exporting.count_rows(request.user, filters)
+    if count > downloads.sync_max_rows():
+        context = {
+            "count_text": f"{count:,}",
+            "limit_text": f"{downloads.sync_max_rows():,}",
+            "keep_days": settings.LIAISON_EXPORT_KEEP_DAYS,
+            "format": spec,
+        }
+        return render(request, "directory/hcp_export_job.html", context)
+    return FileResponse(
+        exporting.export_file(request.user, filters, format=spec.name),
+        as_attachment=True,
+        filename=f"hcps.{spec.name}",
+        content_type=spec.content_type,
     )
-    response["Content-Disposition"] = 'attachment; filename="hcps.csv"'
-    return response
 
 
 urlpatterns: list[URLPattern] = [

@@ -24,11 +24,13 @@ from pylatexenc.latex2text import LatexNodes2Text  # type: ignore[import-untyped
 
 from liaison.lib.text import fold
 from liaison.literature.reference_formats.model import (
+    FIELD_LIMITS,
     Author,
     ErrorHandler,
     Reference,
     ReferenceFormatError,
     ReferenceType,
+    check_lengths,
     clean,
     decode_text,
     doi_from_url,
@@ -77,6 +79,38 @@ _TYPES_OUT = {
 _CONTAINED = {ReferenceType.CHAPTER, ReferenceType.CONFERENCE}
 
 _CONTAINERS = ("journal", "journaltitle", "booktitle")
+
+# The reference field each BibTeX field fills, for the limits on raw values.
+_FILLS = {
+    "title": "title",
+    "journal": "journal",
+    "journaltitle": "journal",
+    "booktitle": "journal",
+    "shortjournal": "abbreviation",
+    "journal-iso": "abbreviation",
+    "journalabbreviation": "abbreviation",
+    "journalabbrev": "abbreviation",
+    "volume": "volume",
+    "number": "issue",
+    "issue": "issue",
+    "pages": "pages",
+    "doi": "doi",
+    "abstract": "abstract",
+    "url": "url",
+    "language": "language",
+    "langid": "language",
+    "publisher": "publisher",
+    "institution": "publisher",
+    "school": "publisher",
+    "note": "notes",
+    "annote": "notes",
+    "annotation": "notes",
+}
+#: Raw LaTeX runs longer than the text it decodes to (``{\\"u}`` is ``ü``): a raw value
+#: may be this many times its field's limit. Checked before decoding, which is slow.
+_RAW_FACTOR = 2
+#: The most characters of the raw ``author`` and ``keywords`` fields.
+_RAW_LIST_LIMIT = 1_000_000
 _LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
 
 
@@ -85,9 +119,10 @@ def read_bibtex(
 ) -> Iterator[Reference]:
     """The references of a BibTeX file, in file order (``@string``/``@comment``/``@preamble`` skipped).
 
-    A block the parser cannot read, a duplicate key or an entry with neither
-    title nor DOI nor PMID is reported (raised, or passed to ``on_error`` and
-    skipped), naming the entry key and its line.
+    A block the parser cannot read, a duplicate key, an entry with neither
+    title nor DOI nor PMID or with a text past :data:`~.model.FIELD_LIMITS` is
+    reported (raised, or passed to ``on_error`` and skipped), naming the entry
+    key and its line.
     """
     data = stream.read()
     header = _ENCODING_HEADER.search(data[:4096])
@@ -110,7 +145,7 @@ def read_bibtex(
             report(ReferenceFormatError(name, _place(block), _failure(block)), on_error)
         elif isinstance(block, Entry):
             try:
-                yield _reference(block, entries, name)
+                yield check_lengths(_reference(block, entries, name), name, _place(block))
             except ReferenceFormatError as error:
                 report(error, on_error)
 
@@ -139,6 +174,24 @@ def _fields(entry: Entry) -> dict[str, str]:
     }
 
 
+def _check_raw(fields: dict[str, str], name: str, place: str) -> None:
+    """Refuse an over-long raw value before it is decoded (LaTeX decoding of a
+    30 MB title would take minutes)."""
+    for key, value in fields.items():
+        if key in _FILLS:
+            limit = FIELD_LIMITS[_FILLS[key]][1] * _RAW_FACTOR
+        elif key in ("author", "keywords"):
+            limit = _RAW_LIST_LIMIT
+        else:
+            continue
+        if len(value) > limit:
+            raise ReferenceFormatError(
+                name,
+                place,
+                f"the field {key!r} is {len(value):,} characters long; at most {limit:,} are read",
+            )
+
+
 def _reference(entry: Entry, entries: dict[str, dict[str, str]], name: str) -> Reference:
     fields = dict(entries.get(entry.key.lower(), _fields(entry)))
     parent_key = fields.get("crossref", "").strip().lower()
@@ -155,6 +208,7 @@ def _reference(entry: Entry, entries: dict[str, dict[str, str]], name: str) -> R
         for field, value in parent.items():
             if field not in ("title", "crossref", "ids"):
                 fields.setdefault(field, value)
+    _check_raw(fields, name, _place(entry))
 
     def text(*keys: str) -> str | None:
         for key in keys:

@@ -16,6 +16,7 @@ from liaison.literature.reference_formats.model import (
     Reference,
     ReferenceFormatError,
     ReferenceType,
+    check_lengths,
     clean,
     decode_text,
     normalise_doi,
@@ -34,15 +35,19 @@ _LINE = re.compile(r"^([A-Z]{2,4})\s*- (.*)$")
 def read_nbib(
     stream: IO[bytes], name: str, *, on_error: ErrorHandler | None = None
 ) -> Iterator[Reference]:
-    """The references of a PubMed MEDLINE-format file, in file order."""
+    """The references of a PubMed MEDLINE-format file, in file order; a record
+    with a text past :data:`~.model.FIELD_LIMITS` is reported by its number and line."""
     text = decode_text(stream.read(), name)
     record: list[tuple[str, str]] = []
     start = 0
+    records = 0
     for number, line in enumerate([*text.splitlines(), ""], start=1):
         if not line.strip():
             if record:
+                records += 1
                 try:
-                    yield _reference(record, name, start)
+                    place = f"record {records} (line {start})"
+                    yield check_lengths(_reference(record, name, start), name, place)
                 except ReferenceFormatError as error:
                     report(error, on_error)
                 record = []

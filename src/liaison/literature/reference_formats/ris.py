@@ -19,6 +19,7 @@ from liaison.literature.reference_formats.model import (
     Reference,
     ReferenceFormatError,
     ReferenceType,
+    check_lengths,
     clean,
     decode_text,
     doi_from_url,
@@ -83,11 +84,14 @@ def read_ris(
 
     A file that is not RIS (no ``TY`` before the first other line, e.g. a Web
     of Science tagged export) raises :class:`ReferenceFormatError` at once;
-    a bad record is reported (raised, or passed to ``on_error`` and skipped).
+    a bad record is reported (raised, or passed to ``on_error`` and skipped),
+    a record with a text past :data:`~.model.FIELD_LIMITS` too, named by its
+    number and first line.
     """
     text = decode_text(stream.read(), name)
     record: list[tuple[str, str, int]] | None = None
     seen_record = False
+    records = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -107,12 +111,14 @@ def read_ris(
                 _report(name, record[0][2], "record has no ER line before the next TY", on_error)
             record = [(tag, value, number)]
             seen_record = True
+            records += 1
         elif tag == "ER":
             if record is None:
                 _report(name, number, "ER without a TY line opening the record", on_error)
                 continue
             try:
-                yield _reference(record, name)
+                place = f"record {records} (line {record[0][2]})"
+                yield check_lengths(_reference(record, name), name, place)
             except ReferenceFormatError as error:
                 report(error, on_error)
             record = None

@@ -2,9 +2,13 @@
 
 :func:`export_selection` writes the publications a user selected (by the
 library's filters or by PMID) as RIS, BibTeX, CSV or XLSX; reads start from
-the policy's queryset. :func:`import_references` reads a user's RIS, BibTeX or
-MEDLINE (.nbib) file, matches each reference to a stored publication by PMID,
-then by DOI (case-insensitive), and keeps it in that user's library
+the policy's queryset. :func:`count_selection` says how many that is, so the
+web and the API write a small selection at once and run a large one as a
+download job (``tasks.export_publications``), which calls
+:func:`write_selection` with a file.
+
+:func:`import_references` reads a user's RIS, BibTeX or MEDLINE (.nbib) file,
+matches each reference to a stored publication by PMID, then by DOI (case-insensitive), and keeps it in that user's library
 (:class:`LibraryItem`), matched or not. A second import of the same file adds
 nothing. The format code is pure and lives in :mod:`liaison.literature.reference_formats`.
 """
@@ -85,6 +89,17 @@ class ExportFile:
     filename: str
 
 
+def export_format(format: str) -> ExportFormat:
+    """The format ``format`` (a key of :data:`EXPORT_FORMATS`), or a 400 naming the field."""
+    spec = EXPORT_FORMATS.get(format)
+    if spec is None:
+        raise LiaisonError(
+            f"unknown export format {format!r}: use one of {', '.join(EXPORT_FORMATS)}",
+            field="format",
+        )
+    return spec
+
+
 # --- export -----------------------------------------------------------------------------------
 
 
@@ -127,36 +142,114 @@ def to_reference(publication: Publication) -> Reference:
     )
 
 
-def export_publications(publications: Iterable[Publication], format: str) -> ExportFile:
-    """Write ``publications`` in ``format`` (a key of :data:`EXPORT_FORMATS`)."""
-    spec = EXPORT_FORMATS.get(format)
-    if spec is None:
-        raise LiaisonError(
-            f"unknown export format {format!r}: use one of {', '.join(EXPORT_FORMATS)}",
-            field="format",
-        )
-    references = (to_reference(publication) for publication in publications)
+def write_publications(
+    publications: Iterable[Publication],
+    format: str,
+    stream: IO[bytes],
+    *,
+    progress: ProgressSink | None = None,
+) -> int:
+    """Write ``publications`` in ``format`` to a binary stream; returns how many.
+    ``progress`` advances by each publication written."""
+    spec = export_format(format)
+    count = 0
+
+    def references() -> Iterator[Reference]:
+        nonlocal count
+        for publication in publications:
+            yield to_reference(publication)
+            count += 1
+            if progress is not None:
+                progress.advance(1, publications=1)
+
     if spec.name == "xlsx":
-        binary = io.BytesIO()
-        write_xlsx(references, binary)
-        content = binary.getvalue()
-    else:
-        text = io.StringIO(newline="")
-        writers: dict[str, Callable[[Iterable[Reference], IO[str]], None]] = {
-            "ris": write_ris,
-            "bibtex": write_bibtex,
-            "csv": write_csv,
-        }
-        writers[spec.name](references, text)
-        # A BOM lets EndNote and Excel on Windows see UTF-8; BibTeX tools choke on one.
-        content = text.getvalue().encode("utf-8" if spec.name == "bibtex" else "utf-8-sig")
-    return ExportFile(content, spec.content_type, f"publications.{spec.extension}")
+        write_xlsx(references(), stream)
+        return count
+    writers: dict[str, Callable[[Iterable[Reference], IO[str]], None]] = {
+        "ris": write_ris,
+        "bibtex": write_bibtex,
+        "csv": write_csv,
+    }
+    # A BOM lets EndNote and Excel on Windows see UTF-8; BibTeX tools choke on one.
+    encoding = "utf-8" if spec.name == "bibtex" else "utf-8-sig"
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    try:
+        writers[spec.name](references(), text)
+        text.flush()
+    finally:
+        text.detach()  # leave the caller's stream open
+    return count
+
+
+def export_publications(publications: Iterable[Publication], format: str) -> ExportFile:
+    """Write ``publications`` in ``format`` (a key of :data:`EXPORT_FORMATS`), in memory."""
+    spec = export_format(format)
+    binary = io.BytesIO()
+    write_publications(publications, format, binary)
+    return ExportFile(binary.getvalue(), spec.content_type, f"publications.{spec.extension}")
 
 
 def _with_export_relations(queryset: QuerySet[Publication]) -> QuerySet[Publication]:
     return queryset.select_related("journal").prefetch_related(
         Prefetch("authorships", queryset=Authorship.objects.order_by("position"))
     )
+
+
+def _selected(
+    actor: AnyUser, filters: PublicationFilters | None, pmids: Iterable[int] | None
+) -> tuple[QuerySet[Publication], list[int] | None]:
+    """The publications ``actor`` may see among ``pmids`` (with their order), else
+    those matching ``filters``; more than the limits is a 400."""
+    if pmids is not None:
+        wanted = list(dict.fromkeys(pmids))
+        if len(wanted) > SELECTION_LIMIT:
+            raise LiaisonError(
+                f"select at most {SELECTION_LIMIT} publications (got {len(wanted)})", field="pmid"
+            )
+        return policy.scope(actor, "view", Publication).filter(pmid__in=wanted), wanted
+    return publication_queryset(actor, filters or PublicationFilters(sort="date")), None
+
+
+def count_selection(
+    *,
+    actor: AnyUser,
+    filters: PublicationFilters | None = None,
+    pmids: Iterable[int] | None = None,
+) -> int:
+    """How many publications :func:`export_selection` would write (at most
+    :data:`EXPORT_LIMIT`: more is a 400 asking to narrow the search)."""
+    queryset, _ = _selected(actor, filters, pmids)
+    count = queryset.count()
+    if count > EXPORT_LIMIT:
+        raise LiaisonError(
+            f"{count} publications match: narrow the search to at most {EXPORT_LIMIT} to export"
+        )
+    return count
+
+
+def write_selection(
+    *,
+    actor: AnyUser,
+    format: str,
+    stream: IO[bytes],
+    filters: PublicationFilters | None = None,
+    pmids: Iterable[int] | None = None,
+    progress: ProgressSink | None = None,
+) -> int:
+    """Write the publications ``actor`` may see, selected by ``pmids`` or else by
+    ``filters``, to ``stream``; returns how many. A selection by PMID keeps the
+    order given; unknown or unseen PMIDs are left out."""
+    export_format(format)
+    queryset, wanted = _selected(actor, filters, pmids)
+    count = count_selection(actor=actor, filters=filters, pmids=wanted)
+    if progress is not None:
+        progress.set_total(count)
+    if wanted is not None:
+        found = {publication.pmid: publication for publication in _with_export_relations(queryset)}
+        publications: Iterable[Publication] = (found[p] for p in wanted if p in found)
+    else:
+        publications = _with_export_relations(queryset).iterator(chunk_size=2000)
+    return write_publications(publications, format, stream, progress=progress)
 
 
 def export_selection(
@@ -166,28 +259,12 @@ def export_selection(
     filters: PublicationFilters | None = None,
     pmids: Iterable[int] | None = None,
 ) -> ExportFile:
-    """The publications ``actor`` may see, selected by ``pmids`` or else by ``filters``, written out.
-
-    A selection by PMID keeps the order given; unknown or unseen PMIDs are left out.
-    """
-    if format not in EXPORT_FORMATS:
-        export_publications([], format)  # raises the unknown-format error
-    if pmids is not None:
-        wanted = list(dict.fromkeys(pmids))
-        if len(wanted) > SELECTION_LIMIT:
-            raise LiaisonError(
-                f"select at most {SELECTION_LIMIT} publications (got {len(wanted)})", field="pmid"
-            )
-        queryset = policy.scope(actor, "view", Publication).filter(pmid__in=wanted)
-        found = {publication.pmid: publication for publication in _with_export_relations(queryset)}
-        return export_publications((found[p] for p in wanted if p in found), format)
-    queryset = publication_queryset(actor, filters or PublicationFilters(sort="date"))
-    count = queryset.count()
-    if count > EXPORT_LIMIT:
-        raise LiaisonError(
-            f"{count} publications match: narrow the search to at most {EXPORT_LIMIT} to export"
-        )
-    return export_publications(_with_export_relations(queryset).iterator(chunk_size=2000), format)
+    """The publications ``actor`` may see, selected by ``pmids`` or else by ``filters``, written out
+    in memory (see :func:`write_selection`)."""
+    spec = export_format(format)
+    binary = io.BytesIO()
+    write_selection(actor=actor, format=format, stream=binary, filters=filters, pmids=pmids)
+    return ExportFile(binary.getvalue(), spec.content_type, f"publications.{spec.extension}")
 
 
 # --- the user's own library -------------------------------------------------------------------

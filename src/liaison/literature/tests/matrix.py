@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from liaison.core.tests.authorization import ADMIN_ONLY, API_READ, EVERYONE, Route, World
+from liaison.core.tests.authorization import (
+    ADMIN_ONLY,
+    API_READ,
+    EVERYONE,
+    Route,
+    World,
+    api_map,
+)
 from liaison.literature.models import Publication
 
 
@@ -27,4 +34,6 @@ API_ROUTES: dict[str, Route] = {
     "GET /api/v1/publications": Route(API_READ),
     "GET /api/v1/publications/{pmid}": Route(API_READ, kwargs=a_publication),
     "GET /api/v1/publications/export": Route(API_READ),
+    # Every member may export what they see, as a job too.
+    "POST /api/v1/publications/export": Route(api_map("202")),
 }

@@ -2,7 +2,9 @@
 
 ``literature:export`` answers GET with the publication list's filters (or
 ``pmid`` values) and ``format=ris|bibtex|csv|xlsx``, and POST with selected
-PMIDs (both call :mod:`liaison.literature.services.references`).
+PMIDs (both call :mod:`liaison.literature.services.references`): the file at
+once up to ``LIAISON_EXPORT_SYNC_MAX_ROWS`` publications, else a page offering
+a download job, which a POST with ``background=on`` starts.
 ``literature:import-references`` uploads a RIS, BibTeX or .nbib file and
 queues its import as a job (``tasks.start_reference_import``); the job page
 shows its progress, then what matched the library, what did not, and the
@@ -21,16 +23,16 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
+from liaison.core import downloads
 from liaison.core.errors import LiaisonError
 from liaison.core.http import AuthenticatedHttpRequest, member_view, paginate
+from liaison.core.uploads import check_upload_size
 from liaison.lib.api import MAX_INTEGER
 from liaison.literature import selectors
 from liaison.literature.forms import PublicationFilterForm
 from liaison.literature.services import references
-from liaison.literature.tasks import start_reference_import
+from liaison.literature.tasks import start_publication_export, start_reference_import
 
-#: The largest reference file the upload takes (a 20,000-reference EndNote library fits).
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 _FORMAT_CHOICES = [(spec.name, spec.label) for spec in references.EXPORT_FORMATS.values()]
 
 
@@ -58,20 +60,22 @@ class ExportForm(forms.Form):
 
 
 class ReferenceImportForm(forms.Form):
-    file = forms.FileField(
-        label="Reference file",
-        help_text=(
+    file = forms.FileField(label="Reference file")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
             "RIS (EndNote, Zotero, Mendeley, Scopus, Ovid), BibTeX (Zotero, JabRef, BibDesk) "
-            "or a PubMed .nbib file."
-        ),
-    )
+            f"or a PubMed .nbib file: at most {settings.LIAISON_REFERENCE_IMPORT_MAX_MB:,} MB "
+            f"and {settings.LIAISON_REFERENCE_IMPORT_MAX_RECORDS:,} references."
+        )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
-            )
+        try:
+            check_upload_size(upload, settings.LIAISON_REFERENCE_IMPORT_MAX_MB)
+        except LiaisonError as error:
+            raise forms.ValidationError(error.message) from None
         # A file of no format we read is refused here; a broken one fails its job.
         head = next(iter(upload.chunks(4096)), b"")
         upload.seek(0)
@@ -84,21 +88,36 @@ class ReferenceImportForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def publication_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+def publication_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     data = request.POST if request.method == "POST" else request.GET
     form = ExportForm(data, pmids=data.getlist("pmid"))
     if not form.is_valid():
         raise LiaisonError("; ".join(str(e) for errors in form.errors.values() for e in errors))
     format = form.cleaned_data["format"] or "ris"
-    if form.cleaned_data["pmids"]:
-        export = references.export_selection(
-            actor=request.user, format=format, pmids=form.cleaned_data["pmids"]
-        )
-    else:
+    pmids: list[int] | None = form.cleaned_data["pmids"] or None
+    filters = None
+    if pmids is None:
         filters = PublicationFilterForm(
             request.GET, publication_types=selectors.publication_type_names(request.user)
         ).filters()
-        export = references.export_selection(actor=request.user, format=format, filters=filters)
+    if request.method == "POST" and request.POST.get("background") == "on":
+        job = start_publication_export(
+            actor=request.user, format=format, filters=filters, pmids=pmids
+        )
+        return redirect("core:job-detail", pk=job.pk)
+    count = references.count_selection(actor=request.user, filters=filters, pmids=pmids)
+    if count > downloads.sync_max_rows():
+        context = {
+            "count_text": f"{count:,}",
+            "limit_text": f"{downloads.sync_max_rows():,}",
+            "keep_days": settings.LIAISON_EXPORT_KEEP_DAYS,
+            "format": references.export_format(format),
+            "pmids": pmids or [],
+        }
+        return render(request, "literature/export_job.html", context)
+    export = references.export_selection(
+        actor=request.user, format=format, filters=filters, pmids=pmids
+    )
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
