@@ -17,6 +17,8 @@ from typing import Any
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
@@ -308,4 +310,17 @@ def test_a_file_too_large_to_check_while_waiting_is_checked_in_a_job(
         job.message
         == "hcps.csv: would import 5 of 5 row(s): 5 created, 0 updated, 0 unchanged, 0 skipped."
     )
+    assert not HCP.objects.exists()
+
+
+def test_the_command_line_import_keeps_the_caps_of_the_settings(
+    admin_user: User, settings: Any, tmp_path: Path
+) -> None:
+    settings.LIAISON_IMPORT_MAX_ROWS = 2
+    path = tmp_path / "hcps.csv"
+    path.write_text(
+        "First Name,Last Name,Country\n" + "Anna,Schmidt,DE\nBea,Berg,AT\nCem,Kaya,DE\n"
+    )
+    with pytest.raises(CommandError, match=r"hcps\.csv: at most 2 data rows are read"):
+        call_command("directory", "import", str(path), "--as", admin_user.username, verbosity=0)
     assert not HCP.objects.exists()

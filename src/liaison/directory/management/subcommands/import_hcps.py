@@ -12,6 +12,7 @@ from liaison.core import audit, policy
 from liaison.core.errors import LiaisonError
 from liaison.directory.importing import Kind, import_file, parse_mapping_options, preview_file
 from liaison.directory.models import HCP
+from liaison.directory.tasks import import_limits
 from liaison.lib.cli import acting_user
 from liaison.lib.progress import BarProgress, progress_bar
 
@@ -64,7 +65,7 @@ class ImportHcps(BaseCommand):
         """The default mapping of the file's headers, overridden by each --map."""
         chosen = parse_mapping_options(options["map"])
         header_defaults = preview_file(
-            path=path, kind=options["kind"], sheet=options["sheet"], rows=0
+            path=path, kind=options["kind"], sheet=options["sheet"], rows=0, limits=import_limits()
         ).mapping
         merged = {
             header: name
@@ -93,6 +94,7 @@ class ImportHcps(BaseCommand):
                     skip_invalid=options["skip_invalid"],
                     dry_run=options["dry_run"],
                     progress=BarProgress(bar, "importing"),
+                    limits=import_limits(),
                 )
         except LiaisonError as error:
             raise CommandError(error.message) from None
