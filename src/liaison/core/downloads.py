@@ -115,27 +115,43 @@ def _private_folder(job: Job) -> Path:
     return folder
 
 
+def _remove_folders_of(job: Job) -> None:
+    """What an earlier run of ``job`` left (a worker killed half way leaves a ``.part``)."""
+    root = exports_root()
+    if root.is_dir():
+        for folder in root.glob(f"{job.pk}-*"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write_once(job: Job, write: FileWriter, progress: jobs.Progress) -> tuple[Path, str]:
+    folder = _private_folder(job)
+    target = folder / safe_file_name(str(job.params.get("file_name") or ""), "export")
+    partial = target.with_name(target.name + ".part")
+    try:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as stream:
+            message = write(job, stream, progress)
+        partial.replace(target)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return target, message
+
+
 def write_job_file(job_id: int, write: FileWriter) -> dict[str, int]:
     """Run the download job ``job_id``: ``write`` fills its file; returns the job's counts.
 
     The file is written as ``<name>.part`` (created 0600) and renamed once
     ``write`` returns; only then is it the job's ``result_file``. When
     ``write`` raises, the folder is removed and the job fails with the reason
-    (a :class:`LiaisonError`'s message, else the error's type and text).
+    (a :class:`LiaisonError`'s message, else the error's type and text); a
+    locked or unavailable database is waited out and the file written afresh
+    (``jobs.retrying``). Running the job again starts from a clean folder.
     """
     job = Job.objects.select_related("owner").get(pk=job_id)
     with jobs.running(job_id) as progress:
-        folder = _private_folder(job)
-        target = folder / safe_file_name(str(job.params.get("file_name") or ""), "export")
-        partial = target.with_name(target.name + ".part")
-        try:
-            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "wb") as stream:
-                message = write(job, stream, progress)
-            partial.replace(target)
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
+        _remove_folders_of(job)
+        target, message = jobs.retrying(lambda: _write_once(job, write, progress), progress)
         relative = target.relative_to(Path(settings.MEDIA_ROOT).resolve())
         Job.objects.filter(pk=job_id).update(result_file=str(relative))
         progress.flush(message=message)
@@ -156,21 +172,35 @@ def result_path(job: Job) -> Path:
 
 def remove_expired_files(*, now: dt.datetime | None = None) -> int:
     """Remove the files of download jobs finished more than ``LIAISON_EXPORT_KEEP_DAYS``
-    days ago; their jobs stay, saying the file was removed. Returns how many."""
+    days ago (their jobs stay, saying the file was removed), and folders as old that
+    no job offers (a run killed half way). Returns how many files were removed."""
     days = int(settings.LIAISON_EXPORT_KEEP_DAYS)
-    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=days)
+    media = Path(settings.MEDIA_ROOT).resolve()
     root = exports_root()
     removed = 0
     expired = Job.objects.filter(
         finished_at__lt=cutoff, result_file__startswith=f"{EXPORTS}/"
     ).only("pk", "result_file", "message")
     for job in expired:
-        folder = (Path(settings.MEDIA_ROOT).resolve() / job.result_file).resolve().parent
+        folder = (media / job.result_file).resolve().parent
         if folder.parent == root:
             shutil.rmtree(folder, ignore_errors=True)
         note = f" The file was removed {days} days after the export."
         Job.objects.filter(pk=job.pk).update(result_file="", message=job.message + note)
         removed += 1
+    if root.is_dir():
+        offered = {
+            (media / name).resolve().parent
+            for name in Job.objects.filter(result_file__startswith=f"{EXPORTS}/").values_list(
+                "result_file", flat=True
+            )
+        }
+        for folder in root.iterdir():
+            modified = dt.datetime.fromtimestamp(folder.stat().st_mtime, tz=dt.UTC)
+            if folder not in offered and modified < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
     return removed
 
 

@@ -4,6 +4,8 @@ to its owner and administrators, and removed after the days the settings keep it
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -125,3 +128,47 @@ def test_files_are_removed_after_the_days_kept(
     assert not path.exists() and not path.parent.exists()
     assert job.result_file == "" and "removed 7 days after" in job.message
     assert ApiClient(msl).get(f"/jobs/{job.pk}/download").status_code == 404
+
+
+def test_a_locked_database_is_waited_out_and_the_file_written_afresh(
+    msl: User, media: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # downloads calls jobs.retrying: no pause between the attempts here.
+    monkeypatch.setattr(jobs, "retrying", functools.partial(jobs.retrying, sleep=lambda s: None))
+    attempts: list[int] = []
+
+    def locked_once(job: Job, stream: IO[bytes], progress: jobs.Progress) -> str:
+        attempts.append(1)
+        if len(attempts) == 1:
+            stream.write(b"the first attempt's half ")
+            raise OperationalError("database is locked")
+        return write_greeting(job, stream, progress)
+
+    job = jobs.create_job(owner=msl, kind="greeting-export", title="Greet", params={})
+    downloads.write_job_file(job.pk, locked_once)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and len(attempts) == 2
+    # The second attempt wrote a new file: nothing of the first is left in it.
+    assert downloads.result_path(job).read_text() == "hello alice\n"
+    assert len(list((media / "exports").iterdir())) == 1
+
+
+def test_a_run_again_starts_from_a_clean_folder_and_old_leftovers_go(
+    msl: User, media: Path, settings: Any
+) -> None:
+    settings.LIAISON_EXPORT_KEEP_DAYS = 7
+    job = jobs.create_job(owner=msl, kind="greeting-export", title="Greet", params={})
+    killed = media / "exports" / f"{job.pk}-0123456789abcdef"
+    killed.mkdir(parents=True)
+    (killed / "export.part").write_text("half")
+    stale = media / "exports" / "999999-fedcba9876543210"
+    stale.mkdir()
+    (stale / "hcps.csv.part").write_text("contact data")
+    downloads.write_job_file(job.pk, write_greeting)
+    assert not killed.exists()
+    ten_days_ago = (timezone.now() - dt.timedelta(days=10)).timestamp()
+    os.utime(stale, (ten_days_ago, ten_days_ago))
+    downloads.remove_expired_files()
+    assert not stale.exists()
+    job.refresh_from_db()
+    assert downloads.result_path(job).is_file()  # the offered file stays
