@@ -297,6 +297,11 @@ def _env_count(name: str, default: int) -> int:
     return int(raw)
 
 
+# Caps of uploaded files, stated in the upload forms (docs/jobs.md).
+LIAISON_UPLOAD_MAX_MB = _env_count("LIAISON_UPLOAD_MAX_MB", 200)
+LIAISON_REFERENCE_IMPORT_MAX_MB = _env_count("LIAISON_REFERENCE_IMPORT_MAX_MB", 50)
+LIAISON_REFERENCE_IMPORT_MAX_RECORDS = _env_count("LIAISON_REFERENCE_IMPORT_MAX_RECORDS", 250_000)
+
 # E-mail (password reset links): the console by default; SMTP with
 # LIAISON_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the host below.
 EMAIL_BACKEND = env_str("LIAISON_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

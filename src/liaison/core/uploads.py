@@ -40,7 +40,7 @@ from django.utils.module_loading import import_string
 from django.utils.text import get_valid_filename
 
 from liaison.core import jobs, policy, registry
-from liaison.core.errors import NotFound
+from liaison.core.errors import LiaisonError, NotFound
 from liaison.core.models import Job, User
 from liaison.lib.private_files import open_private, private_directory, write_private_text
 
@@ -171,6 +171,18 @@ def _read(upload_id: object) -> Upload:
         raise NotFound(NO_UPLOAD) from None
 
 
+def check_upload_size(file: IncomingFile, limit_mb: int | None = None) -> None:
+    """Refuse a file over ``limit_mb`` (default ``LIAISON_UPLOAD_MAX_MB``), naming it."""
+    limit_mb = int(settings.LIAISON_UPLOAD_MAX_MB) if limit_mb is None else limit_mb
+    size = getattr(file, "size", None)
+    if size is not None and size > limit_mb * 1024 * 1024:
+        raise LiaisonError(
+            f"{file.name or 'the file'}: {size / (1024 * 1024):,.1f} MB, more than the {limit_mb:,} MB an "
+            "uploaded file may be",
+            field="file",
+        )
+
+
 def store_upload(
     *,
     owner: User,
@@ -178,7 +190,9 @@ def store_upload(
     state: Mapping[str, Any] | None = None,
     default_name: str = "upload",
 ) -> Upload:
-    """Keep ``file`` in a new upload folder of ``owner``'s, with the choices in ``state``."""
+    """Keep ``file`` in a new upload folder of ``owner``'s, with the choices in ``state``.
+    A file larger than ``LIAISON_UPLOAD_MAX_MB`` is refused before anything is kept."""
+    check_upload_size(file)
     upload = Upload(
         id=uuid.uuid4(),
         owner_id=owner.pk,

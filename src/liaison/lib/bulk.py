@@ -24,6 +24,7 @@ Neither runs ``save()`` nor sends signals: callers set derived fields
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
@@ -145,3 +146,17 @@ def insert_instances(model: type[models.Model], instances: Sequence[models.Model
             instance.pk = pk
             instance._state.adding = False
             instance._state.db = connection.alias
+
+
+#: Seconds a batched writer leaves SQLite's write lock free after each commit.
+SQLITE_PAUSE = 0.01
+
+
+def after_batch_commit() -> None:
+    """Let a waiting writer in between two batches of a long write.
+
+    SQLite gives the write lock to whoever asks after a commit, and a waiting
+    writer polls every 1 to 100 ms: without a pause the next batch would take
+    the lock again at once, before it looks. PostgreSQL queues waiters itself."""
+    if connection.vendor == "sqlite":
+        time.sleep(SQLITE_PAUSE)

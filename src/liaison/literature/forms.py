@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
+from liaison.core.errors import LiaisonError
+from liaison.core.uploads import check_upload_size
 from liaison.lib.forms import DateInput, SearchInput, mark_filter_selects, set_choices
 from liaison.literature.selectors import PublicationFilters
 
@@ -66,13 +69,21 @@ class PublicationFilterForm(forms.Form):
 
 
 class PubmedUploadForm(forms.Form):
-    file = forms.FileField(
-        label="PubMed XML file",
-        help_text="An E-utilities efetch answer, a baseline or update file (.xml or .xml.gz).",
-    )
+    file = forms.FileField(label="PubMed XML file")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            "An E-utilities efetch answer, a baseline or update file (.xml or .xml.gz)"
+            + f", at most {settings.LIAISON_UPLOAD_MAX_MB:,} MB."
+        )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
+        try:
+            check_upload_size(upload)
+        except LiaisonError as error:
+            raise forms.ValidationError(error.message) from None
         if not upload.name.lower().endswith((".xml", ".xml.gz", ".gz")):
             raise forms.ValidationError("choose a PubMed XML file (.xml or .xml.gz)")
         return upload

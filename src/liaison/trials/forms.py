@@ -7,7 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
+from liaison.core.errors import LiaisonError
+from liaison.core.uploads import check_upload_size
 from liaison.lib.forms import SearchInput, set_choices
 from liaison.trials.models import PHASE_LABELS, SPONSOR_CLASS_LABELS, status_label
 from liaison.trials.selectors import NONE, TRIAL_SORTS, TrialFilters
@@ -110,16 +113,21 @@ class LandscapeForm(forms.Form):
 
 
 class TrialUploadForm(forms.Form):
-    file = forms.FileField(
-        label="ClinicalTrials.gov file",
-        help_text=(
+    file = forms.FileField(label="ClinicalTrials.gov file")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
             "API v2 JSON: one study, a /api/v2/studies page, or one study or page per line "
-            "(JSONL); plain or gzip."
-        ),
-    )
+            "(JSONL); plain or gzip"
+        ) + f", at most {settings.LIAISON_UPLOAD_MAX_MB:,} MB."
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
+        try:
+            check_upload_size(upload)
+        except LiaisonError as error:
+            raise forms.ValidationError(error.message) from None
         if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
             raise forms.ValidationError(
                 f"{upload.name}: expected a .json, .jsonl or .gz file from ClinicalTrials.gov"

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Lower
@@ -33,6 +34,7 @@ from liaison.core.audit import PendingEvent, record_events, record_type_of
 from liaison.core.errors import LiaisonError
 from liaison.core.models import AuditAction, User
 from liaison.core.policy import AnyUser
+from liaison.lib.bulk import after_batch_commit
 from liaison.lib.progress import ProgressSink
 from liaison.lib.text import fold
 from liaison.literature.models import Authorship, LibraryItem, Publication, PublicationKind
@@ -404,6 +406,10 @@ def fingerprint(reference: Reference) -> str:
     return "title:" + hashlib.sha256(key.encode()).hexdigest()
 
 
+#: References written per transaction: a batch takes a fraction of a second.
+IMPORT_BATCH = 2000
+
+
 def import_references(
     *,
     actor: User,
@@ -414,7 +420,8 @@ def import_references(
     """Read the reference file at ``path`` into ``actor``'s library and report what happened.
 
     Bad entries are reported, not fatal; a file that is not a reference file
-    raises :class:`LiaisonError`. Everything is written in one transaction.
+    raises :class:`LiaisonError`. The new references are written in batches of
+    :data:`IMPORT_BATCH`, each in its own transaction with its audit events.
     ``progress`` counts references: its total once the file is read, all done
     once they are written.
     """
@@ -430,53 +437,64 @@ def import_references(
             )
         except ReferenceFormatError as error:
             raise LiaisonError(str(error), field="file") from None
+    cap = int(settings.LIAISON_REFERENCE_IMPORT_MAX_RECORDS)
+    if len(references) > cap:
+        raise LiaisonError(
+            f"{name}: {len(references):,} references, more than the {cap:,} one file may hold "
+            "(LIAISON_REFERENCE_IMPORT_MAX_RECORDS): split the file",
+            field="file",
+        )
     report = ImportReport(name=name, format=format, errors=errors)
     if progress is not None:
         progress.set_total(len(references))
     by_pmid, by_doi = _publications_for(actor, references)
 
-    with transaction.atomic():
-        owned = LibraryItem.objects.filter(owner=actor)
-        seen = set(owned.values_list("fingerprint", flat=True))
-        held = set(owned.exclude(publication=None).values_list("publication_id", flat=True))
-        new_items: list[LibraryItem] = []
-        for reference in references:
-            publication, matched_by = None, ""
-            if reference.pmid and int(reference.pmid) in by_pmid:
-                publication, matched_by = by_pmid[int(reference.pmid)], "PMID"
-            elif reference.doi and reference.doi.lower() in by_doi:
-                publication, matched_by = by_doi[reference.doi.lower()], "DOI"
-            if publication is not None:
-                report.matched.append(
-                    MatchedReference(reference, publication.pmid, publication.title, matched_by)
-                )
-            else:
-                report.unmatched.append(reference)
-            key = fingerprint(reference)
-            if key in seen or (publication is not None and publication.pk in held):
-                report.already += 1
-                continue
-            seen.add(key)
-            if publication is not None:
-                held.add(publication.pk)
-            new_items.append(
-                LibraryItem(
-                    owner=actor,
-                    publication=publication,
-                    reference=reference_json(reference),
-                    fingerprint=key,
-                    source_file=name[:255],
-                )
+    # Matching writes nothing; the new items are then written in batches, each
+    # with its audit events in one short transaction (docs/jobs.md). A run that
+    # stops half way keeps its batches, and running the file again adds the rest.
+    owned = LibraryItem.objects.filter(owner=actor)
+    seen = set(owned.values_list("fingerprint", flat=True))
+    held = set(owned.exclude(publication=None).values_list("publication_id", flat=True))
+    new_items: list[LibraryItem] = []
+    for reference in references:
+        publication, matched_by = None, ""
+        if reference.pmid and int(reference.pmid) in by_pmid:
+            publication, matched_by = by_pmid[int(reference.pmid)], "PMID"
+        elif reference.doi and reference.doi.lower() in by_doi:
+            publication, matched_by = by_doi[reference.doi.lower()], "DOI"
+        if publication is not None:
+            report.matched.append(
+                MatchedReference(reference, publication.pmid, publication.title, matched_by)
             )
-        created = LibraryItem.objects.bulk_create(new_items)
-        report.added = len(created)
-        record_events(
-            actor=actor,
-            events=_events(created),
-            reason=f"imported from {name}",
+        else:
+            report.unmatched.append(reference)
+        key = fingerprint(reference)
+        if key in seen or (publication is not None and publication.pk in held):
+            report.already += 1
+            continue
+        seen.add(key)
+        if publication is not None:
+            held.add(publication.pk)
+        new_items.append(
+            LibraryItem(
+                owner=actor,
+                publication=publication,
+                reference=reference_json(reference),
+                fingerprint=key,
+                source_file=name[:255],
+            )
         )
     if progress is not None:
-        progress.advance(len(references))
+        progress.advance(len(references) - len(new_items))
+    for start in range(0, len(new_items), IMPORT_BATCH):
+        batch = new_items[start : start + IMPORT_BATCH]
+        with transaction.atomic():
+            created = LibraryItem.objects.bulk_create(batch)
+            record_events(actor=actor, events=_events(created), reason=f"imported from {name}")
+        report.added += len(created)
+        after_batch_commit()
+        if progress is not None:
+            progress.advance(len(batch))
     return report
 
 
