@@ -7,10 +7,12 @@ ids, not objects, and report through a :class:`~liaison.core.models.Job`.
 
 from __future__ import annotations
 
+from typing import IO
+
 from django.db import transaction
 from django_tasks import task
 
-from liaison.core import audit, jobs, policy, uploads
+from liaison.core import audit, audit_export, downloads, jobs, policy, selectors, uploads
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import AuditEvent, Job, User
 
@@ -62,3 +64,33 @@ def run_file_job(job_id: int) -> dict[str, int]:
         )
         progress.flush(message=message)
     return dict(progress.counts)
+
+
+AUDIT_EXPORT_KIND = "audit-export"
+
+
+@task()
+def export_audit_events(job_id: int) -> dict[str, int]:
+    """Write the audit search of job ``job_id`` (its owner's view, its filters) as CSV."""
+    return downloads.write_job_file(job_id, _write_audit_export)
+
+
+def _write_audit_export(job: Job, stream: IO[bytes], progress: jobs.Progress) -> str:
+    filters = audit_export.filters_from_json(job.params.get("filters") or {})
+    events = selectors.audit_events(job.owner, filters)
+    progress.set_total(events.count())
+    written = audit_export.write_csv(audit_export.selection(job.owner, filters), stream, progress)
+    return f"{written:,} audit events written"
+
+
+def start_audit_export(*, actor: User, filters: selectors.AuditFilters) -> Job:
+    """Queue the CSV export of the audit search ``filters`` (who may view the trail)."""
+    selectors.require_view_any(actor, AuditEvent)
+    return downloads.start_download_job(
+        actor=actor,
+        kind=AUDIT_EXPORT_KIND,
+        title="Export the audit trail",
+        file_name=audit_export.FILE_NAME,
+        task=export_audit_events,
+        params={"filters": audit_export.filters_json(filters)},
+    )

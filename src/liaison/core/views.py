@@ -3,9 +3,7 @@ the account pages: sign-in, password change and reset, sign-in lock-outs."""
 
 from __future__ import annotations
 
-import csv
-import json
-from collections.abc import Iterable, Iterator
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +21,8 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
-    StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.cache import add_never_cache_headers
@@ -34,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from liaison.core import (
     audit_display,
+    downloads,
     jobs,
     lockouts,
     policy,
@@ -41,8 +40,10 @@ from liaison.core import (
     registry,
     selectors,
     services,
+    tasks,
     uploads,
 )
+from liaison.core import audit_export as audit_csv
 from liaison.core.errors import LiaisonError, NotFound
 from liaison.core.forms import (
     AuditFilterForm,
@@ -130,61 +131,35 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "core/audit_list.html", context)
 
 
-AUDIT_CSV_COLUMNS = [
-    "sequence",
-    "at_utc",
-    "actor",
-    "source",
-    "action",
-    "record_type",
-    "record_id",
-    "record_label",
-    "changes",
-    "reason",
-    "hash",
-]
-
-
-def safe_cell(value: str) -> str:
-    """Keep spreadsheet programs from running a cell that starts like a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def audit_csv_rows(events: Iterable[AuditEvent]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(AUDIT_CSV_COLUMNS)
-    for event in events:
-        yield writer.writerow(
-            [
-                event.sequence,
-                event.at.isoformat(),
-                safe_cell(event.actor_label),
-                event.source,
-                event.action,
-                event.record_type,
-                safe_cell(event.record_id),
-                safe_cell(event.record_label),
-                safe_cell(json.dumps(event.changes, ensure_ascii=False, sort_keys=True)),
-                safe_cell(event.reason),
-                event.hash,
-            ]
-        )
-
-
-@require_GET
+@require_http_methods(["GET", "POST"])
 @member_view
-def audit_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+def audit_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """The audit search's events as CSV: a file at once up to
+    ``LIAISON_EXPORT_SYNC_MAX_ROWS`` events, else a page offering a download job;
+    POST starts that job and shows its page."""
     selectors.require_view_any(request.user, AuditEvent)
     _, filters = _audit_filters(request)
-    events = selectors.audit_events(request.user, filters).iterator(chunk_size=2000)
-    response = StreamingHttpResponse(audit_csv_rows(events), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="liaison-audit.csv"'
-    return response
+    if request.method == "POST":
+        job = tasks.start_audit_export(actor=request.user, filters=filters)
+        return redirect(reverse("core:job-detail", args=[job.pk]))
+    count = selectors.audit_events(request.user, filters).count()
+    if count > downloads.sync_max_rows():
+        context = {
+            "count_text": f"{count:,}",
+            "limit_text": f"{downloads.sync_max_rows():,}",
+            "keep_days": settings.LIAISON_EXPORT_KEEP_DAYS,
+        }
+        return render(request, "core/audit_export_job.html", context)
+    # Written whole before the answer starts: an error is an error page, never a cut file.
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - the response closes it
+    audit_csv.write_csv(audit_csv.selection(request.user, filters), spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=audit_csv.FILE_NAME,
+        content_type="text/csv; charset=utf-8",
+    )
 
 
 @require_GET

@@ -167,6 +167,33 @@ def test_audit_export_streams_the_filtered_events_as_csv(
     assert "'=cmd" in text  # formula-like cells are neutralised
 
 
+def test_a_large_audit_export_runs_as_a_download_job(
+    client: Client,
+    compliance: User,
+    hcp: HCP,
+    settings: Any,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.LIAISON_EXPORT_SYNC_MAX_ROWS = 0  # the one event is above it
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    signed_in(client, compliance)
+    url = reverse("core:audit-export") + "?record_type=directory.hcp"
+    offer = client.get(url)
+    assert offer.status_code == 200 and "in the background" in offer.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(url)
+    job = Job.objects.get(owner=compliance, kind="audit-export")
+    assert started.status_code == 302 and started["Location"].endswith(f"/jobs/{job.pk}/")
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.message
+    download = client.get(reverse("core:job-download", args=[job.pk]))
+    rows = list(csv.DictReader(io.StringIO(streamed(download).lstrip("\ufeff"))))
+    assert [row["record_type"] for row in rows] == ["directory.hcp"]
+    assert rows[0]["record_label"] == "Jürgen Müller"
+
+
 # --- record history ------------------------------------------------------------
 
 
