@@ -12,9 +12,11 @@ unreachable or locked database.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 EXIT_ERROR = 1
 EXIT_UNAVAILABLE = 2
@@ -107,47 +109,81 @@ def run(argv: Sequence[str]) -> int:
         return 0 if argv else EXIT_ERROR
 
     import django
+    from django.core.management import get_commands, load_command_class
+
+    if argv[0] == "help" and len(argv) == 2 and argv[1] != "--commands":
+        argv = [argv[1], "--help"]
+    if argv[0] != "help":
+        try:
+            words, name, args = _resolve(argv)
+        except LookupError as error:
+            return fail(str(error))
+        except ImproperlyConfigured as error:
+            return fail(f"configuration error: {error}", EXIT_UNAVAILABLE)
+        light = _light_run(name, args)
+        if light is not None:
+            return light
 
     try:
         django.setup()
     except (ImproperlyConfigured, OSError) as error:
         return fail(f"configuration error: {error}", EXIT_UNAVAILABLE)
 
-    from django.core.management import get_commands, load_command_class
-    from django.core.management.base import CommandError
-    from django.db import InterfaceError, OperationalError, ProgrammingError
-
-    from liaison.core.errors import LiaisonError
-
     if argv[0] == "help" and len(argv) == 1:
         print(usage())
         return 0
-    if argv[0] == "help" and len(argv) == 2 and argv[1] != "--commands":
-        argv = [argv[1], "--help"]
     if argv[0] == "help":
         from django.core.management import ManagementUtility
 
         ManagementUtility(["liaison", *argv]).execute()
         return 0
 
-    try:
-        words, name, args = _resolve(argv)
-    except LookupError as error:
-        return fail(str(error))
-    except ImproperlyConfigured as error:
-        return fail(f"configuration error: {error}", EXIT_UNAVAILABLE)
     commands = get_commands()
     if name not in commands:
         return fail(f"unknown command {words!r}; see liaison --help")
-    command = load_command_class(commands[name], name)
+    return _execute(load_command_class(commands[name], name), name, args)
+
+
+def _light_run(name: str, args: list[str]) -> int | None:
+    """Run a command line that needs no database and no Django apps (its help, a
+    pure format action: ``liaison pubmed parse``) without setting the project up,
+    which costs most of a second; ``None`` when it needs the project after all."""
+    from django.conf import settings
+    from django.core.exceptions import AppRegistryNotReady
+
+    from liaison.core import registry
+
+    module = registry.light_command_module(settings.INSTALLED_APPS, name, args)
+    if module is None:
+        return None
+    try:
+        command = importlib.import_module(module).Command()
+        return _execute(command, name, args, skip_checks=True)
+    except AppRegistryNotReady:
+        return None  # a part of it needs the apps: run it the usual way
+
+
+def _execute(command: Any, name: str, args: list[str], *, skip_checks: bool = False) -> int:
+    """Parse ``args`` for management ``command`` and run it; the exit status."""
+    from django.core.exceptions import AppRegistryNotReady
+    from django.core.management.base import CommandError
+    from django.db import InterfaceError, OperationalError, ProgrammingError
+
+    from liaison.core.errors import LiaisonError
+
     # Usage errors print the command's usage and exit 2, as on Django's own command line.
     setattr(command, "_called_from_command_line", True)  # noqa: B010
-    parser = command.create_parser("liaison", words)
+    # The program is the command itself: a two-word line's leading words follow as subcommands.
+    parser = command.create_parser("liaison", name)
     options = parser.parse_args(args)
     cmd_options = vars(options)
     positional = cmd_options.pop("args", ())
+    if skip_checks:
+        cmd_options["skip_checks"] = True  # the checks need the apps
     try:
         command.execute(*positional, **cmd_options)
+    except AppRegistryNotReady:
+        raise
     except CommandError as error:
         return fail(str(error), error.returncode or EXIT_ERROR)
     except LiaisonError as error:

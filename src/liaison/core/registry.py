@@ -17,7 +17,7 @@ Django is set up.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
@@ -108,6 +108,10 @@ class LiaisonAppConfig(AppConfig):
       noun): CommandTarget}``: ``("import", "hcps"): ("directory", ("import",))``
       makes ``liaison import hcps FILE`` run ``directory import FILE``. The verb
       is also a key of ``commands`` (its help line, merged with other apps' lines).
+    * ``light_commands``: command lines that run without Django's apps set up
+      (no database), as the management command's name and its leading
+      subcommand words: ``("trials", "parse")``. Their modules import what
+      needs the apps where it runs; ``--help`` of any command tries this too.
     * ``demo_steps``: the app's builders of the demo world.
     * ``startup_tasks``: dotted paths of tasks a long-lived worker queues when
       it starts (catch-up work a calendar would have queued while none ran).
@@ -126,6 +130,7 @@ class LiaisonAppConfig(AppConfig):
     dashboard: tuple[DashboardCount, ...] = ()
     commands: dict[str, str] = {}
     command_words: dict[tuple[str, str], CommandTarget] = {}
+    light_commands: tuple[tuple[str, ...], ...] = ()
     demo_steps: tuple[DemoStep, ...] = ()
     startup_tasks: tuple[str, ...] = ()
     file_jobs: tuple[FileJob, ...] = ()
@@ -232,3 +237,27 @@ def command_words(
             words[pair] = (target, ()) if isinstance(target, str) else target
             owners[pair] = config.name
     return words
+
+
+def light_command_module(
+    installed_apps: Iterable[str], name: str, args: Sequence[str]
+) -> str | None:
+    """The module of management command ``name`` when this command line may run
+    without setting Django up: it asks for help, or it begins with a line an app
+    declares in ``light_commands``. ``None`` when it needs the project."""
+    words = [arg for arg in args if not arg.startswith("-")]
+    wants_help = any(arg in {"-h", "--help"} for arg in args)
+    for config in declared_configs(installed_apps):
+        declared = any(
+            line[0] == name and list(line[1:]) == words[: len(line) - 1]
+            for line in config.light_commands
+        )
+        if not (declared or wants_help):
+            continue
+        module = f"{config.name}.management.commands.{name}"
+        try:
+            if find_spec(module) is not None:
+                return module
+        except ModuleNotFoundError:
+            continue
+    return None

@@ -29,12 +29,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import httpx
-
 from liaison.core.errors import LiaisonError
+
+if TYPE_CHECKING:
+    # Imported where a request is made: httpx loads its command line (rich,
+    # pygments), over half a second that `liaison pubmed parse` need not pay.
+    import httpx
 
 #: Statuses worth another try: the service is busy or briefly broken.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -204,6 +207,8 @@ class HttpClient:
         headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        import httpx
+
         self.rate = rate
         self.burst = burst
         self.retry = retry or RetryPolicy()
@@ -245,6 +250,8 @@ class HttpClient:
 
     def send(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` within the host's rate, retrying as :class:`RetryPolicy` says."""
+        import httpx
+
         shown = masked_url(request.url)
         method = request.method
         bucket = bucket_for(request.url.netloc.decode("ascii"), self.rate, self.burst)

@@ -24,6 +24,7 @@ class LiteratureConfig(registry.LiaisonAppConfig):
             for action in ("parse", "load", "fetch", "reindex")
         },
     }
+    light_commands = (("literature", "pubmed", "parse"),)
     file_jobs = (
         registry.FileJob(
             kind="pubmed-load",

@@ -10,6 +10,7 @@ class TrialsConfig(registry.LiaisonAppConfig):
     url_prefix = "trials/"
     api_routers = (("/trials", "liaison.trials.api.router"),)
     navigation = (registry.NavEntry("Trials", "trials:trial-list", order=210),)
+    light_commands = (("trials", "parse"),)
     commands = {
         "trials": "parse, load or fetch ClinicalTrials.gov studies (trials load FILE... --as USER)",
     }

@@ -44,6 +44,7 @@ from liaison.core.models import User
 from liaison.lib.bulk import BulkInsert, column
 from liaison.lib.progress import ProgressSink
 from liaison.trials.ctgov import Study
+from liaison.trials.loading import DEFAULT_BATCH_SIZE
 from liaison.trials.loading.rows import (
     LAST_UPDATE_POSTED,
     OFFICIAL_FIELDS,
@@ -60,7 +61,6 @@ from liaison.trials.loading.rows import (
 )
 from liaison.trials.models import Trial, TrialOfficial, TrialSite, TrialStatusChange
 
-DEFAULT_BATCH_SIZE = 500
 # Files at least this large are parsed in a second process while this one writes.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 MAX_REPORTED_ERRORS = 1000

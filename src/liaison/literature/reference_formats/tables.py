@@ -6,8 +6,6 @@ import csv
 from collections.abc import Iterable
 from typing import IO
 
-from openpyxl import Workbook
-
 from liaison.literature.reference_formats.model import Reference
 
 COLUMNS = (
@@ -62,6 +60,8 @@ def write_csv(references: Iterable[Reference], stream: IO[str]) -> None:
 
 def write_xlsx(references: Iterable[Reference], stream: IO[bytes]) -> None:
     """Write one sheet, ``References``, with a header and one row per reference."""
+    from openpyxl import Workbook  # here: half a second the command line need not pay
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("References")
     sheet.append(list(COLUMNS))

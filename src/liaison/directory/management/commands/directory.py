@@ -7,10 +7,9 @@ these subcommands (``command_words`` in ``apps.py``).
 
 from __future__ import annotations
 
-from liaison.directory.management.subcommands.export_hcps import ExportHcps
-from liaison.directory.management.subcommands.import_hcps import ImportHcps
-from liaison.directory.management.subcommands.nppes import Nppes
-from liaison.lib.cli import CommandGroup
+from liaison.lib.cli import CommandGroup, Subcommand
+
+HERE = "liaison.directory.management.subcommands"
 
 
 class Command(CommandGroup):
@@ -19,4 +18,10 @@ class Command(CommandGroup):
         "`export` writes the HCP list to CSV or XLSX, `nppes lookup` looks HCPs up in the "
         "NPI Registry."
     )
-    subcommands = {"import": ImportHcps, "export": ExportHcps, "nppes": Nppes}
+    subcommands = {
+        "import": Subcommand(
+            f"{HERE}.import_hcps.ImportHcps", "import HCPs or organizations from CSV or XLSX"
+        ),
+        "export": Subcommand(f"{HERE}.export_hcps.ExportHcps", "export HCPs to CSV or XLSX"),
+        "nppes": Subcommand(f"{HERE}.nppes.Nppes", "look HCPs up in the NPI Registry"),
+    }

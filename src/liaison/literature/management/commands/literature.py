@@ -7,10 +7,9 @@ FILE`` and ``liaison export publications`` run these subcommands
 
 from __future__ import annotations
 
-from liaison.lib.cli import CommandGroup
-from liaison.literature.management.subcommands.export_publications import ExportPublications
-from liaison.literature.management.subcommands.import_references import ImportReferences
-from liaison.literature.management.subcommands.pubmed import Pubmed
+from liaison.lib.cli import CommandGroup, Subcommand
+
+HERE = "liaison.literature.management.subcommands"
 
 
 class Command(CommandGroup):
@@ -19,4 +18,16 @@ class Command(CommandGroup):
         "`import FILE` imports a RIS, BibTeX or .nbib file into your library, `export` writes "
         "publications to RIS, BibTeX, CSV or XLSX."
     )
-    subcommands = {"pubmed": Pubmed, "import": ImportReferences, "export": ExportPublications}
+    subcommands = {
+        "pubmed": Subcommand(
+            f"{HERE}.pubmed.Pubmed", "PubMed XML: parse to JSON lines, load, fetch, reindex"
+        ),
+        "import": Subcommand(
+            f"{HERE}.import_references.ImportReferences",
+            "import a RIS, BibTeX or .nbib file into your library",
+        ),
+        "export": Subcommand(
+            f"{HERE}.export_publications.ExportPublications",
+            "export publications to RIS, BibTeX, CSV or XLSX",
+        ),
+    }

@@ -16,19 +16,20 @@ import datetime as dt
 import json
 from argparse import ArgumentParser, ArgumentTypeError
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from liaison.core import policy
 from liaison.lib.cli import acting_user
-from liaison.lib.progress import BarProgress, progress_bar
-from liaison.literature import search, services
-from liaison.literature.clients.eutils import fetch_pubmed
-from liaison.literature.models import Publication
+from liaison.literature.loading import BATCH_SIZE
 from liaison.literature.pubmed import PubmedParseError, parse_pubmed, to_json
-from liaison.literature.services import LoadReport
+
+if TYPE_CHECKING:
+    from liaison.literature.services import LoadReport
+
+# `parse` and the help need no database and no Django apps (the command line
+# starts without them): what loads and fetches needs is imported where it runs.
 
 
 def _date(text: str) -> dt.date:
@@ -59,8 +60,8 @@ class Pubmed(BaseCommand):
         load.add_argument(
             "--batch-size",
             type=int,
-            default=services.BATCH_SIZE,
-            help=f"records per transaction (default {services.BATCH_SIZE})",
+            default=BATCH_SIZE,
+            help=f"records per transaction (default {BATCH_SIZE})",
         )
         fetch = actions.add_parser("fetch", help="search PubMed (E-utilities) and store the hits")
         fetch.add_argument("--query", required=True, help='a PubMed query, e.g. "nivolumab[tiab]"')
@@ -85,6 +86,8 @@ class Pubmed(BaseCommand):
         elif action == "fetch":
             self.fetch(options)
         else:
+            from liaison.literature import search
+
             count = search.rebuild_index()
             self.stdout.write(f"{count} publications indexed")
 
@@ -109,15 +112,21 @@ class Pubmed(BaseCommand):
             raise CommandError(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}")
 
     def _actor(self, options: dict[str, Any]) -> Any:
+        from liaison.core import policy
+        from liaison.literature.models import Publication
+
         actor = acting_user(options["as_user"])
         if not policy.can(actor, "load", Publication):
             raise CommandError(f"{actor.get_username()} may not load: administrators only")
         return actor
 
     def load(self, options: dict[str, Any]) -> None:
+        from liaison.lib.progress import BarProgress, progress_bar
+        from liaison.literature import services
+
         actor = self._actor(options)
         files = [Path(name) for name in options["files"]]
-        total = LoadReport()
+        total = services.LoadReport()
         with progress_bar(enabled=options["verbosity"] > 0) as bar:
             for path in files:
                 if not path.is_file():
@@ -134,6 +143,10 @@ class Pubmed(BaseCommand):
         self.report(total, options["verbosity"])
 
     def fetch(self, options: dict[str, Any]) -> None:
+        from liaison.lib.progress import BarProgress, progress_bar
+        from liaison.literature import services
+        from liaison.literature.clients.eutils import fetch_pubmed
+
         actor = self._actor(options)
         name = f"PubMed search {options['query']!r}"
         with progress_bar(enabled=options["verbosity"] > 0) as bar:

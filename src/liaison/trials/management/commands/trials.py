@@ -19,20 +19,22 @@ import json
 from argparse import ArgumentParser, ArgumentTypeError
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from liaison.core import policy
 from liaison.core.errors import LiaisonError
-from liaison.core.models import User
 from liaison.lib.cli import acting_user
-from liaison.lib.progress import BarProgress, progress_bar
 from liaison.trials.clients.ctgov import MAX_PAGE_SIZE, fetch_studies
 from liaison.trials.ctgov import CtgovParseError, Study, parse_ctgov, to_json
-from liaison.trials.models import Trial
-from liaison.trials.services import DEFAULT_BATCH_SIZE, LoadReport, load_files, load_studies
+from liaison.trials.loading import DEFAULT_BATCH_SIZE
+
+if TYPE_CHECKING:
+    from liaison.core.models import User
+
+# `parse` and the help need no database and no Django apps (the command line
+# starts without them): what loads need is imported where it runs.
 
 
 def _existing(paths: list[str]) -> list[Path]:
@@ -80,6 +82,9 @@ def _as_user(parser: ArgumentParser) -> None:
 
 
 def _loader(options: dict[str, Any]) -> User:
+    from liaison.core import policy
+    from liaison.trials.models import Trial
+
     actor = acting_user(options["as_user"])
     if not policy.can(actor, "load", Trial):
         raise CommandError(f"{actor.get_username()} may not load trials: administrators only")
@@ -202,6 +207,9 @@ class Command(BaseCommand):
             )
 
     def load(self, files: list[Path], options: dict[str, Any]) -> None:
+        from liaison.lib.progress import BarProgress, progress_bar
+        from liaison.trials.services import load_files
+
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1")
         actor = _loader(options)
@@ -219,6 +227,9 @@ class Command(BaseCommand):
         self.stdout.write(report.summary())
 
     def fetch(self, options: dict[str, Any]) -> None:
+        from liaison.lib.progress import BarProgress, progress_bar
+        from liaison.trials.services import LoadReport, load_studies
+
         actor = _loader(options)
         report = LoadReport()
 
