@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from liaison.literature.loading.rows import (
     first_day as first_day,  # re-exported: dates of the models
@@ -24,6 +25,14 @@ from liaison.literature.loading.rows import (
 class PublicationKind(models.TextChoices):
     ARTICLE = "article", "Journal article"
     BOOK = "book", "Book or chapter"
+
+
+class AuthorshipRole(models.TextChoices):
+    """What a person named by a publication is: an author (``AuthorList``) or an
+    investigator (``InvestigatorList``: a member of the study group that authors it)."""
+
+    AUTHOR = "author", "Author"
+    INVESTIGATOR = "investigator", "Investigator"
 
 
 class Journal(models.Model):
@@ -128,6 +137,19 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return f"PMID {self.pmid}: {self.title[:80]}"
 
+    @cached_property
+    def authors(self) -> list[Authorship]:
+        """The authors in order: the authorships with the author role.
+
+        Filtered here, over ``authorships.all()``, so that it holds whether the
+        caller prefetched every authorship or the authors only."""
+        return [a for a in self.authorships.all() if a.role == AuthorshipRole.AUTHOR]
+
+    @cached_property
+    def investigators(self) -> list[Authorship]:
+        """The investigators (``InvestigatorList``) in order; not authors."""
+        return [a for a in self.authorships.all() if a.role == AuthorshipRole.INVESTIGATOR]
+
     @property
     def pubmed_url(self) -> str:
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
@@ -148,16 +170,23 @@ class Publication(models.Model):
 
 
 class Authorship(models.Model):
-    """An author of a publication, in list order (``position`` from 1).
+    """A person (or group) a publication names: an author, or an investigator of its
+    ``InvestigatorList`` (``role``), in list order (``position`` from 1 within the role).
 
-    ``hcp`` is the directory expert this author is, when known (ORCID match on
+    Authors are what "author" means everywhere a user reads it (the author lists,
+    the author filter, exports); investigators are listed apart on the publication
+    page and count for expert identification (they name the HCPs who ran a trial).
+    ``hcp`` is the directory expert this person is, when known (ORCID match on
     load; identity resolution of the rest is the experts app's).
     ``search_name`` is the accent-free key of the name for the author filter.
     """
 
-    # Indexed by the (publication, position) constraint: no second index to write on load.
+    # Indexed by the (publication, role, position) constraint: no second index to write on load.
     publication = models.ForeignKey(
         Publication, on_delete=models.CASCADE, related_name="authorships", db_index=False
+    )
+    role = models.CharField(
+        max_length=12, choices=AuthorshipRole.choices, default=AuthorshipRole.AUTHOR
     )
     position = models.PositiveIntegerField()
     family = models.CharField(max_length=300, blank=True)
@@ -180,10 +209,10 @@ class Authorship(models.Model):
     )
 
     class Meta:
-        ordering = ["publication", "position"]
+        ordering = ["publication", "role", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["publication", "position"], name="authorship_unique_position"
+                fields=["publication", "role", "position"], name="authorship_unique_role_position"
             )
         ]
 

@@ -65,7 +65,7 @@ class PublicationSummaryOut(Schema):
 
     @staticmethod
     def resolve_authors(obj: Publication) -> list[str]:
-        return [authorship.name for authorship in obj.authorships.all()]
+        return [authorship.name for authorship in obj.authors]
 
 
 class PublicationPageOut(Schema):
@@ -141,7 +141,11 @@ class PublicationOut(PublicationSummaryOut):
     pmc: str
     pii: str
     comments_corrections: list[CommentCorrectionOut]
-    authorships: list[AuthorOut]
+    authorships: list[AuthorOut] = Field(description="The authors in order")
+    investigators: list[AuthorOut] = Field(
+        description="The investigators of the record's InvestigatorList (a study group's "
+        "members, not authors), in order"
+    )
     mesh: list[MeshHeadingOut]
     trial_ids: list[str] = Field(description="Trial registry numbers (NCT) the record names")
     loaded_at: dt.datetime
@@ -149,7 +153,11 @@ class PublicationOut(PublicationSummaryOut):
 
     @staticmethod
     def resolve_authorships(obj: Publication) -> list[Authorship]:
-        return list(obj.authorships.all())
+        return obj.authors
+
+    @staticmethod
+    def resolve_investigators(obj: Publication) -> list[Authorship]:
+        return obj.investigators
 
     @staticmethod
     def resolve_mesh(obj: Publication) -> list[PublicationMesh]:

@@ -18,6 +18,7 @@ from liaison.lib.text import fold
 from liaison.literature import search
 from liaison.literature.models import (
     Authorship,
+    AuthorshipRole,
     MeshTerm,
     Publication,
     PublicationMesh,
@@ -87,9 +88,14 @@ def publication_queryset(user: AnyUser, filters: PublicationFilters) -> QuerySet
         queryset = queryset.filter(linked if filters.has_trial else ~linked)
     author = fold(filters.author)
     if author:
+        # Authors only, as PubMed's [au]: an investigator is not an author of the paper.
         queryset = queryset.filter(
             Exists(
-                Authorship.objects.filter(publication=OuterRef("pk"), search_name__contains=author)
+                Authorship.objects.filter(
+                    publication=OuterRef("pk"),
+                    role=AuthorshipRole.AUTHOR,
+                    search_name__contains=author,
+                )
             )
         )
     if by_relevance:
@@ -98,18 +104,22 @@ def publication_queryset(user: AnyUser, filters: PublicationFilters) -> QuerySet
 
 
 def with_list_relations(queryset: QuerySet[Publication]) -> QuerySet[Publication]:
-    """What a result list shows: the journal and the first authors."""
+    """What a result list shows: the journal and the first authors (not the investigators)."""
     return queryset.select_related("journal").prefetch_related(
-        Prefetch("authorships", queryset=Authorship.objects.order_by("position"))
+        Prefetch(
+            "authorships",
+            queryset=Authorship.objects.filter(role=AuthorshipRole.AUTHOR).order_by("position"),
+        )
     )
 
 
 def publication_detail(user: AnyUser, pmid: int) -> Publication:
-    """One publication with everything its page shows (404 when unseen or unknown)."""
+    """One publication with everything its page shows (404 when unseen or unknown):
+    its authors and, apart, its investigators (``Publication.authors``, ``.investigators``)."""
     queryset = Publication.objects.select_related("journal").prefetch_related(
         Prefetch(
             "authorships",
-            queryset=Authorship.objects.select_related("hcp").order_by("position"),
+            queryset=Authorship.objects.select_related("hcp").order_by("role", "position"),
         ),
         Prefetch(
             "mesh_headings",

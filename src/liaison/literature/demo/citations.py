@@ -197,6 +197,7 @@ def to_citation(rng: random.Random, plan: PlannedPublication) -> Citation:
         languages=("eng",),
         publication_types=tuple(PublicationType(item.ui, item.name) for item in types),
         authors=_authors(rng, plan),
+        investigators=(),
         mesh=_mesh(rng, plan),
         keywords=tuple(dict.fromkeys((*plan.condition.keywords[:3], plan.drug)))
         if plan.abstract and plan.drug

@@ -10,6 +10,9 @@ it in the parsing process (see :mod:`liaison.literature.loading.batches`).
 The fingerprint decides what a re-load does (``content_hash``): the same
 record gives the same rows, so it is unchanged; any field the parser reads
 that changes also changes a row, so the record is updated.
+
+Investigators (``InvestigatorList``) become authorships too, with the role
+``investigator`` and positions of their own (1, 2, ... in the list's order).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import marshal
 from typing import Any, NamedTuple
 
 from liaison.lib.text import fold, to_json
-from liaison.literature.pubmed import Citation
+from liaison.literature.pubmed import Author, Citation
 
 # Column widths of the literature tables (tests check them against the models).
 PUBLICATION_LENGTHS = {
@@ -78,8 +81,9 @@ VALUE_FIELDS = (
 TITLE = VALUE_FIELDS.index("title")
 ABSTRACT_TEXT = VALUE_FIELDS.index("abstract_text")
 
-# The Authorship columns of each ``PreparedCitation.authors`` tuple, in order
-# (affiliations still a tuple and the search name not yet folded: :func:`author_columns`).
+# The Authorship columns of each ``PreparedCitation.authors`` (and ``.investigators``)
+# tuple, in order (affiliations still a tuple and the search name not yet folded:
+# :func:`author_columns`, which puts the role in front).
 AUTHOR_FIELDS = (
     "position",
     "family",
@@ -94,6 +98,10 @@ AUTHOR_FIELDS = (
     "search_name",
 )
 ORCID = AUTHOR_FIELDS.index("orcid")
+
+#: The values of ``Authorship.role`` (``literature.models.AuthorshipRole``; no Django here).
+AUTHOR_ROLE = "author"
+INVESTIGATOR_ROLE = "investigator"
 
 
 def first_day(year: int | None, month: int | None, day: int | None) -> dt.date | None:
@@ -157,6 +165,7 @@ class PreparedCitation(NamedTuple):
     mesh: list[tuple[MeshKey, str, bool, str]]  # (key, name, major, qualifiers JSON)
     trial_ids: list[str]
     types: list[tuple[str, str]]  # (name, UI)
+    investigators: list[tuple[Any, ...]]  # shaped as ``authors``
 
 
 class PreparedDeletion(NamedTuple):
@@ -172,13 +181,13 @@ def _clip(value: str | None, limit: int) -> str:
     return value[:limit] if value else ""
 
 
-def _authors(citation: Citation) -> list[tuple[Any, ...]]:
+def _authors(people: tuple[Author, ...]) -> list[tuple[Any, ...]]:
     lengths = AUTHORSHIP_LENGTHS
     family_max, given_max = lengths["family"], lengths["given"]
     initials_max, suffix_max = lengths["initials"], lengths["suffix"]
     orcid_max = lengths["orcid"]
     rows = []
-    for position, author in enumerate(citation.authors, start=1):
+    for position, author in enumerate(people, start=1):
         family, given, initials, collective = (
             author.family,
             author.given,
@@ -207,14 +216,17 @@ def _authors(citation: Citation) -> list[tuple[Any, ...]]:
 _NAME_MAX = AUTHORSHIP_LENGTHS["search_name"]
 
 
-def author_columns(publication: int, hcp: int | None, author: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The Authorship row of a prepared author: ``publication``, ``hcp``, then
-    :data:`AUTHOR_FIELDS`. The writer's half of the work (the JSON of the
-    affiliations, the folded search name), so that the reading process of a
-    parallel load, the slower of the two, does less."""
+def author_columns(
+    publication: int, hcp: int | None, role: str, author: tuple[Any, ...]
+) -> tuple[Any, ...]:
+    """The Authorship row of a prepared author or investigator: ``publication``,
+    ``hcp``, ``role``, then :data:`AUTHOR_FIELDS`. The writer's half of the work
+    (the JSON of the affiliations, the folded search name), so that the reading
+    process of a parallel load, the slower of the two, does less."""
     return (
         publication,
         hcp,
+        role,
         *author[:6],
         to_json(author[6]),
         author[7],
@@ -305,7 +317,8 @@ def prepare(citation: Citation) -> PreparedCitation:
             _clip(journal.iso_abbreviation, JOURNAL_LENGTHS["iso_abbreviation"]),
         )
     )
-    authors = _authors(citation)
+    authors = _authors(citation.authors)
+    investigators = _authors(citation.investigators)
     mesh = _mesh(citation)
     trial_ids = list(dict.fromkeys(nct[:NCT_LENGTH] for nct in citation.trial_ids))
     types = list(
@@ -317,10 +330,13 @@ def prepare(citation: Citation) -> PreparedCitation:
             for item in citation.publication_types
         }.values()
     )
+    rows: tuple[Any, ...] = (values, journal_row, authors, mesh, trial_ids, types)
+    if investigators:
+        # Only when there are any: a record without investigators keeps the fingerprint
+        # it had before they were read, so a store loaded then is not rewritten whole.
+        rows += (investigators,)
     # marshal format 2 has no back-references, so equal rows give equal bytes (and it is C).
-    digest = hashlib.blake2b(
-        marshal.dumps((values, journal_row, authors, mesh, trial_ids, types), 2), digest_size=16
-    ).hexdigest()
+    digest = hashlib.blake2b(marshal.dumps(rows, 2), digest_size=16).hexdigest()
     return PreparedCitation(
         citation.pmid,
         citation.version,
@@ -331,4 +347,5 @@ def prepare(citation: Citation) -> PreparedCitation:
         mesh,
         trial_ids,
         types,
+        investigators,
     )

@@ -22,11 +22,12 @@ from django.utils import timezone
 from liaison.directory.models import HCP
 from liaison.lib.bulk import BulkInsert, column, table
 from liaison.literature import search
-from liaison.literature.loading import BATCH_SIZE
 from liaison.literature.loading.batches import Batch, batches_of
 from liaison.literature.loading.rows import (
     ABSTRACT_TEXT,
     AUTHOR_FIELDS,
+    AUTHOR_ROLE,
+    INVESTIGATOR_ROLE,
     ORCID,
     TITLE,
     VALUE_FIELDS,
@@ -48,6 +49,7 @@ from liaison.literature.models import (
 )
 from liaison.literature.pubmed import Citation, Deletion
 
+BATCH_SIZE = 1000
 MAX_ERRORS = 1000
 
 
@@ -247,7 +249,9 @@ class _Writer:
         self._update_publication = (
             f"UPDATE {table(Publication)} SET {assignments} WHERE {column(Publication, 'id')} = %s"  # noqa: S608 - constant, quoted names only
         )
-        self._insert_authorship = BulkInsert(Authorship, ("publication", "hcp", *AUTHOR_FIELDS))
+        self._insert_authorship = BulkInsert(
+            Authorship, ("publication", "hcp", "role", *AUTHOR_FIELDS)
+        )
         self._insert_mesh = BulkInsert(
             PublicationMesh, ("publication", "term", "major", "qualifiers")
         )
@@ -388,7 +392,13 @@ class _Writer:
 
     @staticmethod
     def _hcp_ids(records: Sequence[PreparedCitation]) -> dict[str, int]:
-        orcids = {author[ORCID] for record in records for author in record.authors if author[ORCID]}
+        orcids = {
+            person[ORCID]
+            for record in records
+            for people in (record.authors, record.investigators)
+            for person in people
+            if person[ORCID]
+        }
         found: dict[str, int] = {}
         for chunk in _chunks(sorted(orcids)):
             for orcid, pk in HCP.objects.filter(orcid__in=chunk).values_list("orcid", "pk"):
@@ -409,7 +419,12 @@ class _Writer:
         for record in records:
             pk = ids[record.pmid]
             authorships.extend(
-                author_columns(pk, hcps.get(author[ORCID]), author) for author in record.authors
+                author_columns(pk, hcps.get(author[ORCID]), AUTHOR_ROLE, author)
+                for author in record.authors
+            )
+            authorships.extend(
+                author_columns(pk, hcps.get(person[ORCID]), INVESTIGATOR_ROLE, person)
+                for person in record.investigators
             )
             headings.extend(
                 (pk, terms[key], major, qualifiers) for key, _name, major, qualifiers in record.mesh

@@ -20,6 +20,7 @@ from .fields import (
     _Element,
     _flat,
     _grants,
+    _investigators,
     _mesh,
     _nct,
     _text,
@@ -55,6 +56,7 @@ class _Builder:
         "elocation_doi",
         "elocation_pii",
         "grants",
+        "investigators",
         "iso_abbreviation",
         "issn",
         "issn_type",
@@ -98,6 +100,7 @@ class _Builder:
         self.languages: list[str] = []
         self.publication_types: list[PublicationType] = []
         self.authors: list[Author] = []
+        self.investigators: list[Author] = []
         self.affiliation: str | None = None
         self.mesh: list[MeshHeading] = []
         self.keywords: list[str] = []
@@ -144,6 +147,8 @@ class _Builder:
                 text = child.text
                 if text and text.startswith("PMC") and self.other_pmc is None:
                     self.other_pmc = text.split()[0]
+            elif tag == "InvestigatorList":
+                self.investigators = _investigators(child)
 
     def keyword_list(self, element: _Element) -> None:
         for keyword in element[:]:
@@ -295,6 +300,8 @@ class _Builder:
                 self.data_banks(child)
             elif tag == "CommentsCorrectionsList":
                 self.comments_corrections = _comments_corrections(child)
+            elif tag == "InvestigatorList":
+                self.investigators = _investigators(child)
             elif (
                 tag == "ELocationID"
                 and child.get("EIdType") == "doi"
@@ -367,6 +374,7 @@ class _Builder:
             tuple(self.languages),
             tuple(self.publication_types),
             tuple(authors),
+            tuple(self.investigators),
             tuple(self.mesh),
             tuple(self.keywords),
             tuple(self.chemicals),

@@ -227,6 +227,13 @@ def _authors(element: _Element) -> list[Author]:
     return [_author(child) for child in element[:] if child.tag == "Author"]
 
 
+def _investigators(element: _Element) -> list[Author]:
+    """The people of an ``InvestigatorList``: the DTD gives an ``Investigator`` the
+    children of a person ``Author`` (names, ``Identifier``, ``AffiliationInfo``) and
+    its ``ValidYN``, so they are read alike."""
+    return [_author(child) for child in element[:] if child.tag == "Investigator"]
+
+
 def _abstract(element: _Element) -> list[AbstractSection]:
     sections = []
     for child in element[:]:

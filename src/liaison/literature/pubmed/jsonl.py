@@ -58,6 +58,17 @@ def to_json(record: Citation | Deletion) -> dict[str, Any]:
             }
             for author in record.authors
         ],
+        "investigators": [
+            {
+                "family": person.family,
+                "given": person.given,
+                "initials": person.initials,
+                "suffix": person.suffix,
+                "affiliations": list(person.affiliations),
+                "orcid": person.orcid,
+            }
+            for person in record.investigators
+        ],
         "mesh": [
             {
                 "ui": heading.ui,

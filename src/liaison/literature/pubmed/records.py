@@ -130,6 +130,8 @@ class PublicationType:
 class Author:
     """An author in list order: a person (family/given/initials/suffix) or a collective.
 
+    Also an investigator of ``InvestigatorList`` (a collaborator of a group-authored
+    paper who is not an author): always a person, ``equal_contribution`` False.
     ``orcid`` is normalised to ``0000-0000-0000-0000`` from any spelling
     (bare, without hyphens, ``http(s)://orcid.org/`` URL, lower-case ``x``);
     its check character is not verified here.
@@ -202,7 +204,11 @@ class CommentCorrection:
 @_slot_init
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """A journal article (``kind="article"``) or a book or chapter (``kind="book"``)."""
+    """A journal article (``kind="article"``) or a book or chapter (``kind="book"``).
+
+    ``investigators`` are the people of its ``InvestigatorList`` (the members of a
+    study group that authors a trial paper), kept apart from ``authors``.
+    """
 
     pmid: int
     version: int
@@ -216,6 +222,7 @@ class Citation:
     languages: tuple[str, ...]
     publication_types: tuple[PublicationType, ...]
     authors: tuple[Author, ...]
+    investigators: tuple[Author, ...]
     mesh: tuple[MeshHeading, ...]
     keywords: tuple[str, ...]
     chemicals: tuple[Chemical, ...]

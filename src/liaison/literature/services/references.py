@@ -37,7 +37,13 @@ from liaison.core.policy import AnyUser
 from liaison.lib.bulk import after_batch_commit
 from liaison.lib.progress import ProgressSink
 from liaison.lib.text import fold
-from liaison.literature.models import Authorship, LibraryItem, Publication, PublicationKind
+from liaison.literature.models import (
+    Authorship,
+    AuthorshipRole,
+    LibraryItem,
+    Publication,
+    PublicationKind,
+)
 from liaison.literature.reference_formats import (
     Author,
     Reference,
@@ -106,13 +112,16 @@ def export_format(format: str) -> ExportFormat:
 
 
 def to_reference(publication: Publication) -> Reference:
-    """The reference of a stored publication (authorships and journal as loaded or prefetched)."""
+    """The reference of a stored publication (authorships and journal as loaded or prefetched).
+
+    Its authors only: a reference manager's author list is the paper's byline, and
+    the investigators of a study group are not on it."""
     journal = publication.journal
     authors = tuple(
         Author(family=a.collective, given=None)
         if a.collective
         else Author(family=a.family or a.initials, given=a.given or a.initials or None)
-        for a in publication.authorships.all()
+        for a in publication.authors
         if a.collective or a.family or a.initials
     )
     abstract = " ".join(
@@ -193,7 +202,10 @@ def export_publications(publications: Iterable[Publication], format: str) -> Exp
 
 def _with_export_relations(queryset: QuerySet[Publication]) -> QuerySet[Publication]:
     return queryset.select_related("journal").prefetch_related(
-        Prefetch("authorships", queryset=Authorship.objects.order_by("position"))
+        Prefetch(
+            "authorships",
+            queryset=Authorship.objects.filter(role=AuthorshipRole.AUTHOR).order_by("position"),
+        )
     )
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
+import marshal
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +71,29 @@ def test_the_fingerprint_is_stable_and_follows_every_field() -> None:
         dataclasses.replace(citation, mesh=citation.mesh[1:]),
         dataclasses.replace(citation, trial_ids=(*citation.trial_ids, "NCT01111119")),
         dataclasses.replace(citation, keywords=(*citation.keywords, "new")),
+        dataclasses.replace(citation, investigators=(author,)),
     ]
     digests = {rows.prepare(changed).digest for changed in changes}
     assert first.digest not in digests and len(digests) == len(changes)
+
+
+def test_a_record_without_investigators_keeps_the_fingerprint_stored_before_them() -> None:
+    """Stores loaded before investigators were read are not rewritten whole on the next
+    load: only records that have investigators change their fingerprint."""
+    for citation in _citations(DATA / "edge_cases.xml"):
+        prepared = rows.prepare(citation)
+        assert prepared.investigators == []
+        before = (
+            prepared.values,
+            prepared.journal,
+            prepared.authors,
+            prepared.mesh,
+            prepared.trial_ids,
+            prepared.types,
+        )
+        assert (
+            prepared.digest == hashlib.blake2b(marshal.dumps(before, 2), digest_size=16).hexdigest()
+        )
 
 
 def test_prepared_rows_hold_the_record() -> None:

@@ -315,6 +315,72 @@ def test_book_chapter_title_authors_without_editors_date_and_ids() -> None:
     ]
 
 
+# --- investigators ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def trial() -> dict[int, Citation]:
+    return by_pmid("investigators.xml")
+
+
+def test_the_investigator_list_is_read_in_order_apart_from_the_authors(
+    trial: dict[int, Citation],
+) -> None:
+    paper = trial[50000001]
+    assert [author.family or author.collective for author in paper.authors] == [
+        "Okafor",
+        "Weber",
+        "INVENT-3 Trial Investigators",
+    ]
+    assert len(paper.investigators) == 14
+    assert [person.family for person in paper.investigators[:3]] == [
+        "Okafor",
+        "Lindqvist",
+        "Moreau",
+    ]
+    assert all(person.collective is None for person in paper.investigators)
+
+
+def test_an_investigator_has_the_fields_of_a_person_author(trial: dict[int, Citation]) -> None:
+    people = {person.family: person for person in trial[50000001].investigators}
+    lindqvist = people["Lindqvist"]
+    assert (lindqvist.given, lindqvist.initials, lindqvist.suffix) == ("Åsa", "Å", None)
+    # Every AffiliationInfo, in order; the affiliation's own Identifier (ROR) is no ORCID.
+    assert lindqvist.affiliations == (
+        "Karolinska Institutet, Stockholm, Sweden.",
+        "Department of Clinical Neuroscience, Karolinska University Hospital, Stockholm, Sweden.",
+    )
+    assert lindqvist.orcid is None
+    assert people["Moreau"].orcid == "0000-0001-5109-3700"  # from an https://orcid.org/ URL
+    assert people["Brown"].suffix == "Jr" and people["Van der Berg"].suffix == "3rd"
+    assert (people["Chen"].given, people["Chen"].initials) == (None, "W")
+    assert people["Smith"].valid is False and people["Okafor"].valid is True
+    assert not any(person.equal_contribution for person in people.values())
+
+
+def test_a_book_s_investigator_list_is_read_too(trial: dict[int, Citation]) -> None:
+    (person,) = trial[50000002].investigators
+    assert (person.family, person.given) == ("Haddad", "Leila")
+    assert person.affiliations == ("American University of Beirut, Beirut, Lebanon.",)
+
+
+def test_investigators_in_json_are_shaped_like_authors_without_group_keys(
+    trial: dict[int, Citation],
+) -> None:
+    data = json.loads(json.dumps(to_json(trial[50000001]), ensure_ascii=False))
+    assert len(data["investigators"]) == 14
+    assert data["investigators"][4] == {
+        "family": "Brown",
+        "given": "Robert",
+        "initials": "R",
+        "suffix": "Jr",
+        "affiliations": ["Massachusetts General Hospital, Boston, MA, USA."],
+        "orcid": "0000-0002-1694-2336",
+    }
+    assert list(no_empty_strings(data)) == []
+    assert to_json(by_pmid("bare_article.xml")[60000001])["investigators"] == []
+
+
 def test_records_are_frozen(edge: dict[int, Citation]) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         edge[90000001].title = "changed"  # type: ignore[misc]
@@ -359,6 +425,7 @@ CITATION_KEYS = [
     "languages",
     "publication_types",
     "authors",
+    "investigators",
     "mesh",
     "keywords",
     "chemicals",
@@ -718,6 +785,20 @@ def check_against_element_tree(citation: Citation, element: ET.Element) -> None:
     assert [author.equal_contribution for author in citation.authors] == [
         author.get("EqualContrib") == "Y" for author in authors
     ]
+    investigators = medline.findall("InvestigatorList/Investigator")
+    assert [
+        (person.family, person.given, person.initials, person.orcid, len(person.affiliations))
+        for person in citation.investigators
+    ] == [
+        (
+            stripped(person.findtext("LastName")),
+            stripped(person.findtext("ForeName")),
+            stripped(person.findtext("Initials")),
+            orcid_by_regex(person.findtext("Identifier[@Source='ORCID']") or ""),
+            len(person.findall("AffiliationInfo/Affiliation")),
+        )
+        for person in investigators
+    ]
     assert [(heading.ui, heading.major, len(heading.qualifiers)) for heading in citation.mesh] == [
         (
             heading.find("DescriptorName").get("UI"),  # type: ignore[union-attr]
@@ -865,6 +946,19 @@ def test_real_book_articles(real: dict[int, Citation | Deletion]) -> None:
 
 
 @pytest.mark.shared_data
+def test_real_investigator_list(real: dict[int, Citation | Deletion]) -> None:
+    """The 2016 MEDLINE file's group-authored paper names its 47 investigators."""
+    paper = citation(real, 25864598)
+    assert len(paper.investigators) == 47
+    assert (paper.investigators[0].family, paper.investigators[0].given) == ("Grant", "Igor")
+    assert paper.investigators[-1].family == "Kaul"
+    assert "Translational Methamphetamine AIDS Research Center (TMARC) Group" in [
+        author.collective for author in paper.authors
+    ]
+    assert len(to_json(paper)["investigators"]) == 47
+
+
+@pytest.mark.shared_data
 def test_real_empty_efetch_answer(shared_data: Path) -> None:
     assert list(parse_pubmed(shared_data / "pubmed" / "metapub_efetch" / "pmid_37909814.xml")) == []
 
@@ -888,6 +982,15 @@ def test_the_documented_keys_are_the_written_keys() -> None:
         line for line in doc_section("## Keys of a citation").splitlines() if line.startswith("| `")
     ]
     assert [row.split("`")[1] for row in rows] == CITATION_KEYS
+
+
+def test_the_documented_investigator_keys_are_the_written_keys(
+    trial: dict[int, Citation],
+) -> None:
+    rows = [
+        line for line in doc_section("### `investigators`").splitlines() if line.startswith("| `")
+    ]
+    assert [row.split("`")[1] for row in rows] == list(to_json(trial[50000001])["investigators"][0])
 
 
 def test_the_documented_date_table_holds() -> None:
