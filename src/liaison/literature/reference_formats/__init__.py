@@ -13,6 +13,10 @@ the entry key) and the reason; so does a text longer than :data:`FIELD_LIMITS`
 allows (a 4,000-character title, a 100,000-character abstract), naming the
 record's number and line (or key), the field and the limit. Pass ``on_error`` to skip such entries instead:
 the callback receives each error and reading goes on with the next entry.
+
+The BibTeX reader also reports what it read otherwise than written (a repeated
+field merged, an undefined macro read as empty, a ``crossref`` parent missing)
+as a :class:`ReferenceWarning` to ``on_warning``; the entry is read all the same.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from liaison.literature.reference_formats.model import (
     Reference,
     ReferenceFormatError,
     ReferenceType,
+    ReferenceWarning,
+    WarningHandler,
     check_lengths,
 )
 from liaison.literature.reference_formats.nbib import read_nbib
@@ -38,6 +44,8 @@ __all__ = [
     "Reference",
     "ReferenceFormatError",
     "ReferenceType",
+    "ReferenceWarning",
+    "WarningHandler",
     "check_lengths",
     "read_bibtex",
     "read_nbib",

@@ -91,6 +91,25 @@ class ReferenceFormatError(LiaisonError):
 ErrorHandler = Callable[[ReferenceFormatError], None]
 
 
+@dataclass(frozen=True, slots=True)
+class ReferenceWarning:
+    """Something of a record read otherwise than it was written (a repeated field
+    merged, an undefined macro read as empty, a missing ``crossref`` parent): the
+    file, the record's place (key or position, and line), the field if one, the reason."""
+
+    name: str
+    place: str
+    field: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.place}, field {self.field!r}" if self.field else self.place
+        return f"{self.name}, {where}: {self.reason}"
+
+
+WarningHandler = Callable[[ReferenceWarning], None]
+
+
 #: The most characters each text of an imported reference may hold, and the label
 #: an error names it by. Generous for real records (the exports of EndNote, Zotero,
 #: JabRef, Ovid and Scopus we test with hold titles of 300 characters, issues of 105,

@@ -10,7 +10,8 @@ download job (``tasks.export_publications``), which calls
 :func:`import_references` reads a user's RIS, BibTeX or MEDLINE (.nbib) file,
 matches each reference to a stored publication by PMID, then by DOI (case-insensitive), and keeps it in that user's library
 (:class:`LibraryItem`), matched or not. A second import of the same file adds
-nothing. The format code is pure and lives in :mod:`liaison.literature.reference_formats`.
+nothing. The report says which records could not be read and warns of those
+read otherwise than written (a BibTeX field given twice, an undefined macro). The format code is pure and lives in :mod:`liaison.literature.reference_formats`.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from liaison.literature.reference_formats import (
     Reference,
     ReferenceFormatError,
     ReferenceType,
+    ReferenceWarning,
     read_bibtex,
     read_nbib,
     read_ris,
@@ -297,7 +299,7 @@ def library_items(user: AnyUser) -> QuerySet[LibraryItem]:
 # --- import -----------------------------------------------------------------------------------
 
 
-_READERS = {"ris": read_ris, "bibtex": read_bibtex, "nbib": read_nbib}
+_READERS = {"ris": read_ris, "nbib": read_nbib}
 _EXTENSIONS = {
     ".ris": "ris",
     ".bib": "bibtex",
@@ -317,13 +319,17 @@ class MatchedReference:
 
 @dataclass
 class ImportReport:
-    """What an import did: references matched to publications, unmatched ones, errors."""
+    """What an import did: references matched to publications, unmatched ones,
+    records that could not be read (errors) and records read otherwise than
+    written (warnings: a repeated field merged, an undefined macro, a missing
+    ``crossref`` parent)."""
 
     name: str
     format: str
     matched: list[MatchedReference] = field(default_factory=list)
     unmatched: list[Reference] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[ReferenceWarning] = field(default_factory=list)
     added: int = 0
     already: int = 0
 
@@ -331,12 +337,24 @@ class ImportReport:
     def read(self) -> int:
         return len(self.matched) + len(self.unmatched)
 
+    @property
+    def records(self) -> int:
+        """The records of the file: those read and those that could not be."""
+        return self.read + len(self.errors)
+
+    def unreadable(self) -> str | None:
+        """``2 of 50 records could not be read; 48 imported``, or None when all were read."""
+        if not self.errors:
+            return None
+        return unreadable_sentence(len(self.errors), self.records)
+
     def counts(self) -> dict[str, int]:
         return {
             "read": self.read,
             "matched": len(self.matched),
             "not_in_the_library": len(self.unmatched),
             "unreadable": len(self.errors),
+            "warnings": len(self.warnings),
             "added": self.added,
             "already_there": self.already,
         }
@@ -353,6 +371,9 @@ class ImportReport:
         text += f". {self.added} added to your library"
         if self.already:
             text += f", {self.already} already there"
+        if self.warnings:
+            count = len(self.warnings)
+            text += f". {count} warning{'s' if count != 1 else ''} about what was read"
         return text + "."
 
     def as_json(self, *, limit: int) -> dict[str, Any]:
@@ -378,8 +399,25 @@ class ImportReport:
                 }
                 for reference in self.unmatched[:limit]
             ],
+            "warnings": [
+                {
+                    "file": warning.name,
+                    "entry": warning.place,
+                    "field": warning.field or "",
+                    "message": warning.reason,
+                }
+                for warning in self.warnings[:limit]
+            ],
             "limit": limit,
         }
+
+
+def unreadable_sentence(unreadable: int, records: int) -> str:
+    """``2 of 50 records could not be read; 48 imported``."""
+    return (
+        f"{unreadable:,} of {records:,} record{'s' if records != 1 else ''} could not be read; "
+        f"{records - unreadable:,} imported"
+    )
 
 
 def detect_format(name: str, head: bytes) -> str:
@@ -409,12 +447,16 @@ def detect_format(name: str, head: bytes) -> str:
 
 
 def fingerprint(reference: Reference) -> str:
-    """What makes two imported references the same: PMID, else DOI, else title and year."""
+    """What makes two imported references the same: PMID, else DOI, else title, year
+    and journal (and, for a record without title, its authors and publisher)."""
     if reference.pmid:
         return f"pmid:{reference.pmid}"
     if reference.doi:
         return f"doi:{reference.doi.lower()}"[:400]
     key = f"{fold(reference.title or '')}|{reference.year or ''}|{fold(reference.journal or '')}"
+    if not reference.title:
+        names = ";".join(author.display() for author in reference.authors)
+        key += f"|{fold(names)}|{fold(reference.publisher or '')}"
     return "title:" + hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -431,8 +473,10 @@ def import_references(
 ) -> ImportReport:
     """Read the reference file at ``path`` into ``actor``'s library and report what happened.
 
-    Bad entries are reported, not fatal; a file that is not a reference file
-    raises :class:`LiaisonError`. The new references are written in batches of
+    Bad entries are reported (``report.errors``), not fatal; entries read
+    otherwise than written are kept and reported (``report.warnings``: file,
+    entry, field, reason); a file that is not a reference file raises
+    :class:`LiaisonError`. The new references are written in batches of
     :data:`IMPORT_BATCH`, each in its own transaction with its audit events.
     ``progress`` counts references: its total once the file is read, all done
     once they are written.
@@ -443,10 +487,20 @@ def import_references(
         format = detect_format(name, stream.read(4096))
         stream.seek(0)
         errors: list[str] = []
+        warnings: list[ReferenceWarning] = []
         try:
-            references = list(
-                _READERS[format](stream, name, on_error=lambda error: errors.append(str(error)))
-            )
+            if format == "bibtex":
+                read = read_bibtex(
+                    stream,
+                    name,
+                    on_error=lambda error: errors.append(str(error)),
+                    on_warning=warnings.append,
+                )
+            else:
+                read = _READERS[format](
+                    stream, name, on_error=lambda error: errors.append(str(error))
+                )
+            references = list(read)
         except ReferenceFormatError as error:
             raise LiaisonError(str(error), field="file") from None
     cap = int(settings.LIAISON_REFERENCE_IMPORT_MAX_RECORDS)
@@ -456,7 +510,7 @@ def import_references(
             "(LIAISON_REFERENCE_IMPORT_MAX_RECORDS): split the file",
             field="file",
         )
-    report = ImportReport(name=name, format=format, errors=errors)
+    report = ImportReport(name=name, format=format, errors=errors, warnings=warnings)
     if progress is not None:
         progress.set_total(len(references))
     by_pmid, by_doi = _publications_for(actor, references)

@@ -74,6 +74,7 @@ def test_an_upload_runs_a_job_whose_page_shows_the_report(
         "matched": 2,
         "not_in_the_library": 1,
         "unreadable": 1,
+        "warnings": 0,
         "added": 3,
         "already_there": 0,
     }
@@ -83,6 +84,35 @@ def test_an_upload_runs_a_job_whose_page_shows_the_report(
     assert "3 references read: 2 matched to PubMed records of the library" in page
     assert 'href="/literature/101/"' in page and "Something we do not hold" in page
     assert "endnote.ris, line 13: record has no title" in page
+
+
+def test_the_job_page_lists_each_warning_with_its_file_entry_and_field(
+    msl: User, django_capture_on_commit_callbacks: CaptureCommits
+) -> None:
+    content = (
+        "@article{ WOS:000000000000001,\nTitle = {{A trial}},\n"
+        "Author-Email = {{a@example.org}},\nAuthor-Email = {{b@example.org}},\n}\n"
+        "@article{,\n  author = SMITH # { and Jones, Anna},\n  title = {Second},\n"
+        "  crossref = {elsewhere}\n}\n"
+    )
+    client = client_for(msl)
+    response, job = post_file(client, "savedrecs.bib", content, django_capture_on_commit_callbacks)
+
+    assert job is not None and job.status == JobStatus.SUCCEEDED, job and job.message
+    assert job.counts["warnings"] == 3 and job.counts["unreadable"] == 0
+    page = client.get(response["Location"]).content.decode()
+    assert "<caption>Warnings (3): read, but otherwise than written</caption>" in page
+    rows = [
+        ("entry &#x27;WOS:000000000000001&#x27; (line 1)", "author-email", "given 2 times"),
+        ("entry 2 (no key, line 6)", "author", "the macro &#x27;SMITH&#x27; is defined nowhere"),
+        ("entry 2 (no key, line 6)", "crossref", "its parent entry &#x27;elsewhere&#x27;"),
+    ]
+    for entry, field, message in rows:
+        assert (
+            f"<td>savedrecs.bib</td>\n        <td>{entry}</td>\n        <td>{field}</td>\n"
+            f"        <td>{message}"
+        ) in page
+    assert LibraryItem.objects.filter(owner=msl).count() == 2
 
 
 def test_a_file_of_no_reference_format_is_refused_before_any_job(msl: User) -> None:

@@ -255,6 +255,53 @@ def test_import_of_a_file_that_is_not_a_reference_file_fails_with_its_reason(
     assert not LibraryItem.objects.exists()
 
 
+def test_import_keeps_every_entry_of_a_hand_kept_bibtex_file_and_reports_its_warnings(
+    msl: User, tmp_path: Path
+) -> None:
+    path = Path(__file__).parent / "data" / "bibtex" / "hand_kept.bib"
+
+    report = import_references(actor=msl, path=path)
+
+    assert (report.read, report.errors, report.added) == (4, [], 4)
+    assert report.counts()["warnings"] == 4
+    assert report.as_json(limit=2)["warnings"] == [
+        {
+            "file": "hand_kept.bib",
+            "entry": "entry 'Smith2001' (line 25)",
+            "field": "author",
+            "message": "the macro 'SMITH' is defined nowhere in this file: read as empty",
+        },
+        {
+            "file": "hand_kept.bib",
+            "entry": "entry 'Smith2001' (line 25)",
+            "field": "crossref",
+            "message": "its parent entry 'KR2001' is not in this file: the entry is read "
+            "without the parent's fields",
+        },
+    ]
+    assert report.summary().endswith("4 added to your library. 4 warnings about what was read.")
+    titles = sorted(item.reference["title"] for item in LibraryItem.objects.filter(owner=msl))
+    assert titles == [
+        "A Truth Maintenance System",
+        "Some theses on knowledge representation",
+        "The Conniver Reference Manual",
+        "\u201cDefault reasoning\u201d revisited",
+    ]
+
+
+def test_untitled_records_of_one_year_are_told_apart_by_their_authors(
+    msl: User, tmp_path: Path
+) -> None:
+    bib = (
+        "@phdthesis{a, author = {Noguet, Claude}, school = {Strasbourg}, year = 1969}\n"
+        "@phdthesis{b, author = {Aubert, Marie}, school = {Strasbourg}, year = 1969}\n"
+    )
+
+    report = import_references(actor=msl, path=_file(tmp_path, "theses.bib", bib))
+
+    assert (report.read, report.added, report.already) == (2, 2, 0)
+
+
 def test_an_outsider_may_not_import(outsider: User, tmp_path: Path) -> None:
     with pytest.raises(PermissionDenied):
         import_references(actor=outsider, path=_file(tmp_path, "a.ris", MY_LIBRARY))
@@ -301,12 +348,13 @@ def test_cli_exports_selected_publications(library: None, msl: User, tmp_path: P
 
 def test_cli_imports_into_the_users_library(library: None, msl: User, tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
-    path = _file(tmp_path, "endnote.ris", MY_LIBRARY)
+    readable = MY_LIBRARY.rsplit("TY  - JOUR", 1)[0]  # the last record has nothing to read
+    path = _file(tmp_path, "zotero.ris", readable)
 
     call_command("literature", "import", str(path), "--as", msl.username, stdout=out, stderr=err)
 
-    assert "endnote.ris: 3 read, 2 matched, 1 not in the library, 1 unreadable" in out.getvalue()
-    assert "line 13: record has no title" in err.getvalue()
+    assert "zotero.ris: 3 read, 2 matched, 1 not in the library, 0 unreadable" in out.getvalue()
+    assert err.getvalue() == ""
     assert LibraryItem.objects.filter(owner=msl).count() == 3
     assert set(
         AuditEvent.objects.filter(record_type="literature.libraryitem").values_list(
@@ -315,10 +363,77 @@ def test_cli_imports_into_the_users_library(library: None, msl: User, tmp_path: 
     ) == {"cli"}
 
 
+def test_cli_import_exits_non_zero_saying_how_many_records_could_not_be_read(
+    library: None, msl: User, tmp_path: Path
+) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    path = _file(tmp_path, "endnote.ris", MY_LIBRARY)
+
+    with pytest.raises(CommandError, match=r"^1 of 4 records could not be read; 3 imported$"):
+        call_command(
+            "literature", "import", str(path), "--as", msl.username, stdout=out, stderr=err
+        )
+
+    assert "endnote.ris: 3 read, 2 matched, 1 not in the library, 1 unreadable" in out.getvalue()
+    assert "could not be read: endnote.ris, line 13: record has no title" in err.getvalue()
+    assert "endnote.ris: 1 of 4 records could not be read; 3 imported" in err.getvalue()
+    # What could be read is imported all the same.
+    assert LibraryItem.objects.filter(owner=msl).count() == 3
+
+
+def test_cli_import_counts_unreadable_records_over_all_files(
+    library: None, msl: User, tmp_path: Path
+) -> None:
+    endnote = _file(tmp_path, "endnote.ris", MY_LIBRARY)
+    broken = _file(
+        tmp_path,
+        "broken.bib",
+        "@article{a, title = {Fine}}\n@article{b, year = 2001}\n@article{c, title = {Fine too}}\n",
+    )
+
+    with pytest.raises(CommandError, match=r"^2 of 7 records could not be read; 5 imported$"):
+        call_command(
+            "literature",
+            "import",
+            str(endnote),
+            str(broken),
+            "--as",
+            msl.username,
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+
+
+def test_cli_import_lists_warnings_with_file_entry_and_field_and_succeeds(
+    library: None, msl: User, tmp_path: Path
+) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    path = _file(
+        tmp_path,
+        "savedrecs.bib",
+        "@article{ WOS:000000000000001,\nTitle = {{A trial}},\n"
+        "Author-Email = {{a@example.org}},\nAuthor-Email = {{b@example.org}},\n}\n"
+        "@article{,\n  author = SMITH # { and Jones, Anna},\n  title = {Second}\n}\n",
+    )
+
+    call_command("literature", "import", str(path), "--as", msl.username, stdout=out, stderr=err)
+
+    assert "savedrecs.bib: 2 read, 0 matched, 2 not in the library" in out.getvalue()
+    assert "2 warnings" in out.getvalue()
+    assert err.getvalue().splitlines() == [
+        "warning: savedrecs.bib, entry 'WOS:000000000000001' (line 1), field 'author-email': "
+        "given 2 times: the values are joined",
+        "warning: savedrecs.bib, entry 2 (no key, line 6), field 'author': the macro 'SMITH' "
+        "is defined nowhere in this file: read as empty",
+    ]
+    second = LibraryItem.objects.get(owner=msl, reference__title="Second")
+    assert second.reference["authors"] == [{"family": "Jones", "given": "Anna"}]
+
+
 def test_cli_import_of_a_wrong_file_fails_with_a_sentence(msl: User, tmp_path: Path) -> None:
     path = _file(tmp_path, "savedrecs.txt", "FN Clarivate Analytics Web of Science\n")
 
-    with pytest.raises(CommandError, match="some files could not be imported"):
+    with pytest.raises(CommandError, match=r"^1 of 1 file could not be imported$"):
         call_command("literature", "import", str(path), "--as", msl.username, stderr=io.StringIO())
 
 
