@@ -42,6 +42,7 @@ class DirectoryConfig(registry.LiaisonAppConfig):
             kind="directory-import",
             runner="liaison.directory.tasks.run_import",
             title="Import {kind} from {file_name}",
+            report_template="directory/import_job_report.html",
         ),
     )
     demo_steps = (

@@ -15,6 +15,7 @@ from liaison.directory.importing.writing import (
     AFFILIATION_FIELDS,
     DEFAULT_ORGANIZATION_TYPE,
     RowWriter,
+    changed_fields,
     created_changes,
     json_state,
 )
@@ -39,8 +40,9 @@ class OrganizationFinder:
             fold(city or "") if "organization_city" in values else None,
         )
 
-    def _resolve(self, keyed: Sequence[tuple[tuple[str, str, str | None], CheckedRow]]) -> None:
-        missing = list({key for key, _ in keyed if key not in self.cache})
+    def _look_up(self, keys: Sequence[tuple[str, str, str | None]]) -> None:
+        """Cache the existing organizations of ``keys`` (read only)."""
+        missing = list({key for key in keys if key not in self.cache})
         if not missing:
             return
         candidates = Organization.objects.filter(
@@ -52,6 +54,9 @@ class OrganizationFinder:
                 self.cache.setdefault(
                     (organization.search_name, organization.country, city), organization
                 )
+
+    def _resolve(self, keyed: Sequence[tuple[tuple[str, str, str | None], CheckedRow]]) -> None:
+        self._look_up([key for key, _ in keyed])
         new: dict[tuple[str, str, str | None], Organization] = {}
         for key, row in keyed:
             values = row.values
@@ -84,6 +89,39 @@ class OrganizationFinder:
         for key, organization in new.items():
             self.cache[key] = organization
             self.cache.setdefault((key[0], key[1], None), organization)
+
+    @staticmethod
+    def _dates(values: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            AFFILIATION_FIELDS[name]: values[name]
+            for name in ("affiliation_start", "affiliation_end")
+            if name in values
+        }
+
+    def pending(self, pairs: Sequence[tuple[CheckedRow, HCP]]) -> set[int]:
+        """The HCPs of ``pairs`` whose affiliation, as their row names it, would be
+        created or changed; nothing is written (a new organization counts)."""
+        with_organization = [
+            (checked, hcp) for checked, hcp in pairs if checked.values.get("organization")
+        ]
+        if not with_organization:
+            return set()
+        keys = [self.key(checked.values) for checked, _ in with_organization]
+        self._look_up(keys)
+        existing: dict[tuple[int, int, str], Affiliation] = {
+            (affiliation.hcp_id, affiliation.organization_id, affiliation.role): affiliation
+            for affiliation in Affiliation.objects.filter(
+                hcp_id__in=[hcp.pk for _, hcp in with_organization]
+            )
+        }
+        changing: set[int] = set()
+        for key, (checked, hcp) in zip(keys, with_organization, strict=True):
+            organization = self.cache.get(key)
+            role = checked.values.get("affiliation_role") or ""
+            current = existing.get((hcp.pk, organization.pk, role)) if organization else None
+            if current is None or changed_fields(current, self._dates(checked.values)):
+                changing.add(hcp.pk)
+        return changing
 
     def affiliate(
         self,
@@ -118,11 +156,7 @@ class OrganizationFinder:
             values = checked.values
             organization = self.cache[key]
             role = values.get("affiliation_role") or ""
-            dates = {
-                AFFILIATION_FIELDS[name]: values[name]
-                for name in ("affiliation_start", "affiliation_end")
-                if name in values
-            }
+            dates = self._dates(values)
             current = existing.get((hcp.pk, organization.pk, role))
             if current is None:
                 assert isinstance(hcp, HCP)

@@ -15,14 +15,21 @@ chain's head is locked for one batch at a time, so an interactive audited
 write waits at most one batch. :func:`check_file` is a dry run: everything,
 each batch rolled back.
 
-Matching: an HCP row updates the HCP with its Liaison ID, else its NPI, else
-its ORCID; a row with none of them updates the HCP with the same name and
-country (the oldest, if several). An organization row updates the
-organization with the same name and country (and city, when the file has a
-city column). Only mapped columns are written; an empty NPI or ORCID cell
-never clears one. A record already equal to its row is not touched, so
-importing the same file twice changes nothing and writes no event, and an
-import interrupted between batches is completed by importing the file again.
+Matching (:mod:`.hcp_writer`): an HCP row updates the HCP with its Liaison
+ID, NPI or ORCID, and is an error when they name two HCPs or differ from
+the HCP's own; a row with an NPI or ORCID the directory does not know is a
+new HCP. A row with none of them matches the one HCP of the same name and
+country (several are an error), and such a match is applied only when the
+user confirmed it (``match_names``: all of them; ``confirmed``: the (row,
+HCP id) pairs the web's review showed) or when it would change nothing;
+otherwise the row is held back, listed in the report and not written.
+:func:`review_file` shows what each row would do before anything is queued.
+An organization row updates the organization with the same name and country
+(and city, when the file has a city column). Only mapped columns are
+written; an empty NPI or ORCID cell never clears one. A record already
+equal to its row is not touched, so importing the same file twice changes
+nothing and writes no event, and an import interrupted between batches is
+completed by importing the file again.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ import logging
 import pickle
 import time
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,9 +163,11 @@ def _checked_rows(
     report: ImportReport,
     columns: dict[str, str] | None = None,
     limits: FileLimits = DEFAULT_LIMITS,
+    names: dict[int, str] | None = None,
 ) -> Iterator[CheckedRow]:
     """Every non-blank data row, checked; header problems go into ``report``;
-    ``columns`` receives the header of each mapped field."""
+    ``columns`` receives the header of each mapped field, ``names`` the person
+    or organization each row names, as the file spells it."""
     with _open_rows(path, file_name, sheet, limits) as reader:
         header = next(reader, None)
         if header is None or not any(header):
@@ -177,9 +186,18 @@ def _checked_rows(
             columns.update({name: header for name, (_, header) in validator.columns.items()})
         if validator.header_problems:
             return
+        named = [
+            validator.columns[name][0]
+            for name in ("given_name", "family_name", "name")
+            if name in validator.columns
+        ]
         for row_number, cells in enumerate(reader, start=2):
             if not any(cells):
                 continue
+            if names is not None:
+                names[row_number] = " ".join(
+                    cells[index].strip() for index in named if index < len(cells)
+                ).strip()
             yield validator.check_row(row_number, cells)
 
 
@@ -220,6 +238,47 @@ def validate_file(
     return report
 
 
+def review_file(
+    *,
+    actor: User,
+    path: Path,
+    kind: Kind | str,
+    mapping: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    file_name: str | None = None,
+    limits: FileLimits = DEFAULT_LIMITS,
+) -> ImportReport:
+    """What importing the file would do, row by row, writing nothing: every
+    row is checked and matched with the record it would update, and the
+    report's ``row_matches`` says for each valid row whether it creates a
+    record, updates (or leaves unchanged) which one, found by which key, with
+    the fields it would change; rows matching an HCP on name alone are held
+    back (``held_back``) until the user confirms them. Clashes with the
+    directory are problems, as in the import. The web's report page calls it
+    for files of up to ``LIAISON_IMPORT_SYNC_CHECK_MAX_ROWS`` rows (``limits``)."""
+    _require_importer(actor)
+    kind = Kind(kind)
+    name = file_name or path.name
+    report = ImportReport(file_name=name, kind=kind.value, dry_run=True, row_matches={})
+    columns: dict[str, str] = {}
+    rows = _checked_rows(
+        path=path,
+        file_name=name,
+        kind=kind,
+        mapping=mapping,
+        sheet=sheet,
+        reference=load_reference(),
+        report=report,
+        columns=columns,
+        limits=limits,
+        names=report.row_names,
+    )
+    writer_class = HCPWriter if kind == Kind.HCPS else OrganizationWriter
+    writer = writer_class(actor=actor, file_name=name, report=report, columns=columns)
+    _check_pass(rows, writer, report, None)
+    return report
+
+
 def check_file(
     *,
     actor: User,
@@ -230,9 +289,12 @@ def check_file(
     file_name: str | None = None,
     limits: FileLimits = DEFAULT_LIMITS,
     progress: ProgressSink | None = None,
+    match_names: bool = False,
+    confirmed: Collection[tuple[int, int]] = (),
 ) -> ImportReport:
     """Every problem of the file, found without writing anything (a dry run
-    that also looks up the records each row would update)."""
+    that also looks up the records each row would update, and lists the rows
+    it would hold back)."""
     return import_file(
         actor=actor,
         path=path,
@@ -244,6 +306,8 @@ def check_file(
         skip_invalid=True,
         limits=limits,
         progress=progress,
+        match_names=match_names,
+        confirmed=confirmed,
     )
 
 
@@ -301,12 +365,14 @@ class _Checked:
             self.pending = []
 
     def batches(self, report: ImportReport) -> Iterator[list[CheckedRow]]:
-        """Each chunk without the rows the check pass found to clash; emptied as it goes."""
+        """Each chunk without the rows the check pass found to clash or held
+        back; emptied as it goes."""
         self.chunks.reverse()
+        left_out = report.invalid_rows | report.held_back_rows
         while self.chunks:
             # Bytes this object pickled itself, never read from outside.
             rows: list[CheckedRow] = pickle.loads(zlib.decompress(self.chunks.pop()))  # noqa: S301
-            batch = [row for row in rows if row.row not in report.invalid_rows]
+            batch = [row for row in rows if row.row not in left_out]
             if batch:
                 yield batch
 
@@ -426,6 +492,8 @@ def import_file(
     file_name: str | None = None,
     progress: ProgressSink | None = None,
     limits: FileLimits = DEFAULT_LIMITS,
+    match_names: bool = False,
+    confirmed: Collection[tuple[int, int]] = (),
 ) -> ImportReport:
     """Check the whole file, writing nothing; then write it in batches.
 
@@ -445,11 +513,17 @@ def import_file(
     ``progress`` advances twice per row: once when checked, once when written
     (its total is twice the estimated rows). The file is read within
     ``limits`` (its rows, an XLSX's unpacked size and compression): a file past
-    them stops the import in the check pass, before anything is written."""
+    them stops the import in the check pass, before anything is written.
+
+    An HCP row that matches on name and country alone is applied only with
+    ``match_names`` (all such rows), when its (row, HCP id) pair is in
+    ``confirmed`` (what the user ticked in the web's review), or when it would
+    change nothing; otherwise it is held back: listed in ``report.held_back``,
+    not written, and not a problem (the other rows are imported)."""
     _require_importer(actor)
     kind = Kind(kind)
     name = file_name or path.name
-    report = ImportReport(file_name=name, kind=kind.value, dry_run=dry_run)
+    report = ImportReport(file_name=name, kind=kind.value, dry_run=dry_run, match_names=match_names)
     reference = load_reference()
     if progress is not None:
         progress.set_total(2 * estimate_rows(path, file_name=name, sheet=sheet, limits=limits))
@@ -467,7 +541,14 @@ def import_file(
         columns=columns,
         limits=limits,
     )
-    writer = writer_class(actor=actor, file_name=name, report=report, columns=columns)
+    writer = writer_class(
+        actor=actor,
+        file_name=name,
+        report=report,
+        columns=columns,
+        match_names=match_names,
+        confirmed=confirmed,
+    )
     checked = _check_pass(rows, writer, report, progress)
     if report.problems and (not skip_invalid or 1 in report.invalid_rows):
         report.rejected = True

@@ -12,12 +12,17 @@ affiliations in :mod:`.affiliations`). A writer is used twice over a file:
   each (existing records, relations and affiliations prefetched in bulk); an
   unchanged record gets no write and no event. A clash found only now (the
   database changed since the check) raises :class:`WriteClash`.
+
+Both passes note in the report what each row does (:class:`~.report.RowMatch`)
+and hold back the HCP rows that match on name and country alone and would
+change their HCP, unless the user confirmed them (``match_names`` for all, or
+``confirmed`` (row, record id) pairs seen in the web's review).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +79,16 @@ def _audited_fields(model: type[models.Model]) -> tuple[tuple[str, str], ...]:
         for field in model._meta.concrete_fields
         if field.name != "search_name"
     )
+
+
+def changed_fields(instance: models.Model, values: Mapping[str, Any]) -> list[str]:
+    """The names in ``values`` whose value differs from ``instance``'s, compared as
+    the audit trail records them (nothing is set on ``instance``)."""
+    return [
+        name
+        for name, value in values.items()
+        if audit.to_json_value(getattr(instance, name)) != audit.to_json_value(value)
+    ]
 
 
 def created_changes(instance: models.Model, m2m: Mapping[str, list[int]]) -> dict[str, Any]:
@@ -160,11 +175,17 @@ class RowWriter:
         file_name: str,
         report: ImportReport,
         columns: Mapping[str, str],
+        match_names: bool = False,
+        confirmed: Collection[tuple[int, int]] = (),
     ) -> None:
         self.actor = actor
         self.columns = columns
         self.file_name = file_name
         self.report = report
+        #: Apply every match on name alone (the CLI's ``--match-names``) ...
+        self.match_names = match_names
+        #: ... or those the user confirmed: (row, record id) pairs.
+        self.confirmed = frozenset((int(row), int(pk)) for row, pk in confirmed)
         #: In the write pass a clash raises :class:`WriteClash` instead of being reported.
         self.writing = False
         self.source_label = f"import:{file_name}"[:120]
@@ -184,8 +205,14 @@ class RowWriter:
 
     def check(self, batch: Sequence[CheckedRow]) -> None:
         """Match ``batch`` with the records its rows would update, without
-        writing; clashes go into the report."""
+        writing; clashes go into the report, and so does what each row does
+        (held back rows, and every row's match when the report keeps them)."""
         raise NotImplementedError
+
+    def name_match_confirmed(self, row: int, record_id: int) -> bool:
+        """Whether the user confirmed that ``row`` updates record ``record_id``,
+        which it matches on name alone."""
+        return self.match_names or (row, record_id) in self.confirmed
 
     def write(self, batch: Sequence[CheckedRow]) -> None:
         """Write ``batch`` (rows the check pass passed) in the caller's transaction."""

@@ -192,3 +192,77 @@ def test_dry_run_of_an_invalid_file_says_nothing_would_be_imported(
             verbosity=0,
         )
     assert "row 4" in out.getvalue()
+
+
+# --- matches on name alone: held back unless --match-names ----------------------------
+
+NAMESAKE = "First Name,Last Name,Country,City\nJürgen,Weiß,DE,Köln\nAnn,Smith,US,Boston\n"
+
+
+def namesake() -> HCP:
+    return HCP.objects.create(
+        given_name="Jürgen",
+        family_name="Weiß",
+        country="DE",
+        city="Freiburg",
+        orcid="0000-0002-1825-0097",
+    )
+
+
+def test_name_match_is_held_back_and_the_command_says_how_to_apply_it(
+    tmp_path: Path, admin_user: User
+) -> None:
+    weiss = namesake()
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 row was held back") as raised:
+        call_command(
+            "directory",
+            "import",
+            str(write(tmp_path, NAMESAKE)),
+            "--as",
+            "ada",
+            stdout=out,
+            verbosity=0,
+        )
+    assert "run the same command with --match-names to apply it" in str(raised.value)
+    output = out.getvalue()
+    assert (
+        f"hcps.csv, row 2: held back: it matches HCP #{weiss.pk} (Jürgen Weiß, Freiburg, DE;"
+        " ORCID 0000-0002-1825-0097), matched on name and country alone; it would change city"
+    ) in output
+    assert "imported 1 of 2 row(s): 1 created" in output and "1 held back" in output
+    assert HCP.objects.get(pk=weiss.pk).city == "Freiburg"
+    assert HCP.objects.filter(family_name="Smith").exists()  # the other row is imported
+
+
+def test_match_names_applies_the_name_match(tmp_path: Path, admin_user: User) -> None:
+    weiss = namesake()
+    output = run(
+        "directory", "import", str(write(tmp_path, NAMESAKE)), "--match-names", "--as", "ada"
+    )
+    assert "1 created, 1 updated" in output and "held back" not in output
+    assert HCP.objects.get(pk=weiss.pk).city == "Köln"
+
+
+def test_import_hcps_line_exits_non_zero_until_given_match_names(
+    tmp_path: Path, admin_user: User, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``liaison import hcps`` (the documented line): exit status and sentence."""
+    from liaison import cli
+
+    weiss = namesake()
+    path = str(write(tmp_path, NAMESAKE))
+    assert cli.run(["import", "hcps", path, "--as", "ada"]) != 0
+    assert "--match-names" in capsys.readouterr().err
+    assert HCP.objects.get(pk=weiss.pk).city == "Freiburg"
+    assert cli.run(["import", "hcps", path, "--match-names", "--as", "ada"]) == 0
+    assert HCP.objects.get(pk=weiss.pk).city == "Köln"
+
+
+def test_dry_run_reports_the_held_back_row_and_exits_non_zero(
+    tmp_path: Path, admin_user: User
+) -> None:
+    namesake()
+    with pytest.raises(CommandError, match="1 row would be held back"):
+        run("directory", "import", str(write(tmp_path, NAMESAKE)), "--dry-run", "--as", "ada")
+    assert HCP.objects.count() == 1

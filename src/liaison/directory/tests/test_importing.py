@@ -217,14 +217,17 @@ def test_same_orcid_updates_and_fills_in_the_npi(tmp_path: Path, admin_user: Use
     assert existing.npi == "1000000020" and existing.npi_source == "import:hcps.csv"
 
 
-def test_row_without_identifiers_matches_by_name_and_country(
+def test_row_without_identifiers_updates_its_namesake_only_when_confirmed(
     tmp_path: Path, admin_user: User
 ) -> None:
     services.create_hcp(
         actor=admin_user, data={"given_name": "Anna", "family_name": "Schmidt", "country": "DE"}
     )
     path = write_csv(tmp_path, ["First Name,Last Name,Country,City", "Anna,Schmidt,DE,Berlin"])
-    report = import_file(actor=admin_user, path=path, kind="hcps")
+    held = import_file(actor=admin_user, path=path, kind="hcps")
+    assert held.updated == 0 and [match.row for match in held.held_back] == [2]
+    assert HCP.objects.get().city == ""
+    report = import_file(actor=admin_user, path=path, kind="hcps", match_names=True)
     assert report.updated == 1 and HCP.objects.get().city == "Berlin"
 
 

@@ -2,11 +2,13 @@
 
 Import is a three-step flow for administrators: upload (file, kind, sheet,
 skip flag) -> mapping of the file's columns to our fields, with a preview of
-the first rows (nothing more is read) -> validation report -> a background
-job (core's job page shows its progress). A file of more rows than
-``LIAISON_IMPORT_SYNC_CHECK_MAX_ROWS`` is not checked while the page waits:
-the report offers to check it in a job, or to import it (the job checks every
-row before writing). The upload and the choices made so far are kept by
+the first rows (nothing more is read) -> the report: every row checked and
+matched, saying what it does ("new", or "updates" the record it found, linked,
+and the key it matched on), with the confirmation of matches on name alone
+-> a background job (core's job page shows its progress and the rows held
+back). A file of more rows than ``LIAISON_IMPORT_SYNC_CHECK_MAX_ROWS`` is not
+checked while the page waits: the report offers to check it in a job, or to
+import it (the job checks every row before writing). The upload and the choices made so far are kept by
 :mod:`liaison.core.uploads`; the file caps (rows, an XLSX's unpacked size and
 compression) are the settings', stated on the upload form.
 
@@ -34,7 +36,14 @@ from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.http import AuthenticatedHttpRequest, member_view
 from liaison.core.models import User
 from liaison.directory import exporting
-from liaison.directory.importing import Kind, preview_file, validate_file
+from liaison.directory.importing import (
+    Action,
+    ImportReport,
+    Kind,
+    RowMatch,
+    preview_file,
+    review_file,
+)
 from liaison.directory.importing.fields import fields_for
 from liaison.directory.importing.reading import MB, FileLimits, TooManyRows, file_format
 from liaison.directory.models import HCP
@@ -42,6 +51,8 @@ from liaison.directory.selectors import HCPFilters
 from liaison.directory.tasks import import_limits, start_hcp_export, start_import
 
 SHOWN_PROBLEMS = 500
+#: The most rows the report's table of what each row does shows at once.
+SHOWN_ROWS = 1_000
 
 
 def limits_text(limits: FileLimits) -> str:
@@ -219,26 +230,115 @@ def _sync_check_limits() -> FileLimits:
     return FileLimits(rows, limits.max_unpacked_bytes, limits.max_ratio, limits.max_cell_chars)
 
 
+def _pairs(values: list[str]) -> set[tuple[int, int]]:
+    """``"row:record id"`` values of the report's form as pairs (others ignored)."""
+    pairs: set[tuple[int, int]] = set()
+    for value in values:
+        row, _, pk = value.partition(":")
+        if row.isdigit() and pk.isdigit():
+            pairs.add((int(row), int(pk)))
+    return pairs
+
+
+def _start_import(request: AuthenticatedHttpRequest, kept: uploads.Upload) -> HttpResponseBase:
+    """The report's POST: queue the import (or its check) with the user's choices.
+
+    The matches on name alone the page listed come back as ``name_match``
+    values; "Apply the N matches on name alone" (``confirm_all``) confirms
+    them all, else each ticked ``confirm`` box its own; ``match_names`` (a file
+    too large to review) applies any such match."""
+    state = _state(kept)
+    post = request.POST
+    confirmed = _pairs(post.getlist("name_match") if post.get("confirm_all") == "on" else [])
+    confirmed |= _pairs(post.getlist("confirm"))
+    job = start_import(
+        actor=request.user,
+        upload=kept,
+        kind=state["kind"],
+        mapping=state["mapping"],
+        sheet=state["sheet"],
+        skip_invalid=state["skip_invalid"] or post.get("skip_invalid") == "on",
+        check_only=post.get("check_only") == "on",
+        match_names=post.get("match_names") == "on",
+        confirmed=confirmed,
+    )
+    return redirect(reverse("core:job-detail", args=[job.pk]))
+
+
+#: How the report names what a row does: (label, badge class).
+ACTION_LABELS = {
+    Action.CREATE: ("New", "badge"),
+    Action.UPDATE: ("Updates", "badge badge-ok"),
+    Action.UNCHANGED: ("Unchanged", "badge"),
+    Action.HELD_BACK: ("Name match: needs your confirmation", "badge badge-danger"),
+    "problem": ("Not imported", "badge badge-danger"),
+}
+#: The report's filters of its rows table: (value, label, actions shown; all when empty).
+ROW_FILTERS: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("", "All rows", frozenset()),
+    ("new", "New", frozenset({Action.CREATE})),
+    ("update", "Updates", frozenset({Action.UPDATE, Action.UNCHANGED})),
+    ("name", "Matches on name alone", frozenset({Action.HELD_BACK})),
+    ("problem", "Problems", frozenset({"problem"})),
+)
+
+
+def _row_table(report: ImportReport, show: str) -> dict[str, Any]:
+    """The report's rows, one entry per row (matched or with problems), filtered
+    by ``show`` (a :data:`ROW_FILTERS` value), at most :data:`SHOWN_ROWS`."""
+    matches = report.row_matches or {}
+    reasons: dict[int, list[str]] = {}
+    for problem in report.problems:
+        if problem.row > 1:
+            where = f"{problem.column}: " if problem.column else ""
+            value = f"{problem.value!r} " if problem.value else ""
+            reasons.setdefault(problem.row, []).append(f"{where}{value}{problem.reason}")
+    actions: dict[int, str] = {row: match.action for row, match in matches.items()}
+    actions.update(dict.fromkeys(reasons, "problem"))
+
+    def shown(action: str, wanted: frozenset[str]) -> bool:
+        return not wanted or action in wanted
+
+    counts = {
+        value: sum(shown(action, wanted) for action in actions.values())
+        for value, _, wanted in ROW_FILTERS
+    }
+    wanted = next((chosen for value, _, chosen in ROW_FILTERS if value == show), frozenset())
+    selected = [row for row in sorted(actions) if shown(actions[row], wanted)]
+    entries = []
+    for row in selected[:SHOWN_ROWS]:
+        label, badge = ACTION_LABELS[actions[row]]
+        match: RowMatch | None = matches.get(row)
+        entries.append(
+            {
+                "row": row,
+                "person": report.row_names.get(row, ""),
+                "label": label,
+                "badge": badge,
+                "match": match,
+                "problems": reasons.get(row, []),
+            }
+        )
+    return {
+        "rows": entries,
+        "hidden_rows": max(0, len(selected) - SHOWN_ROWS),
+        "filters": [
+            {"value": value, "label": label, "count": counts[value], "current": value == show}
+            for value, label, _ in ROW_FILTERS
+        ],
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @member_view
 def import_report(request: AuthenticatedHttpRequest, upload: uuid.UUID) -> HttpResponseBase:
     kept = _upload(request, upload)
-    state = _state(kept)
     if request.method == "POST":
-        skip = state["skip_invalid"] or request.POST.get("skip_invalid") == "on"
-        job = start_import(
-            actor=request.user,
-            upload=kept,
-            kind=state["kind"],
-            mapping=state["mapping"],
-            sheet=state["sheet"],
-            skip_invalid=skip,
-            check_only=request.POST.get("check_only") == "on",
-        )
-        return redirect(reverse("core:job-detail", args=[job.pk]))
+        return _start_import(request, kept)
+    state = _state(kept)
     context: dict[str, Any] = {"state": state, "upload": upload}
     try:
-        report = validate_file(
+        report = review_file(
             actor=request.user,
             path=kept.path,
             kind=state["kind"],
@@ -251,11 +351,22 @@ def import_report(request: AuthenticatedHttpRequest, upload: uuid.UUID) -> HttpR
         # Too large to check while the page waits: the job checks it.
         context["too_large"] = f"{error.limit:,}"
         return render(request, "directory/import_report.html", context)
+    show = request.GET.get("show", "")
     context |= {
         "report": report,
+        "actions": report.actions(),
+        "record_url": "directory:hcp-detail"
+        if state["kind"] == Kind.HCPS.value
+        else "directory:organization-detail",
+        "show": show,
         "problems": report.problems[:SHOWN_PROBLEMS],
         "hidden_problems": max(0, report.errors - SHOWN_PROBLEMS),
         "header_broken": 1 in report.invalid_rows,
+        "held_rows": [
+            {"match": match, "person": report.row_names.get(match.row, "")}
+            for match in report.held_back
+        ],
+        **_row_table(report, show),
     }
     return render(request, "directory/import_report.html", context)
 

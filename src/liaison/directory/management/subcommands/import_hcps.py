@@ -22,8 +22,10 @@ class ImportHcps(BaseCommand):
         "Import HCPs (or organizations, with --kind organizations) from a CSV or XLSX file. "
         "Every row is validated first; when any row is invalid nothing is written and the "
         "report names file, row, column and reason, unless --skip-invalid is given. "
-        "Rows with a known NPI or ORCID update that HCP; importing the same file twice "
-        "changes nothing."
+        "Rows with a known Liaison ID, NPI or ORCID update that HCP; a row with none of them "
+        "that matches an HCP on name and country alone is held back (listed, not written; "
+        "the command then exits non-zero) unless --match-names is given. Importing the same "
+        "file twice changes nothing."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -48,6 +50,12 @@ class ImportHcps(BaseCommand):
             "--skip-invalid",
             action="store_true",
             help="import the valid rows and list the invalid ones instead of importing nothing",
+        )
+        parser.add_argument(
+            "--match-names",
+            action="store_true",
+            help="apply the rows that match an existing HCP on name and country alone (no "
+            "Liaison ID, NPI or ORCID); without it they are listed and held back",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="validate and report, but write nothing"
@@ -95,11 +103,31 @@ class ImportHcps(BaseCommand):
                     dry_run=options["dry_run"],
                     progress=BarProgress(bar, "importing"),
                     limits=import_limits(),
+                    match_names=options["match_names"],
                 )
         except LiaisonError as error:
             raise CommandError(error.message) from None
         for problem in report.problems:
             self.stdout.write(str(problem))
+        for match in report.held_back:
+            self.stdout.write(match.describe(report.file_name))
         if report.rejected:
             raise CommandError(report.summary())
         self.stdout.write(report.summary())
+        if report.held_back:
+            raise CommandError(held_back_sentence(len(report.held_back), dry_run=report.dry_run))
+
+
+def held_back_sentence(count: int, *, dry_run: bool) -> str:
+    """Why the command exits non-zero after holding rows back, and how to apply them."""
+    rows = "1 row was" if count == 1 else f"{count:,} rows were"
+    if dry_run:
+        rows = "1 row would be" if count == 1 else f"{count:,} rows would be"
+    them = "it" if count == 1 else "them"
+    return (
+        f"{rows} held back: matching an existing HCP on name and country alone, with no"
+        f" Liaison ID, NPI or ORCID to confirm it is the same person. Check {them} (listed"
+        f" above), then run the same command with --match-names to apply {them}; rows"
+        " already imported are left unchanged. To import a namesake as a new HCP instead,"
+        " add its NPI or ORCID to the file."
+    )
