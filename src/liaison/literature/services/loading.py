@@ -41,8 +41,9 @@ from liaison.core import policy
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import User
 from liaison.lib.progress import ProgressSink
+from liaison.literature.loading import BATCH_SIZE
 from liaison.literature.loading.batches import Batch, read_here, read_in_child
-from liaison.literature.loading.writer import BATCH_SIZE, LoadReport, store_batches, store_records
+from liaison.literature.loading.writer import LoadReport, store_batches, store_records
 from liaison.literature.models import Publication
 from liaison.literature.pubmed import Citation, Deletion, PubmedParseError, parse_pubmed
 
