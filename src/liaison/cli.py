@@ -187,7 +187,11 @@ def _execute(command: Any, name: str, args: list[str], *, skip_checks: bool = Fa
     except CommandError as error:
         return fail(str(error), error.returncode or EXIT_ERROR)
     except LiaisonError as error:
-        return fail(error.message)
+        detail = getattr(error, "detail", "")
+        shown = (
+            f"{error.message} ({detail})" if detail and cmd_options.get("verbosity", 1) > 1 else ""
+        )
+        return fail(shown or error.message)
     except (OperationalError, InterfaceError) as error:
         return fail(database_problem(error), EXIT_UNAVAILABLE)
     except ProgrammingError as error:

@@ -102,6 +102,9 @@ def running(job_id: int) -> Iterator[Progress]:
     try:
         yield progress
     except LiaisonError as error:
+        detail = getattr(error, "detail", "")
+        if detail:  # the technical account (a service's URL, its error), under Errors
+            progress.error(f"Details: {detail}")
         progress.flush(status=JobStatus.FAILED, message=error.message, finished_at=timezone.now())
         return
     except Exception as error:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import email.utils
 import random
+import socket
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -63,10 +64,15 @@ class HttpError(LiaisonError):
 
     status_code = 502
 
-    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, url: str, status: int | None = None, detail: str = ""
+    ) -> None:
         super().__init__(message)
         self.url = url
         self.status = status
+        #: The technical account (method, URL with secrets masked, the library's
+        #: error) that pages fold away and the command line shows with -v 2.
+        self.detail = detail
 
 
 def masked_url(url: str | httpx.URL) -> str:
@@ -206,9 +212,12 @@ class HttpClient:
         user_agent: str = USER_AGENT,
         headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
+        service: str = "",
     ) -> None:
         import httpx
 
+        #: What users call the service ("PubMed"), in messages; else its host.
+        self.service = service
         self.rate = rate
         self.burst = burst
         self.retry = retry or RetryPolicy()
@@ -254,40 +263,86 @@ class HttpClient:
 
         shown = masked_url(request.url)
         method = request.method
+        host = request.url.host
+        service = self.service or host
         bucket = bucket_for(request.url.netloc.decode("ascii"), self.rate, self.burst)
         attempts = max(1, self.retry.attempts)
         for attempt in range(1, attempts + 1):
             bucket.acquire()
+            answered = False
             try:
                 response = self._client.send(request)
             except httpx.TimeoutException:
                 reason = f"no answer within {self._client.timeout.read:g} s (time-out)"
                 wait = self.retry.delay(attempt)
             except httpx.TransportError as error:
+                technical = f"{method} {shown}: {error or type(error).__name__}"
+                if name_not_resolved(error):
+                    # No network (or a mistyped host): another try would not help.
+                    raise HttpError(
+                        f"{service} could not be reached: no network connection, or the name"
+                        f" {host} is unknown",
+                        url=shown,
+                        detail=technical,
+                    ) from None
                 reason = f"network error: {error or type(error).__name__}"
                 wait = self.retry.delay(attempt)
             else:
                 if response.is_success:
                     return response
+                answered = True
                 reason = _describe(response)
                 if response.status_code not in RETRY_STATUSES:
                     raise HttpError(
-                        f"{method} {shown} failed: {reason}", url=shown, status=response.status_code
+                        f"{service} refused the request: {reason}",
+                        url=shown,
+                        status=response.status_code,
+                        detail=f"{method} {shown}",
                     )
                 asked = retry_after_seconds(response.headers.get("Retry-After"))
                 if asked is not None and asked > self.retry.max_retry_after:
                     raise HttpError(
-                        f"{method} {shown} failed: {reason}; the service asks to wait {asked:.0f} s"
-                        " before trying again",
+                        f"{service} is busy: {reason}; it asks to wait {asked:.0f} s before"
+                        " trying again",
+                        detail=f"{method} {shown}",
                         url=shown,
                         status=response.status_code,
                     )
                 wait = asked if asked is not None else self.retry.delay(attempt)
             if attempt == attempts:
                 tries = "1 try" if attempts == 1 else f"{attempts} tries"
-                raise HttpError(f"{method} {shown} failed after {tries}: {reason}", url=shown)
+                trouble = "answered with an error" if answered else "could not be reached"
+                raise HttpError(
+                    f"{service} {trouble}: {reason} ({tries})",
+                    url=shown,
+                    detail=f"{method} {shown}",
+                )
             time.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+#: What resolvers say when a name cannot be looked up (glibc, musl, macOS, Windows).
+_NAME_ERRORS = (
+    "name or service not known",
+    "temporary failure in name resolution",
+    "nodename nor servname",
+    "no address associated with hostname",
+    "getaddrinfo failed",
+)
+
+
+def name_not_resolved(error: BaseException) -> bool:
+    """Whether a transport error is a failed name look-up (no network, unknown host)."""
+    seen: BaseException | None = error
+    for _ in range(10):  # a chain is short; never follow a cycle
+        if seen is None:
+            break
+        if isinstance(seen, socket.gaierror):
+            return True
+        if any(text in str(seen).lower() for text in _NAME_ERRORS):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _clean(

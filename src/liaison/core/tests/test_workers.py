@@ -244,3 +244,20 @@ def test_serve_stops_when_the_web_server_dies() -> None:
         assert serve.Command(stderr=io.StringIO()).watch(supervisor) == ("web server", 4)
     finally:
         supervisor.stop_all()
+
+
+def test_a_failed_jobs_technical_detail_is_kept_under_its_errors(job: Job) -> None:
+    from liaison.lib.httpclient import HttpError
+
+    with jobs.running(job.pk):
+        raise HttpError(
+            "PubMed could not be reached: no network connection",
+            url="https://eutils.example/x",
+            detail="GET https://eutils.example/x: [Errno -2] Name or service not known",
+        )
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.message == "PubMed could not be reached: no network connection"
+    assert job.errors == [
+        "Details: GET https://eutils.example/x: [Errno -2] Name or service not known"
+    ]

@@ -70,7 +70,7 @@ def lookup_providers(
         ("limit", limit),
         ("skip", skip or None),
     ]
-    with HttpClient(rate=rate, timeout=timeout, retry=retry) as http:
+    with HttpClient(rate=rate, timeout=timeout, retry=retry, service="The NPI Registry") as http:
         response = http.get(base_url, params=params)
     try:
         data = json.loads(response.content)

@@ -15,6 +15,7 @@ from liaison.lib.httpclient import (
     HttpError,
     RetryPolicy,
     masked_url,
+    name_not_resolved,
     retry_after_seconds,
 )
 
@@ -46,8 +47,9 @@ def test_500_is_retried_then_fails_naming_the_url_and_the_reason(server: ReplayS
     with HttpClient(rate=100, retry=FAST) as client, pytest.raises(HttpError) as caught:
         client.get(f"{server.url}/broken", params={"q": "x"})
     message = caught.value.message
-    assert f"{server.url}/broken?q=x" in message
-    assert "HTTP 500" in message and "database down" in message and "3 tries" in message
+    assert message.startswith("127.0.0.1 answered with an error: HTTP 500")
+    assert "database down" in message and "3 tries" in message
+    assert caught.value.detail == f"GET {server.url}/broken?q=x"
     assert len(server.requests) == 3
 
 
@@ -66,7 +68,7 @@ def test_time_out_gives_a_clear_error(server: ReplayServer) -> None:
         client.get(f"{server.url}/slow")
     assert time.monotonic() - started < 1.2
     assert "time-out" in caught.value.message
-    assert f"{server.url}/slow" in caught.value.message
+    assert f"{server.url}/slow" in caught.value.detail
 
 
 def test_client_errors_are_not_retried(server: ReplayServer) -> None:
@@ -105,8 +107,8 @@ def test_api_key_never_appears_in_errors(server: ReplayServer) -> None:
     server.add("/data", Reply(403, b"denied", content_type="text/plain"))
     with HttpClient(rate=100) as client, pytest.raises(HttpError) as caught:
         client.get(f"{server.url}/data", params={"term": "x", "api_key": "s3cret"})
-    assert "s3cret" not in caught.value.message
-    assert "api_key=***" in caught.value.message
+    assert "s3cret" not in caught.value.message + caught.value.detail
+    assert "api_key=***" in caught.value.detail
     assert server.requests[0].query["api_key"] == "s3cret"
 
 
@@ -141,3 +143,36 @@ def test_a_posted_form_is_retried_like_a_get(server: ReplayServer) -> None:
     assert answer.json() == {"ok": 1}
     assert [request.method for request in server.requests] == ["POST", "POST"]
     assert server.requests[1].query == {"term": "a b"}
+
+
+def test_no_network_is_said_in_words_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket as socket_module
+
+    def no_dns(*args: object, **kwargs: object) -> object:
+        raise socket_module.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr(socket_module, "getaddrinfo", no_dns)
+    started = time.monotonic()
+    policy = RetryPolicy(attempts=5, backoff=1.0)
+    client = HttpClient(rate=100, retry=policy, service="PubMed")
+    with client, pytest.raises(HttpError) as caught:
+        client.get("https://eutils.example.invalid/esearch.fcgi", params={"api_key": "s3cret"})
+    assert time.monotonic() - started < 1.0  # no five retries
+    message = caught.value.message
+    assert message == (
+        "PubMed could not be reached: no network connection, or the name"
+        " eutils.example.invalid is unknown"
+    )
+    assert "Errno" not in message and "https://" not in message
+    assert "Name or service not known" in caught.value.detail
+    assert "api_key=***" in caught.value.detail and "s3cret" not in caught.value.detail
+
+
+def test_name_errors_are_told_from_other_network_errors() -> None:
+    import socket as socket_module
+
+    assert name_not_resolved(socket_module.gaierror(-3, "Temporary failure in name resolution"))
+    wrapped = OSError("connect failed")
+    wrapped.__cause__ = socket_module.gaierror(-2, "x")
+    assert name_not_resolved(wrapped)
+    assert not name_not_resolved(ConnectionRefusedError(111, "Connection refused"))

@@ -100,7 +100,10 @@ class EutilsClient:
     def __init__(self, config: EutilsConfig | None = None, *, http: HttpClient | None = None):
         self.config = config or EutilsConfig()
         self.http = http or HttpClient(
-            rate=self.config.rate, timeout=self.config.timeout, retry=self.config.retry
+            rate=self.config.rate,
+            timeout=self.config.timeout,
+            retry=self.config.retry,
+            service="PubMed",
         )
 
     def __enter__(self) -> EutilsClient:

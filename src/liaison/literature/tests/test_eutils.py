@@ -237,7 +237,7 @@ def test_server_errors_end_in_an_error_naming_the_url_without_the_key(
     server.add("/esearch.fcgi", Reply(502, b"Bad Gateway", content_type="text/plain"))
     with pytest.raises(HttpError) as caught:
         list(fetch_pubmed("x", base_url=server.url, api_key="secret-key", retry=FAST))
-    assert f"{server.url}/esearch.fcgi" in caught.value.message
+    assert f"{server.url}/esearch.fcgi" in caught.value.detail
     assert "HTTP 502" in caught.value.message
     assert "secret-key" not in caught.value.message
     assert len(server.requests) == 3

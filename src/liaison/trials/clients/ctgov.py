@@ -121,7 +121,9 @@ class CtgovClient:
         http: HttpClient | None = None,
     ) -> None:
         self.url = f"{base_url.rstrip('/')}/studies"
-        self.http = http or HttpClient(rate=rate, timeout=timeout, retry=retry)
+        self.http = http or HttpClient(
+            rate=rate, timeout=timeout, retry=retry, service="ClinicalTrials.gov"
+        )
 
     def __enter__(self) -> CtgovClient:
         return self

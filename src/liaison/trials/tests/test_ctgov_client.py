@@ -139,7 +139,7 @@ def test_a_service_that_keeps_failing_is_named(server: ReplayServer) -> None:
     server.add(STUDIES, Reply(500, b"oops", content_type="text/plain"))
     with pytest.raises(HttpError) as caught:
         list(fetch_studies("x", base_url=f"{server.url}/api/v2/", rate=100, retry=FAST))
-    assert f"{server.url}{STUDIES}" in caught.value.message and "HTTP 500" in caught.value.message
+    assert f"{server.url}{STUDIES}" in caught.value.detail and "HTTP 500" in caught.value.message
 
 
 def test_a_malformed_study_names_the_page_and_the_nct_id(server: ReplayServer) -> None:
