@@ -74,7 +74,7 @@ def test_a_registry_that_keeps_failing_is_named(server: ReplayServer) -> None:
     server.add("/api/", Reply(500))
     with pytest.raises(HttpError) as caught:
         lookup_providers(last_name="hiza", base_url=f"{server.url}/api/", retry=FAST)
-    assert f"{server.url}/api/?version=2.1" in caught.value.message
+    assert f"{server.url}/api/?version=2.1" in caught.value.detail
 
 
 def test_a_time_out_is_a_clear_error(server: ReplayServer) -> None:
