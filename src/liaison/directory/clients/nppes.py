@@ -1,11 +1,14 @@
 """A live client for the NPI Registry API (``https://npiregistry.cms.hhs.gov/api/?version=2.1``).
 
-``lookup_providers(last_name=..., first_name=..., state=...)`` asks the
-registry and returns the :class:`~liaison.directory.nppes.Provider` records
-of its answer. The registry returns at most 200 results per request and lets
-a search skip at most 1,000, so ``limit`` is capped at 200 and ``skip`` at
-1,000. It publishes no rate limit; the client stays polite (2 requests a
-second) and retries 429 and 5xx answers (see :mod:`liaison.lib.httpclient`).
+``lookup(last_name=..., first_name=..., state=...)`` asks the registry and
+returns its :class:`~liaison.directory.nppes.Answer`: the
+:class:`~liaison.directory.nppes.Provider` records and warnings about the
+answer (a ``result_count`` that differs from the results sent);
+``lookup_providers`` returns the providers only. The registry returns at
+most 200 results per request and lets a search skip at most 1,000, so
+``limit`` is capped at 200 and ``skip`` at 1,000. It publishes no rate
+limit; the client stays polite (2 requests a second) and retries 429 and 5xx
+answers (see :mod:`liaison.lib.httpclient`).
 An ``Errors`` answer raises :class:`~liaison.directory.nppes.NppesError` with
 the registry's descriptions.
 
@@ -17,9 +20,10 @@ letters before it). No ORM and no settings: callers pass the base URL
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from liaison.core.errors import LiaisonError
-from liaison.directory.nppes import NppesError, Provider, providers_from_json
+from liaison.directory.nppes import Answer, NppesError, Provider, answer_from_json
 from liaison.lib.httpclient import HttpClient, RetryPolicy
 
 DEFAULT_NPPES_URL = "https://npiregistry.cms.hhs.gov/api/"
@@ -29,7 +33,12 @@ MAX_SKIP = 1000
 DEFAULT_RATE = 2.0
 
 
-def lookup_providers(
+def lookup_providers(**criteria: Any) -> tuple[Provider, ...]:
+    """The providers the registry finds for these criteria (those of :func:`lookup`)."""
+    return lookup(**criteria).providers
+
+
+def lookup(
     *,
     last_name: str | None = None,
     first_name: str | None = None,
@@ -43,8 +52,8 @@ def lookup_providers(
     rate: float = DEFAULT_RATE,
     timeout: float = 20.0,
     retry: RetryPolicy | None = None,
-) -> tuple[Provider, ...]:
-    """The providers the registry finds for these criteria (individuals by default)."""
+) -> Answer:
+    """The registry's answer for these criteria (individuals by default)."""
     last_name, first_name = (last_name or "").strip(), (first_name or "").strip()
     state, city, number = (
         (state or "").strip().upper(),
@@ -78,7 +87,7 @@ def lookup_providers(
         raise NppesError(
             f"the answer is not JSON: {response.content[:120]!r}", source=base_url
         ) from None
-    return providers_from_json(data, name="NPI Registry")
+    return answer_from_json(data, name="NPI Registry")
 
 
-__all__ = ["DEFAULT_NPPES_URL", "MAX_LIMIT", "MAX_SKIP", "lookup_providers"]
+__all__ = ["DEFAULT_NPPES_URL", "MAX_LIMIT", "MAX_SKIP", "lookup", "lookup_providers"]

@@ -2,15 +2,19 @@
 
 ``parse_nppes(source)`` (:mod:`.reader`) reads one answer of the registry and
 returns its :class:`Provider` records (:mod:`.records`); ``providers_from_json``
-reads an answer already decoded (for :mod:`liaison.directory.clients.nppes`).
+reads an answer already decoded, and ``answer_from_json`` gives it as an
+:class:`Answer` with its stated count and warnings (for
+:mod:`liaison.directory.clients.nppes`).
 :mod:`.names` spells the registry's credentials and capitals as the directory
 writes them (``credentials_of``, ``name_case``).
 """
 
 from .names import credentials_of, name_case
-from .reader import parse_nppes, providers_from_json
+from .reader import answer_from_json, parse_nppes, providers_from_json
 from .records import (
+    ARMED_FORCES,
     Address,
+    Answer,
     AuthorizedOfficial,
     Endpoint,
     Identifier,
@@ -24,7 +28,9 @@ from .records import (
 )
 
 __all__ = [
+    "ARMED_FORCES",
     "Address",
+    "Answer",
     "AuthorizedOfficial",
     "Endpoint",
     "Identifier",
@@ -35,6 +41,7 @@ __all__ = [
     "OtherName",
     "Provider",
     "Taxonomy",
+    "answer_from_json",
     "credentials_of",
     "name_case",
     "parse_nppes",

@@ -15,7 +15,12 @@ An ``Errors`` answer (``{"Errors": [{"description": ..., "field": ..., "number":
 raises :class:`NppesError` carrying the registry's descriptions; an empty
 answer (``result_count: 0``) gives no records. A value of the wrong type
 raises :class:`NppesError` naming the result's position, its NPI and the
-JSON path. Empty strings become None.
+JSON path. Empty strings become None, and so do the registry's placeholders
+for an empty value: ``"--"`` in ``name_prefix`` and ``name_suffix`` (and in
+other names), or any text without a letter or a digit.
+
+``answer_from_json`` also gives the answer's stated ``result_count`` and a
+warning when it differs from the number of results sent (an answer cut short).
 
 Example::
 
@@ -34,6 +39,7 @@ from typing import IO, Any
 
 from .records import (
     Address,
+    Answer,
     AuthorizedOfficial,
     Endpoint,
     Identifier,
@@ -74,7 +80,9 @@ class _Object:
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise _Problem(f"{self.path}.{key}", f"expected a string, got {_describe(value)}")
         text = str(value).strip()
-        return text or None
+        if not any(char.isalnum() for char in text):
+            return None  # "", or a placeholder such as "--" (no name suffix)
+        return text
 
     def flag(self, key: str) -> bool | None:
         """true/false, or the registry's "YES"/"NO" (and "Y"/"N")."""
@@ -256,7 +264,31 @@ def _provider(result: _Object) -> Provider:
 
 
 def providers_from_json(data: Any, *, name: str = "NPI Registry") -> tuple[Provider, ...]:
-    """The providers of an answer already decoded from JSON (for the live client)."""
+    """The providers of an answer already decoded from JSON."""
+    return answer_from_json(data, name=name).providers
+
+
+def _result_count(data: dict[str, Any], sent: int) -> tuple[int | None, tuple[str, ...]]:
+    """The ``result_count`` the answer states, and a warning when it is not ``sent``."""
+    value = data.get("result_count")
+    if value is None:
+        return None, ()
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None, (f"the answer's result_count {_describe(value)} is not a number",)
+    if value == sent:
+        return value, ()
+    results = f"{sent} result{'s' if sent != 1 else ''}"
+    return value, (
+        f"the NPI Registry says it found {value} but sent {results}: the answer may be "
+        "incomplete; ask again, or narrow the search",
+    )
+
+
+def answer_from_json(data: Any, *, name: str = "NPI Registry") -> Answer:
+    """The providers of an answer already decoded from JSON (for the live client), with
+    its stated ``result_count`` and warnings about it."""
     if not isinstance(data, dict):
         raise NppesError(f"expected a JSON object, got {_describe(data)}", source=name)
     errors = data.get("Errors")
@@ -287,7 +319,8 @@ def providers_from_json(data: Any, *, name: str = "NPI Registry") -> tuple[Provi
                 npi=str(npi) if isinstance(npi, str | int) else None,
                 path=problem.path,
             ) from None
-    return tuple(providers)
+    result_count, warnings = _result_count(data, len(providers))
+    return Answer(tuple(providers), result_count, warnings)
 
 
 def _errors_text(errors: Any) -> str:

@@ -16,6 +16,14 @@ from liaison.core.errors import LiaisonError
 
 Kind = Literal["individual", "organization"]
 
+#: The "states" of US military mail (APO, FPO, DPO): they say which post office
+#: forwards the mail, not where the addressee is.
+ARMED_FORCES = {
+    "AA": "US armed forces, the Americas",
+    "AE": "US armed forces, Europe, the Middle East, Africa and Canada",
+    "AP": "US armed forces, the Pacific",
+}
+
 
 class NppesError(LiaisonError):
     """The NPI Registry answered with errors, or with JSON that is not an answer."""
@@ -64,6 +72,18 @@ class Address:
     country_name: str | None
     telephone: str | None
     fax: str | None
+
+    @property
+    def armed_forces(self) -> str | None:
+        """``AA``, ``AE`` or ``AP`` for a US military mail address (APO, FPO, DPO):
+        its country code (as the registry may give it) or, in a US address, its state."""
+        country = (self.country_code or "").upper()
+        if country in ARMED_FORCES:
+            return country
+        state = (self.state or "").upper()
+        if country in ("", "US") and state in ARMED_FORCES:
+            return state
+        return None
 
     @property
     def one_line(self) -> str:
@@ -142,6 +162,16 @@ class OrganizationInfo:
     name: str | None
     subpart: bool | None
     authorized_official: AuthorizedOfficial | None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One answer of the registry: its providers, the ``result_count`` it states, and
+    warnings about the answer itself (a count that differs from the results sent)."""
+
+    providers: tuple[Provider, ...]
+    result_count: int | None
+    warnings: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

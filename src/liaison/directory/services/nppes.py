@@ -8,10 +8,15 @@ new HCP (origin "imported"). What NPPES gives the directory:
   ``taxonomy_code`` = its code; created on first use, like the imports do);
   an existing HCP keeps its specialties and gains the registry's;
 * the primary practice address (``LOCATION``) -> country, city and region
-  (``US-<state>`` when the state is an ISO 3166-2 subdivision);
+  (``US-<state>`` when the state is an ISO 3166-2 subdivision). A US military
+  mail address (APO, FPO, DPO: "state" or country ``AA``, ``AE``, ``AP``) does
+  not say in which country the HCP practises, and a country code that is not
+  one names none: such a provider is not created (the reason says what is
+  wrong), and an HCP already in the directory keeps its place;
 * the credential -> credentials (added to those already recorded);
 * names only for a new HCP (the registry writes them in capitals; an existing
-  HCP keeps the directory's spelling);
+  HCP keeps the directory's spelling, except a suffix ``--`` that earlier
+  versions copied from the registry's placeholder, which is cleared);
 * ``npi_source`` = "NPI Registry".
 
 Every change goes through :mod:`liaison.directory.services` (the policy decides,
@@ -36,7 +41,13 @@ from liaison.core.models import User
 from liaison.directory import services
 from liaison.directory.identifiers import normalize_npi
 from liaison.directory.models import HCP, Origin, Specialty, validate_country, validate_region
-from liaison.directory.nppes import Provider, Taxonomy, credentials_of, name_case
+from liaison.directory.nppes import (
+    ARMED_FORCES,
+    Provider,
+    Taxonomy,
+    credentials_of,
+    name_case,
+)
 
 NPPES_SOURCE = "NPI Registry"
 AUDIT_SOURCE = "nppes"
@@ -54,13 +65,25 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
+class Placement:
+    """Where the registry puts a provider's practice: a place, or why it gives none."""
+
+    place: Place | None
+    problem: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ApplyOutcome:
+    """What applying one provider did; ``reason`` says why it was skipped, ``note``
+    what was left as it was (the place of an HCP whose address names no country)."""
+
     npi: str
     name: str
     action: Action
     hcp_id: int | None = None
     changes: dict[str, list[Any]] = field(default_factory=dict)
     reason: str = ""
+    note: str = ""
 
 
 @dataclass
@@ -75,25 +98,42 @@ class ApplyReport:
         return ", ".join(f"{self.count(action)} {action}" for action in ACTIONS)
 
 
-def place_of(provider: Provider) -> Place | None:
-    """Country, region (``US-XX``) and city of the primary practice address."""
+def placement_of(provider: Provider) -> Placement:
+    """Country, region (``US-XX``) and city of the primary practice address, or why
+    there are none, in words."""
     address = provider.practice_address
     if address is None:
-        return None
+        return Placement(None, "the registry gives no practice address, so no country")
+    military = address.armed_forces
+    if military is not None:
+        what = f"{ARMED_FORCES[military]}: an APO, FPO or DPO mail address"
+        if (address.country_code or "").upper() == military:
+            problem = f"the practice address's country {military!r} ({what}) is not a country"
+        else:
+            problem = f"the practice address is in the state {military!r} ({what})"
+        return Placement(None, f"{problem}; it does not say in which country the HCP practises")
     country = (address.country_code or "US").upper()
     try:
         validate_country(country)
     except ValidationError:
-        return None
+        name = f" ({address.country_name})" if address.country_name else ""
+        return Placement(
+            None, f"the practice address's country {country!r}{name} is not a country code"
+        )
     region = ""
     if country == "US" and address.state:
         code = f"US-{address.state.upper()}"
         try:
             validate_region(code)
         except ValidationError:
-            code = ""  # armed forces (AE, AP) and the like: no ISO 3166-2 code
+            code = ""  # a state code without an ISO 3166-2 subdivision
         region = code
-    return Place(country=country, region=region, city=name_case(address.city)[:120])
+    return Placement(Place(country=country, region=region, city=name_case(address.city)[:120]))
+
+
+def place_of(provider: Provider) -> Place | None:
+    """Country, region (``US-XX``) and city of the primary practice address, if it names them."""
+    return placement_of(provider).place
 
 
 def specialty_for(*, actor: User, taxonomy: Taxonomy) -> Specialty:
@@ -148,9 +188,12 @@ def apply_provider(
             policy.require(actor, "change", existing)
         else:
             policy.require(actor, "add", HCP)
-        place = place_of(provider)
+        placement = placement_of(provider)
+        place = placement.place
         if existing is None and place is None:
-            raise LiaisonError("the registry gives no practice address, so no country")
+            raise LiaisonError(
+                f"{placement.problem}: add the HCP by hand with the country they practise in"
+            )
         with audit.source(AUDIT_SOURCE), transaction.atomic():
             specialties = _specialties(actor, provider)
             credentials = list(credentials_of(provider.individual.credential))
@@ -187,11 +230,16 @@ def apply_provider(
             }
             if not existing.npi_source:
                 data["npi_source"] = NPPES_SOURCE
+            if existing.suffix and not any(char.isalnum() for char in existing.suffix):
+                data["suffix"] = (provider.individual.suffix or "")[:20]
+            note = ""
             if place is not None:
                 data.update({"country": place.country, "region": place.region, "city": place.city})
+            else:
+                note = f"country, region and city kept: {placement.problem}"
             changes = services.update_hcp(actor=actor, hcp=existing, data=data, reason=reason)
             action: Action = "updated" if changes else "unchanged"
-            return ApplyOutcome(npi, name, action, existing.pk, changes)
+            return ApplyOutcome(npi, name, action, existing.pk, changes, note=note)
     except LiaisonError as error:
         return ApplyOutcome(provider.npi, name, "skipped", reason=error.message)
 
@@ -212,8 +260,10 @@ __all__ = [
     "ApplyOutcome",
     "ApplyReport",
     "Place",
+    "Placement",
     "apply_nppes",
     "apply_provider",
     "place_of",
+    "placement_of",
     "specialty_for",
 ]

@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from liaison.directory.nppes import (
+    Address,
     NppesError,
+    answer_from_json,
     credentials_of,
     name_case,
     parse_nppes,
@@ -185,6 +187,78 @@ def test_several_errors_are_all_named() -> None:
         providers_from_json(data)
     assert "first_name requires at least 2 characters (field first_name)" in caught.value.message
     assert "Invalid state (field state)" in caught.value.message
+
+
+# --- the registry's placeholders and its own count ---------------------------------------------
+
+
+def test_the_registry_s_placeholder_is_no_suffix_or_prefix() -> None:
+    basic = {
+        "first_name": "PAUL",
+        "middle_name": "R.",
+        "last_name": "DEWEY",
+        "name_prefix": "Dr.",
+        "name_suffix": "--",
+        "credential": "M.D.",
+    }
+    other = {"type": "Former Name", "last_name": "DEWEY", "prefix": "--", "suffix": " -- "}
+    (provider,) = providers_from_json(
+        {"result_count": 1, "results": [individual(basic=basic, other_names=[other])]}
+    )
+    assert provider.individual is not None and provider.individual.suffix is None
+    assert provider.display_name == "Dr. PAUL R. DEWEY, M.D."
+    (former,) = provider.other_names
+    assert (former.prefix, former.suffix, former.last_name) == (None, None, "DEWEY")
+    basic["name_prefix"] = "--"
+    (provider,) = providers_from_json({"results": [individual(basic=basic)]})
+    assert provider.display_name == "PAUL R. DEWEY, M.D."
+
+
+@pytest.mark.shared_data
+def test_no_real_name_keeps_the_placeholder(shared_data: Path) -> None:
+    path = shared_data / "nppes" / "andrewallenbruce_nppes_200_npi1.json"
+    raw = json.loads(path.read_bytes())["results"]
+    assert sum(result["basic"].get("name_suffix") == "--" for result in raw) >= 50
+    for provider in parse_nppes(path):
+        assert provider.individual is not None
+        assert provider.individual.suffix is None and provider.individual.prefix != "--"
+        assert "--" not in provider.display_name
+
+
+def test_an_answer_whose_count_differs_from_its_results_warns() -> None:
+    answer = answer_from_json({"result_count": 3, "results": [individual()]})
+    assert len(answer.providers) == 1 and answer.result_count == 3
+    (warning,) = answer.warnings
+    assert "says it found 3 but sent 1 result" in warning and "incomplete" in warning
+    assert answer_from_json({"result_count": 0, "results": [individual()]}).warnings
+    assert answer_from_json({"result_count": "1", "results": [individual()]}).warnings == ()
+    assert answer_from_json({"result_count": 1, "results": [individual()]}).warnings == ()
+    assert answer_from_json({"results": [individual()]}).warnings == ()
+    (odd,) = answer_from_json({"result_count": "many", "results": []}).warnings
+    assert "result_count" in odd and "not a number" in odd
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("file_name", [*ANSWERS, "ropensci_npi_api-a2f836.json"])
+def test_real_answers_state_the_count_they_send(shared_data: Path, file_name: str) -> None:
+    answer = answer_from_json(json.loads((shared_data / "nppes" / file_name).read_bytes()))
+    assert answer.warnings == () and answer.result_count == len(answer.providers)
+
+
+def address(**values: str) -> Address:
+    (provider,) = providers_from_json(
+        {"results": [individual(addresses=[{"address_purpose": "LOCATION", **values}])]}
+    )
+    assert provider.practice_address is not None
+    return provider.practice_address
+
+
+def test_military_mail_addresses_are_known_by_country_or_state() -> None:
+    assert address(country_code="AA", city="APO").armed_forces == "AA"
+    assert address(country_code="US", state="AE", city="APO").armed_forces == "AE"
+    assert address(state="AP", city="FPO").armed_forces == "AP"
+    assert address(country_code="US", state="NC").armed_forces is None
+    assert address(country_code="DE", state="AE").armed_forces is None  # a foreign state code
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ real registry answers from ../shared/data/nppes."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from tests.replay import ReplayServer, Reply
 
 from liaison.core.errors import LiaisonError
-from liaison.directory.clients.nppes import lookup_providers
+from liaison.directory.clients.nppes import lookup, lookup_providers
 from liaison.directory.nppes import NppesError
 from liaison.lib.httpclient import HttpError, RetryPolicy
 
@@ -63,6 +64,21 @@ def test_an_empty_answer_finds_nobody(server: ReplayServer, nppes: Path) -> None
 
 
 @pytest.mark.shared_data
+def test_an_answer_with_fewer_results_than_it_counts_comes_with_a_warning(
+    server: ReplayServer, nppes: Path
+) -> None:
+    data = json.loads((nppes / "ropensci_npi_api-b2f594.json").read_bytes())
+    server.add("/api/", Reply.json({**data, "result_count": 4}))
+    answer = lookup(last_name="hiza", base_url=f"{server.url}/api/")
+    assert [provider.npi for provider in answer.providers] == ["1720377294"]
+    assert answer.result_count == 4
+    assert answer.warnings == (
+        "the NPI Registry says it found 4 but sent 1 result: the answer may be incomplete; "
+        "ask again, or narrow the search",
+    )
+
+
+@pytest.mark.shared_data
 def test_a_busy_registry_is_retried(server: ReplayServer, nppes: Path) -> None:
     server.add("/api/", Reply(503), Reply.file(nppes / "ropensci_npi_api-b2f594.json"))
     (provider,) = lookup_providers(last_name="hiza", base_url=f"{server.url}/api/", retry=FAST)
@@ -102,5 +118,5 @@ def test_questions_the_registry_cannot_take_are_refused_before_asking(
     kwargs: dict[str, object], field: str, reason: str
 ) -> None:
     with pytest.raises(LiaisonError) as caught:
-        lookup_providers(base_url="http://127.0.0.1:9/", **kwargs)  # type: ignore[arg-type]
+        lookup(base_url="http://127.0.0.1:9/", **kwargs)  # type: ignore[arg-type]
     assert caught.value.field == field and reason in caught.value.message

@@ -19,6 +19,8 @@ def provider(
     *,
     state: str = "NC",
     city: str = "ASHEVILLE",
+    country: str = "US",
+    suffix: str = "",
     kind: str = "NPI-1",
     taxonomies: list[dict[str, Any]] | None = None,
 ) -> Provider:
@@ -29,6 +31,7 @@ def provider(
             "first_name": "ELISE",
             "last_name": "HIZA",
             "credential": "M.D.",
+            "name_suffix": suffix,
             "gender": "F",
             "organization_name": "CSP ANESTHESIA LLC",
         },
@@ -39,7 +42,12 @@ def provider(
                 "state": "GA",
                 "country_code": "US",
             },
-            {"address_purpose": "LOCATION", "city": city, "state": state, "country_code": "US"},
+            {
+                "address_purpose": "LOCATION",
+                "city": city,
+                "state": state,
+                "country_code": country,
+            },
         ],
         "taxonomies": taxonomies
         if taxonomies is not None
@@ -136,6 +144,67 @@ def test_an_invalid_npi_is_skipped_with_the_reason(admin_user: User) -> None:
     assert not HCP.objects.exists()
 
 
+def test_a_military_country_code_is_named_as_what_it_is(admin_user: User) -> None:
+    outcome = apply_provider(
+        actor=admin_user, provider=provider(country="AA", state="", city="APO")
+    )
+    assert outcome.action == "skipped"
+    assert outcome.reason.startswith(
+        "the practice address's country 'AA' (US armed forces, the Americas: an APO, FPO or "
+        "DPO mail address) is not a country; it does not say in which country the HCP practises"
+    )
+    assert "no practice address" not in outcome.reason
+    assert not HCP.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_a_us_address_in_a_military_state_names_no_country_either(admin_user: User) -> None:
+    outcome = apply_provider(actor=admin_user, provider=provider(state="AE", city="APO"))
+    assert outcome.action == "skipped"
+    assert "the practice address is in the state 'AE' (US armed forces, Europe" in outcome.reason
+    assert not HCP.objects.exists()
+
+
+def test_a_country_code_that_is_not_one_is_named(admin_user: User) -> None:
+    outcome = apply_provider(actor=admin_user, provider=provider(country="ZZ"))
+    assert outcome.action == "skipped"
+    assert "the practice address's country 'ZZ' is not a country code" in outcome.reason
+
+
+def test_without_a_practice_address_the_reason_says_so(admin_user: User) -> None:
+    (record,) = providers_from_json(
+        {"results": [{"enumeration_type": "NPI-1", "number": 1720377294, "basic": {}}]}
+    )
+    outcome = apply_provider(actor=admin_user, provider=record)
+    assert outcome.action == "skipped" and "gives no practice address" in outcome.reason
+
+
+def test_a_known_hcp_with_a_military_address_keeps_its_place(admin_user: User) -> None:
+    hcp = HCP.objects.create(
+        given_name="Elise", family_name="Hiza", npi="1720377294", country="DE", city="Ramstein"
+    )
+    outcome = apply_provider(actor=admin_user, provider=provider(country="AE", state=""))
+    assert outcome.action == "updated"
+    assert outcome.note.startswith("country, region and city kept: the practice address's")
+    hcp.refresh_from_db()
+    assert (hcp.country, hcp.city) == ("DE", "Ramstein")
+    assert [s.taxonomy_code for s in hcp.specialties.all()] == ["207X00000X"]
+
+
+def test_the_registry_s_placeholder_suffix_is_not_stored(admin_user: User) -> None:
+    apply_provider(actor=admin_user, provider=provider(suffix="--"))
+    assert HCP.objects.get(npi="1720377294").suffix == ""
+
+
+def test_a_placeholder_suffix_stored_before_is_cleared(admin_user: User) -> None:
+    hcp = HCP.objects.create(
+        given_name="Elise", family_name="Hiza", suffix="--", npi="1720377294", country="US"
+    )
+    outcome = apply_provider(actor=admin_user, provider=provider(suffix="--"))
+    assert outcome.changes["suffix"] == ["--", ""]
+    hcp.refresh_from_db()
+    assert hcp.suffix == ""
+
+
 def test_a_specialty_known_by_name_gains_the_taxonomy_code(admin_user: User) -> None:
     existing = Specialty.objects.create(name="Orthopaedic Surgery")
     apply_provider(actor=admin_user, provider=provider())
@@ -160,6 +229,8 @@ def test_two_hundred_real_individuals_apply_once_and_then_change_nothing(
     first = apply_nppes(actor=admin_user, providers=providers)
     assert first.count("created") == 200, [o.reason for o in first.outcomes if o.reason][:5]
     assert HCP.objects.count() == 200
+    assert sum(result["basic"].get("name_suffix") == "--" for result in data["results"]) >= 50
+    assert not HCP.objects.exclude(suffix="").exists()  # "--" is the registry's "none"
     second = apply_nppes(actor=admin_user, providers=providers)
     assert second.count("unchanged") == 200
     assert HCP.objects.count() == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,75 @@ def test_a_refused_search_shows_the_registry_s_reason(
 def test_without_a_last_name_the_registry_is_not_asked(server: ReplayServer, msl: User) -> None:
     response = lookup(msl, HTMX, first_name="elise")
     assert response.status_code == 200
+    assert "Give a last name" in response.content.decode()
     assert server.requests == []
+
+
+def test_the_page_opened_without_a_search_asks_nothing_and_says_nothing(
+    server: ReplayServer, msl: User
+) -> None:
+    html = lookup(msl).content.decode()
+    assert "Give a last name" not in html and "No match" not in html
+    assert server.requests == []
+
+
+def real_answer(shared_data: Path, **changes: Any) -> dict[str, Any]:
+    """Hiza's real answer, with changes to its top level or to its practice address."""
+    data: dict[str, Any] = json.loads(
+        (shared_data / "nppes" / "ropensci_npi_api-b2f594.json").read_bytes()
+    )
+    result = data["results"][0]
+    for key, value in changes.pop("basic", {}).items():
+        result["basic"][key] = value
+    for address in result["addresses"]:
+        if address["address_purpose"] == "LOCATION":
+            address.update(changes.pop("location", {}))
+    data.update(changes)
+    return data
+
+
+@pytest.mark.shared_data
+def test_an_empty_answer_says_no_match(server: ReplayServer, msl: User, shared_data: Path) -> None:
+    server.add("/api/", Reply.file(shared_data / "nppes" / "ropensci_npi_api-a2f836.json"))
+    html = lookup(msl, HTMX, last_name="zzyzx", first_name="ann", state="nc").content.decode()
+    assert (
+        "No match: the NPI Registry found no individual provider with the last name “zzyzx” "
+        "and the first name “ann” in NC."
+    ) in html
+    assert "<table" not in html
+
+
+@pytest.mark.shared_data
+def test_an_answer_counting_more_than_it_sends_is_shown_with_a_warning(
+    server: ReplayServer, msl: User, shared_data: Path
+) -> None:
+    server.add("/api/", Reply.json(real_answer(shared_data, result_count=5)))
+    html = lookup(msl, HTMX, last_name="hiza").content.decode()
+    assert 'class="message message-warning"' in html
+    assert "says it found 5 but sent 1 result: the answer may be incomplete" in html
+    assert "1720377294" in html  # the match is still shown
+
+
+@pytest.mark.shared_data
+def test_the_registry_s_placeholder_suffix_is_not_shown(
+    server: ReplayServer, msl: User, shared_data: Path
+) -> None:
+    answer = real_answer(shared_data, basic={"name_prefix": "Dr.", "name_suffix": "--"})
+    server.add("/api/", Reply.json(answer))
+    html = lookup(msl, HTMX, last_name="hiza").content.decode()
+    assert "Dr. ELISE AILEEN HIZA, M.D." in html and "--" not in html
+
+
+@pytest.mark.shared_data
+def test_a_military_address_fills_no_place_and_says_why(
+    server: ReplayServer, msl: User, shared_data: Path
+) -> None:
+    location = {"country_code": "AA", "country_name": "", "state": "", "city": "APO"}
+    server.add("/api/", Reply.json(real_answer(shared_data, location=location)))
+    html = lookup(msl, HTMX, last_name="hiza").content.decode()
+    assert 'data-npi="1720377294"' in html
+    assert 'data-country=""' in html and 'data-city=""' in html
+    assert "No place filled in: the practice address&#x27;s country &#x27;AA&#x27;" in html
 
 
 def test_roles_that_cannot_add_hcps_may_not_look_up(server: ReplayServer, medinfo: User) -> None:

@@ -7,8 +7,11 @@ NPI, name, primary taxonomy and practice address, each with a button that
 fills the HCP form's NPI, specialty, country, region and city (and empty
 name fields) for the user to check and save (``directory/nppes.js``; nothing
 is written until they do). A registry that is down or refuses the search
-gives a message in the fragment, not an error page. Without JavaScript the
-same URL shows the matches as a page.
+gives a message in the fragment, not an error page; so do a search without a
+last name, an answer with no match, and an answer whose stated count differs
+from its results (a warning above the matches). A match whose practice
+address names no country (a US military mail address) says so and fills no
+place. Without JavaScript the same URL shows the matches as a page.
 """
 
 from __future__ import annotations
@@ -25,10 +28,10 @@ from django.views.decorators.http import require_GET
 from liaison.core import policy
 from liaison.core.errors import LiaisonError
 from liaison.core.http import AuthenticatedHttpRequest, is_fragment_request, member_view
-from liaison.directory.clients.nppes import lookup_providers
+from liaison.directory.clients.nppes import lookup
 from liaison.directory.models import HCP, Specialty
 from liaison.directory.nppes import Provider, credentials_of, name_case
-from liaison.directory.services.nppes import place_of
+from liaison.directory.services.nppes import placement_of
 from liaison.lib.httpclient import RetryPolicy
 
 MATCHES_SHOWN = 20
@@ -59,6 +62,7 @@ class Match:
     city: str
     specialty_id: int | None
     specialty_name: str
+    note: str  # why no place is filled in, when none is
 
 
 def _matches(providers: tuple[Provider, ...]) -> list[Match]:
@@ -75,7 +79,8 @@ def _matches(providers: tuple[Provider, ...]) -> list[Match]:
             continue
         taxonomy = provider.primary_taxonomy
         address = provider.practice_address
-        place = place_of(provider)
+        placement = placement_of(provider)
+        place = placement.place
         specialty = None
         if taxonomy is not None:
             specialty = by_code.get(taxonomy.code) or by_name.get(
@@ -95,6 +100,7 @@ def _matches(providers: tuple[Provider, ...]) -> list[Match]:
                 city=place.city if place else "",
                 specialty_id=specialty[0] if specialty else None,
                 specialty_name=specialty[1] if specialty else "",
+                note=placement.problem,
             )
         )
     return matches[:MATCHES_SHOWN]
@@ -110,7 +116,7 @@ def nppes_lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
     context: dict[str, object] = {"lookup": criteria, "asked": bool(criteria.get("last_name"))}
     if context["asked"]:
         try:
-            providers = lookup_providers(
+            answer = lookup(
                 last_name=criteria.get("last_name"),
                 first_name=criteria.get("first_name"),
                 state=criteria.get("state"),
@@ -122,7 +128,10 @@ def nppes_lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
         except LiaisonError as error:
             context["error"] = error.message
         else:
-            context["matches"] = _matches(providers)
+            context["matches"] = _matches(answer.providers)
+            context["warnings"] = answer.warnings
+    elif is_fragment_request(request) or any(criteria.values()):
+        context["missing"] = True  # "Look up" pressed without a last name
     if is_fragment_request(request):
         return render(request, "directory/_nppes_lookup.html#results", context)
     return render(request, "directory/nppes_lookup.html", {**context, "standalone": True})

@@ -1,9 +1,11 @@
 """``liaison nppes lookup --last-name ... [--first-name ...] [--state ...] [--apply --as USERNAME]``.
 
-Looks providers up in the NPI Registry (``LIAISON_NPPES_URL``) and shows them;
-with ``--apply`` the individuals found are applied to the directory as that
-user: matched on NPI (an existing HCP is updated, never duplicated), every
-change audited with the source ``nppes``.
+Looks providers up in the NPI Registry (``LIAISON_NPPES_URL``) and shows them
+("No match: ..." when it finds none; a warning on standard error when the
+answer's stated count differs from its results); with ``--apply`` the
+individuals found are applied to the directory as that user: matched on NPI
+(an existing HCP is updated, never duplicated), every change audited with the
+source ``nppes``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from liaison.core.errors import LiaisonError
-from liaison.directory.clients.nppes import MAX_LIMIT, lookup_providers
+from liaison.directory.clients.nppes import MAX_LIMIT, lookup
 from liaison.directory.nppes import Provider
 from liaison.directory.services.nppes import apply_nppes
 from liaison.lib.cli import acting_user
@@ -32,6 +34,16 @@ def provider_row(provider: Provider) -> tuple[str, str, str, str]:
         f"{taxonomy.description or ''} ({taxonomy.code})" if taxonomy else "",
         address.one_line if address else "",
     )
+
+
+def searched(options: dict[str, Any]) -> str:
+    """``with the last name 'smith' and the first name 'jo*' in NC``: what was asked."""
+    text = f"with the last name {options['last_name']!r}"
+    if options.get("first_name"):
+        text += f" and the first name {options['first_name']!r}"
+    if options.get("state"):
+        text += f" in {options['state'].upper()}"
+    return text
 
 
 class Nppes(BaseCommand):
@@ -62,7 +74,7 @@ class Nppes(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         actor = acting_user(options["username"]) if options["apply"] else None
         try:
-            providers = lookup_providers(
+            answer = lookup(
                 last_name=options["last_name"],
                 first_name=options["first_name"],
                 state=options["state"],
@@ -71,21 +83,26 @@ class Nppes(BaseCommand):
             )
         except LiaisonError as error:
             raise CommandError(error.message) from None
-        self.show(providers)
+        for warning in answer.warnings:
+            self.stderr.write(f"Warning: {warning}.")
+        if not answer.providers:
+            self.stdout.write(f"No match: the NPI Registry found no provider {searched(options)}.")
+            if actor is not None:
+                self.stdout.write("Nothing to apply.")
+            return
+        self.show(answer.providers)
         if actor is None:
             return
-        report = apply_nppes(actor=actor, providers=providers)
+        report = apply_nppes(actor=actor, providers=answer.providers)
         for outcome in report.outcomes:
             if outcome.action == "skipped":
                 self.stderr.write(f"NPI {outcome.npi} ({outcome.name}): skipped: {outcome.reason}")
             else:
-                self.stdout.write(f"NPI {outcome.npi} ({outcome.name}): {outcome.action}")
+                note = f" ({outcome.note})" if outcome.note else ""
+                self.stdout.write(f"NPI {outcome.npi} ({outcome.name}): {outcome.action}{note}")
         self.stdout.write(f"Applied as {actor.get_username()}: {report.summary}.")
 
     def show(self, providers: tuple[Provider, ...]) -> None:
-        if not providers:
-            self.stdout.write("The NPI Registry found no provider.")
-            return
         table = Table("NPI", "Name", "Primary taxonomy", "Practice address", title="NPI Registry")
         for provider in providers:
             table.add_row(*provider_row(provider))
