@@ -261,19 +261,21 @@ class HCPWriter(RowWriter):
         for match in matches:
             row, hcp = match.checked.row, match.hcp
             if hcp is None:
-                self.report.note_match(RowMatch(row, Action.CREATE, note=notes.get(row, "")))
+                if details:
+                    self.report.note_match(RowMatch(row, Action.CREATE, note=notes.get(row, "")))
                 kept.append(match)
                 continue
             changed = changes.get(row, ())
-            if match.key == "name" and changed and not self._confirmed(match):
-                action = Action.HELD_BACK
-            else:
-                action = Action.UPDATE if changed or not details else Action.UNCHANGED
+            held = match.key == "name" and bool(changed) and not self._confirmed(match)
+            if not held:
                 kept.append(match)
+                if not details:
+                    continue
+            action = Action.HELD_BACK if held else Action.UPDATE if changed else Action.UNCHANGED
             found = RowMatch(
                 row, action, match.key, hcp.pk, hcp.full_name, label(hcp), tuple(changed)
             )
-            if action == Action.HELD_BACK:
+            if held:
                 self.report.hold_back(found)
             else:
                 self.report.note_match(found)
