@@ -22,6 +22,7 @@ from django.utils import timezone
 from liaison.directory.models import HCP
 from liaison.lib.bulk import BulkInsert, column, table
 from liaison.literature import search
+from liaison.literature.loading import BATCH_SIZE
 from liaison.literature.loading.batches import Batch, batches_of
 from liaison.literature.loading.rows import (
     ABSTRACT_TEXT,
@@ -49,7 +50,6 @@ from liaison.literature.models import (
 )
 from liaison.literature.pubmed import Citation, Deletion
 
-BATCH_SIZE = 1000
 MAX_ERRORS = 1000
 
 
