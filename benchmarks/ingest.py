@@ -316,7 +316,53 @@ def run_store_ctgov(path: str) -> Result:
     }
 
 
+# The peer as a user runs it: pubmed-parser's records written as JSON lines.
+PP_JSONL = """
+import json, sys
+from pubmed_parser import parse_medline_xml
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    for record in parse_medline_xml(sys.argv[1]):
+        out.write(json.dumps(record, ensure_ascii=False) + "\\n")
+"""
+
+
+def _end_to_end(argv: list[str], output: Path) -> Result:
+    """Run ``argv`` as a user would (interpreter start included), its JSON lines to
+    ``output``; its wall time and its CPU time (the child's), and the lines written."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    with output.open("w", encoding="utf-8") as sink:
+        subprocess.run(argv, stdout=sink, check=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    with output.open("rb") as lines:
+        records = sum(1 for _ in lines)
+    output.unlink()
+    return {"records": records, "timed": (wall, cpu)}
+
+
+def run_cli_jsonl(path: str) -> Result:
+    """``liaison pubmed parse FILE --format jsonl > records.jsonl``, from the shell."""
+    argv = [sys.executable, "-m", "liaison", "pubmed", "parse", path, "--format", "jsonl"]
+    env_src = str(ROOT / "src")
+    os.environ["PYTHONPATH"] = env_src + os.pathsep + os.environ.get("PYTHONPATH", "")
+    return _end_to_end(argv, OUT / "cli.jsonl")
+
+
+def run_pp_jsonl(path: str) -> Result:
+    """pubmed-parser's ``parse_medline_xml`` and ``json.dumps`` per record, from the shell."""
+    target = OUT / "pp.jsonl"
+    result = _end_to_end([sys.executable, "-c", PP_JSONL, path, str(target)], OUT / "pp-out")
+    with target.open("rb") as lines:
+        result["records"] = sum(1 for _ in lines)
+    target.unlink()
+    return result
+
+
 WORKERS: dict[str, Callable[[str], Result]] = {
+    "cli-jsonl": run_cli_jsonl,
+    "pp-jsonl": run_pp_jsonl,
     "ours": run_ours,
     "bare": run_bare,
     "pubmed-parser": run_pubmed_parser,
@@ -471,6 +517,8 @@ def pubmed(options: argparse.Namespace) -> None:
         runs[f"bare-{label}"] = measure("bare", path)
         runs[f"bare-gz-{label}"] = measure("bare", gz)
         runs[f"pp-{label}"] = measure("pubmed-parser", gz)
+    runs["cli-jsonl"] = measure("cli-jsonl", large_gz)
+    runs["pp-jsonl"] = measure("pp-jsonl", large_gz)
     runs["ours-entrez"] = measure("ours", entrez)
     runs["entrez-small"] = measure("entrez", entrez)
     print(
@@ -501,6 +549,11 @@ def pubmed(options: argparse.Namespace) -> None:
     print(
         f"| ours vs pubmed-parser (both on .gz, {options.records}) | "
         f"{ratio(runs['ours-gz-large'], runs['pp-large'])} | >= 2x |"
+    )
+    print(
+        f"| `liaison pubmed parse --format jsonl` vs pubmed-parser + json.dumps (end to end:"
+        f" start, parse, write; .gz, {options.records}) | "
+        f"{ratio(runs['cli-jsonl'], runs['pp-jsonl'])} | >= 2x |"
     )
     print(
         f"| ours vs Entrez.read ({options.small} current-format records, plain) | "
