@@ -131,11 +131,6 @@ def placement_of(provider: Provider) -> Placement:
     return Placement(Place(country=country, region=region, city=name_case(address.city)[:120]))
 
 
-def place_of(provider: Provider) -> Place | None:
-    """Country, region (``US-XX``) and city of the primary practice address, if it names them."""
-    return placement_of(provider).place
-
-
 def specialty_for(*, actor: User, taxonomy: Taxonomy) -> Specialty:
     """The specialty of a NUCC taxonomy: by code, else by name (gaining the code), else new.
 
@@ -263,7 +258,6 @@ __all__ = [
     "Placement",
     "apply_nppes",
     "apply_provider",
-    "place_of",
     "placement_of",
     "specialty_for",
 ]
