@@ -212,9 +212,9 @@ def validate_file(
     limits: FileLimits = DEFAULT_LIMITS,
 ) -> ImportReport:
     """The pure validation of every row (no writes, no lookups of existing
-    records): what the web shows before the import is queued. Clashes with
-    the database (an NPI and an ORCID of two different HCPs) surface when the
-    import runs, or in :func:`check_file`. A file past ``limits.max_rows``
+    records). Clashes with the database (an NPI and an ORCID of two different
+    HCPs) and what each row would update surface in :func:`review_file` (what
+    the web shows before the import is queued), :func:`check_file` and the import. A file past ``limits.max_rows``
     raises :class:`~liaison.directory.importing.reading.TooManyRows` (the
     web passes a small cap, and checks larger files in a job)."""
     _require_importer(actor)

@@ -258,7 +258,7 @@ def test_review_shows_each_rows_action_record_and_key(
     assert "create 1 new record, update 1 existing record and leave 0 unchanged" in html
     assert "1 row matches an existing HCP on name alone" in html
     weiss_row = row_of(html, 2)
-    assert "Name match: needs your confirmation" in weiss_row
+    assert "Needs confirmation" in weiss_row
     assert f'href="{reverse("directory:hcp-detail", args=[weiss.pk])}"' in weiss_row
     assert "name and country" in weiss_row and "Freiburg, DE; ORCID" in weiss_row
     schmidt_row = row_of(html, 3)

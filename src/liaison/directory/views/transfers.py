@@ -270,7 +270,7 @@ ACTION_LABELS = {
     Action.CREATE: ("New", "badge"),
     Action.UPDATE: ("Updates", "badge badge-ok"),
     Action.UNCHANGED: ("Unchanged", "badge"),
-    Action.HELD_BACK: ("Name match: needs your confirmation", "badge badge-danger"),
+    Action.HELD_BACK: ("Needs confirmation", "badge badge-danger"),
     "problem": ("Not imported", "badge badge-danger"),
 }
 #: The report's filters of its rows table: (value, label, actions shown; all when empty).
