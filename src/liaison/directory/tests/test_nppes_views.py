@@ -82,7 +82,28 @@ def test_a_registry_that_is_down_gives_a_message_in_the_fragment(
     response = lookup(msl, HTMX, last_name="hiza")
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'role="alert"' in html and "could not be asked" in html and "HTTP 500" in html
+    assert 'role="alert"' in html and "The NPI Registry answered with an error" in html
+    assert "HTTP 500" in html
+    # The URL is kept for the curious, folded away.
+    assert "<summary>Technical details</summary>" in html and f"{server.url}/api/" in html
+
+
+def test_no_network_is_said_in_words_without_retries(
+    msl: User, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    import socket
+    import time
+
+    def no_dns(*args: object, **kwargs: object) -> object:
+        raise socket.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    settings.LIAISON_NPPES_URL = "https://npiregistry.example.invalid/api/"
+    started = time.monotonic()
+    html = lookup(msl, HTMX, last_name="hiza").content.decode()
+    assert time.monotonic() - started < 2
+    assert "The NPI Registry could not be reached: no network connection" in html
+    assert "Errno" not in html.split("<details")[0]  # the raw error only in the details
 
 
 @pytest.mark.shared_data

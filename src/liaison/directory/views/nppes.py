@@ -127,6 +127,7 @@ def nppes_lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
         except LiaisonError as error:
             context["error"] = error.message
+            context["error_detail"] = getattr(error, "detail", "")
         else:
             context["matches"] = _matches(answer.providers)
             context["warnings"] = answer.warnings
