@@ -348,3 +348,30 @@ def test_review_says_for_every_row_what_it_does_and_by_which_key(
     assert report.row_names[7] == "Bad Row" and report.row_names[2] == "Jürgen Weiß"
     assert report.actions() == {"create": 1, "update": 2, "unchanged": 1, "held back": 1}
     assert AuditEvent.objects.count() == events and weiss_state(weiss) == FREIBURG
+
+
+def test_review_of_organizations_names_the_organization_each_row_updates(
+    tmp_path: Path, admin_user: User
+) -> None:
+    charite = services.create_organization(
+        actor=admin_user,
+        data={"name": "Charité", "country": "DE", "city": "Berlin", "type": "hospital"},
+    )
+    path = write_csv(
+        tmp_path,
+        ["Name,Country,City,Postal code", "Charité,DE,Berlin,10117", "Institut Curie,FR,Paris,"],
+        name="organizations.csv",
+    )
+    report = review_file(actor=admin_user, path=path, kind="organizations")
+    assert report.row_matches is not None
+    charite_row, curie_row = report.row_matches[2], report.row_matches[3]
+    assert (charite_row.action, charite_row.key, charite_row.record_id) == (
+        Action.UPDATE,
+        "place",
+        charite.pk,
+    )
+    assert charite_row.changes == ("postal code",) and charite_row.key_label == (
+        "name, country and city"
+    )
+    assert curie_row.action == Action.CREATE and report.held_back == []
+    assert report.row_names == {2: "Charité", 3: "Institut Curie"}
