@@ -22,6 +22,19 @@ CSV = (
     "Anna,Schmidt,Germany,\n"
 )
 
+LOOK = ("background-color", "color", "border-top-style")
+# The disabled button's look, and that of a twin enabled beside it (removed again).
+LOOK_DISABLED_AND_ENABLED_JS = """(button, names) => {
+  const look = (element) => names.map((name) => getComputedStyle(element).getPropertyValue(name));
+  const twin = button.cloneNode(true);
+  twin.disabled = false;
+  twin.removeAttribute("aria-disabled");
+  button.after(twin);
+  const looks = [look(button), look(twin)];
+  twin.remove();
+  return looks;
+}"""
+
 
 @pytest.fixture
 def importer(settings: Any, tmp_path: Path) -> User:
@@ -59,7 +72,13 @@ def test_import_with_one_bad_row_shows_the_report_and_imports_the_rest(
     report = page.locator("main").inner_text()
     assert "1 of 3 rows has 1 problem" in report
     assert "fails the NPI check digit" in report
-    assert page.get_by_role("button", name="Import", exact=True).is_disabled()
+    import_button = page.get_by_role("button", name="Import", exact=True)
+    assert import_button.is_disabled()
+    # It looks disabled: not the look the same button has when enabled, and readable.
+    disabled, enabled = import_button.evaluate(LOOK_DISABLED_AND_ENABLED_JS, list(LOOK))
+    assert disabled != enabled
+    assert dict(zip(LOOK, disabled, strict=True))["border-top-style"] == "dashed"
+    axe.check_states(page)
     assert HCP.objects.count() == 0
 
     page.get_by_role("button", name=re.compile("Import the valid rows")).click()
