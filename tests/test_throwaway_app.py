@@ -3,7 +3,7 @@
 The throw-away app (``tests/throwaway``) is installed by ``tests/settings.py`` alone;
 no central file names it. Yet it is in the navigation, the API and its OpenAPI
 document, ``liaison --help`` and the authorization matrix, because the central code
-iterates over what installed apps declare.
+iterates over what installed apps declare; its panel is on the home page too.
 """
 
 from __future__ import annotations
@@ -64,6 +64,14 @@ def test_navigation_of_a_member_shows_the_app(client: Client, msl: User) -> None
     assert [item["label"] for item in page.context["navigation"] if item["active"]] == [
         "Throw-away"
     ]
+
+
+def test_home_page_shows_the_apps_panel(client: Client, msl: User) -> None:
+    client.force_login(msl)
+    page = client.get("/")
+    assert "greeting" in [panel["name"] for panel in page.context["panels"]]
+    assert '<h2 id="home-throwaway-heading">Throw-away</h2>' in page.content.decode()
+    assert "Good to see you, alice." in page.content.decode()
 
 
 def test_openapi_document_has_the_apps_operation() -> None:

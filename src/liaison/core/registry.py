@@ -2,8 +2,8 @@
 
 Every app's ``AppConfig`` subclasses :class:`LiaisonAppConfig` and fills in the
 class attributes below. The URL root, the API root, the navigation, ``liaison
---help``, the demo world and the authorization matrix read them through the
-functions of this module, so adding an app is one line in ``INSTALLED_APPS``
+--help``, the home page, the demo world and the authorization matrix read them
+through the functions of this module, so adding an app is one line in ``INSTALLED_APPS``
 and the app's own folder.
 
 An ``apps.py`` imports this module, not the class: ``class
@@ -65,6 +65,22 @@ class DashboardCount:
 
 
 @dataclass(frozen=True, slots=True)
+class HomePanel:
+    """One panel of the home page, below the counts, in ``order`` (lower first).
+
+    ``context`` is the dotted path of a function ``user -> dict | None``: what
+    the panel shows to that user, read through the policy (``None`` leaves the
+    panel out). ``template`` is rendered with that dict as ``panel``; it brings
+    its own heading (an ``<h2>``) and its empty state. The home page's own
+    parts (counts, territories, latest jobs) are core's and not panels."""
+
+    name: str
+    template: str
+    context: str
+    order: int
+
+
+@dataclass(frozen=True, slots=True)
 class DemoStep:
     """One builder of the demo world: ``build`` and ``clear`` are dotted paths of
     functions taking a ``liaison.core.demo.DemoContext``; steps run in ``order``
@@ -103,6 +119,9 @@ class LiaisonAppConfig(AppConfig):
       under ``/api/v1/``.
     * ``navigation``: the app's menu entries.
     * ``dashboard``: the app's counts on the home page.
+    * ``home_panels``: the app's panels on the home page (:class:`HomePanel`:
+      a template and the dotted path of a function giving its context for the
+      user), shown in ``order`` among every app's panels.
     * ``commands``: ``liaison --help`` lines, ``{subcommand: summary}``.
     * ``command_words``: the two-word command lines the app provides, ``{(verb,
       noun): CommandTarget}``: ``("import", "hcps"): ("directory", ("import",))``
@@ -128,6 +147,7 @@ class LiaisonAppConfig(AppConfig):
     api_routers: tuple[tuple[str, str], ...] = ()
     navigation: tuple[NavEntry, ...] = ()
     dashboard: tuple[DashboardCount, ...] = ()
+    home_panels: tuple[HomePanel, ...] = ()
     commands: dict[str, str] = {}
     command_words: dict[tuple[str, str], CommandTarget] = {}
     light_commands: tuple[tuple[str, ...], ...] = ()
@@ -184,6 +204,12 @@ def dashboard() -> list[DashboardCount]:
     """Every installed app's home-page counts by ``order``."""
     counts = [count for app in liaison_apps() for count in app.dashboard]
     return sorted(counts, key=lambda count: count.order)
+
+
+def home_panels() -> list[HomePanel]:
+    """Every installed app's home-page panels by ``order`` (ties keep ``INSTALLED_APPS`` order)."""
+    panels = [panel for app in liaison_apps() for panel in app.home_panels]
+    return sorted(panels, key=lambda panel: panel.order)
 
 
 def declared_configs(installed_apps: Iterable[str]) -> Iterator[type[LiaisonAppConfig]]:

@@ -26,6 +26,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.cache import add_never_cache_headers
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -84,11 +85,24 @@ def _dashboard_counts(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]
     return counts
 
 
+def _home_panels(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
+    """The panels installed apps declare for the home page (``home_panels`` in their
+    ``apps.py``), each with the context its function gives for the user; a panel
+    whose function answers ``None`` is left out."""
+    panels = []
+    for panel in registry.home_panels():
+        context = import_string(panel.context)(request.user)
+        if context is not None:
+            panels.append({"name": panel.name, "template": panel.template, "context": context})
+    return panels
+
+
 @require_GET
 @member_view
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "counts": _dashboard_counts(request),
+        "panels": _home_panels(request),
         "territories": selectors.territories_of(request.user),
         "jobs": selectors.jobs_of(request.user)[:5],
     }

@@ -10,6 +10,14 @@ class LiteratureConfig(registry.LiaisonAppConfig):
     url_prefix = "literature/"
     api_routers = (("/publications", "liaison.literature.api.router"),)
     navigation = (registry.NavEntry("Library", "literature:publication-list", order=200),)
+    home_panels = (
+        registry.HomePanel(
+            "references",
+            "literature/home_panels.html#references",
+            "liaison.literature.home.recent_references",
+            order=200,
+        ),
+    )
     commands = {
         "literature": "the library: pubmed, import, export (literature --help)",
         "pubmed": "parse, load or fetch PubMed records into the library (pubmed load FILE...)",

@@ -21,6 +21,20 @@ class SurveillanceConfig(registry.LiaisonAppConfig):
             count_id="nav-count-alerts",
         ),
     )
+    home_panels = (
+        registry.HomePanel(
+            "alerts",
+            "surveillance/home_panels.html#alerts",
+            "liaison.surveillance.home.new_alerts",
+            order=100,
+        ),
+        registry.HomePanel(
+            "watches",
+            "surveillance/home_panels.html#watches",
+            "liaison.surveillance.home.my_watches",
+            order=110,
+        ),
+    )
     commands = {
         "surveillance": "run due watches (from cron), one watch, or the daily digest "
         "(surveillance run-due)",
