@@ -9,7 +9,9 @@ failed records; a reference import's page adds what matched the library.
 
 An export of more publications than a request writes runs as a download job
 (:mod:`liaison.core.downloads`): :func:`start_publication_export` queues
-:func:`export_publications`, which writes the file with the owner's policy.
+:func:`export_publications`, which writes the file with the owner's policy;
+:func:`start_reference_export` queues :func:`export_references` for the basket
+and "My references" (``services.library``).
 """
 
 from __future__ import annotations
@@ -29,11 +31,12 @@ from liaison.core.models import Job, User
 from liaison.literature import services
 from liaison.literature.models import LibraryItem, Publication
 from liaison.literature.selectors import PublicationFilters
-from liaison.literature.services import references
+from liaison.literature.services import library, references
 
 LOAD_KIND = "pubmed-load"
 REFERENCE_IMPORT_KIND = "reference-import"
 EXPORT_KIND = "publication-export"
+REFERENCE_EXPORT_KIND = "reference-export"
 
 
 def start_pubmed_load(*, actor: User, file: uploads.IncomingFile) -> Job:
@@ -135,3 +138,37 @@ def _write_publication_export(job: Job, stream: IO[bytes], progress: Progress) -
 def export_publications(job_id: int) -> dict[str, int]:
     """Write the publication export of job ``job_id`` (its owner's policy, its selection)."""
     return downloads.write_job_file(job_id, _write_publication_export)
+
+
+def start_reference_export(
+    *, actor: User, format: str, selection: library.ReferenceSelection, file_stem: str
+) -> Job:
+    """Queue the export of ``selection`` (the basket, or the actor's references) as a
+    download job; a selection past the export's limits is refused now."""
+    spec = references.export_format(format)
+    count = library.count_references(actor=actor, selection=selection)
+    return downloads.start_download_job(
+        actor=actor,
+        kind=REFERENCE_EXPORT_KIND,
+        title=f"Export {count:,} references to {spec.label}",
+        file_name=f"{file_stem}.{spec.extension}",
+        task=export_references,
+        params={"format": spec.name, **selection.as_json()},
+    )
+
+
+def _write_reference_export(job: Job, stream: IO[bytes], progress: Progress) -> str:
+    count = library.write_selected_references(
+        actor=job.owner,
+        selection=library.ReferenceSelection.from_json(job.params),
+        format=job.params["format"],
+        stream=stream,
+        progress=progress,
+    )
+    return f"{count:,} reference{'s' if count != 1 else ''} exported."
+
+
+@task()
+def export_references(job_id: int) -> dict[str, int]:
+    """Write the reference export of job ``job_id`` (its owner's policy, its selection)."""
+    return downloads.write_job_file(job_id, _write_reference_export)

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from liaison.literature.views import publications, references
+from liaison.literature.views import basket, publications, references
 
 app_name = "literature"
 
@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("load/", publications.publication_load, name="publication-load"),
     path("<int:pmid>/", publications.publication_detail, name="publication-detail"),
     *references.urlpatterns,
+    *basket.urlpatterns,
 ]

@@ -164,19 +164,38 @@ def write_publications(
 ) -> int:
     """Write ``publications`` in ``format`` to a binary stream; returns how many.
     ``progress`` advances by each publication written."""
+    return write_references(
+        (to_reference(publication) for publication in publications),
+        format,
+        stream,
+        progress=progress,
+        counted="publications",
+    )
+
+
+def write_references(
+    references: Iterable[Reference],
+    format: str,
+    stream: IO[bytes],
+    *,
+    progress: ProgressSink | None = None,
+    counted: str = "references",
+) -> int:
+    """Write ``references`` in ``format`` to a binary stream; returns how many.
+    ``progress`` advances by each reference written (its count named ``counted``)."""
     spec = export_format(format)
     count = 0
 
-    def references() -> Iterator[Reference]:
+    def counting() -> Iterator[Reference]:
         nonlocal count
-        for publication in publications:
-            yield to_reference(publication)
+        for reference in references:
+            yield reference
             count += 1
             if progress is not None:
-                progress.advance(1, publications=1)
+                progress.advance(1, **{counted: 1})
 
     if spec.name == "xlsx":
-        write_xlsx(references(), stream)
+        write_xlsx(counting(), stream)
         return count
     writers: dict[str, Callable[[Iterable[Reference], IO[str]], None]] = {
         "ris": write_ris,
@@ -187,7 +206,7 @@ def write_publications(
     encoding = "utf-8" if spec.name == "bibtex" else "utf-8-sig"
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
     try:
-        writers[spec.name](references(), text)
+        writers[spec.name](counting(), text)
         text.flush()
     finally:
         text.detach()  # leave the caller's stream open
@@ -202,7 +221,7 @@ def export_publications(publications: Iterable[Publication], format: str) -> Exp
     return ExportFile(binary.getvalue(), spec.content_type, f"publications.{spec.extension}")
 
 
-def _with_export_relations(queryset: QuerySet[Publication]) -> QuerySet[Publication]:
+def with_export_relations(queryset: QuerySet[Publication]) -> QuerySet[Publication]:
     return queryset.select_related("journal").prefetch_related(
         Prefetch(
             "authorships",
@@ -261,10 +280,10 @@ def write_selection(
     if progress is not None:
         progress.set_total(count)
     if wanted is not None:
-        found = {publication.pmid: publication for publication in _with_export_relations(queryset)}
+        found = {publication.pmid: publication for publication in with_export_relations(queryset)}
         publications: Iterable[Publication] = (found[p] for p in wanted if p in found)
     else:
-        publications = _with_export_relations(queryset).iterator(chunk_size=2000)
+        publications = with_export_relations(queryset).iterator(chunk_size=2000)
     return write_publications(publications, format, stream, progress=progress)
 
 

@@ -1,5 +1,6 @@
 """The literature's routes in the authorization matrix (see
-``liaison.core.tests.authorization``): one publication, made when a route asks."""
+``liaison.core.tests.authorization``): one publication and one of alice's own
+references, made when a route asks."""
 
 from __future__ import annotations
 
@@ -12,14 +13,29 @@ from liaison.core.tests.authorization import (
     Route,
     World,
     api_map,
+    outcome_map,
 )
-from liaison.literature.models import Publication
+from liaison.literature.models import LibraryItem, Publication
 
 
 def a_publication(world: World) -> dict[str, Any]:
     Publication.objects.get_or_create(pmid=9000001, defaults={"title": "Matrix"})
     return {"pmid": 9000001}
 
+
+def alices_reference(world: World) -> dict[str, Any]:
+    """One of alice's own references (not in the library): hers alone, administrators
+    included, to add to a basket, export or delete."""
+    item, _ = LibraryItem.objects.get_or_create(
+        owner=world.users["msl"],
+        fingerprint="title:matrix",
+        defaults={"reference": {"title": "Alice's matrix reference"}},
+    )
+    return {"item": item.pk}
+
+
+# A user's own references: alice's are hers; anyone else, administrators too, gets 404.
+ALICES_REFERENCES = outcome_map("404", msl="ok")
 
 WEB_ROUTES: dict[str, Route] = {
     "literature:publication-list": Route(EVERYONE),
@@ -28,6 +44,24 @@ WEB_ROUTES: dict[str, Route] = {
     "literature:export": Route(EVERYONE, query="format=ris"),
     "literature:import-references": Route(EVERYONE),
     "literature:library-item-list": Route(EVERYONE),
+    "literature:library-item-delete": Route(
+        ALICES_REFERENCES,
+        method="post",
+        data=lambda world: {**alices_reference(world), "confirm": "yes"},
+    ),
+    "literature:library-item-export": Route(
+        ALICES_REFERENCES,
+        method="post",
+        data=lambda world: {**alices_reference(world), "format": "ris"},
+    ),
+    # The basket is each user's own (their session): every member fills and empties theirs.
+    "literature:basket-detail": Route(EVERYONE),
+    "literature:basket-add": Route(ALICES_REFERENCES, method="post", data=alices_reference),
+    "literature:basket-remove": Route(
+        EVERYONE, method="post", data=lambda world: {"pmid": a_publication(world)["pmid"]}
+    ),
+    "literature:basket-clear": Route(EVERYONE, method="post"),
+    "literature:basket-export": Route(EVERYONE, query="format=ris"),
 }
 
 API_ROUTES: dict[str, Route] = {

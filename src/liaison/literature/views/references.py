@@ -9,6 +9,13 @@ a download job, which a POST with ``background=on`` starts.
 queues its import as a job (``tasks.start_reference_import``); the job page
 shows its progress, then what matched the library, what did not, and the
 entries it could not read.
+
+``literature:library-item-list`` ("My references") lists the user's own
+references; its selection form sends the checked ones to the basket
+(``basket-add``), to ``library-item-export`` (the same formats and the same
+download-job path; ``all=on`` instead of a selection exports every one of
+them) or to ``library-item-delete``, which asks for confirmation before it
+deletes them (audited, the owner's own only).
 """
 
 from __future__ import annotations
@@ -17,21 +24,24 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
-from django.views.decorators.http import require_GET, require_http_methods
+from django.urls import URLPattern, path, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.core import downloads
-from liaison.core.errors import LiaisonError
+from liaison.core.errors import LiaisonError, NotFound
 from liaison.core.http import AuthenticatedHttpRequest, member_view, paginate
 from liaison.core.uploads import check_upload_size
 from liaison.lib.api import MAX_INTEGER
+from liaison.literature import basket as baskets
 from liaison.literature import selectors
 from liaison.literature.forms import PublicationFilterForm
-from liaison.literature.services import references
+from liaison.literature.services import library, references
 from liaison.literature.tasks import start_publication_export, start_reference_import
+from liaison.literature.views.basket import FORMAT_CHOICES, export_or_offer_job, read_selection
 
 _FORMAT_CHOICES = [(spec.name, spec.label) for spec in references.EXPORT_FORMATS.values()]
 
@@ -139,11 +149,63 @@ def reference_import(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 def library_item_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = references.library_items(request.user)
     page = paginate(request, items, int(settings.LIAISON_PAGE_SIZE))
-    return render(request, "literature/library_item_list.html", {"page_obj": page})
+    context = {
+        "page_obj": page,
+        "basket": baskets.Basket(request.session),
+        "formats": FORMAT_CHOICES,
+    }
+    return render(request, "literature/library_item_list.html", context)
+
+
+def _nothing_selected(request: AuthenticatedHttpRequest, what: str) -> HttpResponseBase:
+    messages.error(request, f"Select at least one reference to {what}.")
+    return redirect("literature:library-item-list")
+
+
+@require_POST
+@member_view
+def library_item_delete(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """The checked references of "My references": a page asking to confirm, whose
+    POST (``confirm=yes``) deletes them."""
+    item_ids = read_selection(request.POST)["items"]
+    if not item_ids:
+        return _nothing_selected(request, "delete")
+    if request.POST.get("confirm") != "yes":
+        items = list(references.library_items(request.user).filter(pk__in=item_ids))
+        if len(items) != len(item_ids):
+            raise NotFound("a selected reference is not in your references (deleted already?)")
+        return render(request, "literature/library_item_delete.html", {"items": items})
+    deleted = library.delete_library_items(actor=request.user, item_ids=item_ids)
+    baskets.Basket(request.session).remove(("item", item) for item in item_ids)
+    messages.success(request, f"{deleted} reference{'s' if deleted != 1 else ''} deleted.")
+    return redirect("literature:library-item-list")
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def library_item_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """The checked references of "My references" (``item``), or all of them
+    (``all=on``), in the chosen format."""
+    data = request.POST if request.method == "POST" else request.GET
+    selected = read_selection(data)
+    whole = data.get("all") == "on"
+    if not (selected["items"] or whole):
+        return _nothing_selected(request, "export")
+    entries = () if whole else tuple(baskets.resolve(request.user, items=selected["items"]))
+    return export_or_offer_job(
+        request,
+        selection=library.ReferenceSelection(entries=entries, whole_library=whole),
+        format=selected["format"],
+        file_stem="my-references",
+        hidden=[("all", "on")] if whole else [("item", item) for item in selected["items"]],
+        back=(reverse("literature:library-item-list"), "Back to My references"),
+    )
 
 
 urlpatterns: list[URLPattern] = [
     path("export/", publication_export, name="export"),
     path("import/references/", reference_import, name="import-references"),
     path("my-references/", library_item_list, name="library-item-list"),
+    path("my-references/delete/", library_item_delete, name="library-item-delete"),
+    path("my-references/export/", library_item_export, name="library-item-export"),
 ]
