@@ -5,14 +5,17 @@ Events store values as written (ids of related records, choice codes, ISO
 times). :func:`describe_events` turns one page of events into lines at display
 time, looking up the names of every related record the page mentions in one
 query per related model, through the policy's view scope (a record the reader
-may not see is shown by its number only).
+may not see is shown by its number only). A stored code without model choices
+(a country code, a trial status in a list) is shown by the label an app
+registers for its field with :func:`register_value_labels`; a record type
+(``"literature.libraryitem"``) by :func:`record_type_label` ("Library item").
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,9 +29,33 @@ from liaison.core.audit_chain import ERASED
 from liaison.core.audit_rules import REDACTED_PREFIX
 from liaison.core.models import AuditEvent
 from liaison.core.policy import AnyUser
+from liaison.lib.labels import humanize
 
 EMPTY = "—"
 HIDDEN = "hidden"
+
+#: One stored value (one item of a list) -> what a person reads.
+ValueLabel = Callable[[Any], str]
+
+_VALUE_LABELS: dict[tuple[type[models.Model], str], ValueLabel] = {}
+
+
+def register_value_labels(model: type[models.Model], **labels: ValueLabel) -> None:
+    """Show the audited values of ``model``'s fields by label, e.g.
+    ``register_value_labels(HCP, country=countries.name, languages=languages.name)``:
+    for fields whose codes have no model choices. Called from an app's ``audit_fields.py``."""
+    for name, label in labels.items():
+        model._meta.get_field(name)  # a typo fails at start-up, not on a page
+        _VALUE_LABELS[(model, name)] = label
+
+
+def record_type_label(record_type: str) -> str:
+    """``"literature.libraryitem"`` -> ``"Library item"``, ``"directory.hcp"`` -> ``"HCP"``:
+    the model's verbose name; a type no model has any more is put in words."""
+    model = _model(record_type)
+    if model is None:
+        return humanize(record_type.rpartition(".")[2])
+    return humanize(str(model._meta.verbose_name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +78,10 @@ class DescribedEvent:
     def record_label(self) -> str:
         return shown_label(self.event)
 
+    @property
+    def record_type_label(self) -> str:
+        return record_type_label(self.event.record_type)
+
 
 def _model(record_type: str) -> type[models.Model] | None:
     try:
@@ -71,7 +102,7 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any
 
 def _label(field: models.Field[Any, Any] | None, name: str) -> str:
     if field is None:
-        return capfirst(name.replace("_", " "))
+        return humanize(name)
     return capfirst(str(field.verbose_name))
 
 
@@ -141,11 +172,19 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _show(field: models.Field[Any, Any] | None, value: Any, names: _Names) -> str:
+def _show(
+    field: models.Field[Any, Any] | None,
+    value: Any,
+    names: _Names,
+    label: ValueLabel | None = None,
+) -> str:
     if isinstance(value, str) and value.startswith(REDACTED_PREFIX):
         return HIDDEN
     if value is None or value == "" or value == []:
         return EMPTY
+    if label is not None:
+        items = value if isinstance(value, list) else [value]
+        return ", ".join(label(item) for item in items)
     if field is not None and field.is_relation and field.related_model is not None:
         related = field.related_model
         if isinstance(related, type) and issubclass(related, models.Model):
@@ -169,8 +208,10 @@ def describe_events(events: Sequence[AuditEvent], user: AnyUser) -> list[Describ
     related model for the whole page."""
     names = _Names(user)
     parsed: list[list[tuple[str, models.Field[Any, Any] | None, bool, Any, Any, bool]]] = []
+    models_of: list[type[models.Model] | None] = []
     for event in events:
         model = _model(event.record_type)
+        models_of.append(model)
         erased_names = set(event.personal_fields or []) if event.erased_at else set()
         lines = []
         for name, value in (event.changes or {}).items():
@@ -188,15 +229,16 @@ def describe_events(events: Sequence[AuditEvent], user: AnyUser) -> list[Describ
         parsed.append(lines)
     names.fetch()
     described = []
-    for event, lines in zip(events, parsed, strict=True):
+    for event, model, lines in zip(events, models_of, parsed, strict=True):
         changes = []
         for name, field, paired, before, after, erased in lines:
             if erased:
                 changes.append(ChangeLine(_label(field, name), "erased", "erased", erased=True))
                 continue
-            shown_before = _show(field, before, names) if paired else None
+            label = _VALUE_LABELS.get((model, name)) if model is not None else None
+            shown_before = _show(field, before, names, label) if paired else None
             changes.append(
-                ChangeLine(_label(field, name), shown_before, _show(field, after, names))
+                ChangeLine(_label(field, name), shown_before, _show(field, after, names, label))
             )
         described.append(DescribedEvent(event, changes))
     return described

@@ -11,6 +11,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.password_validation import password_validators_help_texts
 
+from liaison.core.audit_display import record_type_label
 from liaison.core.models import ApiToken, User
 from liaison.lib.forms import DateInput, set_choices
 
@@ -93,7 +94,13 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args: Any, record_types: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(
-            self, "record_type", "Any record type", ((name, name) for name in record_types or [])
+            self,
+            "record_type",
+            "Any record type",
+            sorted(
+                ((name, record_type_label(name)) for name in record_types or []),
+                key=lambda choice: choice[1].lower(),
+            ),
         )
 
     def clean(self) -> dict[str, Any]:

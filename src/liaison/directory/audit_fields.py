@@ -9,15 +9,18 @@ the team did with the record (specialties, areas, territories, origin) stays.
 from __future__ import annotations
 
 from liaison.core.audit import register_fields
+from liaison.core.audit_display import register_value_labels
 from liaison.directory.models import (
     HCP,
     Affiliation,
+    ContactChannel,
     Indication,
     Organization,
     Product,
     Specialty,
     TherapeuticArea,
 )
+from liaison.lib import countries, languages
 
 register_fields(
     HCP,
@@ -45,3 +48,15 @@ register_fields(TherapeuticArea)
 register_fields(Specialty)
 register_fields(Product)
 register_fields(Indication)
+
+# Codes a person reads by name in the history: "Germany", "Florida", "German", "E-mail".
+_channels = dict(ContactChannel.choices)
+register_value_labels(
+    HCP,
+    country=countries.name,
+    region=countries.region_name,
+    languages=languages.name,
+    contact_channels=lambda code: str(_channels.get(code, code)),
+)
+register_value_labels(Organization, country=countries.name, region=countries.region_name)
+register_value_labels(Indication, country=countries.name)

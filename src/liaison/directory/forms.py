@@ -4,18 +4,16 @@ services' and the models'."""
 
 from __future__ import annotations
 
-import functools
 import re
-from typing import Any
+from typing import Any, cast
 
-import pycountry
 from django import forms
-from django.core.validators import validate_email
 from django.db.models import QuerySet
 
 from liaison.core.models import Territory
 from liaison.directory.models import (
     HCP,
+    ContactChannel,
     Organization,
     OrganizationType,
     Specialty,
@@ -23,9 +21,15 @@ from liaison.directory.models import (
 )
 from liaison.directory.selectors import HCPFilters
 from liaison.directory.services import AffiliationData, HCPData, OrganizationData
-from liaison.lib.forms import DateInput, SearchInput, mark_filter_selects, set_choices
-
-CONTACT_CHANNELS = [("email", "E-mail"), ("phone", "Phone"), ("visit", "Visit"), ("video", "Video")]
+from liaison.directory.services.records import hcp_problems
+from liaison.lib import countries
+from liaison.lib.forms import (
+    DateInput,
+    SearchInput,
+    add_field_problems,
+    mark_filter_selects,
+    set_choices,
+)
 
 SORT_CHOICES = [
     ("name", "Name, A to Z"),
@@ -44,17 +48,18 @@ def split_list(text: str) -> list[str]:
     return [item.strip() for item in _LIST_SPLIT.split(text or "") if item.strip()]
 
 
-@functools.cache
-def _countries() -> tuple[tuple[str, str], ...]:
-    names = sorted(
-        (str(getattr(c, "common_name", None) or c.name), c.alpha_2) for c in pycountry.countries
-    )
-    return tuple((code, f"{name} ({code})") for name, code in names)
-
-
 def country_choices(blank: str) -> list[tuple[str, str]]:
-    """Every ISO 3166-1 country, by name, after a blank choice labelled ``blank``."""
-    return [("", blank), *_countries()]
+    """Every ISO 3166-1 country, by name (:func:`liaison.lib.countries.choices`),
+    after a blank choice labelled ``blank``."""
+    return [("", blank), *countries.choices()]
+
+
+class ChecklistInput(forms.CheckboxSelectMultiple):
+    """Checkboxes in a scrolling box; ``liaison.js`` adds a box that filters them by
+    what is typed (progressive enhancement: without scripts, the whole list)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"class": "checklist", **(attrs or {})})
 
 
 # --- the HCP list ---------------------------------------------------------------
@@ -128,8 +133,15 @@ class HCPForm(forms.Form):
     credentials = forms.CharField(
         required=False, max_length=300, help_text="Separated by commas, e.g. MD, PhD"
     )
-    specialties = forms.ModelMultipleChoiceField(queryset=Specialty.objects.all(), required=False)
-    npi = forms.CharField(label="NPI", max_length=20, required=False, help_text="10 digits (US)")
+    specialties = forms.ModelMultipleChoiceField(
+        queryset=Specialty.objects.all(), required=False, widget=ChecklistInput()
+    )
+    npi = forms.CharField(
+        label="NPI",
+        max_length=20,
+        required=False,
+        help_text="The US National Provider Identifier, 10 digits: for HCPs practising in the US",
+    )
     npi_source = forms.CharField(label="NPI source", max_length=120, required=False)
     orcid = forms.CharField(
         label="ORCID iD", max_length=40, required=False, help_text="0000-0000-0000-0000"
@@ -147,7 +159,9 @@ class HCPForm(forms.Form):
     )
     city = forms.CharField(max_length=120, required=False)
     languages = forms.CharField(
-        required=False, max_length=100, help_text="ISO 639-1 codes separated by commas, e.g. de, en"
+        required=False,
+        max_length=300,
+        help_text="Names or ISO 639-1 codes, separated by commas: German, English or de, en",
     )
     therapeutic_areas = forms.ModelMultipleChoiceField(
         queryset=TherapeuticArea.objects.all(),
@@ -162,7 +176,7 @@ class HCPForm(forms.Form):
         help_text="Explicit assignment; country and region also place an HCP in a territory.",
     )
     contact_channels = forms.MultipleChoiceField(
-        choices=CONTACT_CHANNELS,
+        choices=ContactChannel.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Consented contact channels",
@@ -181,45 +195,68 @@ class HCPForm(forms.Form):
         field = self.fields["country"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = country_choices("Choose a country")
+        # The NPI is a US identifier: the page shows its fields for a US HCP, or one
+        # who already has an NPI (the NPI Registry also lists practitioners abroad).
+        for name in ("npi", "npi_source"):
+            self.fields[name].widget.attrs["data-us-only"] = ""
 
     def clean_emails(self) -> list[str]:
-        emails = split_list(self.cleaned_data.get("emails", ""))
-        for email in emails:
-            try:
-                validate_email(email)
-            except forms.ValidationError:
-                raise forms.ValidationError(f"{email!r} is not an e-mail address") from None
-        return emails
+        return split_list(self.cleaned_data.get("emails", ""))
 
     def clean_region(self) -> str:
         return str(self.cleaned_data.get("region", "")).strip().upper()
 
     def clean_languages(self) -> list[str]:
-        return [code.lower() for code in split_list(self.cleaned_data.get("languages", ""))]
+        return split_list(self.cleaned_data.get("languages", ""))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            # Some fields could not be read: check the others now, so that this one
+            # answer names every field to correct (the service checks all on save).
+            add_field_problems(self, hcp_problems(self._readable_data()))
+        return cleaned
+
+    def _readable_data(self) -> HCPData:
+        data = self.cleaned_data
+        readable: dict[str, Any] = {}
+        for name, value in self._service_values(data).items():
+            if name in data and name not in self.errors:
+                readable[name] = value
+        return cast(HCPData, readable)
+
+    @staticmethod
+    def _service_values(data: dict[str, Any]) -> dict[str, Any]:
+        text = {
+            name: str(data.get(name) or "").strip()
+            for name in (
+                "given_name",
+                "family_name",
+                "suffix",
+                "npi_source",
+                "orcid_source",
+                "city",
+                "consent_source",
+            )
+        }
+        return {
+            **text,
+            "credentials": split_list(data.get("credentials") or ""),
+            "specialties": list(data.get("specialties") or []),
+            "npi": str(data.get("npi") or "").strip() or None,
+            "orcid": str(data.get("orcid") or "").strip() or None,
+            "emails": data.get("emails") or [],
+            "country": data.get("country") or "",
+            "region": data.get("region") or "",
+            "languages": data.get("languages") or [],
+            "therapeutic_areas": list(data.get("therapeutic_areas") or []),
+            "territories": list(data.get("territories") or []),
+            "contact_channels": list(data.get("contact_channels") or []),
+            "consent_date": data.get("consent_date"),
+        }
 
     def service_data(self) -> HCPData:
-        data = self.cleaned_data
-        return {
-            "given_name": data["given_name"].strip(),
-            "family_name": data["family_name"].strip(),
-            "suffix": data["suffix"].strip(),
-            "credentials": split_list(data["credentials"]),
-            "specialties": list(data["specialties"]),
-            "npi": data["npi"].strip() or None,
-            "npi_source": data["npi_source"].strip(),
-            "orcid": data["orcid"].strip() or None,
-            "orcid_source": data["orcid_source"].strip(),
-            "emails": data["emails"],
-            "country": data["country"],
-            "region": data["region"],
-            "city": data["city"].strip(),
-            "languages": data["languages"],
-            "therapeutic_areas": list(data["therapeutic_areas"]),
-            "territories": list(data["territories"]),
-            "contact_channels": list(data["contact_channels"]),
-            "consent_date": data["consent_date"],
-            "consent_source": data["consent_source"].strip(),
-        }
+        return cast(HCPData, self._service_values(self.cleaned_data))
 
     @staticmethod
     def initial_for(hcp: HCP) -> dict[str, Any]:
@@ -237,7 +274,7 @@ class HCPForm(forms.Form):
             "country": hcp.country,
             "region": hcp.region,
             "city": hcp.city,
-            "languages": ", ".join(hcp.languages),
+            "languages": ", ".join(hcp.language_names),
             "therapeutic_areas": list(hcp.therapeutic_areas.all()),
             "territories": list(hcp.territories.all()),
             "contact_channels": list(hcp.contact_channels),

@@ -43,12 +43,18 @@ def normalize_npi(raw: str, *, field: str = "npi") -> str:
     """The NPI as ten digits, or a :class:`LiaisonError` naming the rule broken."""
     value = raw.strip()
     if not (len(value) == 10 and value.isascii() and value.isdigit()):
-        raise LiaisonError(f"{field}: {raw!r} is not 10 digits", field=field)
+        raise _refused(field, f"{raw!r} is not 10 digits")
     if value[0] not in "12":
-        raise LiaisonError(f"{field}: {raw!r} must start with 1 or 2", field=field)
+        raise _refused(field, f"{raw!r} must start with 1 or 2")
     if not is_valid_npi(value):
-        raise LiaisonError(f"{field}: {raw!r} fails the NPI check digit", field=field)
+        raise _refused(field, f"{raw!r} fails the NPI check digit")
     return value
+
+
+def _refused(field: str, reason: str) -> LiaisonError:
+    # The message names the field for a log or a command line; the detail is the
+    # reason alone, for a form that shows it beside the field.
+    return LiaisonError(f"{field}: {reason}", field=field, details={field: reason})
 
 
 def orcid_check_character(base_digits: str) -> str:
@@ -72,10 +78,8 @@ def normalize_orcid(raw: str, *, field: str = "orcid") -> str:
     """The ORCID iD as ``0000-0002-1825-0097``; accepts the URL forms and a lower-case x."""
     value = _ORCID_URL.sub("", raw.strip()).upper()
     if not _ORCID_SHAPE.match(value):
-        raise LiaisonError(
-            f"{field}: {raw!r} is not an ORCID iD (16 characters, 0000-0000-0000-0000)", field=field
-        )
+        raise _refused(field, f"{raw!r} is not an ORCID iD (16 characters, 0000-0000-0000-0000)")
     digits = value.replace("-", "")
     if orcid_check_character(digits[:15]) != digits[15]:
-        raise LiaisonError(f"{field}: {raw!r} fails the ORCID check character", field=field)
+        raise _refused(field, f"{raw!r} fails the ORCID check character")
     return "-".join(digits[i : i + 4] for i in range(0, 16, 4))

@@ -7,6 +7,7 @@ from typing import Any
 
 import pycountry
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +15,8 @@ from django.utils import timezone
 from liaison.core.errors import LiaisonError
 from liaison.core.models import Territory
 from liaison.directory.identifiers import normalize_npi, normalize_orcid
+from liaison.lib import languages
+from liaison.lib.countries import name as country_name
 from liaison.lib.text import fold
 
 
@@ -36,11 +39,16 @@ def _subdivision(code: str) -> object | None:
     return found
 
 
+def _reason(error: LiaisonError) -> str:
+    # The reason alone: the form shows it beside the field, the message names the field.
+    return error.details.get(error.field or "", error.message)
+
+
 def validate_npi(value: str) -> None:
     try:
         normalize_npi(value)
     except LiaisonError as error:
-        raise ValidationError(error.message) from None
+        raise ValidationError(_reason(error)) from None
 
 
 def validate_orcid(value: str) -> None:
@@ -48,7 +56,7 @@ def validate_orcid(value: str) -> None:
         if normalize_orcid(value) != value:
             raise ValidationError(f"{value!r}: write the ORCID iD as 0000-0000-0000-0000")
     except LiaisonError as error:
-        raise ValidationError(error.message) from None
+        raise ValidationError(_reason(error)) from None
 
 
 class TherapeuticArea(models.Model):
@@ -84,6 +92,15 @@ class OrganizationType(models.TextChoices):
     COOPERATIVE_GROUP = "cooperative_group", "Cooperative group"
     SOCIETY = "society", "Society"
     COMPANY = "company", "Company"
+
+
+class ContactChannel(models.TextChoices):
+    """The channels an HCP consents to be contacted by (``HCP.contact_channels``)."""
+
+    EMAIL = "email", "E-mail"
+    PHONE = "phone", "Phone"
+    VISIT = "visit", "Visit"
+    VIDEO = "video", "Video"
 
 
 class Origin(models.TextChoices):
@@ -192,10 +209,43 @@ class HCP(models.Model):
         credentials = ", ".join(self.credentials)
         return f"{self.full_name}, {credentials}" if credentials else self.full_name
 
+    @property
+    def language_names(self) -> list[str]:
+        """The languages by name: ``["de", "en"]`` -> ``["German", "English"]``."""
+        return [languages.name(code) for code in self.languages]
+
+    @property
+    def contact_channel_labels(self) -> list[str]:
+        labels = dict(ContactChannel.choices)
+        return [labels.get(channel, channel) for channel in self.contact_channels]
+
     def clean(self) -> None:
+        """Rules across fields and of the list fields; every broken one is reported at once."""
         errors: dict[str, str] = {}
-        if self.region and self.country and not self.region.startswith(f"{self.country}-"):
-            errors["region"] = f"{self.region!r} is not a region of {self.country}"
+        if (
+            self.region
+            and self.country
+            and _subdivision(self.region) is not None
+            and not self.region.startswith(f"{self.country}-")
+        ):
+            errors["region"] = f"{self.region!r} is not a region of {country_name(self.country)}"
+        bad_emails = [email for email in self.emails or [] if not _is_email(email)]
+        if bad_emails:
+            errors["emails"] = "; ".join(
+                f"{email!r} is not an e-mail address" for email in bad_emails
+            )
+        bad_languages = [code for code in self.languages or [] if not languages.is_code(code)]
+        if bad_languages:
+            errors["languages"] = "; ".join(
+                f"{code!r} is not a language (a name such as German, or an ISO 639-1 code such as de)"
+                for code in bad_languages
+            )
+        unknown_channels = set(self.contact_channels or []) - set(ContactChannel.values)
+        if unknown_channels:
+            errors["contact_channels"] = (
+                f"{', '.join(sorted(map(repr, unknown_channels)))}: not a contact channel "
+                f"({', '.join(ContactChannel.values)})"
+            )
         if self.npi == "":
             self.npi = None
         if self.orcid == "":
@@ -207,6 +257,16 @@ class HCP(models.Model):
         # A derived search key, not a business rule: it must always match the names.
         self.search_name = fold(f"{self.family_name} {self.given_name}")
         super().save(*args, **kwargs)
+
+
+def _is_email(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def in_territories_q(territories: models.QuerySet[Territory], *, prefix: str = "") -> Q:

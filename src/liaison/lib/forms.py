@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 
 from liaison.core.errors import LiaisonError
+from liaison.lib.labels import humanize
 
 
 class SearchInput(forms.TextInput):
@@ -51,17 +52,36 @@ def set_choices(form: forms.Form, name: str, blank: str, choices: Iterable[Any])
 def add_liaison_error(form: forms.BaseForm, error: LiaisonError) -> None:
     """Show a domain error next to the fields it names, and the rest above the form.
 
-    A reason for a field the form has goes beside that field; a record-wide
-    reason (``"__all__"``) or one for a field the form lacks goes above the
-    form, the latter prefixed with the field's name so it still says where.
+    Every field the error names gets its reason at once. A reason for a field
+    the form has goes beside that field (without a leading ``"npi: "``: the
+    place says which field); a record-wide reason (``"__all__"``) or one for a
+    field the form lacks goes above the form, the latter prefixed with the
+    field's label so it still says where.
     """
     if not error.details:
         form.add_error(None, error.message)
         return
     for field, reason in error.details.items():
         if field in form.fields:
-            form.add_error(field, reason)
+            form.add_error(field, _without_name(field, reason))
         elif field == "__all__":
             form.add_error(None, reason)
         else:
-            form.add_error(None, f"{field}: {reason}")
+            form.add_error(None, f"{humanize(field)}: {_without_name(field, reason)}")
+
+
+def add_field_problems(form: forms.BaseForm, error: LiaisonError | None) -> None:
+    """Add a service's reasons (:func:`add_liaison_error`) for the fields the form
+    could read, beside its own reasons for the others: called from a form's
+    ``clean()`` when some fields were refused, so one submission shows every
+    field to correct, not the form's reasons first and the service's next time."""
+    if error is None:
+        return
+    for field, reason in error.details.items():
+        if field in form.fields and field not in form.errors:
+            form.add_error(field, _without_name(field, reason))
+
+
+def _without_name(field: str, reason: str) -> str:
+    prefix = f"{field}: "
+    return reason[len(prefix) :] if reason.startswith(prefix) else reason

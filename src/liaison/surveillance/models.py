@@ -21,7 +21,14 @@ from django.utils import timezone
 from liaison.core.models import Team
 from liaison.directory.models import Product, TherapeuticArea
 from liaison.literature.models import Publication
-from liaison.trials.models import PHASE_LABELS, STATUS_LABELS, Trial, TrialStatusChange
+from liaison.trials.models import (
+    PHASE_LABELS,
+    STATUS_LABELS,
+    Trial,
+    TrialStatusChange,
+    phase_label,
+    status_label,
+)
 
 
 class WatchKind(models.TextChoices):
@@ -163,8 +170,8 @@ class Watch(models.Model):
                 ("condition", self.condition),
                 ("intervention", self.intervention),
                 ("sponsor", self.sponsor),
-                ("status", ", ".join(self.statuses)),
-                ("phase", ", ".join(self.phases)),
+                ("status", ", ".join(status_label(status) for status in self.statuses)),
+                ("phase", ", ".join(phase_label(phase) for phase in self.phases)),
                 ("country", self.country),
             )
             if value

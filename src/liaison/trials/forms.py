@@ -11,8 +11,9 @@ from django.conf import settings
 
 from liaison.core.errors import LiaisonError
 from liaison.core.uploads import check_upload_size
+from liaison.lib.countries import display as country_display
 from liaison.lib.forms import SearchInput, set_choices
-from liaison.trials.models import PHASE_LABELS, SPONSOR_CLASS_LABELS, status_label
+from liaison.trials.models import PHASE_LABELS, sponsor_class_label, status_label
 from liaison.trials.selectors import NONE, TRIAL_SORTS, TrialFilters
 
 SORT_CHOICES = [
@@ -26,10 +27,6 @@ SORT_CHOICES = [
 assert {value for value, _ in SORT_CHOICES} == set(TRIAL_SORTS)
 
 UPLOAD_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz", ".gz")
-
-
-def _sponsor_class_label(value: str) -> str:
-    return SPONSOR_CLASS_LABELS.get(value, value)
 
 
 class TrialFilterForm(forms.Form):
@@ -65,12 +62,22 @@ class TrialFilterForm(forms.Form):
             self, "status", "Any status", [(value, status_label(value)) for value in statuses or []]
         )
         set_choices(self, "phase", "Any phase", [*PHASE_LABELS.items(), (NONE, "No phase given")])
-        set_choices(self, "country", "Any country", [(name, name) for name in countries or []])
+        # Sites keep the registry's country names ("Turkey"); they are shown as the
+        # directory names countries ("Türkiye"), sorted by that name.
+        set_choices(
+            self,
+            "country",
+            "Any country",
+            sorted(
+                ((name, country_display(name)) for name in countries or []),
+                key=lambda choice: choice[1],
+            ),
+        )
         set_choices(
             self,
             "sponsor_class",
             "Any sponsor class",
-            [(value, _sponsor_class_label(value)) for value in sponsor_classes or []],
+            [(value, sponsor_class_label(value)) for value in sponsor_classes or []],
         )
 
     def filters(self) -> TrialFilters:
@@ -103,7 +110,7 @@ class LandscapeForm(forms.Form):
         assert isinstance(field, forms.ChoiceField)
         field.choices = [
             ("", "Any sponsor class"),
-            *((value, _sponsor_class_label(value)) for value in sponsor_classes or []),
+            *((value, sponsor_class_label(value)) for value in sponsor_classes or []),
         ]
 
     def choice(self) -> tuple[str, str]:

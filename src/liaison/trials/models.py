@@ -9,10 +9,13 @@ a sortable date (the first day the partial date names).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 
 from liaison.directory.models import HCP, Organization
+from liaison.lib.labels import label_of
 
 #: Moves of the overall status that a watcher wants to hear about.
 NOTABLE_MOVES: dict[str, frozenset[str]] = {
@@ -69,12 +72,57 @@ SPONSOR_CLASS_LABELS: dict[str, str] = {
 }
 
 
+STUDY_TYPE_LABELS: dict[str, str] = {
+    "INTERVENTIONAL": "Interventional",
+    "OBSERVATIONAL": "Observational",
+    "EXPANDED_ACCESS": "Expanded access",
+}
+
+ENROLLMENT_TYPE_LABELS: dict[str, str] = {"ACTUAL": "actual", "ESTIMATED": "estimated"}
+
+INTERVENTION_TYPE_LABELS: dict[str, str] = {
+    "BEHAVIORAL": "Behavioral",
+    "BIOLOGICAL": "Biological",
+    "COMBINATION_PRODUCT": "Combination product",
+    "DEVICE": "Device",
+    "DIAGNOSTIC_TEST": "Diagnostic test",
+    "DIETARY_SUPPLEMENT": "Dietary supplement",
+    "DRUG": "Drug",
+    "GENETIC": "Genetic",
+    "OTHER": "Other",
+    "PROCEDURE": "Procedure",
+    "RADIATION": "Radiation",
+}
+
+OFFICIAL_ROLE_LABELS: dict[str, str] = {
+    "PRINCIPAL_INVESTIGATOR": "Principal investigator",
+    "STUDY_CHAIR": "Study chair",
+    "STUDY_DIRECTOR": "Study director",
+    "SUB_INVESTIGATOR": "Sub-investigator",
+}
+
+# The registry's codes are stored as sent (a new code must not fail a load); a code
+# no table above names yet is shown in words (liaison.lib.labels.humanize), never raw.
+
+
 def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status.replace("_", " ").capitalize()) if status else "—"
+    return label_of(STATUS_LABELS, status, empty="—")
 
 
 def phase_label(phase: str) -> str:
-    return PHASE_LABELS.get(phase, phase)
+    return label_of(PHASE_LABELS, phase)
+
+
+def sponsor_class_label(sponsor_class: str) -> str:
+    return label_of(SPONSOR_CLASS_LABELS, sponsor_class)
+
+
+def study_type_label(study_type: str) -> str:
+    return label_of(STUDY_TYPE_LABELS, study_type)
+
+
+def intervention_type_label(kind: str) -> str:
+    return label_of(INTERVENTION_TYPE_LABELS, kind)
 
 
 class Trial(models.Model):
@@ -153,7 +201,25 @@ class Trial(models.Model):
 
     @property
     def sponsor_class_label(self) -> str:
-        return SPONSOR_CLASS_LABELS.get(self.lead_sponsor_class, self.lead_sponsor_class)
+        return sponsor_class_label(self.lead_sponsor_class)
+
+    @property
+    def study_type_label(self) -> str:
+        return study_type_label(self.study_type)
+
+    @property
+    def enrollment_type_label(self) -> str:
+        """``"actual"`` or ``"estimated"``, as it reads after the count: "120 (estimated)"."""
+        return label_of(ENROLLMENT_TYPE_LABELS, self.enrollment_type).lower()
+
+    @property
+    def intervention_list(self) -> list[dict[str, Any]]:
+        """The interventions with their type in words (``type_label``)."""
+        return [
+            {**item, "type_label": intervention_type_label(str(item.get("type") or ""))}
+            for item in self.interventions
+            if isinstance(item, dict)
+        ]
 
     @property
     def registry_url(self) -> str:
@@ -209,7 +275,7 @@ class TrialOfficial(models.Model):
 
     @property
     def role_label(self) -> str:
-        return self.role.replace("_", " ").capitalize() if self.role else ""
+        return label_of(OFFICIAL_ROLE_LABELS, self.role)
 
 
 class TrialStatusChange(models.Model):

@@ -23,6 +23,7 @@ from liaison.trials.models import (
     TrialSite,
     TrialStatusChange,
     phase_label,
+    sponsor_class_label,
     status_label,
 )
 
@@ -212,7 +213,7 @@ class LandscapeRow:
     """One product or sponsor: its trial count per phase and per status."""
 
     label: str
-    detail: str  # a product's generic name and company; a sponsor's class
+    detail: str  # a product's generic name and company; a sponsor's class, in words
     query: dict[str, str]  # the list filters that select its trials
     total: int
     by_phase: dict[str, int]
@@ -280,7 +281,9 @@ def landscape(
             query = {"sponsor": name}
             if sponsor_class:
                 query["sponsor_class"] = sponsor_class
-            rows.append(LandscapeRow(name, class_of, query, total, by_phase, by_status))
+            rows.append(
+                LandscapeRow(name, sponsor_class_label(class_of), query, total, by_phase, by_status)
+            )
     else:
         for product in policy.scope(user, "view", Product).order_by("-is_own", "name"):
             total, by_phase, by_status = _tally(_grouped(trials.filter(product_query(product))))

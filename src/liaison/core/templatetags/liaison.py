@@ -1,15 +1,17 @@
-"""Template helpers shared by every app: history links, audited values, country names,
-count labels."""
+"""Template helpers shared by every app: history links, audited values, country,
+region and language names, labels of codes, count labels."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pycountry
 from django import template
 from django.db import models
 from django.urls import reverse
 from django.utils.text import capfirst
+
+from liaison.core import audit_display
+from liaison.lib import countries, labels, languages
 
 register = template.Library()
 
@@ -35,12 +37,38 @@ def audit_value(value: Any) -> str:
 
 
 @register.filter
-def country_name(code: str) -> str:
-    """``"DE"`` -> ``"Germany"``; an unknown code is shown as given."""
-    if not code:
+def country_name(value: str) -> str:
+    """A country by code or by a registry's name, as the directory names it:
+    ``"DE"`` -> ``"Germany"``, ``"Turkey"`` -> ``"Türkiye"`` (:mod:`liaison.lib.countries`);
+    an unknown value is shown as given."""
+    return countries.display(value or "")
+
+
+@register.filter
+def region_name(code: str) -> str:
+    """``"US-FL"`` -> ``"Florida"``; an unknown code is shown as given."""
+    return countries.region_name(code or "")
+
+
+@register.filter
+def language_names(codes: Any) -> str:
+    """Language codes (``["de", "en"]`` or ``"eng"``) as names: ``"German, English"``."""
+    if not codes:
         return ""
-    country = pycountry.countries.get(alpha_2=code)
-    return str(getattr(country, "common_name", None) or country.name) if country else code
+    items = [codes] if isinstance(codes, str) else codes
+    return ", ".join(languages.name(str(code)) for code in items)
+
+
+@register.filter
+def record_type_label(record_type: str) -> str:
+    """An audited record's type as a person reads it: ``"directory.hcp"`` -> ``"HCP"``."""
+    return audit_display.record_type_label(str(record_type or ""))
+
+
+@register.filter
+def code_label(code: str) -> str:
+    """A stored code nobody labelled, as words: ``"pubmed-load"`` -> ``"PubMed load"``."""
+    return labels.humanize(str(code or ""))
 
 
 @register.filter

@@ -120,7 +120,7 @@ def test_rolled_back_change_leaves_no_event(admin_user: User) -> None:
 
 
 def test_invalid_change_leaves_no_event(admin_user: User) -> None:
-    with pytest.raises(Exception, match="npi"):
+    with pytest.raises(Exception, match="NPI"):
         services.create_hcp(
             actor=admin_user,
             data={"given_name": "A", "family_name": "B", "country": "US", "npi": "1234567890"},

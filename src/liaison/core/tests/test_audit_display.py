@@ -73,7 +73,7 @@ def test_erased_values_read_as_erased(hcp: HCP, admin_user: User) -> None:
     page = history_of(admin_user, hcp)
     assert '<strong>Family name</strong>: <span class="muted">erased</span>' in page
     assert "Müller" not in page.split("<tbody>")[1]
-    assert "<strong>Country</strong>: <del>—</del> → <ins>DE</ins>" in page
+    assert "<strong>Country</strong>: <del>—</del> → <ins>Germany</ins>" in page
 
 
 def test_redacted_values_read_as_hidden(admin_user: User) -> None:

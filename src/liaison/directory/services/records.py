@@ -38,6 +38,7 @@ from liaison.directory.models import (
     Specialty,
     TherapeuticArea,
 )
+from liaison.lib import languages
 from liaison.lib.validation import validation_error
 
 M = TypeVar("M", bound=models.Model)
@@ -47,6 +48,10 @@ Before = Callable[[User, dict[str, list[Any]]], None]
 
 #: A change's audited diff: field -> [before, after]; empty when nothing changed.
 Changes = dict[str, list[Any]]
+
+#: What normalising the input refused, field -> reason; reported with the model's own
+#: reasons for the other fields, so one refusal names every field to correct.
+Problems = dict[str, str]
 
 
 # --- the typed data of each resource -----------------------------------------------
@@ -145,16 +150,48 @@ def _split(
     return plain, m2m
 
 
-def _normalise_identifiers(values: dict[str, Any]) -> dict[str, Any]:
-    if values.get("npi"):
-        values["npi"] = normalize_npi(str(values["npi"]))
-    elif "npi" in values:
-        values["npi"] = None
-    if values.get("orcid"):
-        values["orcid"] = normalize_orcid(str(values["orcid"]))
-    elif "orcid" in values:
-        values["orcid"] = None
-    return values
+def _normalise_hcp(values: dict[str, Any]) -> Problems:
+    """Write an HCP's NPI and ORCID iD in their stored form and its languages as
+    ISO 639-1 codes (a name such as "German" becomes ``"de"``), in place. A value
+    that cannot be read stays as given, for validation to refuse it with the
+    reason returned here."""
+    problems: Problems = {}
+    for name, normalize in (("npi", normalize_npi), ("orcid", normalize_orcid)):
+        if name not in values:
+            continue
+        raw = str(values[name] or "").strip()
+        if not raw:
+            values[name] = None
+            continue
+        try:
+            values[name] = normalize(raw, field=name)
+        except LiaisonError as error:
+            values[name] = raw
+            problems[name] = error.details.get(name, error.message)
+    if "languages" in values:
+        # An unknown language stays as typed; HCP.clean() names it.
+        values["languages"] = [
+            languages.code_for(str(item)) or str(item).strip()
+            for item in values["languages"] or []
+            if str(item).strip()
+        ]
+    return problems
+
+
+def _with_problems(error: ValidationError, problems: Problems) -> ValidationError:
+    """The model's refusal with the input's own reasons in place of its reasons for
+    the same fields (a ten-digit rule, not "at most 10 characters" as well)."""
+    if not problems:
+        return error
+    fields = dict(error.error_dict) if hasattr(error, "error_dict") else {}
+    if not fields:
+        fields["__all__"] = error.error_list
+    fields.update({name: [ValidationError(reason)] for name, reason in problems.items()})
+    return ValidationError(fields)
+
+
+def _refusal(error: ValidationError, model: type[models.Model], problems: Problems) -> LiaisonError:
+    return validation_error(_with_problems(error, problems), model=model)
 
 
 def _still_allowed(actor: User, instance: models.Model) -> None:
@@ -206,6 +243,7 @@ def _create(
     reason: str,
     *,
     before: Before | None = None,
+    problems: Problems | None = None,
 ) -> M:
     """Validate, insert and audit ``instance`` in one transaction; ``before``
     (given the actor) runs first inside it (names to records)."""
@@ -216,7 +254,7 @@ def _create(
             audit.create_record(actor=actor, instance=instance, m2m=m2m, reason=reason)
             _still_allowed(actor, instance)
     except ValidationError as error:
-        raise validation_error(error) from None
+        raise _refusal(error, type(instance), problems or {}) from None
     except IntegrityError as error:
         raise Conflict(
             f"this {instance._meta.verbose_name} conflicts with an existing one: {error}"
@@ -232,6 +270,7 @@ def _update(
     reason: str,
     *,
     before: Before | None = None,
+    problems: Problems | None = None,
 ) -> Changes:
     """Apply, validate, save and audit in one transaction; the record is reloaded
     when the change is refused, so the caller's object shows what is stored."""
@@ -245,7 +284,7 @@ def _update(
             _still_allowed(actor, instance)
     except ValidationError as error:
         instance.refresh_from_db()
-        raise validation_error(error) from None
+        raise _refusal(error, type(instance), problems or {}) from None
     except IntegrityError as error:
         instance.refresh_from_db()
         raise Conflict(
@@ -270,13 +309,14 @@ def _delete(actor: User, instance: models.Model, reason: str) -> None:
 
 
 def create_hcp(*, actor: User, data: HCPData, reason: str = "") -> HCP:
-    """Create an HCP (NPI and ORCID iD checked and normalised); an MSL creates
-    HCPs of their own territories only, and only administrators assign territories."""
+    """Create an HCP (NPI and ORCID iD checked and normalised, languages by name or
+    code stored as codes); an MSL creates HCPs of their own territories only, and
+    only administrators assign territories. A refusal names every field to correct."""
     policy.require(actor, "add", HCP)
     plain, m2m = _split(HCP, data)
     _guard_territories(actor, m2m, [])
-    plain = _normalise_identifiers(plain)
-    return _create(actor, HCP(**plain), m2m, reason, before=_resolve_specialties)
+    problems = _normalise_hcp(plain)
+    return _create(actor, HCP(**plain), m2m, reason, before=_resolve_specialties, problems=problems)
 
 
 def update_hcp(*, actor: User, hcp: HCP, data: HCPData, reason: str = "") -> Changes:
@@ -285,8 +325,24 @@ def update_hcp(*, actor: User, hcp: HCP, data: HCPData, reason: str = "") -> Cha
     plain, m2m = _split(HCP, data)
     if "territories" in m2m:
         _guard_territories(actor, m2m, _current_territories(hcp))
-    plain = _normalise_identifiers(plain)
-    return _update(actor, hcp, plain, m2m, reason, before=_resolve_specialties)
+    problems = _normalise_hcp(plain)
+    return _update(actor, hcp, plain, m2m, reason, before=_resolve_specialties, problems=problems)
+
+
+def hcp_problems(data: HCPData) -> LiaisonError | None:
+    """What :func:`create_hcp` and :func:`update_hcp` would refuse in the fields of
+    ``data``, checked without writing (and without uniqueness, which needs the
+    record): a form that could not read some fields shows these reasons for the
+    others at the same time. ``None`` when those fields are fine."""
+    plain, _m2m = _split(HCP, data)
+    problems = _normalise_hcp(plain)
+    try:
+        HCP(**plain).full_clean(validate_unique=False)
+    except ValidationError as error:
+        refused = _with_problems(error, problems).error_dict
+        wanted = {name: errors for name, errors in refused.items() if name in data}
+        return validation_error(ValidationError(wanted), model=HCP) if wanted else None
+    return None
 
 
 def delete_hcp(*, actor: User, hcp: HCP, reason: str = "") -> None:

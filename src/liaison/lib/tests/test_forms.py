@@ -12,6 +12,7 @@ from liaison.core.errors import Conflict, LiaisonError
 from liaison.lib.forms import (
     DateInput,
     SearchInput,
+    add_field_problems,
     add_liaison_error,
     mark_filter_selects,
     set_choices,
@@ -31,10 +32,10 @@ def bound() -> WatchLikeForm:
     return form
 
 
-def test_a_reason_for_a_field_of_the_form_goes_beside_it() -> None:
+def test_a_reason_for_a_field_of_the_form_goes_beside_it_without_the_field_key() -> None:
     form = bound()
     add_liaison_error(form, LiaisonError("name: already taken", field="name"))
-    assert form.errors == {"name": ["name: already taken"]}
+    assert form.errors == {"name": ["already taken"]}
     assert "name" not in form.cleaned_data
 
 
@@ -50,10 +51,46 @@ def test_a_reason_for_a_field_the_form_lacks_goes_above_it_naming_the_field() ->
     form = bound()
     add_liaison_error(
         form,
-        LiaisonError("x", details={"name": "too long", "team": "not one of yours"}),
+        LiaisonError(
+            "x", details={"name": "too long", "team": "not one of yours", "npi_source": "unknown"}
+        ),
     )
     assert form.errors["name"] == ["too long"]
-    assert form.non_field_errors() == ["team: not one of yours"]
+    assert form.non_field_errors() == ["Team: not one of yours", "NPI source: unknown"]
+
+
+def test_every_field_an_error_names_gets_its_reason_at_once() -> None:
+    form = bound()
+    add_liaison_error(
+        form,
+        LiaisonError(
+            "x",
+            details={
+                "name": "name: too long",
+                "country": "not a country",
+                "since": "in the future",
+            },
+        ),
+    )
+    assert form.errors == {
+        "name": ["too long"],
+        "country": ["not a country"],
+        "since": ["in the future"],
+    }
+
+
+def test_service_problems_join_the_forms_own_without_replacing_them() -> None:
+    form = WatchLikeForm({"name": "", "since": "2024-02-30", "q": "x"})
+    assert not form.is_valid()
+    add_field_problems(
+        form,
+        LiaisonError("x", details={"name": "ignored", "q": "q: unreadable", "country": "unknown"}),
+    )
+    assert form.errors["name"] == ["This field is required."]
+    assert form.errors["q"] == ["unreadable"]
+    assert form.errors["country"] == ["unknown"]
+    assert "since" in form.errors
+    add_field_problems(form, None)
 
 
 def test_an_error_without_details_shows_its_message_above_the_form() -> None:

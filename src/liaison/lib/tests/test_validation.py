@@ -21,7 +21,7 @@ def test_every_field_keeps_its_reasons_and_the_message_names_them() -> None:
         "country": "this field cannot be blank",
     }
     assert error.message == (
-        "npi: '12345' is not 10 digits; checksum fails; country: this field cannot be blank"
+        "NPI: '12345' is not 10 digits; checksum fails; Country: this field cannot be blank"
     )
 
 
@@ -30,7 +30,7 @@ def test_record_wide_reasons_go_under_all_without_a_field_name() -> None:
         ValidationError({NON_FIELD_ERRORS: ["the end is before the start"], "name": "too long"})
     )
     assert error.details == {"__all__": "the end is before the start", "name": "too long"}
-    assert error.message == "the end is before the start; name: too long"
+    assert error.message == "the end is before the start; Name: too long"
 
 
 def test_an_error_without_fields_is_record_wide() -> None:
@@ -47,3 +47,14 @@ def test_parameters_are_filled_into_the_reason() -> None:
         )
     )
     assert error.details == {"name": "at most 120 characters"}
+
+
+def test_the_message_names_fields_by_the_models_labels() -> None:
+    from liaison.directory.models import HCP
+
+    error = validation_error(
+        ValidationError({"orcid": "not an ORCID iD", "family_name": "required", "extra": "x"}),
+        model=HCP,
+    )
+    assert error.message == "ORCID: not an ORCID iD; Family name: required; Extra: x"
+    assert set(error.details) == {"orcid", "family_name", "extra"}

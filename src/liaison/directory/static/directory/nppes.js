@@ -27,10 +27,17 @@
     setField(form, "given_name", data.givenName, true);
     setField(form, "family_name", data.familyName, true);
     setField(form, "credentials", data.credentials, true);
-    var specialties = form.elements.namedItem("specialties");
-    if (data.specialty && specialties && specialties.options) {
-      Array.prototype.forEach.call(specialties.options, function (option) {
-        if (option.value === data.specialty) option.selected = true;
+    // The specialties: one checkbox each (a multiple select is handled too).
+    if (data.specialty) {
+      Array.prototype.forEach.call(form.querySelectorAll("[name=specialties]"), function (input) {
+        if (input.options) {
+          Array.prototype.forEach.call(input.options, function (option) {
+            if (option.value === data.specialty) option.selected = true;
+          });
+        } else if (input.value === data.specialty && !input.checked) {
+          input.checked = true;
+          input.dispatchEvent(new Event("change", { bubbles: true }));
+        }
       });
     }
     var status = document.getElementById("nppes-status");
