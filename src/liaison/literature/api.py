@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Status
 
 from liaison.core import downloads
+from liaison.core.errors import LiaisonError
 from liaison.lib.api import Id, InputSchema, acting_user, paginate, query_error
 from liaison.literature import selectors
 from liaison.literature.models import Publication
@@ -28,8 +29,11 @@ router = Router(tags=["Publications"])
     response=PublicationPageOut,
     summary="Search publications",
     description=(
-        "Publications of the library, one page at a time: `q` searches titles and abstracts "
-        "(all words), the other parameters filter; sorted by relevance (with `q`) or date."
+        "Publications of the library, one page at a time: `q` is a query of the search "
+        "language (docs/query-language.md: words of the title and abstract, AND, OR, NOT, "
+        "parentheses, quoted phrases, prefix `*`, tags `[ti]` `[tiab]` `[au]` `[mh]` `[pt]` "
+        "`[dp]`), the other parameters filter; sorted by relevance (with words in `q`) or date. "
+        "A query it cannot read, or a reversed date range, answers 422 naming the parameter."
     ),
 )
 def list_publications(request: HttpRequest, query: Query[PublicationListQuery]) -> dict[str, Any]:
@@ -47,8 +51,17 @@ def list_publications(request: HttpRequest, query: Query[PublicationListQuery]) 
         author=query.author,
         sort=query.sort,
     )
+    readable(filters)
     queryset = selectors.with_list_relations(selectors.publication_queryset(user, filters))
     return paginate(queryset, query)
+
+
+def readable(filters: selectors.PublicationFilters) -> None:
+    """A 422 naming ``q`` (or ``date_to``) when the search cannot be run as asked."""
+    try:
+        selectors.check_filters(filters)
+    except LiaisonError as error:
+        raise query_error(error.field or "q", error.message) from None
 
 
 @router.get(
@@ -74,7 +87,9 @@ class PublicationExportQuery(InputSchema):
     pmid: list[Id] = Field(
         default_factory=list, description="PMIDs to export (repeat the parameter); else the filters"
     )
-    q: str = Field("", description="Words of the title or abstract, all of them")
+    q: str = Field(
+        "", description="A query of the search language (docs/query-language.md), as in GET"
+    )
     date_from: dt.date | None = Field(None, description="Published on or after (YYYY-MM-DD)")
     date_to: dt.date | None = Field(None, description="Published on or before (YYYY-MM-DD)")
     publication_type: str = Field("", description='A PubMed publication type, e.g. "Review"')
@@ -103,6 +118,7 @@ def export_request(
         author=query.author,
         sort=query.sort,
     )
+    readable(filters)
     return filters, query.pmid or None
 
 

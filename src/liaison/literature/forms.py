@@ -9,6 +9,7 @@ from django.conf import settings
 
 from liaison.core.errors import LiaisonError
 from liaison.core.uploads import check_upload_size
+from liaison.lib import query
 from liaison.lib.forms import DateInput, SearchInput, mark_filter_selects, set_choices
 from liaison.literature.selectors import PublicationFilters
 
@@ -27,7 +28,12 @@ class PublicationFilterForm(forms.Form):
     q = forms.CharField(
         required=False,
         label="Search",
-        max_length=300,
+        max_length=2000,
+        help_text=(
+            'Words of the title or abstract; AND, OR, NOT, (parentheses), "a phrase", prefix*, '
+            "and the PubMed tags [ti] [tiab] [au] [mh] [pt] [dp], e.g. (lecanemab OR donanemab) "
+            "AND alzheimer disease[mh] AND 2021:2024[dp]"
+        ),
         widget=SearchInput(
             attrs={"placeholder": "Words of the title or abstract", "autocomplete": "off"}
         ),
@@ -45,14 +51,47 @@ class PublicationFilterForm(forms.Form):
 
     def __init__(self, *args: Any, publication_types: list[str] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.reversed_range = ""
         set_choices(
             self, "publication_type", "Any type", ((name, name) for name in publication_types or [])
         )
         mark_filter_selects(self)
 
-    def filters(self) -> PublicationFilters:
-        """The filters of the valid fields; an invalid value is ignored, not an error page."""
+    def clean_q(self) -> str:
+        text: str = self.cleaned_data.get("q") or ""
+        try:
+            query.parse(text)
+        except query.QueryError as error:
+            raise forms.ValidationError(error.message) from None
+        return text
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.reversed_range = (
+                f"the range is reversed: {end:%Y-%m-%d} is before Published from ({start:%Y-%m-%d})"
+            )
+            self.add_error("date_to", self.reversed_range)
+        return data
+
+    def search_error(self) -> str:
+        """Why the search cannot be run (a query it cannot read, a reversed date range),
+        or ``""``."""
         self.is_valid()
+        if "q" in self.errors:
+            return f"Search: {self.errors['q'][0]}"
+        if self.reversed_range:
+            return f"Published up to: {self.reversed_range}"
+        return ""
+
+    def filters(self) -> PublicationFilters:
+        """The filters of the valid fields; an invalid value is ignored, not an error page,
+        but a search that cannot be run (:meth:`search_error`) raises :class:`LiaisonError`
+        rather than searching for something else."""
+        problem = self.search_error()
+        if problem:
+            raise LiaisonError(problem, field="q" if "q" in self.errors else "date_to")
         data = self.cleaned_data
         trial = data.get("has_trial") or ""
         return PublicationFilters(

@@ -14,8 +14,9 @@ from liaison.literature.models import Authorship, Publication, PublicationMesh
 class PublicationListQuery(PageQuery):
     q: str = Field(
         "",
-        description="Words of the title or abstract, all of them (on SQLite each as a prefix, "
-        "accents optional)",
+        description="A query of the search language (docs/query-language.md): words of the "
+        'title or abstract (all of them), AND, OR, NOT, (parentheses), "phrases", prefix*, '
+        "tags [ti] [tiab] [au] [mh] [pt] [dp]; accents and case ignored",
     )
     date_from: dt.date | None = Field(None, description="Published on or after (YYYY-MM-DD)")
     date_to: dt.date | None = Field(None, description="Published on or before (YYYY-MM-DD)")

@@ -1,8 +1,10 @@
 """Reads of the library, always starting from the policy's queryset.
 
 :func:`publication_queryset` is the one search of the library, used by the
-page, the API and (later) exports: full text over titles and abstracts
-(``search``), filters, and the sort.
+page, the API, exports and the watches that run on the library: the query
+(``q``, in the search language of :mod:`liaison.lib.query`, matched by
+:mod:`.search`), filters, and the sort. :func:`check_filters` says what of
+them cannot be read, before any search.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from liaison.core import policy
+from liaison.core.errors import LiaisonError
 from liaison.core.policy import AnyUser
+from liaison.lib import query
 from liaison.lib.text import fold
 from liaison.literature import search
 from liaison.literature.models import (
@@ -51,13 +55,29 @@ def _by_date(queryset: QuerySet[Publication], *, newest: bool) -> QuerySet[Publi
     return queryset.order_by(F("published_on").asc(nulls_last=True), "pmid")
 
 
+def check_filters(filters: PublicationFilters) -> query.Node | None:
+    """The tree of the query ``q`` (``None`` when blank), once the filters are known
+    to be readable: a query that cannot be read raises :class:`liaison.lib.query.QueryError`
+    naming ``q``, a date range that ends before it starts a :class:`LiaisonError`
+    naming ``date_to``."""
+    node = query.parse(filters.q, field="q")
+    if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
+        raise LiaisonError(
+            f"the date range is reversed: published up to {filters.date_to:%Y-%m-%d} is "
+            f"before published from {filters.date_from:%Y-%m-%d}",
+            field="date_to",
+        )
+    return node
+
+
 def publication_queryset(user: AnyUser, filters: PublicationFilters) -> QuerySet[Publication]:
-    """The publications ``user`` may see that match ``filters``, sorted."""
+    """The publications ``user`` may see that match ``filters``, sorted (see
+    :func:`check_filters` for the errors)."""
+    node = check_filters(filters)
     queryset = policy.scope(user, "view", Publication)
-    text = filters.q.strip()
-    by_relevance = filters.sort == "relevance" and bool(text)
-    if text and not by_relevance:
-        queryset = search.matching(queryset, text)
+    by_relevance = filters.sort == "relevance" and node is not None
+    if node is not None and not by_relevance:
+        queryset = search.matching(queryset, node)
     if filters.date_from is not None:
         queryset = queryset.filter(published_on__gte=filters.date_from)
     if filters.date_to is not None:
@@ -99,7 +119,10 @@ def publication_queryset(user: AnyUser, filters: PublicationFilters) -> QuerySet
             )
         )
     if by_relevance:
-        return search.ranked(queryset, text)  # matches and sorts in one go
+        best_first = search.ranked(queryset, node)  # matches and sorts in one go
+        if best_first is not None:
+            return best_first
+        queryset = search.matching(queryset, node)  # no words to rank by: newest first
     return _by_date(queryset, newest=filters.sort != "oldest")
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from liaison.core.models import Team
 from liaison.directory.models import Product, TherapeuticArea
+from liaison.lib import query as query_language
 from liaison.literature.models import Publication
 from liaison.trials.models import (
     PHASE_LABELS,
@@ -76,7 +77,8 @@ class Watch(models.Model):
         help_text="A team watch alerts every member of the team and its manager.",
     )
     mode = models.CharField(max_length=16, choices=WatchMode.choices, default=WatchMode.LIBRARY)
-    # Publications: a PubMed query (PubMed syntax when live; its words when run on the library).
+    # Publications: a PubMed query (PubMed's when live; the library's search language,
+    # liaison.lib.query, when run on the library).
     query = models.TextField(blank=True, help_text="PubMed query, e.g. nivolumab AND melanoma")
     # Trials: criteria as ClinicalTrials.gov names them.
     condition = models.CharField(max_length=300, blank=True)
@@ -134,6 +136,11 @@ class Watch(models.Model):
             errors["team"] = "a watch belongs to one user or to one team, not both or neither"
         if self.kind == WatchKind.PUBLICATION and not self.query.strip():
             errors["query"] = "a publication watch needs a PubMed query"
+        elif self.kind == WatchKind.PUBLICATION and self.mode == WatchMode.LIBRARY:
+            try:  # run on the library, it is the library's search (PubMed reads a live one)
+                query_language.parse(self.query)
+            except query_language.QueryError as error:
+                errors["query"] = error.message
         if self.kind == WatchKind.TRIAL and not (
             self.condition.strip() or self.intervention.strip() or self.sponsor.strip()
         ):

@@ -26,14 +26,18 @@ def publication_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PublicationFilterForm(
         request.GET, publication_types=selectors.publication_type_names(request.user)
     )
-    filters = form.filters()
-    publications = selectors.with_list_relations(
-        selectors.publication_queryset(request.user, filters)
-    )
+    # A search it cannot read is said at its field and above the results, never run.
+    search_error = form.search_error()
+    if search_error:
+        publications = Publication.objects.none()
+    else:
+        publications = selectors.with_list_relations(
+            selectors.publication_queryset(request.user, form.filters())
+        )
     context = {
         "form": form,
         "page_obj": paginate(request, publications, int(settings.LIAISON_PAGE_SIZE)),
-        "searching": bool(filters.q.strip()),
+        "search_error": search_error,
         "can_load": policy.can(request.user, "load", Publication),
     }
     if is_fragment_request(request):

@@ -1,7 +1,9 @@
 """Running a watch: the scheduler's and the "run now" task's.
 
 :func:`run_watch` matches the library (after fetching the source first in live
-mode) and writes one alert per new hit and recipient. Alerts are
+mode) and writes one alert per new hit and recipient. A watch on the library
+matches its query as the library's search does (``docs/query-language.md``); a
+live one sends it to PubMed and alerts what PubMed answers. Alerts are
 machine-written, like the evidence they point at; what a watch matches is
 :mod:`liaison.surveillance.selectors`'.
 """
@@ -20,6 +22,7 @@ from liaison.core import policy
 from liaison.core.errors import LiaisonError
 from liaison.core.models import User
 from liaison.lib.progress import ProgressSink
+from liaison.lib.query import QueryError
 from liaison.literature.clients.eutils import DEFAULT_EUTILS_URL, fetch_pubmed
 from liaison.literature.loading.writer import LoadReport as PubmedLoadReport
 from liaison.literature.loading.writer import store_records
@@ -108,7 +111,12 @@ def _publication_hits(watch: Watch, viewer: User, sources: LiveSources, run: Wat
         pmids = _fetch_pubmed(watch, sources, since, run)
         matches = policy.scope(viewer, "view", Publication).filter(pmid__in=pmids)
     else:
-        matches = selectors.library_publications(viewer, watch.query)
+        try:
+            matches = selectors.library_publications(viewer, watch.query)
+        except QueryError as error:  # saved before the language was checked on save
+            raise LiaisonError(
+                f"the watch's query cannot be read: {error.message}", field="query"
+            ) from None
         if watch.last_run_at is not None:
             matches = matches.filter(loaded_at__gte=watch.last_run_at)
     run.matched = matches.count()

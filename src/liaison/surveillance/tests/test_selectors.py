@@ -38,16 +38,6 @@ def test_due_watches_follow_schedule_and_last_run(msl: User) -> None:
     assert fresh not in due and weekly not in due and manual not in due and paused not in due
 
 
-def test_library_alternatives_read_pubmed_syntax() -> None:
-    assert selectors.library_alternatives(
-        "(nivolumab OR pembrolizumab) AND melanoma[mh] NOT review[pt]"
-    ) == ["nivolumab melanoma", "pembrolizumab melanoma"]
-    assert selectors.library_alternatives('"lung cancer"[tiab] OR NSCLC') == [
-        "lung cancer",
-        "NSCLC",
-    ]
-
-
 def test_a_personal_watch_alerts_its_owner_while_active(msl: User) -> None:
     watch = publication_watch(msl)
     assert selectors.recipients(watch) == [msl]

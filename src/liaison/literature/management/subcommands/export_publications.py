@@ -26,7 +26,12 @@ class ExportPublications(BaseCommand):
         parser.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="ris")
         parser.add_argument("--output", metavar="PATH", help="the file to write")
         parser.add_argument("--pmid", type=int, action="append", help="a PMID (repeatable)")
-        parser.add_argument("--q", default="", help="words of the title or abstract")
+        parser.add_argument(
+            "--q",
+            default="",
+            help="a search (docs/query-language.md): words of the title or abstract, "
+            "AND, OR, NOT, phrases, prefix*, tags [ti] [tiab] [au] [mh] [pt] [dp]",
+        )
         parser.add_argument("--journal", default="", help="part of the journal title, or ISSN")
         parser.add_argument("--author", default="", help="part of an author's name")
         parser.add_argument("--mesh", default="", help="a MeSH descriptor name or UI")
