@@ -18,10 +18,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, re_path
 from django.utils.module_loading import import_string
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 from ninja.openapi.schema import OpenAPISchema
 
 from liaison.core import audit, registry
@@ -77,10 +77,33 @@ class LiaisonAPI(NinjaAPI):
                 operation.setdefault("responses", {}).setdefault("default", error)
         return schema
 
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext[Any]]
+    ) -> ValidationError:
+        # Ninja names a field of a flattened schema (``query: Query[PublicationExportQuery]``)
+        # by the field alone only for the field's own error (``pmid``); an error inside it,
+        # as an item of a list, kept the handler's parameter (``query.pmid.0``).
+        error = super().validation_error_from_error_contexts(error_contexts)
+        items = iter(error.errors)
+        for context in error_contexts:
+            reverse = getattr(context.model, "__ninja_flatten_map_reverse__", {})
+            raw = context.pydantic_validation_error.errors(include_url=False)
+            for original, item in zip(raw, items, strict=False):
+                loc = tuple(original["loc"])
+                for size in range(len(loc), 0, -1):
+                    if loc[:size] in reverse:
+                        item["loc"] = (item["loc"][0], *reverse[loc[:size]], *loc[size:])
+                        break
+        return error
+
     def _get_urls(self) -> list[URLResolver | URLPattern]:
         # Last, after every operation: an unknown path under /api/v1/ answers
-        # in the API's error shape, not with the web's HTML 404 page.
-        return [*super()._get_urls(), path("<path:rest>", unknown_endpoint, name="not-found")]
+        # in the API's error shape, not with the web's HTML 404 page; any path,
+        # a line break in it too (``<path:...>`` stops at one).
+        return [
+            *super()._get_urls(),
+            re_path(r"^(?P<rest>[\s\S]+)$", unknown_endpoint, name="not-found"),
+        ]
 
 
 def unknown_endpoint(request: HttpRequest, rest: str) -> HttpResponse:

@@ -216,7 +216,9 @@ class OrganizationPageOut(Schema):
 
 
 class OrganizationListQuery(PageQuery):
-    q: str = Field("", description="Name (accents optional)")
+    # As the web's search box: each word is a condition of the query, so thousands of
+    # them overflow SQLite's expression depth (a 5xx) after seconds of work.
+    q: str = Field("", max_length=200, description="Name (accents optional)")
     country: str = Field("", description=COUNTRY_HELP)
     type: OrganizationType | None = None
 

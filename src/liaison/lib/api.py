@@ -4,9 +4,10 @@ the loads and answers of a resource's get, create, patch and delete
 (:class:`Records`).
 
 Every input is stored or looked up as it comes: a string holding the NUL
-character (which PostgreSQL cannot store and the web's forms refuse) and an
-integer beyond the database's 64 bits are refused with a 422 naming the field,
-never a database error. Query and body schemas derive from :class:`InputSchema`;
+character (which PostgreSQL cannot store and the web's forms refuse) or a lone
+surrogate (``"\ud800"`` in JSON: no character, and no database driver encodes
+it), and an integer beyond the database's 64 bits are refused with a 422 naming
+the field, never a database error. Query and body schemas derive from :class:`InputSchema`;
 a parameter of a handler's signature is typed :data:`Id` (a record's id) or
 :data:`Text` (any other string). ``tests/test_input_hardening.py`` sends both to
 every input of every operation.
@@ -56,16 +57,23 @@ MAX_INTEGER = 2**63 - 1
 MIN_INTEGER = -(2**63)
 
 NUL_REFUSED = "may not contain the NUL character (U+0000)"
+SURROGATE_REFUSED = "may not contain a lone surrogate (U+D800 to U+DFFF): it is no character"
 INTEGER_REFUSED = f"must lie between {MIN_INTEGER} and {MAX_INTEGER} (a 64-bit integer)"
 
 
 def _storable(value: Any) -> None:
-    """Refuse (a 422 naming the field) a NUL character or an integer beyond 64 bits
-    anywhere in ``value``: strings, numbers, lists, mappings and nested schemas."""
+    """Refuse (a 422 naming the field) a NUL character, a lone surrogate or an integer
+    beyond 64 bits anywhere in ``value``: strings, numbers, lists, mappings and nested
+    schemas."""
     if isinstance(value, str):
         if "\x00" in value:
             # A custom error: pydantic shows its message as it is ("Value error, ..." otherwise).
             raise PydanticCustomError("nul_character", NUL_REFUSED)
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise PydanticCustomError("surrogate_character", SURROGATE_REFUSED) from None
     elif isinstance(value, int) and not isinstance(value, bool):
         if not MIN_INTEGER <= value <= MAX_INTEGER:
             raise PydanticCustomError("integer_range", INTEGER_REFUSED)

@@ -129,8 +129,11 @@ class TrialDetailOut(TrialOut):
 
 
 class TrialListQuery(PageQuery):
+    # As the web's search box: each word is a condition of the query, so thousands of
+    # them overflow SQLite's expression depth (a 5xx).
     q: str = Field(
         "",
+        max_length=200,
         description="Words found in titles, conditions, interventions, sponsors (accents optional)",
     )
     condition: str = Field(

@@ -96,3 +96,22 @@ def test_malformed_json_body_is_an_error_in_the_shape(msl: User) -> None:
 def test_api_source_ends_with_the_request(msl: User) -> None:
     ApiClient(msl).post("/tokens", {"name": "x"})
     assert audit.current_source() == "web"
+
+
+@pytest.mark.django_db
+def test_an_item_of_a_list_query_parameter_is_named_by_the_parameter(msl: User) -> None:
+    # ``pmid`` is a list field of a query schema (``query: Query[...]``): its items'
+    # errors used to be named after the handler's parameter ("query.pmid.1").
+    response = ApiClient(msl).get("/publications/export", {"pmid": ["12", "x"]})
+    assert response.status_code == 422
+    assert list(response.json()["details"]) == ["pmid.1"]
+    assert response.json()["message"].startswith("pmid.1: Input should be a valid integer")
+
+
+@pytest.mark.django_db
+def test_unknown_api_path_with_a_line_break_is_404_in_the_shape(msl: User) -> None:
+    # "/api/v1/publications/%0A": no PMID, and the fallback once stopped at the line break.
+    for path in ("/publications/%0A", "/nothing%0Ahere", "/hcps/1/%0D%0A"):
+        response = ApiClient(msl).get(path)
+        assert response.status_code == 404, path
+        assert response.json()["details"] == {}

@@ -85,6 +85,15 @@ def test_unknown_type_is_422_naming_type(msl: User) -> None:
     assert set(response.json()["details"]) == {"type"}
 
 
+def test_a_search_of_thousands_of_words_is_422_naming_q(msl: User) -> None:
+    # Each word is a condition: 3,000 of them were a 503 on SQLite ("Expression tree
+    # is too large") after seconds of work. The web's search box holds 200 characters.
+    response = ApiClient(msl).get("/organizations", {"q": "ab " * 3000})
+    assert response.status_code == 422
+    assert response.json()["details"] == {"q": "String should have at most 200 characters"}
+    assert ApiClient(msl).get("/organizations", {"q": "ab " * 66}).status_code == 200
+
+
 def test_page_size_above_the_maximum_is_422(msl: User) -> None:
     response = ApiClient(msl).get("/organizations", {"page_size": 10_000})
     assert response.status_code == 422
@@ -128,6 +137,15 @@ def test_create_with_unknown_parent_names_parent_id(msl: User) -> None:
     )
     assert response.status_code == 400
     assert set(response.json()["details"]) == {"parent_id"}
+    assert not Organization.objects.exists()
+
+
+def test_create_with_a_lone_surrogate_in_a_code_is_422_naming_the_field(msl: User) -> None:
+    # JSON's "\ud800" reached the territory look-up and the driver failed to encode it: a 500.
+    body = {"name": "X", "type": "clinic", "country": "DE", "territories": ["\ud800"]}
+    response = ApiClient(msl).post("/organizations", body)
+    assert response.status_code == 422
+    assert set(response.json()["details"]) == {"territories"}
     assert not Organization.objects.exists()
 
 

@@ -20,6 +20,7 @@ from liaison.directory.models import HCP, TherapeuticArea
 from liaison.lib.api import (
     MAX_INTEGER,
     NUL_REFUSED,
+    SURROGATE_REFUSED,
     Id,
     InputSchema,
     PageQuery,
@@ -142,6 +143,25 @@ def test_an_input_schema_refuses_nul_in_any_string(values: dict[str, Any], field
         ExampleInput(**values)
     [error] = caught.value.errors()
     assert (error["loc"], error["msg"]) == ((field,), NUL_REFUSED)
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        # JSON's "\ud800": no character; SQLite's and PostgreSQL's drivers fail to
+        # encode it (a 500, found by tests/test_api_fuzz.py in a body's list of codes).
+        ({"tags": ["\ud800"]}, "tags"),
+        ({"name": "Zo\udfffe"}, "name"),
+        ({"extra": {"key": ["\udc80"]}}, "extra"),
+    ],
+)
+def test_an_input_schema_refuses_a_lone_surrogate_in_any_string(
+    values: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(SchemaError) as caught:
+        ExampleInput(**values)
+    [error] = caught.value.errors()
+    assert (error["loc"], error["msg"]) == ((field,), SURROGATE_REFUSED)
 
 
 @pytest.mark.parametrize(
