@@ -40,10 +40,8 @@ class WatchForm(forms.Form):
         required=False,
         label="PubMed query",
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Publications: the library's search language, as PubMed writes it: AND, OR, "
-        'NOT, (parentheses), "phrases", prefix*, tags [ti] [tiab] [au] [mh] [pt] [dp], e.g. '
-        "(nivolumab OR pembrolizumab) AND melanoma[mh] AND 2020:2024[dp]. A live watch sends "
-        "it to PubMed as it is.",
+        help_text="Publications: PubMed syntax, e.g. (nivolumab OR pembrolizumab) AND melanoma. "
+        "Against the library, OR alternatives must each have all their words.",
     )
     condition = forms.CharField(required=False, max_length=300, help_text="Trials")
     intervention = forms.CharField(required=False, max_length=300, help_text="Trials")
@@ -134,3 +132,36 @@ class ReadForm(forms.Form):
 
 class DigestForm(forms.Form):
     enabled = forms.BooleanField(required=False, label="Send me a daily e-mail digest")
+
+
+#: What the inbox's bulk buttons do with the selected alerts: a triage state, or ``read``.
+BULK_ACTIONS = {
+    TriageState.RELEVANT.value: "marked relevant",
+    TriageState.NOT_RELEVANT.value: "marked not relevant",
+    "read": "marked read",
+}
+
+
+class AlertIdsField(forms.Field):
+    """The ids of the selected alerts (the rows' checkboxes), each once, in order."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        ids: list[int] = []
+        for item in value or []:
+            if not str(item).isdigit():
+                raise forms.ValidationError(f"{str(item)[:40]!r} is not an alert of the list")
+            ids.append(int(item))
+        return list(dict.fromkeys(ids))
+
+
+class BulkTriageForm(forms.Form):
+    """The alerts selected in the inbox and what to do with them; the view loads the
+    alerts through the policy."""
+
+    alerts = AlertIdsField(required=False)
+    action = forms.ChoiceField(
+        choices=[(value, value) for value in BULK_ACTIONS],
+        error_messages={"required": "choose what to do with the selected alerts"},
+    )

@@ -9,6 +9,8 @@ alerts, who gets a digest) are the system's, over every row.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,11 +19,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from liaison.core import policy
+from liaison.core.errors import NotFound
 from liaison.core.models import Team, User
 from liaison.core.policy import AnyUser
 from liaison.literature.models import Publication
 from liaison.literature.selectors import PublicationFilters, publication_queryset
-from liaison.surveillance.models import Alert, DigestPreference, Watch, WatchRun
+from liaison.surveillance.models import Alert, DigestPreference, Watch, WatchKind, WatchRun
 from liaison.trials import selectors as trial_selectors
 from liaison.trials.models import Trial, TrialSite
 
@@ -78,6 +81,56 @@ def watch_hits(user: AnyUser, watch: Watch) -> QuerySet[Alert]:
     return alert_queryset(user, AlertFilters(watch=watch.pk))
 
 
+def selected_alerts(user: AnyUser, ids: list[int]) -> list[Alert]:
+    """The alerts ``ids`` (the inbox's selection) in ``user``'s inbox, in that order.
+
+    One id that is not there (another user's alert, or one deleted with its watch)
+    refuses the whole selection: :class:`NotFound`, so that nothing is half-applied."""
+    found = {alert.pk: alert for alert in alert_queryset(user, AlertFilters()).filter(pk__in=ids)}
+    missing = sum(1 for pk in ids if pk not in found)
+    if missing:
+        raise NotFound(
+            f"{missing} of the {len(ids)} selected alerts {'is' if missing == 1 else 'are'} "
+            "not in your inbox (another user's, or deleted with its watch): nothing was changed"
+        )
+    return [found[pk] for pk in ids]
+
+
+def alerted_ids(
+    user: AnyUser, watch: Watch, field: str, records: Iterable[models.Model]
+) -> set[int]:
+    """Which of ``records`` (publications or trials, by ``field``: ``publication_id``,
+    ``trial_id``) the watch has alerted to ``user``."""
+    ids = [record.pk for record in records]
+    alerted = policy.scope(user, "view", Alert).filter(watch=watch, **{f"{field}__in": ids})
+    return set(alerted.values_list(field, flat=True))
+
+
+def first_run(watch: Watch) -> WatchRun | None:
+    """The watch's first run that completed, the one ``FIRST_RUN_HITS`` caps (the
+    caller loaded ``watch`` through the policy: who sees a watch sees its runs)."""
+    return (
+        WatchRun.objects.filter(watch=watch, error="", finished_at__isnull=False)
+        .order_by("started_at", "pk")
+        .first()
+    )
+
+
+def watch_matches(user: AnyUser, watch: Watch) -> QuerySet[Publication] | QuerySet[Trial]:
+    """What the watch matches now among what ``user`` sees, newest first: the whole
+    set its runs alert from (a first run alerts only the newest of them). A query
+    that cannot be read raises :class:`liaison.lib.query.QueryError`."""
+    if not isinstance(user, User):
+        return Publication.objects.none()
+    if watch.kind == WatchKind.PUBLICATION:
+        return library_publications(user, watch.query).order_by(
+            models.F("published_on").desc(nulls_last=True), "-pmid"
+        )
+    return trial_matches(user, watch).order_by(
+        models.F("last_update_posted").desc(nulls_last=True), "nct_id"
+    )
+
+
 # --- the scheduler's reads ---------------------------------------------------------------
 
 
@@ -104,12 +157,46 @@ def due_watches(now: dt.datetime | None = None) -> list[Watch]:
 # --- what a watch matches ----------------------------------------------------------------
 
 
+_FIELD_TAG = re.compile(r"\[[^\]]*\]")
+_NOT_CLAUSE = re.compile(r"\bNOT\s+(\"[^\"]*\"|\S+)")
+_OR = re.compile(r"\bOR\b")
+_OPERATOR = re.compile(r"\b(AND)\b")
+
+
+def library_alternatives(query: str) -> list[str]:
+    """A PubMed query as word lists the library's full-text search takes.
+
+    The library matches every word of one alternative: ``OR`` separates
+    alternatives, ``AND`` and field tags (``[tiab]``, ``[mh]``) are dropped, and
+    ``NOT`` drops the term after it (the library search cannot exclude). For
+    example ``(nivolumab OR pembrolizumab) AND melanoma[mh]`` becomes
+    ``["nivolumab melanoma", "pembrolizumab melanoma"]``: only a top-level
+    grouping is expanded this way, so keep live mode for complex queries.
+    """
+    text = _NOT_CLAUSE.sub(" ", _FIELD_TAG.sub(" ", query))
+    group = re.search(r"\(([^()]*)\)", text)
+    if group and _OR.search(group.group(1)):
+        rest = (text[: group.start()] + " " + text[group.end() :]).strip()
+        alternatives = [f"{option} {rest}" for option in _OR.split(group.group(1))]
+    else:
+        alternatives = _OR.split(text.replace("(", " ").replace(")", " "))
+    cleaned = []
+    for option in alternatives:
+        words = _OPERATOR.sub(" ", option.replace("(", " ").replace(")", " ")).replace('"', " ")
+        words = " ".join(words.split())
+        if words and words not in cleaned:
+            cleaned.append(words)
+    return cleaned
+
+
 def library_publications(viewer: User, query: str) -> models.QuerySet[Publication]:
-    """The publications ``viewer`` sees that match a watch's query: the library's own
-    search (:func:`liaison.literature.selectors.publication_queryset`), so a query
-    finds the same publications in a watch and in the library. A query that cannot
-    be read raises :class:`liaison.lib.query.QueryError` (the run keeps it)."""
-    return publication_queryset(viewer, PublicationFilters(q=query, sort="date"))
+    """The publications ``viewer`` sees that match any alternative of a PubMed query
+    (:func:`library_alternatives`) in the library's full-text search."""
+    matches = Q(pk__in=[])
+    for words in library_alternatives(query):
+        found = publication_queryset(viewer, PublicationFilters(q=words))
+        matches |= Q(pk__in=found.order_by().values("pk"))
+    return policy.scope(viewer, "view", Publication).filter(matches)
 
 
 def already_alerted(watch: Watch, field: str) -> models.QuerySet[Alert, dict[str, Any]]:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django_tasks import task
 
 from liaison.core import jobs, policy
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import Job, User
-from liaison.surveillance import selectors, services
+from liaison.surveillance import selectors, services, summaries
 from liaison.surveillance.models import Watch
 
 RUN_KIND = "watch-run"
@@ -38,8 +39,16 @@ def start_watch_run(*, actor: User, watch: Watch) -> Job:
     if not policy.can(actor, "change", watch):
         raise PermissionDenied("you may not run this watch")
     with transaction.atomic():
+        # "origin": the job page links back to the watch (core knows no watch).
+        origin = {
+            "label": f"Watch “{watch.name}”",
+            "url": reverse("surveillance:watch-detail", args=[watch.pk]),
+        }
         job = jobs.create_job(
-            owner=actor, kind=RUN_KIND, title=f"Run watch {watch.name}", params={"watch": watch.pk}
+            owner=actor,
+            kind=RUN_KIND,
+            title=f"Run watch {watch.name}",
+            params={"watch": watch.pk, "origin": origin},
         )
         jobs.enqueue_after_commit(job, run_watch_task.enqueue)
     return job
@@ -51,15 +60,14 @@ def run_watch_task(job_id: int) -> int:
     job = Job.objects.get(pk=job_id)
     created = 0
     with jobs.running(job_id) as progress:
-        if not Watch.objects.filter(pk=job.params["watch"]).exists():
+        watch = Watch.objects.filter(pk=job.params["watch"]).first()
+        if watch is None:
             raise LiaisonError("the watch was deleted before it could run")
-        run = services.run_watch(
-            job.params["watch"], progress=progress, sources=live_sources(), job_id=job_id
-        )
+        first = watch.last_run_at is None
+        run = services.run_watch(watch.pk, progress=progress, sources=live_sources(), job_id=job_id)
         created = run.alerts_created
-        progress.flush(
-            message=f"{run.matched} matching, {created} new alert{'s' if created != 1 else ''}"
-        )
+        recipients = len(selectors.recipients(watch))
+        progress.flush(message=summaries.run_message(run, first=first, recipients=recipients))
     return created
 
 

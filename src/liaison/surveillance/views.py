@@ -1,5 +1,6 @@
-"""Surveillance pages: the alert inbox with in-place HTMX triage, and watches
-(list, create, page with hits and runs, edit, delete, run now).
+"""Surveillance pages: the alert inbox (compact rows, in-place HTMX triage, bulk
+triage of the selected alerts, keyboard shortcuts in ``surveillance/inbox.js``), and watches
+(list, create, page with hits and runs, what a watch matches, edit, delete, run now).
 
 Reads go through ``selectors`` (the policy's querysets); writes through
 ``services``; "run now" through ``tasks.start_watch_run`` (a job).
@@ -24,16 +25,21 @@ from liaison.core.http import (
     render_page_or_fragment,
 )
 from liaison.lib.forms import add_liaison_error
-from liaison.surveillance import selectors, services
+from liaison.surveillance import selectors, services, summaries
 from liaison.surveillance.forms import (
+    BULK_ACTIONS,
     AlertFilterForm,
+    BulkTriageForm,
     DigestForm,
     ReadForm,
     TriageForm,
     WatchForm,
 )
-from liaison.surveillance.models import Alert, TriageState, Watch
+from liaison.surveillance.models import Alert, TriageState, Watch, WatchKind
 from liaison.surveillance.tasks import start_watch_run
+
+#: The bulk buttons' answer when no box is ticked.
+NOTHING_SELECTED = "Select at least one alert first: tick the boxes beside their titles."
 
 
 def _page_size() -> int:
@@ -59,8 +65,9 @@ def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render_page_or_fragment(request, "surveillance/alert_list.html", "results", context)
 
 
-def _alert_row(request: AuthenticatedHttpRequest, alert: Alert) -> HttpResponse:
-    """The alert's row, and the unread counts out of band (htmx), or back to the inbox."""
+def _alert_row(request: AuthenticatedHttpRequest, alert: Alert, status: str) -> HttpResponse:
+    """The alert's row, the unread counts out of band and ``status`` for screen
+    readers (htmx), or back to the inbox."""
     if not is_fragment_request(request):
         return redirect(next_url(request, "surveillance:alert-list"))
     context = {
@@ -68,6 +75,7 @@ def _alert_row(request: AuthenticatedHttpRequest, alert: Alert) -> HttpResponse:
         "triage_states": TriageState.choices,
         "unread": selectors.unread_count(request.user),
         "oob": True,
+        "status": status,
     }
     return render(request, "surveillance/alert_list.html#alert_update", context)
 
@@ -90,7 +98,9 @@ def alert_triage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         state=form.cleaned_data["state"],
         note=form.cleaned_data["note"],
     )
-    return _alert_row(request, alert)
+    return _alert_row(
+        request, alert, f"Marked {alert.get_triage_state_display().lower()}: {alert.title}"
+    )
 
 
 @require_POST
@@ -104,8 +114,74 @@ def alert_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     form = ReadForm(request.POST)
     form.is_valid()
-    services.mark_alert(actor=request.user, alert=alert, read=bool(form.cleaned_data.get("read")))
-    return _alert_row(request, alert)
+    read = bool(form.cleaned_data.get("read"))
+    services.mark_alert(actor=request.user, alert=alert, read=read)
+    return _alert_row(request, alert, f"Marked {'read' if read else 'unread'}: {alert.title}")
+
+
+def _bulk_message(action: str, outcome: services.BulkOutcome) -> str:
+    """``3 alerts marked relevant; 1 was relevant already.``"""
+    state = BULK_ACTIONS[action].removeprefix("marked ")
+    total = outcome.changed + outcome.unchanged
+    if not outcome.changed:
+        return (
+            f"Nothing changed: the {total} selected alert{'s were' if total != 1 else ' was'} "
+            f"{state} already."
+        )
+    message = f"{outcome.changed} alert{'s' if outcome.changed != 1 else ''} {BULK_ACTIONS[action]}"
+    if outcome.unchanged:
+        was = "was" if outcome.unchanged == 1 else "were"
+        message += f"; {outcome.unchanged} {was} {state} already"
+    return message + "."
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _bulk_answer(
+    request: AuthenticatedHttpRequest, message: str, *, alerts: list[Alert], ok: bool
+) -> HttpResponse:
+    """The rows of ``alerts`` and the counts out of band, and ``message`` in the inbox's
+    status region (htmx: 200 even when refused, since htmx swaps nothing of an error
+    answer); without htmx, back to the list with ``message``."""
+    if not is_fragment_request(request):
+        (messages.success if ok else messages.error)(request, message)
+        return redirect(next_url(request, "surveillance:alert-list"))
+    context = {
+        "alerts": alerts,
+        "triage_states": TriageState.choices,
+        "unread": selectors.unread_count(request.user),
+        "oob": True,
+        "status": message,
+        "status_ok": ok,
+    }
+    return render(request, "surveillance/alert_list.html#bulk_update", context)
+
+
+@require_POST
+@member_view
+def alert_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Mark the selected alerts relevant, not relevant or read, all in one request:
+    every one is the user's to change, or nothing is written (an alert not in the
+    inbox answers 404 without htmx)."""
+    form = BulkTriageForm(request.POST)
+    if not form.is_valid() or not form.cleaned_data["alerts"]:
+        problem = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        message = _sentence(problem) if problem else NOTHING_SELECTED
+        return _bulk_answer(request, message, alerts=[], ok=False)
+    action = form.cleaned_data["action"]
+    try:
+        alerts = selectors.selected_alerts(request.user, form.cleaned_data["alerts"])
+        if action == "read":
+            outcome = services.mark_alerts(actor=request.user, alerts=alerts, read=True)
+        else:
+            outcome = services.triage_alerts(actor=request.user, alerts=alerts, state=action)
+    except LiaisonError as error:
+        if not is_fragment_request(request):
+            raise
+        return _bulk_answer(request, _sentence(error.message), alerts=[], ok=False)
+    return _bulk_answer(request, _bulk_message(action, outcome), alerts=alerts, ok=True)
 
 
 @require_POST
@@ -157,14 +233,36 @@ def watch_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @member_view
 def watch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     watch = selectors.watch_detail(request.user, pk)
+    first = selectors.first_run(watch)
     context = {
         "watch": watch,
         "runs": selectors.watch_runs(request.user, watch),
         "page_obj": paginate(request, selectors.watch_hits(request.user, watch), _page_size()),
         "can_change": policy.can(request.user, "change", watch),
         "triage_states": TriageState.choices,
+        "first_run": first,
+        "first_run_capped": first is not None and summaries.left_unalerted(first, first=True),
+        "first_run_hits": services.FIRST_RUN_HITS,
     }
     return render(request, "surveillance/watch_detail.html", context)
+
+
+@require_GET
+@member_view
+def watch_matches(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Everything the watch matches now, alerted or not (a first run alerts only the
+    newest): the way to the matches a first run's cap left out."""
+    watch = selectors.watch_detail(request.user, pk)
+    context: dict[str, object] = {"watch": watch, "first_run_hits": services.FIRST_RUN_HITS}
+    try:
+        page = paginate(request, selectors.watch_matches(request.user, watch), _page_size())
+    except LiaisonError as error:  # a query that cannot be read (lib.query.QueryError)
+        context["query_error"] = error.message
+    else:
+        field = "publication_id" if watch.kind == WatchKind.PUBLICATION else "trial_id"
+        context["page_obj"] = page
+        context["alerted"] = selectors.alerted_ids(request.user, watch, field, page.object_list)
+    return render(request, "surveillance/watch_matches.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -50,9 +50,16 @@ WEB_ROUTES: dict[str, Route] = {
         ALERT_RECIPIENT, method="post", kwargs=an_alert, data=lambda w: {"state": "relevant"}
     ),
     "surveillance:alert-read": Route(ALERT_RECIPIENT, method="post", kwargs=an_alert),
+    # The selection holds alice's alert: in nobody else's inbox, so refused whole.
+    "surveillance:alert-bulk": Route(
+        ALERT_RECIPIENT,
+        method="post",
+        data=lambda w: {"alerts": [an_alert(w)["pk"]], "action": "relevant"},
+    ),
     "surveillance:watch-list": Route(EVERYONE),
     "surveillance:watch-create": Route(EVERYONE),
     "surveillance:watch-detail": Route(ALICES_OWN, kwargs=a_watch),
+    "surveillance:watch-matches": Route(ALICES_OWN, kwargs=a_watch),
     "surveillance:watch-edit": Route(ALICES_OWN, kwargs=a_watch),
     "surveillance:watch-delete": Route(ALICES_OWN, kwargs=a_watch),
     "surveillance:watch-run": Route(ALICES_OWN, method="post", kwargs=a_watch),

@@ -294,6 +294,54 @@ def test_share_with_team_puts_the_alert_in_colleagues_inboxes(
     assert Alert.objects.filter(recipient=field_manager).count() == 1
 
 
+def test_bulk_triage_is_all_or_nothing(msl: User, field_manager: User, tmp_path: Path) -> None:
+    add_publications(tmp_path, (101, "Melanoma one"), (102, "Melanoma two"))
+    services.run_watch(publication_watch(None, team=Team.objects.get()).pk)
+    mine = list(Alert.objects.filter(recipient=msl).order_by("pk"))
+    theirs = Alert.objects.filter(recipient=field_manager).first()
+    assert theirs is not None
+    with pytest.raises(PermissionDenied) as error:
+        services.triage_alerts(actor=msl, alerts=[*mine, theirs], state=TriageState.RELEVANT)
+    assert error.value.message == (
+        "1 of the 3 selected alerts is not yours to triage: nothing was changed"
+    )
+    assert not Alert.objects.exclude(triage_state="").exists()
+    assert not AuditEvent.objects.filter(record_type="surveillance.alert").exists()
+    with pytest.raises(PermissionDenied):
+        services.mark_alerts(actor=msl, alerts=[*mine, theirs], read=True)
+    assert selectors.unread_count(msl) == 2
+
+
+def test_bulk_triage_audits_each_change_and_keeps_notes(msl: User, tmp_path: Path) -> None:
+    add_publications(tmp_path, (101, "Melanoma one"), (102, "Melanoma two"))
+    services.run_watch(publication_watch(msl).pk)
+    first, second = Alert.objects.filter(recipient=msl).order_by("pk")
+    services.triage_alert(actor=msl, alert=first, state=TriageState.RELEVANT, note="KOL call")
+    outcome = services.triage_alerts(
+        actor=msl, alerts=[first, second], state=TriageState.NOT_RELEVANT
+    )
+    assert outcome == services.BulkOutcome(changed=2, unchanged=0)
+    first.refresh_from_db()
+    assert first.triage_state == "not_relevant" and first.triage_note == "KOL call"
+    assert [e.changes["triage_state"] for e in history_for(first).order_by("sequence")] == [
+        ["", "relevant"],
+        ["relevant", "not_relevant"],
+    ]
+    assert history_for(second).get().changes["triage_state"] == ["", "not_relevant"]
+    again = services.triage_alerts(actor=msl, alerts=[first, second], state="not_relevant")
+    assert again == services.BulkOutcome(changed=0, unchanged=2)
+    assert history_for(second).count() == 1
+
+
+def test_bulk_triage_needs_a_selection_and_a_known_state(msl: User, alert: Alert) -> None:
+    with pytest.raises(LiaisonError) as error:
+        services.triage_alerts(actor=msl, alerts=[], state=TriageState.RELEVANT)
+    assert error.value.field == "alerts"
+    with pytest.raises(LiaisonError) as error:
+        services.triage_alerts(actor=msl, alerts=[alert], state="maybe")
+    assert error.value.field == "state"
+
+
 def test_unread_counts_follow_reading(msl: User, other_msl: User, alert: Alert) -> None:
     assert selectors.unread_count(msl) == 1 and selectors.unread_count(other_msl) == 0
     services.mark_alert(actor=msl, alert=alert, read=True)

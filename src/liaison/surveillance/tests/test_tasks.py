@@ -45,6 +45,34 @@ def test_run_now_runs_the_watch_as_a_job_with_progress(
     assert "2 matching, 2 new alerts" in page
 
 
+def test_a_capped_first_run_says_why_on_its_job_page(
+    client: Client,
+    msl: User,
+    tmp_path: Path,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.TASKS = IMMEDIATE
+    add_publications(tmp_path, *((500 + n, f"Melanoma study {n}") for n in range(23)))
+    watch = publication_watch(msl)
+    client.force_login(msl)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("surveillance:watch-run", args=[watch.pk]))
+    job = Job.objects.get()
+    assert job.message.startswith("23 matching, 20 new alerts. A watch's first run alerts only")
+    assert "its 20 newest matches" in job.message
+    assert "the other 3 were not alerted, and later runs alert only what is new" in job.message
+    assert "The watch's page lists all 23 matches." in job.message
+    page = client.get(reverse("core:job-detail", args=[job.pk])).content.decode()
+    assert "the other 3 were not alerted" in page
+    assert reverse("surveillance:watch-detail", args=[watch.pk]) in page
+    # The second run has no cap to explain.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("surveillance:watch-run", args=[watch.pk]))
+    second = Job.objects.order_by("-pk").first()
+    assert second is not None and second.message == "0 matching, 0 new alerts"
+
+
 def test_run_due_runs_due_watches_only(msl: User, tmp_path: Path) -> None:
     add_publications(tmp_path, (101, "Melanoma"))
     due = publication_watch(msl, name="due")

@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from liaison.core.errors import LiaisonError
 from liaison.lib.progress import progress_bar
-from liaison.surveillance import selectors, services, tasks
+from liaison.surveillance import selectors, services, summaries, tasks
 from liaison.surveillance.models import Watch
 
 
@@ -81,13 +81,13 @@ class Command(BaseCommand):
             raise CommandError("; ".join(errors))
 
     def run_one(self, watch_id: int) -> None:
-        if not Watch.objects.filter(pk=watch_id).exists():
+        watch = Watch.objects.filter(pk=watch_id).first()
+        if watch is None:
             raise CommandError(f"no watch with id {watch_id}")
         try:
             run = services.run_watch(watch_id, sources=tasks.live_sources())
         except LiaisonError as error:
             raise CommandError(error.message) from None
-        self.stdout.write(
-            f"{run.matched} matching, {run.alerts_created} new alert"
-            f"{'s' if run.alerts_created != 1 else ''}"
-        )
+        first = watch.last_run_at is None
+        recipients = len(selectors.recipients(watch))
+        self.stdout.write(summaries.run_message(run, first=first, recipients=recipients))
