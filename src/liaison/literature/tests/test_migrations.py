@@ -64,3 +64,23 @@ def test_the_search_triggers_survive_every_migration() -> None:
         )
         names = {row[0] for row in cursor.fetchall()}
     assert names == {f"{FTS}_insert", f"{FTS}_update", f"{FTS}_delete"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0009_stems_the_index_and_reverses() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 table exists on SQLite only")
+    unstemmed = [("literature", "0008_authorship_role")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(unstemmed)
+    old = executor.loader.project_state(unstemmed).apps.get_model("literature", "Publication")
+    paper = old.objects.create(pmid=1, title="Two randomized trials", abstract_text="")
+    assert matches("trial") == []  # a word was a word: "trial" is not "trials"
+    MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
+    assert matches("trial") == [paper.pk]  # rebuilt with Porter stemming
+    old.objects.filter(pmid=1).update(title="One randomized study")  # the triggers follow
+    assert matches("trial") == [] and matches("studies") == [paper.pk]
+    executor = MigrationExecutor(connection)
+    executor.migrate(unstemmed)
+    assert matches("studies") == [] and matches("study") == [paper.pk]
+    MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
