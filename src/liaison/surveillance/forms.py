@@ -40,8 +40,10 @@ class WatchForm(forms.Form):
         required=False,
         label="PubMed query",
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Publications: PubMed syntax, e.g. (nivolumab OR pembrolizumab) AND melanoma. "
-        "Against the library, OR alternatives must each have all their words.",
+        help_text="Publications: the library's search language, as PubMed writes it: AND, OR, "
+        'NOT, (parentheses), "phrases", prefix*, tags [ti] [tiab] [au] [mh] [pt] [dp], e.g. '
+        "(nivolumab OR pembrolizumab) AND melanoma[mh] AND 2020:2024[dp]. A live watch sends "
+        "it to PubMed as it is.",
     )
     condition = forms.CharField(required=False, max_length=300, help_text="Trials")
     intervention = forms.CharField(required=False, max_length=300, help_text="Trials")

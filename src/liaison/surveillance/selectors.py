@@ -9,7 +9,6 @@ alerts, who gets a digest) are the system's, over every row.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -157,46 +156,12 @@ def due_watches(now: dt.datetime | None = None) -> list[Watch]:
 # --- what a watch matches ----------------------------------------------------------------
 
 
-_FIELD_TAG = re.compile(r"\[[^\]]*\]")
-_NOT_CLAUSE = re.compile(r"\bNOT\s+(\"[^\"]*\"|\S+)")
-_OR = re.compile(r"\bOR\b")
-_OPERATOR = re.compile(r"\b(AND)\b")
-
-
-def library_alternatives(query: str) -> list[str]:
-    """A PubMed query as word lists the library's full-text search takes.
-
-    The library matches every word of one alternative: ``OR`` separates
-    alternatives, ``AND`` and field tags (``[tiab]``, ``[mh]``) are dropped, and
-    ``NOT`` drops the term after it (the library search cannot exclude). For
-    example ``(nivolumab OR pembrolizumab) AND melanoma[mh]`` becomes
-    ``["nivolumab melanoma", "pembrolizumab melanoma"]``: only a top-level
-    grouping is expanded this way, so keep live mode for complex queries.
-    """
-    text = _NOT_CLAUSE.sub(" ", _FIELD_TAG.sub(" ", query))
-    group = re.search(r"\(([^()]*)\)", text)
-    if group and _OR.search(group.group(1)):
-        rest = (text[: group.start()] + " " + text[group.end() :]).strip()
-        alternatives = [f"{option} {rest}" for option in _OR.split(group.group(1))]
-    else:
-        alternatives = _OR.split(text.replace("(", " ").replace(")", " "))
-    cleaned = []
-    for option in alternatives:
-        words = _OPERATOR.sub(" ", option.replace("(", " ").replace(")", " ")).replace('"', " ")
-        words = " ".join(words.split())
-        if words and words not in cleaned:
-            cleaned.append(words)
-    return cleaned
-
-
 def library_publications(viewer: User, query: str) -> models.QuerySet[Publication]:
-    """The publications ``viewer`` sees that match any alternative of a PubMed query
-    (:func:`library_alternatives`) in the library's full-text search."""
-    matches = Q(pk__in=[])
-    for words in library_alternatives(query):
-        found = publication_queryset(viewer, PublicationFilters(q=words))
-        matches |= Q(pk__in=found.order_by().values("pk"))
-    return policy.scope(viewer, "view", Publication).filter(matches)
+    """The publications ``viewer`` sees that match a watch's query: the library's own
+    search (:func:`liaison.literature.selectors.publication_queryset`), so a query
+    finds the same publications in a watch and in the library. A query that cannot
+    be read raises :class:`liaison.lib.query.QueryError` (the run keeps it)."""
+    return publication_queryset(viewer, PublicationFilters(q=query, sort="date"))
 
 
 def already_alerted(watch: Watch, field: str) -> models.QuerySet[Alert, dict[str, Any]]:
