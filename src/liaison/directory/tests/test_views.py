@@ -485,3 +485,12 @@ def test_list_responses_vary_on_htmx_so_back_never_shows_a_fragment(
     signed_in(client, msl)
     for name in ("directory:hcp-list", "directory:organization-list"):
         assert "HX-Request" in client.get(reverse(name))["Vary"]
+
+
+def test_lists_name_countries_not_codes(
+    client: Client, msl: User, muller: HCP, charite: Organization
+) -> None:
+    hcps = signed_in(client, msl).get(reverse("directory:hcp-list")).content.decode()
+    assert f"{muller.city}, Germany" in hcps and f"{muller.city}, DE<" not in hcps
+    organizations = client.get(reverse("directory:organization-list")).content.decode()
+    assert "Berlin, Germany" in organizations and "Berlin, DE<" not in organizations

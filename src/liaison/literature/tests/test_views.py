@@ -102,6 +102,7 @@ def test_detail_shows_authors_linked_to_hcps_mesh_and_trials(library: None, msl:
     assert "<strong>Heart Failure</strong>" in page
     assert 'href="/trials/NCT01035255/"' in page
     assert "Sacubitril lowered mortality." in page
+    assert "<dt>Languages</dt><dd>English</dd>" in page  # a name, not PubMed's "eng"
 
 
 def test_unknown_pmid_is_404(library: None, msl: User) -> None:
