@@ -346,15 +346,12 @@ def requests_to(
 
 
 def send(world: World, operation: Operation, request: Request) -> Any:
-    headers = {}
-    if request.role != "anonymous":
-        headers["Authorization"] = f"Bearer {world.secrets[request.role]}"
     return Client().generic(
         operation.method.upper(),
         request.url,
         request.body or b"",
         content_type=request.content_type,
-        headers=headers,
+        headers={"Authorization": f"Bearer {world.secrets[request.role]}"},
     )
 
 
@@ -441,9 +438,44 @@ def test_every_operation_is_fuzzed() -> None:
     assert set(OPERATIONS) <= set(API_ROUTES)
 
 
-def test_a_server_error_is_caught() -> None:
-    class Answer:
-        status_code = 500
-        content = b'{"message": "an unexpected error occurred"}'
+@dataclass
+class Answer:
+    status_code: int
+    content: bytes
 
-    assert problems_with(OPERATIONS["GET /api/v1/hcps"], Answer()) is not None
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+@pytest.mark.parametrize(
+    ("key", "status", "content", "wrong"),
+    [
+        ("GET /api/v1/hcps", 500, b'{"message": "unexpected", "details": {}}', True),
+        ("GET /api/v1/hcps", 503, b'{"message": "busy", "details": {}}', True),
+        ("GET /api/v1/publications/{pmid}", 404, b"<!doctype html>", True),
+        ("GET /api/v1/hcps", 403, b'{"detail": "no"}', True),
+        ("GET /api/v1/hcps", 422, b'{"message": "page: no", "details": {}}', True),
+        (
+            "GET /api/v1/publications/export",
+            422,
+            b'{"message": "m", "details": {"query.pmid.0": "x"}}',
+            True,
+        ),
+        (
+            "GET /api/v1/publications/export",
+            422,
+            b'{"message": "m", "details": {"pmid.0": "x"}}',
+            False,
+        ),
+        (
+            "POST /api/v1/tokens",
+            422,
+            b'{"message": "m", "details": {"payload": "required"}}',
+            False,
+        ),
+        ("GET /api/v1/hcps", 404, b'{"message": "not found", "details": {}}', False),
+        ("GET /api/v1/hcps", 200, b"{}", False),
+    ],
+)
+def test_the_check_of_an_answer(key: str, status: int, content: bytes, wrong: bool) -> None:
+    assert (problems_with(OPERATIONS[key], Answer(status, content)) is not None) is wrong

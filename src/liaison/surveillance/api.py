@@ -116,7 +116,9 @@ class WatchPatchIn(PatchIn):
     active: bool | None = None
 
 
-class JobOut(Schema):
+class WatchRunOut(Schema):
+    # Not "JobOut": the OpenAPI document names schemas by class, and core's JobOut
+    # (an item of GET /api/v1/jobs) would be documented as this one.
     job_id: int
     url: str = Field(description="The job's page, showing progress")
 
@@ -205,7 +207,7 @@ def delete_watch(request: HttpRequest, watch_id: Id) -> Status[None]:
 
 @watches.post(
     "/{watch_id}/run",
-    response={202: JobOut},
+    response={202: WatchRunOut},
     summary="Run a watch now",
     description="Queues a run; follow its progress on the job page or at GET /api/v1/jobs/{job_id}.",
 )

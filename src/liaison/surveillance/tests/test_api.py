@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from liaison.api import api
 from liaison.core.audit import history_for
 from liaison.core.models import Job, Team, User
 from liaison.core.tests.apiclient import ApiClient
@@ -107,6 +108,18 @@ def test_run_a_watch_queues_a_job(msl: User) -> None:
     assert response.status_code == 202
     job = Job.objects.get()
     assert response.json() == {"job_id": job.pk, "url": f"/jobs/{job.pk}/"}
+
+
+def test_the_run_answer_and_the_job_list_are_documented_apart() -> None:
+    # Both schemas were named JobOut: the document described GET /api/v1/jobs's items
+    # as {job_id, url} (Schemathesis's response_schema_conformance found it).
+    document = api.get_openapi_schema()
+    schemas = document["components"]["schemas"]
+    run = document["paths"]["/api/v1/watches/{watch_id}/run"]["post"]["responses"][202]
+    run_schema = run["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert set(schemas[run_schema]["properties"]) == {"job_id", "url"}
+    item = schemas["JobPageOut"]["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[-1]
+    assert {"id", "status", "kind"} <= set(schemas[item]["properties"])
 
 
 @pytest.fixture
