@@ -8,20 +8,17 @@ entry that is not the current one, and force every control's states."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
-from liaison.core.models import Role, User
-from liaison.surveillance import services
-from liaison.surveillance.tests.factories import add_publications, publication_watch
+from liaison.core.models import User
+from tests.browser.alice import alice_with_an_inbox, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a long enough browser password"
 
 # The pages a member moves between, each with the menu and its unread count.
 MENU_PAGES = (
@@ -39,19 +36,7 @@ MENU_PAGES = (
 
 @pytest.fixture
 def inbox(settings: Any, tmp_path: Path) -> User:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    alice = User.objects.create_user(username="alice", password=PASSWORD, role=Role.MSL)
-    add_publications(tmp_path, (101, "Nivolumab in melanoma"), (102, "Adjuvant melanoma therapy"))
-    services.run_watch(publication_watch(alice, name="Melanoma").pk)
-    return alice
-
-
-def sign_in(page: Any) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r".*/$"))
+    return alice_with_an_inbox(settings, tmp_path)
 
 
 def count_contrast(page: Any, axe: Any) -> float:

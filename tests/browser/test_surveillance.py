@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from liaison.core.models import Role, User
+from liaison.core.models import User
 from liaison.surveillance import services
 from liaison.surveillance.models import Alert, Watch
 from liaison.surveillance.tests.factories import add_publications, publication_watch
+from tests.browser.alice import alice_with_an_inbox, create_alice, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a long enough browser password"
 LAPTOP = {"width": 1280, "height": 800}
 
 # Realistic titles: long enough to need the whole line, or more.
@@ -35,15 +35,12 @@ TITLES = [
 
 @pytest.fixture
 def alice(settings: Any) -> User:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return User.objects.create_user(username="alice", password=PASSWORD, role=Role.MSL)
+    return create_alice(settings)
 
 
 @pytest.fixture
-def inbox(alice: User, tmp_path: Path) -> User:
-    add_publications(tmp_path, (101, "Nivolumab in melanoma"), (102, "Adjuvant melanoma therapy"))
-    services.run_watch(publication_watch(alice, name="Melanoma").pk)
-    return alice
+def inbox(settings: Any, tmp_path: Path) -> User:
+    return alice_with_an_inbox(settings, tmp_path)
 
 
 @pytest.fixture
@@ -52,14 +49,6 @@ def full_inbox(alice: User, tmp_path: Path) -> list[Alert]:
     add_publications(tmp_path, *((1000 + n, title) for n, title in enumerate(TITLES)))
     services.run_watch(publication_watch(alice, name="Melanoma immunotherapy").pk)
     return list(Alert.objects.filter(recipient=alice))
-
-
-def sign_in(page: Any) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r".*/$"))
 
 
 def test_msl_triages_an_alert_in_place(page: Any, axe: Any, inbox: User) -> None:
