@@ -352,6 +352,15 @@ def delete_hcp(*, actor: User, hcp: HCP, reason: str = "") -> None:
 
 def get_or_create_specialty(*, actor: User, name: str) -> Specialty:
     """Specialties named in imports and forms are created on first use (audited)."""
+    longest = Specialty._meta.get_field("name").max_length or 120
+    if len(name.strip()) > longest:
+        # Checked before the look-up: SQLite refuses a LIKE pattern of thousands of characters.
+        raise validation_error(
+            ValidationError(
+                {"specialties": f"a specialty's name is at most {longest} characters long"}
+            ),
+            model=HCP,
+        )
     existing = Specialty.objects.filter(name__iexact=name.strip()).first()
     if existing is not None:
         return existing

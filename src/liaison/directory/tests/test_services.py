@@ -174,3 +174,18 @@ def test_api_bodies_name_the_fields_of_the_services_data(
     """The API hands a body's fields to the service as its typed data (ids turned
     into records are named apart): a field the data does not know would be refused."""
     assert set(schema.model_fields) - {"reason"} - apart <= set(data.__annotations__)
+
+
+def test_a_specialty_name_too_long_is_refused_before_any_query(admin_user: User) -> None:
+    from liaison.core.errors import LiaisonError
+
+    with pytest.raises(LiaisonError, match="at most 120 characters"):
+        services.create_hcp(
+            actor=admin_user,
+            data={
+                "given_name": "Anna",
+                "family_name": "Schmidt",
+                "country": "DE",
+                "specialties": ["x" * 70_000],
+            },
+        )
