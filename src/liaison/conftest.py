@@ -60,6 +60,11 @@ def compliance(db: None) -> User:
 
 
 @pytest.fixture
+def insights_lead(db: None) -> User:
+    return make_user("iris", Role.INSIGHTS_LEAD)
+
+
+@pytest.fixture
 def admin_user(db: None) -> User:
     return make_user("ada", Role.ADMINISTRATOR)
 

@@ -136,6 +136,7 @@ DEMO_USERS: tuple[tuple[str, str, tuple[str, ...], str, str], ...] = (
     ("medinfo", Role.MEDICAL_INFORMATION, (), "Inés", "Calderón"),
     ("pv", Role.PHARMACOVIGILANCE, (), "Paul", "Verhoeven"),
     ("compliance", Role.COMPLIANCE, (), "Chloé", "Marchand"),
+    ("insights", Role.INSIGHTS_LEAD, (), "Ravi", "Menon"),
     ("admin", Role.ADMINISTRATOR, (), "Ada", "Nakamura"),
 )
 DEMO_USERNAMES = tuple(row[0] for row in DEMO_USERS)

@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     MEDICAL_INFORMATION = "medical_information", "Medical information"
     PHARMACOVIGILANCE = "pharmacovigilance", "Pharmacovigilance"
     COMPLIANCE = "compliance", "Compliance"
+    INSIGHTS_LEAD = "insights_lead", "Insights lead"
     ADMINISTRATOR = "administrator", "Administrator"
 
 

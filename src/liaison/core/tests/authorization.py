@@ -40,6 +40,7 @@ ROLES = (
     "medinfo",
     "pv",
     "compliance",
+    "insights",
     "admin",
 )
 MEMBERS = ROLES[2:]
@@ -152,6 +153,7 @@ def build_people(media_root: Path) -> World:
         ("medinfo", Role.MEDICAL_INFORMATION),
         ("pv", Role.PHARMACOVIGILANCE),
         ("compliance", Role.COMPLIANCE),
+        ("insights", Role.INSIGHTS_LEAD),
         ("admin", Role.ADMINISTRATOR),
     ]:
         users[key] = User.objects.create_user(

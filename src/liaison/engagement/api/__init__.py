@@ -1,0 +1,1 @@
+"""The engagement API: one router per subject (interactions, insights, follow-ups, meetings)."""

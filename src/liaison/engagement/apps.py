@@ -1,0 +1,20 @@
+"""The engagement app's declarations (see ``liaison.core.registry``)."""
+
+from liaison.core import registry
+
+
+class EngagementConfig(registry.LiaisonAppConfig):
+    name = "liaison.engagement"
+    label = "engagement"
+    verbose_name = "Field engagement"
+    url_prefix = "engagement/"
+    api_routers = (
+        ("/interactions", "liaison.engagement.api.interactions.router"),
+        ("/insights", "liaison.engagement.api.insights.router"),
+        ("/follow-ups", "liaison.engagement.api.follow_ups.router"),
+        ("/meetings", "liaison.engagement.api.meetings.router"),
+    )
+    commands = {
+        "engagement": "export interactions and insights, or recompute insight themes "
+        "(engagement export ..., engagement themes)",
+    }

@@ -1,0 +1,9 @@
+"""The authorization matrix's entries for themes (see ``matrix.py``)."""
+
+from __future__ import annotations
+
+from liaison.core.tests.authorization import ApiCase, Route
+
+WEB_ROUTES: dict[str, Route] = {}
+API_ROUTES: dict[str, Route] = {}
+API_TERRITORY_CASES: list[ApiCase] = []

@@ -1,0 +1,1 @@
+"""The engagement pages, one module per subject; ``urls.py`` joins their ``urlpatterns``."""
