@@ -1,0 +1,186 @@
+"""Insights and follow-ups captured from the field: on their own, or inline while
+logging an interaction (:func:`liaison.engagement.services.interactions.create_interaction`
+calls these in its transaction).
+
+Defaults: an insight's MSL is its author and its country is its HCP's; a
+follow-up's owner is its author. A follow-up is never due before the
+interaction it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from liaison.core import audit, policy
+from liaison.core.errors import LiaisonError, PermissionDenied
+from liaison.core.models import User
+from liaison.engagement.models import FollowUp, Insight, InsightSource, Interaction
+from liaison.engagement.services.data import FollowUpData, InsightData
+from liaison.lib.validation import field_label, validation_error
+
+INSIGHT_M2M = ("strategic_questions", "publications", "trials")
+INSIGHT_FIELDS = (
+    "statement",
+    "category",
+    "therapeutic_area",
+    "product",
+    "source",
+    "interaction",
+    "hcp",
+    "country",
+    "tags",
+    *INSIGHT_M2M,
+)
+FOLLOW_UP_FIELDS = ("description", "due", "hcp", "interaction")
+
+
+def _check_keys(values: dict[str, Any], allowed: tuple[str, ...], what: str) -> None:
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise LiaisonError(f"{unknown[0]}: not a field of {what}", field=unknown[0])
+
+
+def interaction_date(interaction: Interaction) -> dt.date:
+    """The day an interaction happened, where it happened (its time zone)."""
+    try:
+        zone = zoneinfo.ZoneInfo(interaction.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return interaction.occurred_at.date()
+    return interaction.occurred_at.astimezone(zone).date()
+
+
+def due_error(due: object, interaction: Interaction | None) -> str | None:
+    """Why ``due`` is refused for a follow-up of ``interaction`` (None: accepted)."""
+    if interaction is None or not isinstance(due, dt.date):
+        return None
+    day = interaction_date(interaction)
+    if due < day:
+        return f"a follow-up cannot be due before its interaction ({day:%d %b %Y})"
+    return None
+
+
+def _check_interaction(actor: User, interaction: Interaction | None) -> None:
+    """Only whoever may change (or amend) the interaction attaches records to it."""
+    if interaction is None:
+        return
+    if interaction.pk is None:
+        raise LiaisonError("the interaction is not saved yet", field="interaction")
+    if interaction.msl_id != actor.pk and not (
+        policy.can(actor, "change", interaction) or policy.can(actor, "amend", interaction)
+    ):
+        raise PermissionDenied(
+            "only the interaction's MSL adds insights and follow-ups to it", field="interaction"
+        )
+
+
+def build_insight(*, actor: User, data: InsightData) -> tuple[Insight, dict[str, Any]]:
+    """The unsaved insight ``data`` describes with its defaults, and its lists."""
+    values: dict[str, Any] = dict(data)
+    _check_keys(values, INSIGHT_FIELDS, "an insight")
+    m2m = {name: list(values.pop(name)) for name in INSIGHT_M2M if name in values}
+    hcp = values.get("hcp")
+    if not values.get("country") and hcp is not None:
+        values["country"] = hcp.country
+    if "source" not in values:
+        values["source"] = InsightSource.INTERACTION
+    values.setdefault("tags", [])
+    values["statement"] = (values.get("statement") or "").strip()
+    insight = Insight(msl=actor, **values)
+    return insight, m2m
+
+
+def check_insight(insight: Insight) -> dict[str, str]:
+    """Every field's reason ``insight`` would be refused ({} when it is fine)."""
+    try:
+        insight.full_clean(exclude=["interaction"] if insight.interaction_id is None else None)
+    except ValidationError as error:
+        return validation_error(error, model=Insight).details
+    return {}
+
+
+def create_insight(*, actor: User, data: InsightData) -> Insight:
+    """Capture an insight (audited)."""
+    policy.require(actor, "add", Insight)
+    insight, m2m = build_insight(actor=actor, data=data)
+    _check_interaction(actor, insight.interaction)
+    try:
+        with transaction.atomic():
+            audit.create_record(actor=actor, instance=insight, m2m=m2m)
+    except ValidationError as error:
+        raise validation_error(error, model=Insight) from None
+    return insight
+
+
+def update_insight(
+    *, actor: User, insight: Insight, data: InsightData, reason: str = ""
+) -> dict[str, list[Any]]:
+    """Its author's change of an insight (policy ``change``); returns the audited diff."""
+    policy.require(actor, "change", insight)
+    values: dict[str, Any] = dict(data)
+    _check_keys(values, INSIGHT_FIELDS, "an insight")
+    m2m = {name: list(values.pop(name)) for name in INSIGHT_M2M if name in values}
+    if "statement" in values:
+        values["statement"] = (values["statement"] or "").strip()
+    if "interaction" in values:
+        _check_interaction(actor, values["interaction"])
+    if "hcp" in values and values["hcp"] is not None and "country" not in values:
+        values["country"] = values["hcp"].country
+    try:
+        with transaction.atomic():
+            return audit.update_record(
+                actor=actor, instance=insight, values=values, m2m=m2m, reason=reason
+            )
+    except ValidationError as error:
+        insight.refresh_from_db()
+        raise validation_error(error, model=Insight) from None
+
+
+def build_follow_up(*, actor: User, data: FollowUpData) -> FollowUp:
+    values: dict[str, Any] = dict(data)
+    _check_keys(values, FOLLOW_UP_FIELDS, "a follow-up")
+    values["description"] = (values.get("description") or "").strip()
+    return FollowUp(owner=actor, **values)
+
+
+def check_follow_up(follow_up: FollowUp, interaction: Interaction | None) -> dict[str, str]:
+    """Every field's reason ``follow_up`` would be refused ({} when it is fine)."""
+    errors: dict[str, str] = {}
+    try:
+        follow_up.full_clean(exclude=["interaction"] if follow_up.interaction_id is None else None)
+    except ValidationError as error:
+        errors.update(validation_error(error, model=FollowUp).details)
+    reason = due_error(follow_up.due, interaction)
+    if reason and "due" not in errors:
+        errors["due"] = reason
+    return errors
+
+
+def create_follow_up(*, actor: User, data: FollowUpData) -> FollowUp:
+    """Record something promised (audited). Due on or after its interaction's day."""
+    policy.require(actor, "add", FollowUp)
+    follow_up = build_follow_up(actor=actor, data=data)
+    interaction = data.get("interaction")
+    _check_interaction(actor, interaction)
+    errors = check_follow_up(follow_up, interaction)
+    if errors:
+        raise refusal(errors, FollowUp)
+    with transaction.atomic():
+        audit.create_record(actor=actor, instance=follow_up)
+    return follow_up
+
+
+def refusal(errors: dict[str, str], model: type[Any] | None = None) -> LiaisonError:
+    """One error naming every field (the first as ``field``)."""
+    parts = []
+    for field, reason in errors.items():
+        if field == "__all__":
+            parts.append(reason)
+        else:
+            parts.append(f"{field_label(model, field.rsplit('.', 1)[-1])}: {reason}")
+    first = next((field for field in errors if field != "__all__"), None)
+    return LiaisonError("; ".join(parts), field=first, details=errors)
