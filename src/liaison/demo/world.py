@@ -18,6 +18,8 @@ order  step (app)             builds
        (literature)
 500    trials (trials)        the trials, stored, naming their publications
 600    watches (surveillance) personal and team watches, run once
+700    engagement             a year of interactions, insights in themes,
+       (engagement)           meetings, follow-ups, plans, strategic questions
 =====  =====================  ================================================
 
 A new app adds its builder by declaring a step; nothing here changes.

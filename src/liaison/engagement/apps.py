@@ -18,3 +18,8 @@ class EngagementConfig(registry.LiaisonAppConfig):
         "engagement": "export interactions and insights, or recompute insight themes "
         "(engagement export ..., engagement themes)",
     }
+    demo_steps = (
+        registry.DemoStep(
+            "engagement", 700, "liaison.engagement.demo.build", "liaison.engagement.demo.clear"
+        ),
+    )
