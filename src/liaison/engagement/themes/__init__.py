@@ -1,0 +1,1 @@
+"""Insight themes: the pure clustering of statements (:mod:`.engine`), with no ORM."""
