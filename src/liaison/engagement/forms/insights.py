@@ -16,13 +16,16 @@ from liaison.core.models import Role, User
 from liaison.directory.models import HCP, Product, TherapeuticArea
 from liaison.engagement.insight_selectors import InsightFilters, publications_for, trials_for
 from liaison.engagement.models import (
+    Channel,
     InsightCategory,
     InsightSource,
     InsightStatus,
+    InteractionKind,
     StrategicQuestion,
     Theme,
 )
 from liaison.engagement.services.data import InsightData
+from liaison.engagement.services.exporting import InteractionFilters
 from liaison.engagement.services.insights import MAX_COMMENT, clean_tags
 from liaison.lib import countries
 from liaison.lib.forms import (
@@ -296,3 +299,31 @@ class SimilarForm(forms.Form):
 
     statement = forms.CharField(required=False, max_length=5000)
     category = forms.CharField(required=False, max_length=60)
+    exclude = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
+class InteractionExportForm(forms.Form):
+    """The interactions export's filters, read from the query string (the interaction
+    list's names: ``date_from``, ``date_to``, ``msl``, ``channel``, ``kind``, ``hcp``, ``q``)."""
+
+    date_from = forms.DateField(required=False)
+    date_to = forms.DateField(required=False)
+    msl = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    channel = forms.ChoiceField(required=False, choices=[("", ""), *Channel.choices])
+    kind = forms.ChoiceField(required=False, choices=[("", ""), *InteractionKind.choices])
+    hcp = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    q = forms.CharField(required=False, max_length=200)
+
+    def filters(self) -> InteractionFilters:
+        """The filters of the valid fields; an invalid value is left out."""
+        self.is_valid()
+        data = self.cleaned_data
+        return InteractionFilters(
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            msl=data.get("msl"),
+            channel=data.get("channel") or "",
+            kind=data.get("kind") or "",
+            hcp=data.get("hcp"),
+            q=data.get("q") or "",
+        )
