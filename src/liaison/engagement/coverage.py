@@ -155,8 +155,16 @@ class Totals:
         return self.engaged[180]
 
     @property
+    def percent_30(self) -> int:
+        return self.percent(30)
+
+    @property
     def percent_90(self) -> int:
         return self.percent(90)
+
+    @property
+    def percent_180(self) -> int:
+        return self.percent(180)
 
 
 @dataclass
