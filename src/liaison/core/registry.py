@@ -81,6 +81,26 @@ class HomePanel:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordPanel:
+    """One panel of a record's page in another app, in ``order`` (lower first).
+
+    A lower layer's page shows what higher layers know of its record without
+    importing them: the HCP profile (directory) shows the interactions of
+    engagement. ``model_label`` (``"directory.HCP"``) is the record's model;
+    ``context`` is the dotted path of a function ``(user, record) -> dict | None``
+    (its reads go through the policy, in a constant number of queries; ``None``
+    leaves the panel out); ``template`` is rendered with that dict as ``panel``
+    and the record as ``record``, bringing its own heading and empty state. The
+    page calls ``{% record_panels record %}`` (``liaison`` template tags)."""
+
+    name: str
+    model_label: str
+    template: str
+    context: str
+    order: int
+
+
+@dataclass(frozen=True, slots=True)
 class DemoStep:
     """One builder of the demo world: ``build`` and ``clear`` are dotted paths of
     functions taking a ``liaison.core.demo.DemoContext``; steps run in ``order``
@@ -122,6 +142,9 @@ class LiaisonAppConfig(AppConfig):
     * ``home_panels``: the app's panels on the home page (:class:`HomePanel`:
       a template and the dotted path of a function giving its context for the
       user), shown in ``order`` among every app's panels.
+    * ``record_panels``: the app's panels on other apps' record pages
+      (:class:`RecordPanel`: the record's model, a template and the dotted path
+      of a function giving its context for the user and the record).
     * ``commands``: ``liaison --help`` lines, ``{subcommand: summary}``.
     * ``command_words``: the two-word command lines the app provides, ``{(verb,
       noun): CommandTarget}``: ``("import", "hcps"): ("directory", ("import",))``
@@ -151,6 +174,7 @@ class LiaisonAppConfig(AppConfig):
     commands: dict[str, str] = {}
     command_words: dict[tuple[str, str], CommandTarget] = {}
     light_commands: tuple[tuple[str, ...], ...] = ()
+    record_panels: tuple[RecordPanel, ...] = ()
     demo_steps: tuple[DemoStep, ...] = ()
     startup_tasks: tuple[str, ...] = ()
     file_jobs: tuple[FileJob, ...] = ()
@@ -210,6 +234,19 @@ def home_panels() -> list[HomePanel]:
     """Every installed app's home-page panels by ``order`` (ties keep ``INSTALLED_APPS`` order)."""
     panels = [panel for app in liaison_apps() for panel in app.home_panels]
     return sorted(panels, key=lambda panel: panel.order)
+def record_panels(model_label: str) -> list[RecordPanel]:
+    """Every installed app's panels for records of ``model_label`` (``"directory.HCP"``,
+    compared case-insensitively) by ``order``."""
+    wanted = model_label.lower()
+    panels = [
+        panel
+        for app in liaison_apps()
+        for panel in app.record_panels
+        if panel.model_label.lower() == wanted
+    ]
+    return sorted(panels, key=lambda panel: panel.order)
+
+
 
 
 def declared_configs(installed_apps: Iterable[str]) -> Iterator[type[LiaisonAppConfig]]:

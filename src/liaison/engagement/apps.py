@@ -8,6 +8,15 @@ class EngagementConfig(registry.LiaisonAppConfig):
     label = "engagement"
     verbose_name = "Field engagement"
     url_prefix = "engagement/"
+    record_panels = (
+        registry.RecordPanel(
+            "engaged-by-our-team",
+            "directory.HCP",
+            "engagement/interaction_hcp_panel.html",
+            "liaison.engagement.panels.hcp_engagement",
+            order=100,
+        ),
+    )
     api_routers = (
         ("/interactions", "liaison.engagement.api.interactions.router"),
         ("/insights", "liaison.engagement.api.insights.router"),

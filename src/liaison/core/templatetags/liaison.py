@@ -1,5 +1,6 @@
 """Template helpers shared by every app: history links, audited values, country,
-region and language names, labels of codes, count labels."""
+region and language names, labels of codes, count labels, and the panels other
+apps show on a record's page (``{% record_panels record %}``)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from typing import Any
 
 from django import template
 from django.db import models
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
-from liaison.core import audit_display
+from liaison.core import audit_display, registry
 from liaison.lib import countries, labels, languages
 
 register = template.Library()
@@ -20,6 +24,26 @@ register = template.Library()
 def history_url(instance: models.Model) -> str:
     """The URL of ``instance``'s audit history page."""
     return reverse("core:record-history", args=[instance._meta.label_lower, instance.pk])
+
+
+@register.simple_tag(takes_context=True)
+def record_panels(context: template.Context, record: models.Model) -> SafeString:
+    """The panels other apps show on ``record``'s page (``record_panels`` in their
+    ``apps.py``), each rendered with its context for the signed-in user; a
+    lower layer's page names no app above it."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    parts = []
+    for panel in registry.record_panels(record._meta.label):
+        data = import_string(panel.context)(user, record)
+        if data is None:
+            continue
+        parts.append(
+            render_to_string(
+                panel.template, {"panel": data, "record": record, "user": user}, request=request
+            )
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - rendered templates, autoescaped
 
 
 @register.filter

@@ -16,6 +16,7 @@ inline insight's errors are named by its place (``insights.1.statement``).
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -161,27 +162,29 @@ def _inline_follow_up(item: FollowUpData, hcps: list[HCP]) -> FollowUpData:
     return data  # type: ignore[return-value]
 
 
-def create_interaction(
-    *, actor: User, data: InteractionData, draft: InteractionDraft | None = None
-) -> Interaction:
-    """Log an interaction of ``actor`` with its inline insights and follow-ups.
+@dataclass
+class _Prepared:
+    interaction: Interaction
+    m2m: dict[str, list[Any]]
+    insights: list[InsightData]
+    follow_ups: list[FollowUpData]
+    meeting: Meeting | None
+    errors: dict[str, str]
 
-    All or nothing: every refusal names its fields at once, and nothing is
-    written. Logging a planned meeting marks it logged; the draft it was typed
-    in is deleted."""
+
+def _prepare(*, actor: User, data: InteractionData) -> _Prepared:
+    """The unsaved interaction ``data`` describes and every reason to refuse it."""
     policy.require(actor, "add", Interaction)
     values: dict[str, Any] = dict(data)
     # Set from the labelled indications, whatever the caller says.
     values.pop("off_label", None)
     _check_keys(values, (*INTERACTION_FIELDS, *INLINE))
-    if draft is not None and not policy.can(actor, "delete", draft):
-        raise PermissionDenied("this draft is not yours", field="draft")
-    insights = [_inline_insight(item, []) for item in values.pop("insights", None) or []]
-    follow_ups = [_inline_follow_up(item, []) for item in values.pop("follow_ups", None) or []]
+    raw_insights = list(values.pop("insights", None) or [])
+    raw_follow_ups = list(values.pop("follow_ups", None) or [])
     m2m = {name: list(values.pop(name, None) or []) for name in INTERACTION_M2M}
     hcps: list[HCP] = m2m["hcps"]
-    insights = [_inline_insight(item, hcps) for item in insights]
-    follow_ups = [_inline_follow_up(item, hcps) for item in follow_ups]
+    insights = [_inline_insight(item, hcps) for item in raw_insights]
+    follow_ups = [_inline_follow_up(item, hcps) for item in raw_follow_ups]
     if not values.get("time_zone"):
         values["time_zone"] = settings.TIME_ZONE
     meeting = values.get("meeting")
@@ -210,8 +213,31 @@ def create_interaction(
         known = interaction if interaction.occurred_at is not None else None
         for field, reason in capture.check_follow_up(follow_up, known).items():
             errors[f"follow_ups.{index}.{field}"] = reason
-    if errors:
-        raise capture.refusal(errors, Interaction)
+    return _Prepared(interaction, m2m, insights, follow_ups, meeting, errors)
+
+
+def check_interaction(*, actor: User, data: InteractionData) -> dict[str, str]:
+    """Every reason :func:`create_interaction` would refuse ``data``, by field,
+    without writing anything ({} when it would log it). For a form that has its
+    own reasons too (a date it could not read) and says them all at once."""
+    return _prepare(actor=actor, data=data).errors
+
+
+def create_interaction(
+    *, actor: User, data: InteractionData, draft: InteractionDraft | None = None
+) -> Interaction:
+    """Log an interaction of ``actor`` with its inline insights and follow-ups.
+
+    All or nothing: every refusal names its fields at once, and nothing is
+    written. Logging a planned meeting marks it logged; the draft it was typed
+    in is deleted."""
+    if draft is not None and not policy.can(actor, "delete", draft):
+        raise PermissionDenied("this draft is not yours", field="draft")
+    prepared = _prepare(actor=actor, data=data)
+    if prepared.errors:
+        raise capture.refusal(prepared.errors, Interaction)
+    interaction, m2m, meeting = prepared.interaction, prepared.m2m, prepared.meeting
+    insights, follow_ups = prepared.insights, prepared.follow_ups
 
     try:
         with transaction.atomic():
