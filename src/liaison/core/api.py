@@ -20,12 +20,13 @@ from django.conf import settings
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from liaison.core import downloads, policy, selectors, services
+from liaison.core import downloads, policy, registry, selectors, services
 from liaison.core.errors import NotFound
 from liaison.core.models import ApiToken, Job, JobStatus, User
 from liaison.lib.api import Id, InputSchema, PageQuery, acting_user, paginate
@@ -120,17 +121,30 @@ class MeOut(Schema):
     role: str = Field(description="msl, field_manager, medical_information, ...; empty if none")
     is_administrator: bool
     territories: list[TerritoryOut]
+    # Added by apps (``profile_fields`` in their ``apps.py``); null where no app adds it.
+    calendar_feed_url: str | None = Field(
+        None,
+        description="The secret address of your calendar feed (meetings and follow-up due "
+        "dates) that Outlook and Google Calendar subscribe to; made on first request",
+    )
 
 
 @router.get(
     "/me",
     response=MeOut,
     summary="Who am I",
-    description="The authenticated user: name, role and the territories they cover.",
+    description=(
+        "The authenticated user: name, role, the territories they cover and what apps add "
+        "(`calendar_feed_url`, the address of their calendar feed)."
+    ),
 )
 def me(request: HttpRequest) -> dict[str, Any]:
     user = acting_user(request)
+    extra = {
+        name: import_string(path)(request, user) for name, path in registry.profile_fields().items()
+    }
     return {
+        **extra,
         "id": user.pk,
         "username": user.get_username(),
         "first_name": user.first_name,

@@ -159,6 +159,9 @@ class LiaisonAppConfig(AppConfig):
       it starts (catch-up work a calendar would have queued while none ran).
     * ``file_jobs``: the kinds of job the app runs over an uploaded file
       (``liaison.core.uploads.start_file_job``).
+    * ``profile_fields``: fields the app adds to ``GET /api/v1/me``, ``{name: dotted
+      path of a function (request, user) -> value}`` (``calendar_feed_url``); core's
+      ``MeOut`` documents each name as an optional field.
     * ``policy_module``: imported in :meth:`ready` to register the app's rules
       and verbs (defaults to ``<app>.policy`` when that module exists).
     * ``audit_module``: imported in :meth:`ready` to register the app's audit
@@ -178,6 +181,7 @@ class LiaisonAppConfig(AppConfig):
     demo_steps: tuple[DemoStep, ...] = ()
     startup_tasks: tuple[str, ...] = ()
     file_jobs: tuple[FileJob, ...] = ()
+    profile_fields: dict[str, str] = {}
     policy_module: str | None = None
     audit_module: str | None = None
 
@@ -243,6 +247,16 @@ def record_panels(model_label: str) -> list[RecordPanel]:
         for app in liaison_apps()
         for panel in app.record_panels
         if panel.model_label.lower() == wanted
+def home_panels() -> list[HomePanel]:
+    """Every installed app's home-page panels by ``order`` (ties keep ``INSTALLED_APPS`` order)."""
+    panels = [panel for app in liaison_apps() for panel in app.home_panels]
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+def profile_fields() -> dict[str, str]:
+    """``{field: dotted path of a function (request, user) -> value}`` that every
+    installed app adds to the caller's profile (``GET /api/v1/me``)."""
+    return {name: path for app in liaison_apps() for name, path in app.profile_fields.items()}
     ]
     return sorted(panels, key=lambda panel: panel.order)
 

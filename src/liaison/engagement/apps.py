@@ -23,6 +23,17 @@ class EngagementConfig(registry.LiaisonAppConfig):
         ("/follow-ups", "liaison.engagement.api.follow_ups.router"),
         ("/meetings", "liaison.engagement.api.meetings.router"),
     )
+    navigation = (
+        registry.NavEntry("Meetings", "engagement:meeting-list", order=410),
+        registry.NavEntry(
+            "Follow-ups",
+            "engagement:follow-up-list",
+            order=420,
+            counter="liaison.engagement.selectors.overdue_follow_ups_count",
+            count_id="nav-count-follow-ups",
+        ),
+    )
+    profile_fields = {"calendar_feed_url": "liaison.engagement.services.calendar.feed_url_for"}
     commands = {
         "engagement": "export interactions and insights, or recompute insight themes "
         "(engagement export ..., engagement themes)",
