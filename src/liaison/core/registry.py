@@ -174,10 +174,10 @@ class LiaisonAppConfig(AppConfig):
     navigation: tuple[NavEntry, ...] = ()
     dashboard: tuple[DashboardCount, ...] = ()
     home_panels: tuple[HomePanel, ...] = ()
+    record_panels: tuple[RecordPanel, ...] = ()
     commands: dict[str, str] = {}
     command_words: dict[tuple[str, str], CommandTarget] = {}
     light_commands: tuple[tuple[str, ...], ...] = ()
-    record_panels: tuple[RecordPanel, ...] = ()
     demo_steps: tuple[DemoStep, ...] = ()
     startup_tasks: tuple[str, ...] = ()
     file_jobs: tuple[FileJob, ...] = ()
@@ -234,10 +234,6 @@ def dashboard() -> list[DashboardCount]:
     return sorted(counts, key=lambda count: count.order)
 
 
-def home_panels() -> list[HomePanel]:
-    """Every installed app's home-page panels by ``order`` (ties keep ``INSTALLED_APPS`` order)."""
-    panels = [panel for app in liaison_apps() for panel in app.home_panels]
-    return sorted(panels, key=lambda panel: panel.order)
 def record_panels(model_label: str) -> list[RecordPanel]:
     """Every installed app's panels for records of ``model_label`` (``"directory.HCP"``,
     compared case-insensitively) by ``order``."""
@@ -247,6 +243,10 @@ def record_panels(model_label: str) -> list[RecordPanel]:
         for app in liaison_apps()
         for panel in app.record_panels
         if panel.model_label.lower() == wanted
+    ]
+    return sorted(panels, key=lambda panel: panel.order)
+
+
 def home_panels() -> list[HomePanel]:
     """Every installed app's home-page panels by ``order`` (ties keep ``INSTALLED_APPS`` order)."""
     panels = [panel for app in liaison_apps() for panel in app.home_panels]
@@ -257,10 +257,6 @@ def profile_fields() -> dict[str, str]:
     """``{field: dotted path of a function (request, user) -> value}`` that every
     installed app adds to the caller's profile (``GET /api/v1/me``)."""
     return {name: path for app in liaison_apps() for name, path in app.profile_fields.items()}
-    ]
-    return sorted(panels, key=lambda panel: panel.order)
-
-
 
 
 def declared_configs(installed_apps: Iterable[str]) -> Iterator[type[LiaisonAppConfig]]:
