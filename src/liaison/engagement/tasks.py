@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import IO, Any
 
+from django.db import transaction
+from django.urls import reverse
 from django_tasks import task
 
-from liaison.core import downloads
+from liaison.core import downloads, jobs, policy
 from liaison.core.jobs import Progress
 from liaison.core.models import Job, User
+from liaison.engagement.models import Theme
 from liaison.engagement.services import exporting
+from liaison.engagement.services import themes as theme_services
 
 EXPORT_KIND = "engagement-export"
 
@@ -51,3 +55,33 @@ def _write_export(job: Job, stream: IO[bytes], progress: Progress) -> str:
 def export_engagement(job_id: int) -> dict[str, int]:
     """Write the export of job ``job_id`` (its owner's policy, its subject, filters, format)."""
     return downloads.write_job_file(job_id, _write_export)
+
+
+THEMES_KIND = "theme-recompute"
+
+
+def start_theme_recompute(*, actor: User) -> Job:
+    """Queue a recomputation of the insight themes (insights leads and
+    administrators); the job page links back to the themes."""
+    policy.require(actor, "recompute", Theme)
+    with transaction.atomic():
+        job = jobs.create_job(
+            owner=actor,
+            kind=THEMES_KIND,
+            title="Recompute the insight themes",
+            params={"origin": {"label": "Themes", "url": reverse("engagement:theme-list")}},
+        )
+        jobs.enqueue_after_commit(job, recompute_themes_task.enqueue)
+    return job
+
+
+@task()
+def recompute_themes_task(job_id: int) -> int:
+    """Recompute the themes as job ``job_id``'s owner; returns the number of themes."""
+    job = Job.objects.select_related("owner").get(pk=job_id)
+    count = 0
+    with jobs.running(job_id) as progress:
+        report = theme_services.recompute_themes(actor=job.owner, progress=progress)
+        count = report.themes
+        progress.flush(message=report.summary[:1].upper() + report.summary[1:] + ".")
+    return count

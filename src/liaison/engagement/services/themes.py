@@ -469,19 +469,33 @@ def split_theme(*, actor: User, theme: Theme, insights: Sequence[Insight], label
     return new
 
 
+def move_insights(*, actor: User, insights: Sequence[Insight], theme: Theme) -> int:
+    """Put ``insights`` in ``theme`` and lock them there (recomputations leave
+    them); returns how many changed."""
+    policy.require(actor, "shape", theme)
+    if not insights:
+        raise LiaisonError("insights: choose the insights to move", field="insights")
+    wanted = {insight.pk for insight in insights}
+    visible = policy.scope(actor, "view", Insight).filter(pk__in=wanted)
+    if visible.count() != len(wanted):
+        raise LiaisonError(
+            "insights: you may not see some of the chosen insights", field="insights"
+        )
+    sources = list(Theme.objects.filter(insights__in=wanted).exclude(pk=theme.pk).distinct())
+    for source in sources:
+        policy.require(actor, "shape", source)
+    if not visible.exclude(theme=theme, theme_locked=True).exists():
+        raise LiaisonError(
+            f"theme: the chosen insights are in “{theme.label}” already", field="theme"
+        )
+    with transaction.atomic():
+        moved = _place(actor, sorted(wanted), theme, f"moved to theme “{theme.label}”")
+        _refresh_sizes([*sources, theme])
+    return moved
+
+
 def move_insight(*, actor: User, insight: Insight, theme: Theme) -> Insight:
     """Put one insight in ``theme`` (locked there: recomputations leave it)."""
-    policy.require(actor, "shape", theme)
-    policy.require(actor, "view", insight)
-    previous = (
-        Theme.objects.filter(pk=insight.theme_id).first() if insight.theme_id is not None else None
-    )
-    if previous is not None:
-        policy.require(actor, "shape", previous)
-    if previous is not None and previous.pk == theme.pk and insight.theme_locked:
-        raise LiaisonError(f"theme: the insight is in “{theme.label}” already", field="theme")
-    with transaction.atomic():
-        _place(actor, [insight.pk], theme, f"moved to theme “{theme.label}”")
-        _refresh_sizes([t for t in (previous, theme) if t is not None])
+    move_insights(actor=actor, insights=[insight], theme=theme)
     insight.refresh_from_db()
     return insight
