@@ -32,6 +32,8 @@ class EngagementConfig(registry.LiaisonAppConfig):
             counter="liaison.engagement.selectors.overdue_follow_ups_count",
             count_id="nav-count-follow-ups",
         ),
+        # Themes are aggregates every member reads (their insights show to their readers).
+        registry.NavEntry("Themes", "engagement:theme-list", order=440),
     )
     profile_fields = {"calendar_feed_url": "liaison.engagement.services.calendar.feed_url_for"}
     commands = {
