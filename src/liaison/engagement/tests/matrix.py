@@ -10,6 +10,7 @@ from liaison.engagement.tests import (
     routes_follow_ups,
     routes_insights,
     routes_interactions,
+    routes_interactions_api,
     routes_meetings,
     routes_plans,
     routes_themes,
@@ -17,6 +18,7 @@ from liaison.engagement.tests import (
 
 PARTS = (
     routes_interactions,
+    routes_interactions_api,
     routes_meetings,
     routes_follow_ups,
     routes_insights,
