@@ -31,6 +31,10 @@ class EngagementConfig(registry.LiaisonAppConfig):
             order=420,
             counter="liaison.engagement.selectors.overdue_follow_ups_count",
             count_id="nav-count-follow-ups",
+        # Insights: the author's own, their team's for a manager, all for insights leads.
+        registry.NavEntry(
+            "Insights", "engagement:insight-list", order=430, model="engagement.Insight"
+        ),
         ),
         # Themes are aggregates every member reads (their insights show to their readers).
         registry.NavEntry("Themes", "engagement:theme-list", order=440),
