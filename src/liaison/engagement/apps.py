@@ -24,6 +24,10 @@ class EngagementConfig(registry.LiaisonAppConfig):
         ("/meetings", "liaison.engagement.api.meetings.router"),
     )
     navigation = (
+        # Insights: the author's own, their team's for a manager, all for insights leads.
+        registry.NavEntry(
+            "Insights", "engagement:insight-list", order=430, model="engagement.Insight"
+        ),
         registry.NavEntry("Meetings", "engagement:meeting-list", order=410),
         registry.NavEntry(
             "Follow-ups",
@@ -31,10 +35,6 @@ class EngagementConfig(registry.LiaisonAppConfig):
             order=420,
             counter="liaison.engagement.selectors.overdue_follow_ups_count",
             count_id="nav-count-follow-ups",
-        # Insights: the author's own, their team's for a manager, all for insights leads.
-        registry.NavEntry(
-            "Insights", "engagement:insight-list", order=430, model="engagement.Insight"
-        ),
         ),
         # Themes are aggregates every member reads (their insights show to their readers).
         registry.NavEntry("Themes", "engagement:theme-list", order=440),
