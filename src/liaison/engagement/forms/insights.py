@@ -181,7 +181,10 @@ class InsightForm(forms.Form):
         required=False,
         label="HCP",
         widget=forms.NumberInput(attrs={"min": 1}),
-        help_text="The HCP's number in the directory (on their page); leave empty if none.",
+        help_text=(
+            "The HCP's number in the directory (on their page), filled in when you choose "
+            "them by name; leave empty if none."
+        ),
     )
     publications = forms.CharField(
         required=False,
