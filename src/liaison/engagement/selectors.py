@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from liaison.core import policy
 from liaison.core.models import User
-from liaison.engagement.models import FollowUp, Interaction, Meeting
+from liaison.engagement import interaction_selectors
+from liaison.engagement.models import FollowUp, Interaction, InteractionDraft, Meeting
 
 # --- meetings and follow-ups -------------------------------------------------------
 
@@ -86,3 +87,12 @@ def last_time_zone(user: User) -> str:
         if record is not None
     ]
     return max(latest)[1] if latest else str(settings.TIME_ZONE)
+
+
+# --- interactions and drafts (defined in ``interaction_selectors``) ---------------------
+
+
+def drafts_of(user: User) -> QuerySet[InteractionDraft]:
+    """``user``'s drafts of the interaction form, latest first (the home page lists them;
+    each reopens at ``engagement:interaction-create?draft=<id>``)."""
+    return interaction_selectors.drafts_of(user)

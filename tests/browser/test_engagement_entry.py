@@ -1,0 +1,149 @@
+"""Logging an interaction the fast way, with the keyboard only, at tablet width:
+the HCP picked by typing and the arrow keys, an insight and a follow-up added
+inline, saved with Enter; axe-core on every page visited; the time the script
+needs from opening the form to the saved interaction's page is measured,
+printed and written under the test's tmp path (issue 12: "a practised MSL
+completes it in under a minute")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from liaison.core.models import User
+from liaison.directory.models import HCP
+from liaison.engagement.models import InsightCategory, Interaction, InteractionDraft
+from tests.browser.alice import create_alice, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TABLET = {"width": 768, "height": 1024}
+
+
+@pytest.fixture
+def alice(settings: Any) -> User:
+    return create_alice(settings)
+
+
+def focused_id(page: Any) -> str:
+    return str(page.evaluate("document.activeElement ? document.activeElement.id : ''"))
+
+
+def tab_to(page: Any, element_id: str, *, limit: int = 60) -> int:
+    """Press Tab until the element ``element_id`` has the focus; how many presses."""
+    for presses in range(limit):
+        if focused_id(page) == element_id:
+            return presses
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached #{element_id} (at #{focused_id(page)})")
+
+
+def test_msl_logs_an_interaction_with_the_keyboard_only(
+    page: Any, axe: Any, alice: User, tmp_path: Path
+) -> None:
+    HCP.objects.create(family_name="Weber", given_name="Jonas", country="DE")
+    InsightCategory.objects.get_or_create(
+        code="unmet_medical_need", defaults={"name": "Unmet medical need"}
+    )
+    due = timezone.localdate() + dt.timedelta(days=7)
+    page.set_default_timeout(30_000)  # a loaded machine serves the live server slowly
+    page.set_viewport_size(TABLET)
+    sign_in(page)
+    axe.check(page)
+
+    started = time.perf_counter()
+    page.goto("/engagement/interactions/new/")
+    # The HCP picker has the focus: type, arrow down to the suggestion, Enter adds it.
+    assert focused_id(page) == "field-hcps"
+    page.keyboard.type("Web")
+    page.locator("#hcps-listbox [role=option]", has_text="Weber").wait_for()
+    page.keyboard.press("ArrowDown")
+    assert page.get_attribute("#field-hcps", "aria-activedescendant") == "hcps-option-0"
+    page.keyboard.press("Enter")
+    page.locator("#hcps-chosen .chip", has_text="Jonas Weber").wait_for()
+    assert focused_id(page) == "field-hcps"
+
+    tab_to(page, "field-notes")
+    page.keyboard.type("Discussed the phase 3 results in elderly patients.")
+
+    # An insight, added inline: the button moves the focus into the new fieldset.
+    tab_to(page, "add-insight")
+    page.keyboard.press("Enter")
+    page.locator("#insight-rows [data-row]").wait_for()
+    assert focused_id(page) == "field-insights-0-statement"
+    page.keyboard.type("Clinicians lack data in patients over 80.")
+    page.keyboard.press("Tab")
+    assert focused_id(page) == "field-insights-0-category"
+    page.keyboard.type("Unmet")
+    assert page.input_value("#field-insights-0-category") == "unmet_medical_need"
+
+    # A follow-up, the same way; the date typed segment by segment.
+    tab_to(page, "add-follow-up")
+    page.keyboard.press("Enter")
+    page.locator("#follow_up-rows [data-row]").wait_for()
+    assert focused_id(page) == "field-follow_ups-0-description"
+    page.keyboard.type("Send the subgroup poster")
+    page.keyboard.press("Tab")
+    assert focused_id(page) == "field-follow_ups-0-due"
+    page.keyboard.type(due.strftime("%m%d%Y"))
+    assert page.input_value("#field-follow_ups-0-due") == due.isoformat()
+    axe.check(page)
+
+    # The form fits a tablet: nothing wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= TABLET["width"]
+
+    tab_to(page, "save-interaction")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/engagement/interactions/\d+/$"))
+    page.get_by_role("heading", name=re.compile("^Interaction of")).wait_for()
+    elapsed = time.perf_counter() - started
+
+    axe.check(page)
+    record = Interaction.objects.get()
+    assert [hcp.family_name for hcp in record.hcps.all()] == ["Weber"]
+    assert record.msl == alice
+    insight = record.insights.get()
+    assert insight.statement == "Clinicians lack data in patients over 80."
+    assert insight.category.code == "unmet_medical_need"
+    follow_up = record.follow_ups.get()
+    assert follow_up.description == "Send the subgroup poster" and follow_up.due == due
+    # The draft saved while typing went with the logged interaction.
+    assert not InteractionDraft.objects.filter(owner=alice).exists()
+    assert "Clinicians lack data in patients over 80." in page.content()
+
+    figure = f"keyboard-only interaction entry: {elapsed:.2f} s (form opened to saved page)"
+    print(figure)
+    (tmp_path / "engagement_entry_seconds.txt").write_text(f"{elapsed:.3f}\n", encoding="utf-8")
+    assert elapsed < 60
+
+
+def test_a_refused_save_keeps_the_typing_and_a_reopened_draft_restores_it(
+    page: Any, axe: Any, alice: User
+) -> None:
+    HCP.objects.create(family_name="Keller", given_name="Lea", country="DE")
+    page.set_default_timeout(30_000)
+    page.set_viewport_size(TABLET)
+    sign_in(page)
+    page.goto("/engagement/interactions/new/")
+    tab_to(page, "field-notes")
+    page.keyboard.type("Typed before a refusal")
+    # Saved as typed, about a second later.
+    page.locator("#draft-status", has_text="Draft saved").wait_for()
+    tab_to(page, "save-interaction")
+    page.keyboard.press("Enter")
+    page.locator("#form-errors").wait_for()
+    axe.check(page)
+    assert "HCPs who attended" in page.inner_text("#form-errors")
+    assert page.input_value("#field-notes") == "Typed before a refusal"
+    draft = InteractionDraft.objects.get(owner=alice)
+    page.goto(f"/engagement/interactions/new/?draft={draft.pk}")
+    assert page.input_value("#field-notes") == "Typed before a refusal"
+    page.goto("/engagement/interactions/drafts/")
+    axe.check(page)
+    assert page.get_by_role("link", name=re.compile("^Continue")).count() == 1
