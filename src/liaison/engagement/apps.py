@@ -31,6 +31,8 @@ class EngagementConfig(registry.LiaisonAppConfig):
         registry.NavEntry("Meetings", "engagement:meeting-list", order=410),
         registry.NavEntry(
             "Follow-ups",
+        # Interactions: every member sees that they happened; content for its readers.
+        registry.NavEntry("Interactions", "engagement:interaction-list", order=400),
             "engagement:follow-up-list",
             order=420,
             counter="liaison.engagement.selectors.overdue_follow_ups_count",
