@@ -23,7 +23,7 @@ from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import User
 from liaison.engagement.models import Meeting, MeetingStatus
 from liaison.engagement.services.data import MeetingData
-from liaison.lib.validation import validation_error
+from liaison.lib.validation import field_label, validation_error
 
 #: The typed input's many-to-many keys (replaced as a whole on update).
 M2M_FIELDS = ("hcps", "pre_reads")
@@ -31,21 +31,26 @@ M2M_FIELDS = ("hcps", "pre_reads")
 ATTENDEE_MAX_LENGTH = 200
 #: A meeting longer than this is a typing mistake (a day instead of an hour).
 MAX_DURATION = dt.timedelta(days=14)
+#: The years a meeting may be planned in (beyond, a typing mistake or a calendar's limit).
+FIRST_YEAR, LAST_YEAR = 1970, 2200
 
 
-def _zone(name: str) -> zoneinfo.ZoneInfo:
+def _zone(name: str) -> zoneinfo.ZoneInfo | None:
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise LiaisonError(
-            f"time_zone: “{name}” is not a time zone (use a name such as Europe/Berlin)",
-            field="time_zone",
-        ) from None
+        return None
 
 
-def _in_zone(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
-    """``value`` as an aware time: a naive one is a wall-clock time in ``zone``."""
-    return value.replace(tzinfo=zone) if value.tzinfo is None else value
+def _in_zone(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime | None:
+    """``value`` as an aware time in UTC (a naive one is a wall-clock time in
+    ``zone``); ``None`` outside the years a calendar holds."""
+    aware = value.replace(tzinfo=zone) if value.tzinfo is None else value
+    try:
+        in_utc = aware.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        return None
+    return in_utc if FIRST_YEAR <= in_utc.year <= LAST_YEAR else None
 
 
 def _attendees(names: list[str]) -> list[str]:
@@ -54,8 +59,7 @@ def _attendees(names: list[str]) -> list[str]:
     for name in cleaned:
         if len(name) > ATTENDEE_MAX_LENGTH:
             raise LiaisonError(
-                f"other_attendees: a name is at most {ATTENDEE_MAX_LENGTH} characters",
-                field="other_attendees",
+                f"a name is at most {ATTENDEE_MAX_LENGTH} characters", field="other_attendees"
             )
     return cleaned
 
@@ -65,11 +69,12 @@ def _check(values: dict[str, Any], m2m: dict[str, list[Any]]) -> dict[str, Any]:
     problems: dict[str, str] = {}
     if not str(values.get("title", "")).strip():
         problems["title"] = "give the meeting a title"
-    zone: zoneinfo.ZoneInfo | None = None
-    try:
-        zone = _zone(str(values.get("time_zone", "")))
-    except LiaisonError as error:
-        problems.update(error.details)
+    zone_name = str(values.get("time_zone", ""))
+    zone = _zone(zone_name)
+    if zone is None:
+        problems["time_zone"] = (
+            f"“{zone_name}” is not a time zone (use a name such as Europe/Berlin)"
+        )
     starts, ends = values.get("starts_at"), values.get("ends_at")
     if not isinstance(starts, dt.datetime):
         problems["starts_at"] = "say when the meeting starts"
@@ -77,11 +82,17 @@ def _check(values: dict[str, Any], m2m: dict[str, list[Any]]) -> dict[str, Any]:
         problems["ends_at"] = "say when the meeting ends"
     if zone is not None and isinstance(starts, dt.datetime) and isinstance(ends, dt.datetime):
         starts, ends = _in_zone(starts, zone), _in_zone(ends, zone)
-        values["starts_at"], values["ends_at"] = starts, ends
-        if ends <= starts:
-            problems["ends_at"] = "the meeting must end after it starts"
-        elif ends - starts > MAX_DURATION:
-            problems["ends_at"] = "a meeting lasts at most 14 days: check the end date"
+        years = f"give a date between {FIRST_YEAR} and {LAST_YEAR}"
+        if starts is None:
+            problems["starts_at"] = years
+        if ends is None:
+            problems["ends_at"] = years
+        if starts is not None and ends is not None:
+            values["starts_at"], values["ends_at"] = starts, ends
+            if ends <= starts:
+                problems["ends_at"] = "the meeting must end after it starts"
+            elif ends - starts > MAX_DURATION:
+                problems["ends_at"] = "a meeting lasts at most 14 days: check the end date"
     try:
         values["other_attendees"] = _attendees(list(values.get("other_attendees") or []))
     except LiaisonError as error:
@@ -89,7 +100,7 @@ def _check(values: dict[str, Any], m2m: dict[str, list[Any]]) -> dict[str, Any]:
     if (
         not m2m.get("hcps")
         and not values.get("other_attendees")
-        and "other_attendees" not in (problems)
+        and "other_attendees" not in problems
     ):
         problems["hcps"] = "add at least one attendee: an HCP, or another attendee by name"
     link = str(values.get("meeting_link") or "").strip()
@@ -101,7 +112,9 @@ def _check(values: dict[str, Any], m2m: dict[str, list[Any]]) -> dict[str, Any]:
                 "give the meeting link as an https:// address (Zoom, Teams, WebEx...)"
             )
     if problems:
-        message = "; ".join(f"{field}: {reason}" for field, reason in problems.items())
+        message = "; ".join(
+            f"{field_label(Meeting, field)}: {reason}" for field, reason in problems.items()
+        )
         raise LiaisonError(message, details=problems)
     return values
 

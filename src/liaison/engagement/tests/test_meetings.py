@@ -391,3 +391,36 @@ def test_api_list_is_paginated_and_filtered(msl: User, other_msl: User) -> None:
     assert [m["title"] for m in past["results"]] == ["Past"]
     wrong = ApiClient(msl).get("/meetings", {"when": "yesterday"})
     assert wrong.status_code == 422 and "when" in str(wrong.json()["details"])
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "field"),
+    [
+        ("0001-01-01T00:00:00+05:00", "0001-01-01T01:00:00+05:00", "starts_at"),
+        ("0001-01-01T00:00:00", "0001-01-01T01:00:00", "starts_at"),
+        ("2026-10-26T09:00:00", "9999-12-31T23:59:00-05:00", "ends_at"),
+    ],
+)
+def test_api_refuses_dates_no_calendar_holds(msl: User, starts: str, ends: str, field: str) -> None:
+    body = {
+        "title": "Visit",
+        "starts_at": starts,
+        "ends_at": ends,
+        "time_zone": "America/New_York",
+        "other_attendees": ["Dr. Example"],
+    }
+    response = ApiClient(msl).post("/meetings", body)
+    assert response.status_code == 400, response.content
+    details = response.json()["details"]
+    assert field in details and "between 1970 and 2200" in details[field]
+
+
+def test_a_wall_clock_time_in_the_spring_gap_is_kept(msl: User) -> None:
+    # 02:30 does not exist in Berlin on 29 March 2026: read as 03:30 summer time (fold 0).
+    meeting = meetings.create_meeting(
+        actor=msl,
+        data=data(
+            starts_at=dt.datetime(2026, 3, 29, 2, 30), ends_at=dt.datetime(2026, 3, 29, 4, 0)
+        ),
+    )
+    assert meeting.starts_at == dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC)
