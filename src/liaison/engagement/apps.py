@@ -16,6 +16,13 @@ class EngagementConfig(registry.LiaisonAppConfig):
             "liaison.engagement.panels.hcp_engagement",
             order=100,
         ),
+        registry.RecordPanel(
+            "pre-call-brief",
+            "directory.HCP",
+            "engagement/brief_panel.html",
+            "liaison.engagement.briefs.brief_panel",
+            order=90,
+        ),
     )
     api_routers = (
         ("/interactions", "liaison.engagement.api.interactions.router"),
@@ -24,6 +31,8 @@ class EngagementConfig(registry.LiaisonAppConfig):
         ("/meetings", "liaison.engagement.api.meetings.router"),
     )
     navigation = (
+        # Interactions: every member sees that they happened; content for its readers.
+        registry.NavEntry("Interactions", "engagement:interaction-list", order=400),
         # Insights: the author's own, their team's for a manager, all for insights leads.
         registry.NavEntry(
             "Insights", "engagement:insight-list", order=430, model="engagement.Insight"
@@ -31,15 +40,15 @@ class EngagementConfig(registry.LiaisonAppConfig):
         registry.NavEntry("Meetings", "engagement:meeting-list", order=410),
         registry.NavEntry(
             "Follow-ups",
-        # Interactions: every member sees that they happened; content for its readers.
-        registry.NavEntry("Interactions", "engagement:interaction-list", order=400),
             "engagement:follow-up-list",
             order=420,
             counter="liaison.engagement.selectors.overdue_follow_ups_count",
             count_id="nav-count-follow-ups",
+            count_label="overdue",
         ),
         # Themes are aggregates every member reads (their insights show to their readers).
         registry.NavEntry("Themes", "engagement:theme-list", order=440),
+        registry.NavEntry("Plans", "engagement:plan-list", order=450),
     )
     profile_fields = {"calendar_feed_url": "liaison.engagement.services.calendar.feed_url_for"}
     commands = {
@@ -49,5 +58,55 @@ class EngagementConfig(registry.LiaisonAppConfig):
     demo_steps = (
         registry.DemoStep(
             "engagement", 700, "liaison.engagement.demo.build", "liaison.engagement.demo.clear"
+        ),
+    )
+    home_panels = (
+        registry.HomePanel(
+            "engagement-week",
+            "engagement/home_panels.html#week",
+            "liaison.engagement.home.my_week",
+            order=400,
+        ),
+        registry.HomePanel(
+            "engagement-follow-ups",
+            "engagement/home_panels.html#follow_ups",
+            "liaison.engagement.home.my_overdue_follow_ups",
+            order=410,
+        ),
+        registry.HomePanel(
+            "engagement-coverage-gaps",
+            "engagement/home_panels.html#gaps",
+            "liaison.engagement.home.my_coverage_gaps",
+            order=420,
+        ),
+        registry.HomePanel(
+            "engagement-hcp-alerts",
+            "engagement/home_panels.html#hcp_alerts",
+            "liaison.engagement.home.my_hcp_alerts",
+            order=430,
+        ),
+        registry.HomePanel(
+            "engagement-insights-waiting",
+            "engagement/home_panels.html#insights_waiting",
+            "liaison.engagement.home.my_insights_awaiting_answer",
+            order=440,
+        ),
+        registry.HomePanel(
+            "engagement-team",
+            "engagement/home_panels.html#team",
+            "liaison.engagement.home.team_coverage",
+            order=400,
+        ),
+        registry.HomePanel(
+            "engagement-new-insights",
+            "engagement/home_panels.html#new_insights",
+            "liaison.engagement.home.new_insights",
+            order=400,
+        ),
+        registry.HomePanel(
+            "engagement-rising-themes",
+            "engagement/home_panels.html#rising_themes",
+            "liaison.engagement.home.rising_themes",
+            order=410,
         ),
     )

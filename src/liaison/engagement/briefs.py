@@ -22,6 +22,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from liaison.core import policy
@@ -211,3 +212,13 @@ def gather_brief(user: User, hcp_id: int, *, now: dt.datetime | None = None) -> 
         products=_products(user, hcp),
         since=since,
     )
+
+
+def brief_panel(user: User, hcp: HCP) -> dict[str, str] | None:
+    """The HCP profile's link to the brief (``record_panels``), for whoever sees the HCP."""
+    if not policy.can(user, "view", hcp):
+        return None
+    return {
+        "url": reverse("engagement:hcp-brief", args=[hcp.pk]),
+        "pdf_url": reverse("engagement:hcp-brief-pdf", args=[hcp.pk]),
+    }

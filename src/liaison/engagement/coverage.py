@@ -205,6 +205,21 @@ def plan_coverage(
     return PlanCoverage(plan=plan, basis=basis, rows=rows, totals=totals)
 
 
+def targets_coverage(
+    plans: QuerySet[EngagementPlan], *, basis: Basis = "msl", now: dt.datetime | None = None
+) -> list[TargetCoverage]:
+    """The coverage rows of every target of ``plans`` (already the user's, through the
+    policy), most overdue first: one query."""
+    at = moment(now)
+    targets = (
+        PlanTarget.objects.filter(plan__in=plans.values("pk"))
+        .select_related("hcp", "plan")
+        .annotate(last_engaged=last_engagement(basis))
+    )
+    rows = [_row(target.plan, target, target.last_engaged, at) for target in targets]
+    return sorted(rows, key=lambda row: (-row.days_overdue, row.due, row.target.pk))
+
+
 def _row(
     plan: EngagementPlan, target: PlanTarget, last: dt.datetime | None, at: Moment
 ) -> TargetCoverage:

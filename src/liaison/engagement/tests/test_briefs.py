@@ -309,3 +309,11 @@ def test_the_brief_takes_the_same_queries_whatever_the_history(
 
     assert len(brief.interactions) == briefs.SHOWN_INTERACTIONS
     assert len(large) == len(small)
+
+
+def test_the_hcp_profile_links_to_the_brief(world: World, client: Client, medinfo: User) -> None:
+    client.force_login(medinfo)
+    page = client.get(reverse("directory:hcp-detail", args=[world.hcp.pk])).content.decode()
+
+    assert reverse("engagement:hcp-brief", args=[world.hcp.pk]) in page
+    assert reverse("engagement:hcp-brief-pdf", args=[world.hcp.pk]) in page
