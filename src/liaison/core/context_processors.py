@@ -34,6 +34,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         item: dict[str, Any] = {"label": entry.label, "url": url, "active": active}
         if entry.counter is not None:
             item["count_id"] = entry.count_id
+            item["count_label"] = entry.count_label
             item["count"] = import_string(entry.counter)(user)
         items.append(item)
     return {"navigation": items}

@@ -41,7 +41,8 @@ class NavEntry:
     view no record of it. ``counter`` is the dotted
     path of a function ``user -> int`` shown beside the label (one cheap query:
     it runs on every page), with ``count_id`` as the element's id for
-    out-of-band updates."""
+    out-of-band updates and ``count_label`` as what screen readers hear before
+    the number ("unread", "overdue")."""
 
     label: str
     url_name: str
@@ -49,6 +50,7 @@ class NavEntry:
     model: str | None = None
     counter: str | None = None
     count_id: str | None = None
+    count_label: str = "unread"
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ class EngagementConfig(registry.LiaisonAppConfig):
             order=420,
             counter="liaison.engagement.selectors.overdue_follow_ups_count",
             count_id="nav-count-follow-ups",
+            count_label="overdue",
         ),
         # Themes are aggregates every member reads (their insights show to their readers).
         registry.NavEntry("Themes", "engagement:theme-list", order=440),
