@@ -190,7 +190,7 @@ def test_the_page_never_shows_a_colleagues_notes_to_a_non_reader(
         assert "Greta Hartmann" in page
         assert ALICE_OUTCOME not in page and ALICE_NOTES not in page
         assert ALICE_INSIGHT not in page and OPEN_FOLLOW_UP not in page
-        assert "met by alice on" in page
+        assert "Met by alice on" in page
 
 
 def test_the_page_shows_the_author_everything_but_notes(
@@ -240,7 +240,7 @@ def test_the_pdf_of_a_non_reader_has_no_colleague_content(
     text = pdf_text(client.get(reverse("engagement:hcp-brief-pdf", args=[world.hcp.pk])).content)
 
     assert ALICE_OUTCOME not in text and ALICE_INSIGHT not in text
-    assert "met by alice on" in text
+    assert "Met by alice on" in text
 
 
 def test_the_pdf_is_laid_out_with_the_print_stylesheet(world: World, msl: User) -> None:

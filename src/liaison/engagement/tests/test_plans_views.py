@@ -151,6 +151,7 @@ def test_the_coverage_page_shows_a_manager_the_team(
     client.force_login(field_manager)
     page = client.get(reverse("engagement:coverage")).content.decode()
     assert "Alice Adler" in page
+    assert 'aria-describedby="coverage-table"' in page and 'id="coverage-table"' in page
     assert "bob" not in page
     assert "by anyone in the MSL&#x27;s team" in page or "by anyone in the MSL's team" in page
 

@@ -25,6 +25,7 @@ from liaison.engagement import coverage
 from liaison.engagement.forms.plans import PlanForm, TargetForm, TargetSearchForm, TierForm
 from liaison.engagement.models import EngagementPlan, PlanTarget, Tier
 from liaison.engagement.services import plans as services
+from liaison.lib import charts
 from liaison.lib.forms import add_liaison_error
 
 #: How many HCPs the target search shows.
@@ -170,11 +171,14 @@ def plan_target_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def coverage_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The current plans' coverage per MSL and for the team: a manager's team, an
     MSL's own, every MSL's for an administrator."""
-    context = {
-        "team": coverage.team_coverage(request.user, basis=_basis(request, "team")),
-        "bases": coverage.BASES,
-        "windows": coverage.WINDOWS,
-    }
+    team = coverage.team_coverage(request.user, basis=_basis(request, "team"))
+    chart = charts.bar_chart(
+        title="Targets engaged in the last 90 days, per MSL (%)",
+        labels=[entry.name for entry in team.by_msl],
+        values=[entry.totals.percent_90 for entry in team.by_msl],
+        table_id="coverage-table",
+    )
+    context = {"team": team, "chart": chart, "bases": coverage.BASES, "windows": coverage.WINDOWS}
     return render(request, "engagement/plan_coverage.html", context)
 
 
