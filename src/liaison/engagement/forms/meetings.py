@@ -1,12 +1,12 @@
 """The meeting form: a date, start and end times and the IANA time zone they are
-in, attendees (HCPs and others by name), place or link, agenda and pre-reads by
-PMID. It parses into :class:`~liaison.engagement.services.data.MeetingData`; the
-rules (end after start, an attendee, an https link) are the service's."""
+in, attendees (HCPs picked by type-ahead, others by name), place or link, agenda
+and pre-reads picked from the library (by PMID or title). It parses into
+:class:`~liaison.engagement.services.data.MeetingData`; the rules (end after
+start, an attendee, an https link) are the service's."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zoneinfo
 from typing import Any
 
@@ -22,7 +22,9 @@ from liaison.lib.forms import DateInput, add_liaison_error
 from liaison.literature.models import Publication
 
 #: The service's fields told by the form's (a time is a date field and a time field here).
-FORM_FIELD_OF = {"starts_at": "start_time", "ends_at": "end_time", "pre_reads": "pre_read_pmids"}
+FORM_FIELD_OF = {"starts_at": "start_time", "ends_at": "end_time"}
+#: The pickers' fields: the records chosen travel as hidden inputs of their ids.
+PICKED = ("hcps", "pre_reads")
 
 
 class TimeInput(forms.TimeInput):
@@ -39,17 +41,11 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in [*names, "UTC"]]
 
 
-def parse_pmids(text: str) -> list[int]:
-    """PMIDs in ``text`` (spaces, commas or lines between them); a word that is no
-    PMID is refused by name."""
-    pmids: list[int] = []
-    for word in re.split(r"[\s,;]+", text.strip()):
-        if not word:
-            continue
-        if not word.isdigit() or len(word) > 9:
-            raise forms.ValidationError(f"“{word}” is not a PMID (a number such as 31562798)")
-        pmids.append(int(word))
-    return list(dict.fromkeys(pmids))
+def picked_label(record: HCP | Publication) -> str:
+    """What a picker's chip shows for a chosen record (as the pick endpoints do)."""
+    if isinstance(record, HCP):
+        return record.display_name
+    return f"{record.title[:160]} (PMID {record.pmid})"
 
 
 class MeetingForm(forms.Form):
@@ -70,7 +66,8 @@ class MeetingForm(forms.Form):
         queryset=HCP.objects.none(),
         required=False,
         label="HCPs",
-        help_text="Hold Ctrl (Cmd on a Mac) to pick several.",
+        widget=forms.MultipleHiddenInput,
+        help_text="Type a name or NPI.",
     )
     other_attendees = forms.CharField(
         required=False,
@@ -86,18 +83,21 @@ class MeetingForm(forms.Form):
         help_text="An https:// address (Zoom, Teams, WebEx...).",
     )
     agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    pre_read_pmids = forms.CharField(
+    pre_reads = forms.ModelMultipleChoiceField(
+        queryset=Publication.objects.none(),
         required=False,
         label="Pre-reads",
-        help_text="PMIDs of publications in the library, separated by spaces.",
+        widget=forms.MultipleHiddenInput,
+        help_text="Publications of the library: type a PMID or words of the title.",
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        hcps = self.fields["hcps"]
-        assert isinstance(hcps, forms.ModelMultipleChoiceField)
-        hcps.queryset = policy.scope(user, "view", HCP).order_by("family_name", "given_name", "pk")
+        for name, model in (("hcps", HCP), ("pre_reads", Publication)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = policy.scope(user, "view", model)
         zone = self.fields["time_zone"]
         assert isinstance(zone, forms.ChoiceField)
         zone.choices = time_zone_choices()
@@ -118,23 +118,34 @@ class MeetingForm(forms.Form):
             "location": meeting.location,
             "meeting_link": meeting.meeting_link,
             "agenda": meeting.agenda,
-            "pre_read_pmids": " ".join(
-                str(pub.pmid) for pub in meeting.pre_reads.all() if pub.pmid is not None
-            ),
+            "pre_reads": list(meeting.pre_reads.all()),
         }
 
-    def clean_pre_read_pmids(self) -> list[Publication]:
-        pmids = parse_pmids(self.cleaned_data.get("pre_read_pmids") or "")
-        found = {
-            pub.pmid: pub
-            for pub in policy.scope(self.user, "view", Publication).filter(pmid__in=pmids)
-        }
-        missing = [pmid for pmid in pmids if pmid not in found]
-        if missing:
-            raise forms.ValidationError(
-                f"PMID {missing[0]} is not in the library: load it first, or leave it out"
-            )
-        return [found[pmid] for pmid in pmids]
+    def picked(self) -> dict[str, list[dict[str, Any]]]:
+        """The chosen HCPs and pre-reads as the pickers' chips show them (id and
+        label), in the order chosen: what was posted, else the initial values."""
+        chosen: dict[str, list[dict[str, Any]]] = {}
+        for name in PICKED:
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            if self.is_bound:
+                raw = [str(value) for value in self.posted_values(name)]
+            else:
+                raw = [str(getattr(item, "pk", item)) for item in self.initial.get(name, [])]
+            ids = [int(value) for value in dict.fromkeys(raw) if value.isdigit()][:200]
+            ids = [pk for pk in ids if pk < 2**63]
+            queryset = field.queryset
+            assert queryset is not None
+            records = {record.pk: record for record in queryset.filter(pk__in=ids)}
+            chosen[name] = [
+                {"id": pk, "label": picked_label(records[pk])} for pk in ids if pk in records
+            ]
+        return chosen
+
+    def posted_values(self, name: str) -> list[Any]:
+        """Every value posted for the field ``name`` (a picker posts one per record)."""
+        getlist = getattr(self.data, "getlist", None)
+        return list(getlist(self.add_prefix(name))) if getlist is not None else []
 
     def data_for_service(self) -> MeetingData:
         data = self.cleaned_data
@@ -152,7 +163,7 @@ class MeetingForm(forms.Form):
                 line.strip() for line in data["other_attendees"].splitlines() if line.strip()
             ],
             agenda=data["agenda"],
-            pre_reads=data["pre_read_pmids"],
+            pre_reads=list(data["pre_reads"]),
         )
 
     def add_service_error(self, error: LiaisonError) -> None:

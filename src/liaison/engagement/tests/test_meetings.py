@@ -212,7 +212,7 @@ def test_plan_from_the_form_defaults_to_the_last_time_zone(client: Client, msl: 
             "time_zone": "Europe/Berlin",
             "hcps": [hcp.pk],
             "other_attendees": "Nurse Kim\n",
-            "pre_read_pmids": "31562798",
+            "pre_reads": [publication.pk],
         },
     )
     meeting = Meeting.objects.get(title="Lunch seminar")
@@ -235,12 +235,12 @@ def test_the_form_names_the_fields_at_fault(client: Client, msl: User) -> None:
             "end_time": "09:00",
             "time_zone": "Europe/Berlin",
             "meeting_link": "ftp://example.org",
-            "pre_read_pmids": "123 abc",
+            "pre_reads": ["999999"],
         },
     )
     assert response.status_code == 200
     form = response.context["form"]
-    assert "pre_read_pmids" in form.errors and "abc" in form.errors["pre_read_pmids"][0]
+    assert set(form.errors) == {"pre_reads"}
     # The service's rules are shown once the form's own fields are read.
     response = client.post(
         reverse("engagement:meeting-create"),
@@ -255,7 +255,35 @@ def test_the_form_names_the_fields_at_fault(client: Client, msl: User) -> None:
     )
     form = response.context["form"]
     assert set(form.errors) == {"end_time", "meeting_link", "hcps"}
+    html = response.content.decode()
+    assert 'id="picker-hcps"' in html and 'aria-invalid="true"' in html
     assert Meeting.objects.count() == 0
+
+
+def test_the_pickers_keep_what_was_chosen(client: Client, msl: User) -> None:
+    hcp = factories.an_hcp("Brandt", given_name="Jonas")
+    publication = Publication.objects.create(pmid=31562798, title="A trial")
+    signed_in(client, msl)
+    # From an HCP's page (?hcp=ID) the HCP is chosen already.
+    page = client.get(reverse("engagement:meeting-create") + f"?hcp={hcp.pk}").content.decode()
+    assert f'<input type="hidden" name="hcps" value="{hcp.pk}">' in page
+    assert reverse("engagement:pick-hcps") in page
+    # A refused form shows the chips again, with their labels.
+    response = client.post(
+        reverse("engagement:meeting-create"),
+        {
+            "title": "Visit",
+            "date": "2026-10-26",
+            "start_time": "10:00",
+            "end_time": "09:00",
+            "time_zone": "Europe/Berlin",
+            "hcps": [hcp.pk],
+            "pre_reads": [publication.pk],
+        },
+    )
+    html = response.content.decode()
+    assert f'<input type="hidden" name="pre_reads" value="{publication.pk}">' in html
+    assert "A trial (PMID 31562798)" in html and "Brandt" in html
 
 
 def test_detail_links_to_logging_it(client: Client, msl: User, field_manager: User) -> None:

@@ -80,7 +80,20 @@ def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Meeting “{meeting.title}” planned.")
             return redirect("engagement:meeting-detail", pk=meeting.pk)
-    return render(request, "engagement/meeting_form.html", {"form": form, "meeting": None})
+    return _form_page(request, form, None)
+
+
+def _form_page(
+    request: AuthenticatedHttpRequest, form: MeetingForm, meeting: Meeting | None
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "meeting": meeting,
+        "picked": form.picked(),
+        "hcp_url": reverse("engagement:pick-hcps"),
+        "publication_url": reverse("engagement:pick-publications"),
+    }
+    return render(request, "engagement/meeting_form.html", context)
 
 
 @require_GET
@@ -117,7 +130,7 @@ def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Meeting “{meeting.title}” saved.")
             return redirect("engagement:meeting-detail", pk=meeting.pk)
-    return render(request, "engagement/meeting_form.html", {"form": form, "meeting": meeting})
+    return _form_page(request, form, meeting)
 
 
 @require_POST
