@@ -4,10 +4,12 @@ that say much the same, and the themes colleagues reported it under.
 Scoring is TF-IDF cosine over the words of ``Insight.search_text`` (lower case,
 without common English words, a plural's final s dropped), with the idf taken
 from the candidates. The candidates are bounded so the answer stays fast on
-200,000 insights: the newest :data:`MAX_CANDIDATES` insights that contain at least
-one of the typed text's :data:`KEY_WORDS` longest words (long words are the rare
-ones), narrowed to the category typed when there is one; the database does that
-in one query on ``search_text``.
+200,000 insights: among the newest :data:`WINDOW` insights (an id range, so the
+database scans no more whatever the table's size), the newest
+:data:`MAX_CANDIDATES` that contain at least one of the typed text's
+:data:`KEY_WORDS` longest words (long words are the rare ones), narrowed to the
+category chosen when there is one; the database does that in one query on
+``search_text``. Older insights than the window are not offered.
 
 Statements are shown only of insights the actor may ``view``. The themes are
 counted over every similar insight (a theme is an aggregate every member sees),
@@ -29,12 +31,136 @@ from liaison.core import policy
 from liaison.core.policy import AnyUser
 from liaison.engagement.models import Insight, Theme
 
-MAX_CANDIDATES = 2000
+MAX_CANDIDATES = 500
+#: How many of the newest insights (by id) are searched at all: the bound of the
+#: database's scan, whatever the table's size.
+WINDOW = 20_000
 KEY_WORDS = 4
 MIN_SCORE = 0.2
 WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
 STOP_WORDS = frozenset(
-    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours"]
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+    ]
 )
 
 
@@ -125,6 +251,9 @@ def similar_insights(
     for word in keys:
         match |= Q(search_text__contains=word)
     candidates = Insight.objects.filter(match)
+    newest = Insight.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if newest is not None and newest > WINDOW:
+        candidates = candidates.filter(pk__gt=newest - WINDOW)
     if category is not None:
         candidates = candidates.filter(category_id=category)
     if exclude is not None:

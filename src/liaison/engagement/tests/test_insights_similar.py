@@ -106,3 +106,15 @@ def test_the_capture_page_loads_the_script_without_inline_code(msl: User) -> Non
     assert "engagement/similar.js" in html
     assert 'data-similar-url="/engagement/insights/similar/"' in html
     assert "<script>" not in html and "style=" not in html
+
+
+def test_only_the_newest_window_of_insights_is_searched(
+    msl: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = factories.insight(msl, statement=DUPLICATE)
+    for index in range(3):
+        factories.insight(msl, statement=f"Unrelated remark number {index}.")
+    monkeypatch.setattr("liaison.engagement.similar.WINDOW", 2)
+    assert similar_insights(msl, TYPED).insights == []
+    monkeypatch.setattr("liaison.engagement.similar.WINDOW", 10)
+    assert similar_insights(msl, TYPED).insights[0][0] == old
