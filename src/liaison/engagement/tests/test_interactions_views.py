@@ -301,7 +301,9 @@ def test_hcp_profile_shows_who_met_them(
 
 def test_record_panel_hook_renders_only_the_records_model() -> None:
     panels = registry.record_panels("directory.hcp")
-    assert [panel.name for panel in panels] == ["engaged-by-our-team"]
+    assert "engaged-by-our-team" in [panel.name for panel in panels]
+    assert [panel.order for panel in panels] == sorted(panel.order for panel in panels)
+    assert all(panel.model_label.lower() == "directory.hcp" for panel in panels)
     assert registry.record_panels("directory.Organization") == []
 
 
