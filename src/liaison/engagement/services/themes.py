@@ -63,6 +63,17 @@ class _NoProgress:
         return None
 
 
+class _Clock:
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+        self.laps: list[tuple[str, float]] = []
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((name, now - self.last))
+        self.last = now
+
+
 @dataclass(frozen=True, slots=True)
 class RecomputeReport:
     """What a recomputation did."""
@@ -75,6 +86,8 @@ class RecomputeReport:
     moved: int
     method: str
     seconds: float
+    #: Seconds of each stage (:data:`STAGES`), in order.
+    stages: tuple[tuple[str, float], ...] = ()
 
     @property
     def summary(self) -> str:
@@ -119,16 +132,20 @@ def recompute_themes(
     sink: ProgressSink = progress or _NoProgress()
     started = time.perf_counter()
     sink.set_total(len(STAGES))
+    clock = _Clock()
 
     ids, texts, old, locked = _read_insights()
     old_themes = {theme.pk: theme for theme in Theme.objects.all()}
     pinned = np.asarray([pk for pk, theme in old_themes.items() if theme.pinned], dtype=np.int64)
     sink.advance(reading=len(ids))
+    clock.lap("reading")
 
     vectors = engine.vectorize(texts)
     sink.advance()
+    clock.lap("vectorizing")
     clustering = engine.cluster(vectors, random_state=random_state)
     sink.advance(clusters=len(clustering.groups))
+    clock.lap("clustering")
 
     # Clusters to themes: matched clusters keep the old theme's id; an insight a
     # person placed (locked) or in a pinned theme stays where it is.
@@ -141,6 +158,7 @@ def recompute_themes(
         {int(label) for label in np.unique(free_labels[free_labels >= 0])} - set(matched)
     )
     sink.advance(matched=len(matched))
+    clock.lap("matching")
 
     with transaction.atomic():
         now = timezone.now()
@@ -159,6 +177,7 @@ def recompute_themes(
             target[cluster_index + 1] = theme.pk
         final = np.where(fixed, old, target[clustering.labels + 1])
         moved = _write_assignments(actor, ids, texts, old, final)
+        clock.lap("assigning")
 
         surviving = set(np.unique(final[final >= 0]).tolist()) | set(pinned.tolist())
         removed = [theme for pk, theme in old_themes.items() if pk not in surviving]
@@ -173,6 +192,7 @@ def recompute_themes(
             now,
             fresh={theme.pk for theme in new_themes},
         )
+        clock.lap("describing")
         events = [
             audit.PendingEvent(
                 action=AuditAction.CREATE,
@@ -198,6 +218,7 @@ def recompute_themes(
         ]
         audit.record_events(actor=actor, events=events, reason="theme recomputation")
     sink.advance(created=len(new_themes), removed=len(gone), moved=moved)
+    clock.lap("removing")
     return RecomputeReport(
         insights=len(ids),
         themes=Theme.objects.count(),
@@ -207,6 +228,7 @@ def recompute_themes(
         moved=moved,
         method=clustering.method,
         seconds=time.perf_counter() - started,
+        stages=tuple(clock.laps),
     )
 
 

@@ -7,7 +7,7 @@ The method, chosen to be fast and to need no model download:
    at most half of them, at most 20,000 terms; rows L2-normalised, float32).
 2. :func:`choose_k`: the number of themes comes from the data. The candidates
    are a few values between 3 and 40, at most one theme per five statements
-   (:func:`candidate_ks`); each is fitted with NMF on a sample of at most 2,000
+   (:func:`candidate_ks`); each is fitted with NMF on a sample of at most 1,500
    statements and scored by the silhouette of its assignments (cosine
    distance, the same sample). The best score wins (the smaller k on a near
    tie, within 0.005). Why: the silhouette rewards groups that are tight and
@@ -49,14 +49,14 @@ MAX_THEMES = 40
 #: At most one theme per this many statements.
 STATEMENTS_PER_THEME = 5
 MAX_FEATURES = 20_000
-SAMPLE = 2_000
+SAMPLE = 1_500
 #: Up to this many statements the exact NMF solver; above, MiniBatchNMF.
 EXACT_UP_TO = 5_000
 NEAR_TIE = 0.005
 TERMS = 4
 REPRESENTATIVES = 5
 JACCARD = 0.5
-CANDIDATES = (3, 4, 5, 6, 8, 10, 12, 15, 18, 22, 26, 30, 35, 40)
+CANDIDATES = (3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40)
 
 #: A word: two or more letters (no digits: doses and dates are not themes).
 WORD = r"(?u)\b[^\W\d_][^\W\d_]+\b"

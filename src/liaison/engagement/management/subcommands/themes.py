@@ -58,4 +58,7 @@ class Themes(BaseCommand):
                 report = recompute_themes(actor=actor, progress=BarProgress(bar, "themes"))
         except LiaisonError as error:
             raise CommandError(error.message) from None
+        if options["verbosity"] > 1:
+            stages = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.stages)
+            self.stdout.write(f"Stages: {stages}.")
         self.stdout.write(report.summary[:1].upper() + report.summary[1:] + ".")
