@@ -307,7 +307,8 @@ class SimilarForm(forms.Form):
 
 class InteractionExportForm(forms.Form):
     """The interactions export's filters, read from the query string (the interaction
-    list's names: ``date_from``, ``date_to``, ``msl``, ``channel``, ``kind``, ``hcp``, ``q``)."""
+    list's names: ``date_from``, ``date_to``, ``msl``, ``channel``, ``kind``, ``hcp``,
+    ``product``, ``q``)."""
 
     date_from = forms.DateField(required=False)
     date_to = forms.DateField(required=False)
@@ -315,6 +316,7 @@ class InteractionExportForm(forms.Form):
     channel = forms.ChoiceField(required=False, choices=[("", ""), *Channel.choices])
     kind = forms.ChoiceField(required=False, choices=[("", ""), *InteractionKind.choices])
     hcp = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    product = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     q = forms.CharField(required=False, max_length=200)
 
     def filters(self) -> InteractionFilters:
@@ -328,5 +330,6 @@ class InteractionExportForm(forms.Form):
             channel=data.get("channel") or "",
             kind=data.get("kind") or "",
             hcp=data.get("hcp"),
+            product=data.get("product"),
             q=data.get("q") or "",
         )

@@ -120,6 +120,7 @@ class InteractionFilters:
     channel: str = ""
     kind: str = ""
     hcp: int | None = None
+    product: int | None = None
     q: str = ""
 
     def as_params(self) -> dict[str, Any]:
@@ -177,6 +178,8 @@ def interaction_queryset(user: AnyUser, filters: InteractionFilters) -> QuerySet
         queryset = queryset.filter(kind=f.kind)
     if f.hcp is not None:
         queryset = queryset.filter(hcps__id=f.hcp).distinct()
+    if f.product is not None:
+        queryset = queryset.filter(products__id=f.product).distinct()
     if f.q.strip():
         # Words of the notes narrow only what the actor may read.
         readable = policy.scope(user, "read", Interaction).values("pk")

@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from liaison.core.models import Job, JobStatus, User
+from liaison.directory.tests import factories as directory
 from liaison.engagement.insight_selectors import InsightFilters
 from liaison.engagement.models import Insight, Interaction, Theme
 from liaison.engagement.services import exporting
@@ -251,3 +252,15 @@ def test_the_command_needs_an_output_for_xlsx(msl: User) -> None:
 def test_the_command_refuses_an_outsider(outsider: User) -> None:
     with pytest.raises(CommandError, match="may not export"):
         call_command("engagement", "export", "insights", "--as", outsider.username)
+
+
+def test_the_interactions_export_takes_the_interaction_lists_filters(
+    msl: User, alices_interaction: Interaction
+) -> None:
+    product = directory.product()
+    other = factories.interaction(msl, notes="About the product.")
+    other.products.add(product)
+    response = client_for(msl).get(INTERACTION_EXPORT, {"format": "csv", "product": product.pk})
+    rows = csv_rows(b"".join(response.streaming_content))  # type: ignore[attr-defined]
+    assert [row["Notes"] for row in rows] == ["About the product."]
+    assert rows[0]["Products"] == product.name
