@@ -260,7 +260,9 @@ def test_the_interactions_export_takes_the_interaction_lists_filters(
     product = directory.product()
     other = factories.interaction(msl, notes="About the product.")
     other.products.add(product)
-    response = client_for(msl).get(INTERACTION_EXPORT, {"format": "csv", "product": product.pk})
+    response = client_for(msl).get(
+        INTERACTION_EXPORT, {"format": "csv", "product": str(product.pk)}
+    )
     rows = csv_rows(b"".join(response.streaming_content))  # type: ignore[attr-defined]
     assert [row["Notes"] for row in rows] == ["About the product."]
     assert rows[0]["Products"] == product.name
