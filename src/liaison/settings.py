@@ -303,6 +303,9 @@ LIAISON_UPLOAD_MAX_MB = _env_count("LIAISON_UPLOAD_MAX_MB", 200)
 LIAISON_REFERENCE_IMPORT_MAX_MB = _env_count("LIAISON_REFERENCE_IMPORT_MAX_MB", 50)
 LIAISON_REFERENCE_IMPORT_MAX_RECORDS = _env_count("LIAISON_REFERENCE_IMPORT_MAX_RECORDS", 250_000)
 
+# Days an MSL edits an interaction after logging it; then amendments with a reason.
+LIAISON_INTERACTION_EDIT_DAYS = _env_count("LIAISON_INTERACTION_EDIT_DAYS", 7)
+
 # E-mail (password reset links): the console by default; SMTP with
 # LIAISON_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the host below.
 EMAIL_BACKEND = env_str("LIAISON_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
