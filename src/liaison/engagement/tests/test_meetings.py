@@ -287,8 +287,15 @@ def test_the_pickers_keep_what_was_chosen(client: Client, msl: User) -> None:
 
 
 def test_detail_links_to_logging_it(client: Client, msl: User, field_manager: User) -> None:
-    meeting = factories.meeting(msl, title="Visit")
+    later = factories.meeting(
+        msl, title="Next week", starts_at=timezone.now() + dt.timedelta(days=7)
+    )
     signed_in(client, msl)
+    html = client.get(reverse("engagement:meeting-detail", kwargs={"pk": later.pk})).content
+    assert "Log this meeting</a>" not in html.decode()  # not before it started
+    meeting = factories.meeting(
+        msl, title="Visit", starts_at=timezone.now() - dt.timedelta(minutes=30)
+    )
     page = client.get(reverse("engagement:meeting-detail", kwargs={"pk": meeting.pk}))
     html = page.content.decode()
     try:

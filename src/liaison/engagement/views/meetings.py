@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.core import policy
@@ -101,13 +102,18 @@ def _form_page(
 def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_detail(request.user, pk)
     may_change = policy.can(request.user, "change", meeting)
+    now = timezone.now()
     context = {
         "meeting": meeting,
         "may_change": may_change,
         "may_delete": policy.can(request.user, "delete", meeting),
+        # An interaction cannot be in the future: logging opens once the meeting started.
         "log_url": log_meeting_url(meeting)
-        if may_change and meeting.status == MeetingStatus.PLANNED
+        if may_change and meeting.status == MeetingStatus.PLANNED and meeting.starts_at <= now
         else None,
+        "log_later": may_change
+        and meeting.status == MeetingStatus.PLANNED
+        and meeting.starts_at > now,
     }
     return render(request, "engagement/meeting_detail.html", context)
 
