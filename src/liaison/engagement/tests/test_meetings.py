@@ -291,8 +291,8 @@ def test_detail_links_to_logging_it(client: Client, msl: User, field_manager: Us
         msl, title="Next week", starts_at=timezone.now() + dt.timedelta(days=7)
     )
     signed_in(client, msl)
-    html = client.get(reverse("engagement:meeting-detail", kwargs={"pk": later.pk})).content
-    assert "Log this meeting</a>" not in html.decode()  # not before it started
+    before = client.get(reverse("engagement:meeting-detail", kwargs={"pk": later.pk}))
+    assert "Log this meeting</a>" not in before.content.decode()  # not before it started
     meeting = factories.meeting(
         msl, title="Visit", starts_at=timezone.now() - dt.timedelta(minutes=30)
     )
