@@ -32,7 +32,7 @@ import datetime as dt
 import random
 import zoneinfo
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import import_module
 from importlib.util import find_spec
 from typing import Any
@@ -172,121 +172,140 @@ MATERIALS = (
 
 @dataclass(frozen=True)
 class ThemeSpec:
-    """A theme of the demo insights: its category, area, and how it is said."""
+    """A theme of the demo insights: its category, area, and the phrases it is said in."""
 
     category: str
     area: str
     templates: tuple[str, ...]
-    fillers: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
+
+#: Words every theme's statements draw from (who said it, where): shared, so the
+#: themes differ by their own vocabulary only.
+SAYING: dict[str, tuple[str, ...]] = {
+    "who": (
+        "Clinicians",
+        "Two department heads",
+        "The investigator",
+        "Community physicians",
+        "Hospital specialists",
+        "Several KOLs",
+        "The nurse coordinator",
+    ),
+    "say": ("report", "say", "mention", "stress", "point out", "explain"),
+    "where": (
+        "",
+        "",
+        " at the university hospital",
+        " in community practice",
+        " across the region",
+        " since the last congress",
+    ),
+}
 
 THEMES: tuple[ThemeSpec, ...] = (
     ThemeSpec(
         "unmet_medical_need",
         "oncology",
         (
-            "{Clinicians} lack data on velotinib in {elderly} patients and hesitate to treat them",
-            "Little evidence for {elderly} patients with EGFR-mutated lung cancer; {clinicians} "
-            "want a dedicated elderly cohort",
-            "{Clinicians} ask for dose and tolerability data in {elderly} and frail patients "
-            "before prescribing",
+            "there are too few velotinib data in elderly patients",
+            "they hesitate to treat elderly patients with velotinib",
+            "frail elderly patients need a dedicated velotinib cohort",
+            "dose and tolerability data in patients over 75 are missing",
+            "elderly patients are excluded from the velotinib trials",
+            "an elderly cohort would answer their questions",
+            "comorbidities of elderly patients complicate the choice",
         ),
-        {
-            "Clinicians": ("Oncologists", "Thoracic oncologists", "Lung cancer specialists"),
-            "clinicians": ("oncologists", "pulmonologists", "treating physicians"),
-            "elderly": ("elderly", "older", "over-75", "frail elderly"),
-        },
     ),
     ThemeSpec(
         "efficacy_perception",
         "oncology",
         (
-            "Brain metastases: {strong} intracranial response of velotinib {seen} in CNS disease",
-            "{Clinicians} value the CNS efficacy and intracranial control in patients with "
-            "brain metastases",
-            "Intracranial progression and brain metastases drive the choice; velotinib's CNS "
-            "penetration is {strong}",
+            "the intracranial response in brain metastases is convincing",
+            "velotinib's CNS activity decides the choice in brain metastases",
+            "intracranial control of brain metastases is what matters",
+            "brain metastases at diagnosis are frequent in their patients",
+            "the CNS penetration of velotinib looks promising",
+            "intracranial progression is their main concern",
+            "they want CNS efficacy data beyond the trial's brain scans",
         ),
-        {
-            "strong": ("convincing", "impressive", "promising", "reassuring"),
-            "seen": ("seen", "observed", "reported"),
-            "Clinicians": ("Neuro-oncologists", "Oncologists", "Radiation oncologists"),
-        },
     ),
     ThemeSpec(
         "safety_perception",
         "oncology",
         (
-            "Skin rash and paronychia {worry} nurses; they want practical rash management guidance",
-            "Acneiform rash and diarrhoea with EGFR inhibitors {worry} patients; a toxicity "
-            "management leaflet would help",
-            "Dermatologic toxicity: rash grading and dose reduction {worry} community practices",
+            "skin rash worries patients on EGFR inhibitors",
+            "they need practical guidance on rash management",
+            "paronychia and skin toxicity take much of the visit",
+            "dose reduction for rash is handled differently by each nurse",
+            "a rash management leaflet would help patients",
+            "acneiform rash leads some patients to stop treatment",
+            "dermatology referrals for skin toxicity take weeks",
         ),
-        {"worry": ("concern", "worry", "are a frequent question for", "trouble")},
     ),
     ThemeSpec(
         "access_and_reimbursement",
         "cardiology",
         (
-            "Reimbursement of Cardivance {delayed} by insurers; prior authorisation forms take "
-            "weeks",
-            "Payers {delayed} reimbursement; prior authorisation and statutory health insurance "
-            "approval slow the start of therapy",
-            "Access: the insurer's prior authorisation and reimbursement paperwork {delayed} "
-            "treatment for months",
+            "insurers delay reimbursement of Cardivance",
+            "prior authorisation forms take weeks",
+            "the first prior authorisation is often refused",
+            "reimbursement paperwork discourages prescribing",
+            "patients wait months for insurer approval",
+            "statutory health insurance asks for LDL values before reimbursement",
+            "pharmacists report reimbursement queries for every new patient",
         ),
-        {"delayed": ("is delayed", "are refused at first", "is slowed", "is questioned")},
     ),
     ThemeSpec(
         "treatment_patterns",
         "cardiology",
         (
-            "Patients {prefer} less frequent injections; monthly dosing of sotrelamab helps "
-            "adherence",
-            "Injection frequency and self-injection training matter for adherence; patients "
-            "{prefer} the autoinjector",
-            "Adherence to lipid-lowering therapy drops; patients {prefer} fewer injections and "
-            "reminders",
+            "patients prefer monthly injections",
+            "fewer injections help adherence",
+            "autoinjector training improves adherence",
+            "adherence to lipid-lowering injections drops after six months",
+            "patients forget the injection without reminders",
+            "a monthly injection schedule fits their routine",
+            "injection site reactions rarely lead to stopping",
         ),
-        {"prefer": ("prefer", "ask for", "like", "would choose")},
     ),
     ThemeSpec(
         "competitor_activity",
         "oncology",
         (
-            "Competitor Tremiqa (lenvarafenib) trial is {recruiting} at the same centres and "
-            "competes for patients",
-            "Helix Biopharma's lenvarafenib study {recruiting} in melanoma and lung sites; "
-            "investigators split their patients",
-            "Tremiqa medical team {recruiting} investigators; competitor sponsor visits the "
-            "centres often",
+            "the competitor Tremiqa study recruits at the same centres",
+            "the lenvarafenib team visits the centres often",
+            "Tremiqa investigators compete for the same patients",
+            "the competitor sponsor offers investigator meetings",
+            "lenvarafenib data were presented at the regional meeting",
+            "Tremiqa's medical team contacts the tumour board",
+            "the competitor opened new lenvarafenib sites",
         ),
-        {"recruiting": ("is recruiting", "actively recruits", "opened recruitment")},
     ),
     ThemeSpec(
         "clinical_trial_feedback",
         "oncology",
         (
-            "Eligibility criteria {too} strict: screening failures slow recruitment at the site",
-            "Study nurses report that the protocol's biopsy requirement and eligibility "
-            "criteria {too} demanding; recruitment lags",
-            "Investigators find the visit schedule and eligibility criteria {too} burdensome; "
-            "screening failure rate is high",
+            "the eligibility criteria are too strict",
+            "screening failures slow recruitment",
+            "the biopsy requirement delays screening",
+            "recruitment lags behind the plan",
+            "the visit schedule burdens the study nurses",
+            "eligibility excludes many real-world patients",
+            "screening takes too long for recruitment to keep up",
         ),
-        {"too": ("are too", "seem too", "are overly")},
     ),
     ThemeSpec(
         "guideline_and_practice_change",
         "cardiology",
         (
-            "The new ESC guideline's lower LDL cholesterol targets {change} practice; lipid "
-            "clinics intensify therapy",
-            "Cardiologists {change} to the ESC dyslipidaemia guideline: LDL targets below "
-            "55 mg/dL after myocardial infarction",
-            "Guideline update on LDL cholesterol targets {change} how lipid-lowering therapy "
-            "is escalated",
+            "the new ESC guideline's lower LDL targets change practice",
+            "they escalate therapy to reach the LDL targets",
+            "lipid clinics follow the ESC guideline more closely",
+            "LDL targets below 55 mg/dL are now routine after infarction",
+            "the guideline update prompts earlier combination therapy",
+            "general practitioners are not yet aware of the new LDL targets",
+            "the ESC guideline changed their referral pathway",
         ),
-        {"change": ("changes", "is changing", "adapt", "start to follow")},
     ),
 )
 
@@ -752,7 +771,12 @@ def build_follow_ups(
 
 
 def insight_statement(rng: random.Random, spec: ThemeSpec) -> str:
-    text = _fill(rng, rng.choice(spec.templates), spec.fillers)
+    """A statement of ``spec``'s theme: who said it, two or three of its phrases
+    in any order, and where (no fixed sentence, so the theme has no sub-themes)."""
+    phrases = rng.sample(spec.templates, rng.choice((2, 2, 3)))
+    said = _fill(rng, "{who} {say} that ", SAYING)
+    where = rng.choice(SAYING["where"])
+    text = said + ", and ".join(phrases) + where
     return text[0].upper() + text[1:]
 
 

@@ -113,6 +113,16 @@ def test_themes_computed_when_the_service_exists(world: Any) -> None:
         pytest.skip("the themes service has no recompute yet")
     assert Theme.objects.count() >= 3
     assert Insight.objects.filter(theme__isnull=False).count() > Insight.objects.count() / 2
+    # The eight planted themes come out: most of each one's insights share a theme of its own.
+    shares = {}
+    for code in {spec.category for spec in demo.THEMES}:
+        themes = Counter(
+            Insight.objects.filter(category__code=code).values_list("theme_id", flat=True)
+        )
+        theme, count = themes.most_common(1)[0]
+        shares[code] = (theme, count / sum(themes.values()))
+    recovered = {theme for theme, share in shares.values() if theme and share >= 0.8}
+    assert len(recovered) == len(shares) == len(demo.THEMES), shares
 
 
 def test_records_follow_the_rules(world: Any) -> None:
