@@ -41,6 +41,14 @@ DIMENSIONS = {
     "tier": "HCP tier",
     "question": "Strategic question",
 }
+#: The headings' words for each dimension.
+BY = {
+    "month": "by month",
+    "country": "by country",
+    "therapeutic_area": "by therapeutic area",
+    "tier": "by HCP tier",
+    "question": "by strategic question",
+}
 
 
 def visible_insights(user: User) -> QuerySet[Insight]:
@@ -70,6 +78,11 @@ class Breakdown:
     title: str
     columns: list[Column]
     rows: list[tuple[str, list[int]]] = field(default_factory=list)
+
+    @property
+    def by(self) -> str:
+        """``"by HCP tier"``: the words of the headings."""
+        return BY[self.dimension]
 
     @property
     def totals(self) -> list[int]:

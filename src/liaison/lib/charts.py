@@ -16,6 +16,7 @@ is in, a tablet's included.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,7 +38,7 @@ PALETTE = (
 WIDTH = 720
 ROW = 24
 FONT = 12
-LABEL_CHARS = 34
+LABEL_CHARS = 30
 
 _counter = itertools.count(1)
 
@@ -109,7 +110,7 @@ def _legend_height(names: Sequence[str]) -> int:
         x += 16 + len(_short(name, 28)) * 7 + 18
         if x > WIDTH - 160 and index < len(names) - 1:
             x, lines = 0, lines + 1
-    return lines * 18 + 8
+    return lines * 18 + 16
 
 
 def bar_chart(
@@ -118,7 +119,7 @@ def bar_chart(
     """Horizontal bars, one per label, with the value at the end of each."""
     if len(labels) != len(values):
         raise ValueError("one value per label")
-    left, right = 230, 60
+    left, right = 220, 60
     height = max(1, len(labels)) * ROW + 8
     _uid, head = _open(title, table_id, height, "bar")
     top = max([*values, 0]) or 1
@@ -147,7 +148,7 @@ def stacked_bar_chart(
     for one in series:
         if len(one.values) != len(labels):
             raise ValueError(f"series {one.name!r}: one value per label")
-    left, right = 230, 60
+    left, right = 220, 60
     legend = _legend_height([one.name for one in series])
     height = legend + max(1, len(labels)) * ROW + 8
     _uid, head = _open(title, table_id, height, "stacked")
@@ -188,7 +189,7 @@ def line_chart(
     for one in series:
         if len(one.values) != len(labels):
             raise ValueError(f"series {one.name!r}: one value per label")
-    left, right, bottom = 48, 16, 40
+    left, right, bottom = 48, 36, 40
     legend = _legend_height([one.name for one in series])
     plot = 220
     height = legend + plot + bottom
@@ -211,7 +212,8 @@ def line_chart(
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="currentColor">'
             f"{_number(tick)}</text>"
         )
-    every = max(1, (len(labels) + 11) // 12)
+    widest = max((len(_short(label, 10)) for label in labels), default=1) * 7 + 10
+    every = max(1, math.ceil(widest / step)) if len(labels) > 1 else 1
     for index, label in enumerate(labels):
         if index % every == 0:
             parts.append(

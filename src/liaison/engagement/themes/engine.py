@@ -54,6 +54,8 @@ SAMPLE = 1_500
 EXACT_UP_TO = 5_000
 NEAR_TIE = 0.005
 TERMS = 4
+#: A theme is named by its top three terms (the fourth is shown beside).
+LABEL_TERMS = 3
 REPRESENTATIVES = 5
 JACCARD = 0.5
 CANDIDATES = (3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40)
@@ -93,7 +95,7 @@ class Group:
 
     @property
     def label(self) -> str:
-        return ", ".join(self.terms[:TERMS]) or "no common terms"
+        return ", ".join(self.terms[:LABEL_TERMS]) or "no common terms"
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +255,11 @@ def describe(
     return tuple(groups)
 
 
+def _stem(word: str) -> str:
+    """``injections`` and ``injection`` as one word for the label's terms."""
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
+
+
 def _top_terms(
     lift: npt.NDArray[np.float32],
     centroid: npt.NDArray[np.float32],
@@ -269,8 +276,8 @@ def _top_terms(
     for index in ranked:
         term = str(vocabulary[index])
         words = term.split()
-        taken = {word for existing in chosen for word in existing.split()}
-        if all(word in taken for word in words):
+        taken = {_stem(word) for existing in chosen for word in existing.split()}
+        if all(_stem(word) in taken for word in words):
             if len(words) > 1 and all(word in chosen for word in words):
                 # "injection", "site" chosen: "injection site" says it in one term.
                 place = min(chosen.index(word) for word in words)

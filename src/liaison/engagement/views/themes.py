@@ -212,7 +212,8 @@ def _chart(breakdown: analytics.Breakdown, table_id: str) -> Any:
         charts.Series(column.label, [counts[i] for _label, counts in breakdown.rows])
         for i, column in enumerate(breakdown.columns)
     ]
-    title = f"Insights per theme by {breakdown.title.lower()}"
+    series = [one for one in series if any(one.values)]  # the table keeps every column
+    title = f"Insights per theme {breakdown.by}"
     if breakdown.dimension == "month":
         return charts.line_chart(title=title, labels=labels, series=series, table_id=table_id)
     return charts.stacked_bar_chart(title=title, labels=labels, series=series, table_id=table_id)
