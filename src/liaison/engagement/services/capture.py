@@ -96,11 +96,16 @@ def build_insight(*, actor: User, data: InsightData) -> tuple[Insight, dict[str,
 
 def check_insight(insight: Insight) -> dict[str, str]:
     """Every field's reason ``insight`` would be refused ({} when it is fine)."""
+    errors: dict[str, str] = {}
     try:
         insight.full_clean(exclude=["interaction"] if insight.interaction_id is None else None)
     except ValidationError as error:
-        return validation_error(error, model=Insight).details
-    return {}
+        errors = validation_error(error, model=Insight).details
+    if not insight.statement:
+        errors["statement"] = "say what you heard"
+    if insight.category_id is None:
+        errors["category"] = "choose a category"
+    return errors
 
 
 def create_insight(*, actor: User, data: InsightData) -> Insight:
@@ -108,6 +113,9 @@ def create_insight(*, actor: User, data: InsightData) -> Insight:
     policy.require(actor, "add", Insight)
     insight, m2m = build_insight(actor=actor, data=data)
     _check_interaction(actor, insight.interaction)
+    errors = check_insight(insight)
+    if errors:
+        raise refusal(errors, Insight)
     try:
         with transaction.atomic():
             audit.create_record(actor=actor, instance=insight, m2m=m2m)
@@ -147,6 +155,14 @@ def build_follow_up(*, actor: User, data: FollowUpData) -> FollowUp:
     return FollowUp(owner=actor, **values)
 
 
+def _follow_up_words(errors: dict[str, str], follow_up: FollowUp) -> dict[str, str]:
+    if not follow_up.description:
+        errors["description"] = "say what was promised"
+    if follow_up.due is None:
+        errors["due"] = "give the date it is due"
+    return errors
+
+
 def check_follow_up(follow_up: FollowUp, interaction: Interaction | None) -> dict[str, str]:
     """Every field's reason ``follow_up`` would be refused ({} when it is fine)."""
     errors: dict[str, str] = {}
@@ -157,7 +173,7 @@ def check_follow_up(follow_up: FollowUp, interaction: Interaction | None) -> dic
     reason = due_error(follow_up.due, interaction)
     if reason and "due" not in errors:
         errors["due"] = reason
-    return errors
+    return _follow_up_words(errors, follow_up)
 
 
 def create_follow_up(*, actor: User, data: FollowUpData) -> FollowUp:

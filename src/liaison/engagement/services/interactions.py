@@ -16,6 +16,8 @@ inline insight's errors are named by its place (``insights.1.statement``).
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -81,6 +83,17 @@ def meeting_service(url: str | None) -> str | None:
         if any(host == domain or host.endswith(f".{domain}") for domain in domains):
             return name
     return None
+
+
+def _aware(values: dict[str, Any]) -> None:
+    """A date and time without an offset is read in the interaction's time zone."""
+    when = values.get("occurred_at")
+    if isinstance(when, dt.datetime) and when.tzinfo is None:
+        try:
+            zone = zoneinfo.ZoneInfo(str(values.get("time_zone") or settings.TIME_ZONE))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = zoneinfo.ZoneInfo("UTC")
+        values["occurred_at"] = when.replace(tzinfo=zone)
 
 
 def _check_keys(values: dict[str, Any], allowed: tuple[str, ...]) -> None:
@@ -187,6 +200,7 @@ def _prepare(*, actor: User, data: InteractionData) -> _Prepared:
     follow_ups = [_inline_follow_up(item, hcps) for item in raw_follow_ups]
     if not values.get("time_zone"):
         values["time_zone"] = settings.TIME_ZONE
+    _aware(values)
     meeting = values.get("meeting")
     interaction = Interaction(msl=actor, **values)
     findings = off_label_findings(hcps, m2m["products"], m2m["therapeutic_areas"])
@@ -298,6 +312,15 @@ def update_interaction(
     m2m = {name: list(values.pop(name) or []) for name in INTERACTION_M2M if name in values}
     if "time_zone" in values and not values["time_zone"]:
         values["time_zone"] = settings.TIME_ZONE
+    if "occurred_at" in values:
+        when = values["occurred_at"]
+        if isinstance(when, dt.datetime) and when.tzinfo is None:
+            zone_values = {
+                "occurred_at": when,
+                "time_zone": values.get("time_zone", interaction.time_zone),
+            }
+            _aware(zone_values)
+            values["occurred_at"] = zone_values["occurred_at"]
     final = {
         name: m2m[name] if name in m2m else _current_m2m(interaction, name)
         for name in ("hcps", "products", "therapeutic_areas")

@@ -338,3 +338,26 @@ def test_time_is_kept_in_its_zone(msl: User) -> None:
     record = create_interaction(actor=msl, data=_data(occurred_at=occurred))
     record.refresh_from_db()
     assert record.occurred_at.astimezone(berlin).hour == 9
+
+
+def test_a_time_without_offset_is_read_in_the_interactions_zone(msl: User) -> None:
+    naive = dt.datetime(2026, 6, 1, 9, 0)
+    record = create_interaction(
+        actor=msl, data=_data(occurred_at=naive, time_zone="America/New_York")
+    )
+    record.refresh_from_db()
+    assert record.occurred_at == dt.datetime(2026, 6, 1, 13, 0, tzinfo=dt.UTC)
+    update_interaction(
+        actor=msl, interaction=record, data={"occurred_at": dt.datetime(2026, 6, 1, 10, 0)}
+    )
+    record.refresh_from_db()
+    assert record.occurred_at == dt.datetime(2026, 6, 1, 14, 0, tzinfo=dt.UTC)
+
+
+def test_unknown_field_and_missing_category_are_named(msl: User) -> None:
+    with pytest.raises(LiaisonError) as caught:
+        create_interaction(actor=msl, data={**_data(), "colour": "red"})  # type: ignore[typeddict-unknown-key]
+    assert caught.value.field == "colour"
+    with pytest.raises(LiaisonError) as caught:
+        create_interaction(actor=msl, data=_data(insights=[{"statement": "No category"}]))
+    assert caught.value.details["insights.0.category"] == "choose a category"
