@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,16 +45,27 @@ def tab_to(page: Any, element_id: str, *, limit: int = 60) -> int:
     raise AssertionError(f"Tab never reached #{element_id} (at #{focused_id(page)})")
 
 
+@pytest.fixture
+def berlin_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A tablet in Berlin: the form reads the time zone from the browser."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport=TABLET, timezone_id="Europe/Berlin", locale="en-US"
+    )
+    page = context.new_page()
+    page.set_default_timeout(30_000)  # a loaded machine serves the live server slowly
+    yield page
+    context.close()
+
+
 def test_msl_logs_an_interaction_with_the_keyboard_only(
-    page: Any, axe: Any, alice: User, tmp_path: Path
+    berlin_page: Any, axe: Any, alice: User, tmp_path: Path
 ) -> None:
+    page = berlin_page
     HCP.objects.create(family_name="Weber", given_name="Jonas", country="DE")
     InsightCategory.objects.get_or_create(
         code="unmet_medical_need", defaults={"name": "Unmet medical need"}
     )
     due = timezone.localdate() + dt.timedelta(days=7)
-    page.set_default_timeout(30_000)  # a loaded machine serves the live server slowly
-    page.set_viewport_size(TABLET)
     sign_in(page)
     axe.check(page)
 
@@ -108,6 +120,9 @@ def test_msl_logs_an_interaction_with_the_keyboard_only(
     record = Interaction.objects.get()
     assert [hcp.family_name for hcp in record.hcps.all()] == ["Weber"]
     assert record.msl == alice
+    # Now, in the browser's time zone (the form's default), to the minute.
+    assert record.time_zone == "Europe/Berlin"
+    assert abs(timezone.now() - record.occurred_at) < dt.timedelta(minutes=5)
     insight = record.insights.get()
     assert insight.statement == "Clinicians lack data in patients over 80."
     assert insight.category.code == "unmet_medical_need"

@@ -16,6 +16,14 @@
     try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
     zoneInput.value = zone || form.getAttribute("data-default-time-zone") || "UTC";
     if (zoneLabel) { zoneLabel.textContent = zoneInput.value; }
+    // A new form's "now" was the server's: say it in the browser's own time.
+    var when = document.getElementById("field-occurred_at");
+    if (zone && when) {
+      var now = new Date();
+      var pad = function (number) { return (number < 10 ? "0" : "") + number; };
+      when.value = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate()) +
+        "T" + pad(now.getHours()) + ":" + pad(now.getMinutes());
+    }
   }
 
   // --- the draft --------------------------------------------------------------
