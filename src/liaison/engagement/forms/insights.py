@@ -84,7 +84,9 @@ class InsightFilterForm(forms.Form):
     date_to = forms.DateField(required=False, label="To", widget=DateInput())
     tag = forms.CharField(required=False, max_length=40)
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, country_codes: list[str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         set_choices(
             self, "category", "Any category", InsightCategory.objects.values_list("code", "name")
@@ -102,7 +104,13 @@ class InsightFilterForm(forms.Form):
             TherapeuticArea.objects.values_list("code", "name"),
         )
         set_choices(self, "product", "Any product", Product.objects.values_list("pk", "name"))
-        set_choices(self, "country", "Any country", countries.choices())
+        names = dict(countries.choices())
+        codes = sorted(
+            {*(country_codes or []), *([self.data["country"]] if self.data.get("country") else [])}
+        )
+        set_choices(
+            self, "country", "Any country", [(code, names.get(code, code)) for code in codes]
+        )
         set_choices(
             self,
             "theme",

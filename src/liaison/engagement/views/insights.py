@@ -65,7 +65,7 @@ def _export_links(request: AuthenticatedHttpRequest, name: str) -> list[tuple[st
 @member_view
 def insight_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    form = InsightFilterForm(request.GET, user=user)
+    form = InsightFilterForm(request.GET, user=user, country_codes=selectors.insight_countries())
     insights = selectors.insight_queryset(user, form.filters())
     context = {
         "form": form,
