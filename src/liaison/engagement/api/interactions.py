@@ -32,7 +32,6 @@ from liaison.core.models import User
 from liaison.directory.models import HCP, Product, TherapeuticArea
 from liaison.engagement import selectors
 from liaison.engagement.models import (
-    Insight,
     InsightCategory,
     Interaction,
     Meeting,
@@ -48,7 +47,7 @@ from liaison.engagement.schemas.interactions import (
 )
 from liaison.engagement.services import interactions as services
 from liaison.engagement.services.data import FollowUpData, InsightData, InteractionData
-from liaison.lib.api import Id, acting_user, by_codes, by_id, paginate
+from liaison.lib.api import Id, Records, acting_user, by_codes, by_id, paginate
 from liaison.literature.models import Publication
 from liaison.trials.models import Trial
 
@@ -62,7 +61,7 @@ PREFETCHED = (
     "products",
     "publications",
     "trials",
-    models.Prefetch("insights", queryset=Insight.objects.select_related("category").order_by("pk")),
+    "insights__category",
 )
 
 #: The service's field names as the body names them.
@@ -127,10 +126,15 @@ def mark_readable(user: User, records: Sequence[Interaction]) -> None:
 
 
 def shown(user: User, pk: int) -> Interaction:
-    """The interaction as ``user`` sees it (404 when they may not)."""
+    """The interaction as ``user`` sees it (404 when they may not), its content
+    marked readable or not."""
     record = policy.get_for(user, "view", queryset(), pk=pk)
     mark_readable(user, [record])
     return record
+
+
+#: Unseen is 404, seen but not allowed 403 (every member sees every interaction).
+INTERACTIONS = Records(Interaction, related=RELATED, prefetched=PREFETCHED, shown=shown)
 
 
 def day_start(day: dt.date) -> dt.datetime:
@@ -311,12 +315,11 @@ def list_interactions(request: HttpRequest, query: Query[InteractionListQuery]) 
     ),
 )
 def create_interaction(request: HttpRequest, payload: InteractionCreateIn) -> Status[Interaction]:
-    user = acting_user(request)
-    policy.require(user, "add", Interaction)
+    user = INTERACTIONS.adding(request)
     with body_refusals():
         data = interaction_data(user, payload.dict(), creating=True)
         record = services.create_interaction(actor=user, data=data)
-    return Status(201, shown(user, record.pk))
+    return INTERACTIONS.created(user, record)
 
 
 @router.get(
@@ -330,7 +333,7 @@ def create_interaction(request: HttpRequest, payload: InteractionCreateIn) -> St
     ),
 )
 def get_interaction(request: HttpRequest, interaction_id: Id) -> Interaction:
-    return shown(acting_user(request), interaction_id)
+    return INTERACTIONS.show(request, interaction_id)
 
 
 @router.patch(
@@ -347,7 +350,7 @@ def update_interaction(
     request: HttpRequest, interaction_id: Id, payload: InteractionPatchIn
 ) -> Interaction:
     user = acting_user(request)
-    record = policy.get_for(user, "view", Interaction, pk=interaction_id)
+    record = INTERACTIONS.load(user, "view", interaction_id)
     if not (policy.can(user, "change", record) or policy.can(user, "amend", record)):
         policy.require(user, "change", record)
     with body_refusals():
@@ -355,4 +358,4 @@ def update_interaction(
         services.update_interaction(
             actor=user, interaction=record, data=data, reason=payload.reason
         )
-    return shown(user, interaction_id)
+    return INTERACTIONS.answer(user, interaction_id)
