@@ -14,9 +14,13 @@ from all interactions; nothing of their content is.
 
 A target is *due* one tier period (the plan's ``tier_frequency_days``) after its
 last engagement, or after the plan's start when never engaged; it is *overdue*
-when that day has passed. The per-target rows are one query; the per-MSL totals
-are counted in SQL, one query for the plans and one for the counts, whatever
-the number of MSLs, plans or targets.
+when that day has passed.
+
+A fixed number of queries, whatever the number of MSLs, plans, targets or
+interactions: the targets; the newest interaction per target HCP and MSL
+(grouped in SQL over the HCPs' links to interactions, an index look-up per HCP);
+for the team basis, who is in each MSL's team. The totals are counted from those
+rows, so a plan's rows and the team's totals agree by construction.
 """
 
 from __future__ import annotations
@@ -24,13 +28,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from liaison.core import policy
-from liaison.core.models import User
+from liaison.core.models import Team, User
 from liaison.directory.models import HCP
 from liaison.engagement.models import (
     DEFAULT_TIER_FREQUENCY_DAYS,
@@ -54,19 +58,6 @@ def frequency_of(plan: EngagementPlan, tier: str) -> int:
     if isinstance(days, int) and days > 0:
         return days
     return DEFAULT_TIER_FREQUENCY_DAYS.get(tier, DEFAULT_TIER_FREQUENCY_DAYS["2"])
-
-
-def last_engagement(basis: Basis) -> Subquery:
-    """The newest interaction date with the target's HCP (a ``PlanTarget`` annotation)."""
-    interactions = Interaction.objects.filter(hcps=OuterRef("hcp_id"))
-    msl = OuterRef("plan__msl_id")
-    if basis == "team":
-        interactions = interactions.filter(
-            Q(msl=msl) | Q(msl__teams__members=msl) | Q(msl__managed_teams__members=msl)
-        )
-    else:
-        interactions = interactions.filter(msl=msl)
-    return Subquery(interactions.order_by("-occurred_at").values("occurred_at")[:1])
 
 
 @dataclass(frozen=True)
@@ -183,40 +174,96 @@ class PlanCoverage:
         return [row for row in self.rows if row.overdue]
 
 
-def plan_coverage(
-    plan: EngagementPlan, *, basis: Basis = "msl", now: dt.datetime | None = None
-) -> PlanCoverage:
-    """Each target of ``plan`` (the caller has loaded it through the policy) with its
-    last engagement, windows, due day and whether it is overdue: one query."""
-    at = moment(now)
-    targets = (
-        PlanTarget.objects.filter(plan=plan)
-        .select_related("hcp")
-        .annotate(last_engaged=last_engagement(basis))
-        .order_by("tier", "hcp__family_name", "hcp__given_name", "pk")
+def engagers(msl_ids: set[int], basis: Basis) -> dict[int, set[int]]:
+    """For each MSL, whose interactions engage their targets: the MSL alone
+    (``msl``), or also every member and the manager of each of the MSL's teams
+    (``team``). Two queries for the team basis, none for the MSL's."""
+    result = {msl_id: {msl_id} for msl_id in msl_ids}
+    if basis != "team" or not msl_ids:
+        return result
+    Membership = Team.members.through
+    teams_of_msl: dict[int, set[int]] = defaultdict(set)
+    for user_id, team_id in Membership.objects.filter(user_id__in=msl_ids).values_list(
+        "user_id", "team_id"
+    ):
+        teams_of_msl[user_id].add(team_id)
+    team_ids = set().union(*teams_of_msl.values()) if teams_of_msl else set()
+    people: dict[int, set[int]] = defaultdict(set)
+    for team_id, member_id, manager_id in Membership.objects.filter(
+        team_id__in=team_ids
+    ).values_list("team_id", "user_id", "team__manager_id"):
+        people[team_id].add(member_id)
+        if manager_id is not None:
+            people[team_id].add(manager_id)
+    for msl_id, teams in teams_of_msl.items():
+        for team_id in teams:
+            result[msl_id] |= people[team_id]
+    return result
+
+
+def last_engagements(targets: QuerySet[PlanTarget]) -> dict[tuple[int, int], dt.datetime]:
+    """The newest interaction per (HCP, MSL) for the targets' HCPs: one query, grouped
+    in SQL over the HCPs' links to interactions.
+
+    It reads every MSL's links of those HCPs (the caller keeps the MSLs that
+    count): a filter on the MSL would let SQLite walk the MSL's interactions and
+    probe each against every HCP, a thousand times slower."""
+    links = (
+        Interaction.hcps.through.objects.filter(hcp_id__in=targets.values("hcp_id"))
+        .order_by()
+        .values_list("hcp_id", "interaction__msl_id")
+        .annotate(last=Max("interaction__occurred_at"))
     )
-    rows = [_row(plan, target, target.last_engaged, at) for target in targets]
+    return {(hcp_id, msl_id): last for hcp_id, msl_id, last in links}
+
+
+def _rows(targets: QuerySet[PlanTarget], basis: Basis, at: Moment) -> list[TargetCoverage]:
+    """The coverage of each target of ``targets`` (with their plan and HCP loaded)."""
+    targets = targets.select_related("hcp", "plan", "plan__msl")
+    loaded = list(targets)
+    teams = engagers({target.plan.msl_id for target in loaded}, basis)
+    newest = last_engagements(targets) if loaded else {}
+    rows = []
+    for target in loaded:
+        dates = [
+            newest[(target.hcp_id, msl_id)]
+            for msl_id in teams[target.plan.msl_id]
+            if (target.hcp_id, msl_id) in newest
+        ]
+        rows.append(_row(target.plan, target, max(dates) if dates else None, at))
+    return rows
+
+
+def _totals(rows: list[TargetCoverage]) -> Totals:
     totals = Totals()
     for row in rows:
         totals.targets += 1
         totals.overdue += row.overdue
         for days in WINDOWS:
             totals.engaged[days] += row.engaged[days]
-    return PlanCoverage(plan=plan, basis=basis, rows=rows, totals=totals)
+    return totals
+
+
+def plan_coverage(
+    plan: EngagementPlan, *, basis: Basis = "msl", now: dt.datetime | None = None
+) -> PlanCoverage:
+    """Each target of ``plan`` (the caller has loaded it through the policy) with its
+    last engagement, windows, due day and whether it is overdue."""
+    at = moment(now)
+    targets = PlanTarget.objects.filter(plan=plan).order_by(
+        "tier", "hcp__family_name", "hcp__given_name", "pk"
+    )
+    rows = _rows(targets, basis, at)
+    return PlanCoverage(plan=plan, basis=basis, rows=rows, totals=_totals(rows))
 
 
 def targets_coverage(
     plans: QuerySet[EngagementPlan], *, basis: Basis = "msl", now: dt.datetime | None = None
 ) -> list[TargetCoverage]:
     """The coverage rows of every target of ``plans`` (already the user's, through the
-    policy), most overdue first: one query."""
-    at = moment(now)
-    targets = (
-        PlanTarget.objects.filter(plan__in=plans.values("pk"))
-        .select_related("hcp", "plan")
-        .annotate(last_engaged=last_engagement(basis))
-    )
-    rows = [_row(target.plan, target, target.last_engaged, at) for target in targets]
+    policy), most overdue first."""
+    targets = PlanTarget.objects.filter(plan__in=plans.values("pk")).order_by("pk")
+    rows = _rows(targets, basis, moment(now))
     return sorted(rows, key=lambda row: (-row.days_overdue, row.due, row.target.pk))
 
 
@@ -247,27 +294,6 @@ def current_plans(
     return plans.filter(period_start__lte=today, period_end__gte=today)
 
 
-def _overdue_q(plans: list[tuple[int, dict[str, Any]]], at: Moment) -> Q:
-    """Targets past their due day, as one condition: the plans grouped by their tier
-    frequencies (most share the defaults), each tier with its own threshold."""
-    groups: dict[tuple[tuple[str, int], ...], list[int]] = defaultdict(list)
-    for plan_id, frequencies in plans:
-        plan = EngagementPlan(tier_frequency_days=frequencies)
-        key = tuple(
-            (tier, frequency_of(plan, tier)) for tier in sorted(DEFAULT_TIER_FREQUENCY_DAYS)
-        )
-        groups[key].append(plan_id)
-    condition = Q(pk__in=[])
-    for key, plan_ids in groups.items():
-        for tier, frequency in key:
-            before = at.overdue_before(frequency)
-            condition |= Q(plan_id__in=plan_ids, tier=tier) & (
-                Q(last_engaged__lt=at.start_of(before))
-                | Q(last_engaged__isnull=True, plan__period_start__lt=before)
-            )
-    return condition
-
-
 @dataclass
 class MslCoverage:
     msl_id: int
@@ -294,40 +320,19 @@ def team_coverage(
     plans: QuerySet[EngagementPlan] | None = None,
 ) -> TeamCoverage:
     """Per MSL and in all, the targets of the current plans ``user`` sees (``plans``
-    narrows them): how many, engaged within each window, overdue. Two queries."""
+    narrows them): how many, engaged within each window, overdue."""
     at = moment(now)
     visible = current_plans(user, now=at.now, queryset=plans)
-    plan_rows = list(visible.values_list("pk", "tier_frequency_days"))
-    windows = {
-        f"engaged_{days}": Count("pk", filter=Q(last_engaged__gte=at.window_start(days)))
-        for days in WINDOWS
-    }
-    counts = (
-        PlanTarget.objects.filter(plan_id__in=[pk for pk, _ in plan_rows])
-        .annotate(last_engaged=last_engagement(basis))
-        .values(
-            "plan__msl_id", "plan__msl__username", "plan__msl__first_name", "plan__msl__last_name"
-        )
-        .annotate(
-            targets=Count("pk"), overdue=Count("pk", filter=_overdue_q(plan_rows, at)), **windows
-        )
-        .order_by("plan__msl__last_name", "plan__msl__first_name", "plan__msl__username")
-    )
-    by_msl: list[MslCoverage] = []
-    team = Totals()
-    for row in counts if plan_rows else []:
-        totals = Totals(
-            targets=row["targets"],
-            engaged={days: row[f"engaged_{days}"] for days in WINDOWS},
-            overdue=row["overdue"],
-        )
-        full_name = f"{row['plan__msl__first_name']} {row['plan__msl__last_name']}".strip()
-        by_msl.append(
-            MslCoverage(
-                msl_id=row["plan__msl_id"],
-                name=full_name or row["plan__msl__username"],
-                totals=totals,
-            )
-        )
-        team.add(totals)
-    return TeamCoverage(basis=basis, by_msl=by_msl, totals=team)
+    rows = _rows(PlanTarget.objects.filter(plan__in=visible.values("pk")), basis, at)
+    per_msl: dict[int, list[TargetCoverage]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for row in rows:
+        msl = row.target.plan.msl
+        per_msl[msl.pk].append(row)
+        names[msl.pk] = msl.get_full_name() or msl.get_username()
+    by_msl = [
+        MslCoverage(msl_id=msl_id, name=names[msl_id], totals=_totals(msl_rows))
+        for msl_id, msl_rows in per_msl.items()
+    ]
+    by_msl.sort(key=lambda entry: (entry.name.casefold(), entry.msl_id))
+    return TeamCoverage(basis=basis, by_msl=by_msl, totals=_totals(rows))
