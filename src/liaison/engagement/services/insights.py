@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from liaison.core import audit, policy
-from liaison.core.errors import LiaisonError, PermissionDenied
+from liaison.core.errors import LiaisonError, NotFound, PermissionDenied
 from liaison.core.models import User
 from liaison.engagement.models import Insight, InsightComment, InsightStatus
 
@@ -147,7 +147,8 @@ def may_tag(user: User, insight: Insight) -> bool:
 def set_tags(*, actor: User, insight: Insight, tags: Iterable[str]) -> list[str]:
     """Replace the tags of ``insight`` (its author's or a reviewer's); returns them."""
     if not may_tag(actor, insight):
-        policy.require(actor, "view", insight)  # unseen: not found
+        if not policy.can(actor, "view", insight):
+            raise NotFound("no such insight")
         raise PermissionDenied("only the insight's author and its reviewers change its tags")
     cleaned = clean_tags(tags)
     with transaction.atomic():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from liaison.core.errors import LiaisonError, PermissionDenied
+from liaison.core.errors import LiaisonError, NotFound, PermissionDenied
 from liaison.core.models import AuditEvent, User
 from liaison.engagement.models import Insight, InsightComment, InsightStatus
 from liaison.engagement.services.insights import (
@@ -174,6 +174,13 @@ def test_the_authors_manager_does_not_set_tags(insight: Insight, field_manager: 
         set_tags(actor=field_manager, insight=insight, tags=["x"])
     insight.refresh_from_db()
     assert insight.tags == []
+
+
+def test_who_does_not_see_the_insight_is_told_it_does_not_exist(
+    insight: Insight, other_msl: User
+) -> None:
+    with pytest.raises(NotFound):
+        set_tags(actor=other_msl, insight=insight, tags=["x"])
 
 
 def test_too_long_a_tag_is_refused_naming_tags() -> None:
