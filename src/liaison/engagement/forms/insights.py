@@ -153,6 +153,18 @@ class InsightFilterForm(forms.Form):
 # --- capture -------------------------------------------------------------------------
 
 
+class QuestionChecks(forms.CheckboxSelectMultiple):
+    """The strategic questions' checkboxes, each marked with its therapeutic area's code
+    (``data-area``): ``insight_form.js`` shows those of the area chosen."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        instance = getattr(option["value"], "instance", None)
+        if isinstance(instance, StrategicQuestion):
+            option["attrs"]["data-area"] = instance.therapeutic_area.code
+        return option
+
+
 class InsightForm(forms.Form):
     """An insight on its own; :meth:`insight_data` gives what ``create_insight`` takes."""
 
@@ -176,7 +188,7 @@ class InsightForm(forms.Form):
     strategic_questions = forms.ModelMultipleChoiceField(
         queryset=StrategicQuestion.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=QuestionChecks,
         label="Strategic questions it answers",
         help_text="The medical plan's questions of the therapeutic area, this period.",
     )

@@ -321,3 +321,15 @@ def test_the_author_edits_the_statement(msl: User) -> None:
     assert response.status_code == 302
     insight.refresh_from_db()
     assert insight.statement == "Clinicians want data in patients over 80."
+
+
+def test_each_question_is_marked_with_its_therapeutic_area(msl: User) -> None:
+    today = timezone.localdate()
+    factories.strategic_question(
+        therapeutic_area=directory.therapeutic_area("cardiology", "Cardiology"),
+        period_start=today,
+        period_end=today,
+    )
+    html = client_for(msl).get(CREATE).content.decode()
+    assert 'data-area="cardiology"' in html
+    assert "engagement/insight_form.js" in html

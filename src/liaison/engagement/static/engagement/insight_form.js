@@ -63,3 +63,24 @@
   });
   search.addEventListener("change", ask);
 })();
+
+// The strategic questions of the therapeutic area chosen (all when none is): the
+// others are hidden, and unticked so a hidden choice is never sent.
+(function () {
+  "use strict";
+  const area = document.getElementById("id_therapeutic_area");
+  const boxes = document.querySelectorAll("input[name='strategic_questions'][data-area]");
+  if (!area || !boxes.length) return;
+
+  function show() {
+    for (const box of boxes) {
+      const item = box.closest("div") || box.parentElement;
+      const shown = !area.value || box.dataset.area === area.value;
+      if (item) item.hidden = !shown;
+      if (!shown) box.checked = false;
+    }
+  }
+
+  area.addEventListener("change", show);
+  show();
+})();
