@@ -138,6 +138,7 @@ def test_the_plan_page_shows_each_targets_coverage(client: Client, msl: User) ->
     assert "overdue by 10 days" in late_row
     assert "overdue" not in fine_row
     assert reverse("engagement:hcp-brief", args=[late.pk]) in page
+    assert f"{reverse('engagement:interaction-create')}?hcp={late.pk}" in page
 
 
 def test_the_coverage_page_shows_a_manager_the_team(

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,7 +23,7 @@ from liaison.core.http import AuthenticatedHttpRequest, member_view
 from liaison.directory.selectors import HCPFilters, hcp_queryset
 from liaison.engagement import coverage
 from liaison.engagement.forms.plans import PlanForm, TargetForm, TargetSearchForm, TierForm
-from liaison.engagement.models import EngagementPlan, PlanTarget, Tier
+from liaison.engagement.models import EngagementPlan, Interaction, PlanTarget, Tier
 from liaison.engagement.services import plans as services
 from liaison.lib import charts
 from liaison.lib.forms import add_liaison_error
@@ -94,6 +94,9 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "found": found,
         "tiers": Tier.choices,
         "frequencies": [(label, coverage.frequency_of(plan, key)) for key, label in Tier.choices],
+        "log_url": reverse("engagement:interaction-create")
+        if policy.can(request.user, "add", Interaction)
+        else "",
     }
     return render(request, "engagement/plan_detail.html", context)
 
