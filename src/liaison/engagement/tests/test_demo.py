@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from liaison.core.models import AuditEvent, User
@@ -164,3 +166,46 @@ def test_same_seed_same_world(db: None, tmp_path: Path, settings: Any) -> None:
     assert fingerprint() == first
     build_demo(seed=8, hcps=SMALL, data_dir=tmp_path, force=True)
     assert fingerprint()["insights"] != first["insights"]
+
+
+@pytest.mark.parametrize(
+    ("username", "names"),
+    [
+        (
+            "msl",
+            (
+                "core:home",
+                "engagement:interaction-list",
+                "engagement:draft-list",
+                "engagement:meeting-list",
+                "engagement:follow-up-list",
+                "engagement:insight-list",
+                "engagement:plan-list",
+                "engagement:coverage",
+            ),
+        ),
+        (
+            "insights",
+            (
+                "core:home",
+                "engagement:insight-list",
+                "engagement:theme-list",
+                "engagement:analytics",
+                "engagement:question-coverage",
+            ),
+        ),
+        ("manager", ("core:home", "engagement:coverage", "engagement:interaction-list")),
+    ],
+)
+def test_the_pages_of_each_role_are_served(
+    world: Any, username: str, names: tuple[str, ...]
+) -> None:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    for name in names:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue  # a page not written yet
+        response = client.get(url)
+        assert response.status_code == 200, (name, response.status_code)
