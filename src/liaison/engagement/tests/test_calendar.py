@@ -193,6 +193,9 @@ def test_an_unchanged_feed_answers_304(msl: User) -> None:
     assert Client().get(url, headers={"If-None-Match": etag}).status_code == 304
     plan(msl, "Another", dt.datetime(2026, 10, 27, 9, 0), "Europe/Berlin")
     assert Client().get(url, headers={"If-None-Match": etag}).status_code == 200
+    # A client checking with HEAD first gets the headers, and POST is refused.
+    assert Client().head(url)["ETag"] != etag
+    assert Client().post(url).status_code == 405
 
 
 def test_one_meeting_downloads_as_ics(client: Client, msl: User, field_manager: User) -> None:

@@ -18,7 +18,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from liaison.core import policy
 from liaison.core.errors import LiaisonError
@@ -199,7 +204,7 @@ def calendar_feed_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("engagement:calendar-feed")
 
 
-@require_GET
+@require_safe
 def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     """The feed itself: no sign-in (calendar clients have none), the token is the key.
     An unknown or revoked token is a plain 404; an unchanged feed answers 304."""
