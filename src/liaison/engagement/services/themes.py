@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from liaison.core import audit, policy
@@ -249,12 +249,15 @@ def _write_assignments(
         for start in range(0, len(block), UPDATE_BATCH):
             part = block[start : start + UPDATE_BATCH]
             pks = ids[part].tolist()
-            query = Insight.objects.filter(pk__in=pks, theme_locked=False).exclude(
-                theme__pinned=True
+            # A lock whose theme was deleted (an administrator's delete) holds nothing.
+            query = (
+                Insight.objects.filter(pk__in=pks)
+                .filter(Q(theme_locked=False) | Q(theme=None))
+                .exclude(theme__pinned=True)
             )
             # Only the rows this update wrote are audited: read them in the same transaction.
             still = set(query.values_list("pk", flat=True))
-            query.update(theme_id=theme_pk if theme_pk >= 0 else None)
+            query.update(theme_id=theme_pk if theme_pk >= 0 else None, theme_locked=False)
             written.extend(int(index) for index in part if int(ids[index]) in still)
     if written:
         events = (

@@ -258,3 +258,18 @@ def test_decisions_refuse_bad_input_and_write_nothing(
     assert strange.value.field == "insights"
     assert AuditEvent.objects.count() == events
     assert Theme.objects.count() == 3
+
+
+def test_an_insight_locked_in_a_deleted_theme_is_placed_again(
+    known: dict[str, list[Insight]], insights_lead: User
+) -> None:
+    services.recompute_themes(actor=insights_lead)
+    insight = known["elderly"][0]
+    gone = Theme.objects.create(label="Deleted by an administrator")
+    services.move_insight(actor=insights_lead, insight=insight, theme=gone)
+    gone.delete()  # the foreign key is set to null; the lock stays
+    insight.refresh_from_db()
+    assert insight.theme_id is None and insight.theme_locked
+    services.recompute_themes(actor=insights_lead)
+    insight.refresh_from_db()
+    assert insight.theme_id == theme_of(known["elderly"]) and not insight.theme_locked
