@@ -18,7 +18,7 @@ import pytest
 from django.utils import timezone
 
 from liaison.core.models import User
-from liaison.directory.models import HCP
+from liaison.directory.models import HCP, Indication, Product
 from liaison.engagement.models import InsightCategory, Interaction, InteractionDraft
 from tests.browser.alice import create_alice, sign_in
 
@@ -162,3 +162,34 @@ def test_a_refused_save_keeps_the_typing_and_a_reopened_draft_restores_it(
     page.goto("/engagement/interactions/drafts/")
     axe.check(page)
     assert page.get_by_role("link", name=re.compile("^Continue")).count() == 1
+
+
+def test_off_label_is_said_as_the_product_is_picked(page: Any, axe: Any, alice: User) -> None:
+    HCP.objects.create(family_name="Martin", given_name="Claire", country="FR")
+    product = Product.objects.create(name="Oncovirumab", company="Acme")
+    Indication.objects.create(product=product, country="DE", condition="Melanoma")
+    page.set_default_timeout(30_000)
+    page.set_viewport_size(TABLET)
+    sign_in(page)
+    page.goto("/engagement/interactions/new/")
+    page.keyboard.type("Martin")
+    page.locator("#hcps-listbox [role=option]", has_text="Martin").wait_for()
+    page.keyboard.press("Enter")
+    tab_to(page, "field-products")
+    page.keyboard.type("Oncov")
+    page.locator("#products-listbox [role=option]", has_text="Oncovirumab").wait_for()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    findings = page.locator("#off-label-findings", has_text="no labelled indication in France")
+    findings.wait_for()
+    axe.check(page)
+    # Removing the product with the keyboard clears it.
+    tab_to(page, "field-products")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        "Remove Oncovirumab"
+    )
+    page.keyboard.press("Enter")
+    from playwright.sync_api import expect
+
+    expect(page.locator("#off-label-findings")).to_have_text("")

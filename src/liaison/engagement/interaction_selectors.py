@@ -28,6 +28,7 @@ from liaison.engagement.models import (
     Interaction,
     InteractionDraft,
 )
+from liaison.engagement.offlabel import off_label_findings
 from liaison.literature.models import Publication
 from liaison.trials.models import Trial
 from liaison.trials.selectors import text_query
@@ -233,6 +234,23 @@ def pick_trials(user: User, text: str) -> list[dict[str, Any]]:
         queryset = queryset.filter(text_query(text))
     rows = queryset.order_by("nct_id").only("pk", "nct_id", "brief_title")[:PICKS]
     return [{"id": row.pk, "label": row.brief_title[:160], "detail": row.nct_id} for row in rows]
+
+
+def off_label_texts(user: User, typed: dict[str, Any]) -> list[str]:
+    """The off-label findings of what a form holds (ids as typed), in words."""
+
+    def ids(name: str) -> list[int]:
+        values = typed.get(name) or []
+        values = values if isinstance(values, list) else [values]
+        return [int(value) for value in values if str(value).isdigit() and len(str(value)) < 12]
+
+    product_ids = ids("products")
+    if not product_ids:
+        return []
+    hcps = list(policy.scope(user, "view", HCP).filter(pk__in=ids("hcps")))
+    products = list(Product.objects.filter(pk__in=product_ids))
+    areas = list(TherapeuticArea.objects.filter(pk__in=ids("therapeutic_areas")))
+    return [finding.text for finding in off_label_findings(hcps, products, areas)]
 
 
 def therapeutic_areas() -> QuerySet[TherapeuticArea]:

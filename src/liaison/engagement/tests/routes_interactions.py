@@ -67,6 +67,7 @@ WEB_ROUTES: dict[str, Route] = {
         FIELD_ADDERS, method="post", data=lambda w: {"notes": "typed"}
     ),
     "engagement:draft-delete": Route(DRAFT_OWNER, method="post", kwargs=a_draft),
+    "engagement:interaction-off-label": Route(EVERYONE, query="products=1&hcps=1"),
     "engagement:pick-hcps": Route(EVERYONE, query="q=matrix"),
     "engagement:pick-products": Route(EVERYONE, query="q=onco"),
     "engagement:pick-publications": Route(EVERYONE, query="q=1234"),

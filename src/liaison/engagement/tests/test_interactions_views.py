@@ -318,3 +318,25 @@ def test_record_panels_tag_leaves_other_models_alone(msl: User) -> None:
         Context({"record": hcp, "user": msl})
     )
     assert "Engaged by our team" in rendered
+
+
+def test_off_label_is_said_while_picking(client: Client, msl: User) -> None:
+    product = directory.product("Oncovirumab")
+    directory.indication(product, "DE")
+    french = factories.an_hcp("Martin", country="FR")
+    german = factories.an_hcp("Weber", country="DE")
+    url = reverse("engagement:interaction-off-label")
+    signed_in(client, msl)
+    found = client.get(url, {"hcps": [french.pk, german.pk], "products": [product.pk]}).json()
+    assert found == {"findings": ["Oncovirumab has no labelled indication in France"]}
+    assert client.get(url, {"hcps": [german.pk], "products": [product.pk]}).json() == {
+        "findings": []
+    }
+    assert client.get(url, {"hcps": ["x"], "products": ["99999999999999"]}).json() == {
+        "findings": []
+    }
+    draft = InteractionDraft.objects.create(
+        owner=msl, data={"hcps": [str(french.pk)], "products": [str(product.pk)]}
+    )
+    page = client.get(reverse("engagement:interaction-create"), {"draft": draft.pk})
+    assert "Oncovirumab has no labelled indication in France" in page.content.decode()

@@ -154,6 +154,7 @@ def _form_context(
         "default_time_zone": settings.TIME_ZONE,
         "autofocus_hcps": record is None and not typed.get("hcps") and not errors,
         "service": services.meeting_service(str(typed.get("meeting_link", ""))),
+        "off_label": selectors.off_label_texts(request.user, typed),
     }
 
 
@@ -322,6 +323,18 @@ def draft_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("engagement:draft-list")
 
 
+# --- off-label, said while typing ------------------------------------------------------
+
+
+@require_GET
+@member_view
+def interaction_off_label(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Why the HCPs, products and therapeutic areas picked so far make the
+    interaction off-label (the form shows it beside the attestation)."""
+    typed = forms.typed_from(request.GET)
+    return JsonResponse({"findings": selectors.off_label_texts(request.user, typed)})
+
+
 # --- the pickers ------------------------------------------------------------------------
 
 
@@ -351,6 +364,7 @@ urlpatterns: list[URLPattern] = [
     path("interactions/drafts/", draft_list, name="draft-list"),
     path("interactions/drafts/save/", interaction_draft_save, name="interaction-draft-save"),
     path("interactions/drafts/<int:pk>/delete/", draft_delete, name="draft-delete"),
+    path("interactions/off-label/", interaction_off_label, name="interaction-off-label"),
     path("pick/hcps/", pick_hcps, name="pick-hcps"),
     path("pick/products/", pick_products, name="pick-products"),
     path("pick/publications/", pick_publications, name="pick-publications"),

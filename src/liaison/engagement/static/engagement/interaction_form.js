@@ -66,6 +66,49 @@
     return inFlight;
   }
 
+  // --- off-label, said as HCPs, products and areas are picked -------------------
+  var findingsBox = document.getElementById("off-label-findings");
+  var findingsTimer = null;
+  var findingsAsked = 0;
+
+  function refreshFindings() {
+    if (!findingsBox) { return; }
+    var query = new URLSearchParams();
+    ["hcps", "products", "therapeutic_areas"].forEach(function (name) {
+      Array.prototype.forEach.call(
+        form.querySelectorAll("input[name=" + name + "]"),
+        function (input) {
+          if (input.type !== "checkbox" || input.checked) { query.append(name, input.value); }
+        }
+      );
+    });
+    var number = ++findingsAsked;
+    fetch(findingsBox.getAttribute("data-url") + "?" + query.toString(), {
+      credentials: "same-origin", headers: { "Accept": "application/json" }
+    }).then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (number !== findingsAsked) { return; }
+        findingsBox.textContent = "";
+        var findings = data.findings || [];
+        if (!findings.length) { return; }
+        var line = document.createElement("p");
+        var strong = document.createElement("strong");
+        strong.textContent = "Off-label:";
+        line.appendChild(strong);
+        line.appendChild(document.createTextNode(" " + findings.join("; ") + "."));
+        findingsBox.appendChild(line);
+      }).catch(function () { return null; });
+  }
+
+  function findingsLater() {
+    if (findingsTimer) { window.clearTimeout(findingsTimer); }
+    findingsTimer = window.setTimeout(refreshFindings, 200);
+  }
+
+  form.addEventListener("change", function (event) {
+    if (event.target && event.target.name === "therapeutic_areas") { findingsLater(); }
+  });
+
   function schedule() {
     if (!draftUrl || submitting) { return; }
     if (timer) { window.clearTimeout(timer); }
@@ -200,6 +243,7 @@
       close();
       input.focus();
       if (statusBox) { statusBox.textContent = item.label + " added"; }
+      findingsLater();
       schedule();
     }
 
@@ -231,6 +275,7 @@
       chip.parentNode.removeChild(chip);
       input.focus();
       if (statusBox) { statusBox.textContent = text + " removed"; }
+      findingsLater();
       schedule();
     });
   }
