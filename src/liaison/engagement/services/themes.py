@@ -16,9 +16,11 @@ chosen from the data) and keeps what people decided:
 
 The computation writes each theme's top terms, representatives (the members
 nearest its centroid) and size, and each insight's new theme in bulk (one
-``UPDATE`` per theme and 900 insights). Every change is audited: themes created,
-renamed by the computation or removed, and each insight whose theme changed
-(one event each, appended in bulk by :func:`liaison.core.audit.record_events`).
+``UPDATE`` per theme and 900 insights, committed 4,500 at a time with their
+audit events, so that other writers are never kept waiting for long). Every
+change is audited: themes created, renamed by the computation or removed, and
+each insight whose theme changed (one event each, appended in bulk by
+:func:`liaison.core.audit.record_events`).
 
 The decisions (:func:`rename_theme`, :func:`pin_theme`, :func:`merge_themes`,
 :func:`split_theme`, :func:`move_insight`) are the policy's ``shape`` of a
@@ -43,10 +45,13 @@ from liaison.core.errors import LiaisonError
 from liaison.core.models import AuditAction, User
 from liaison.engagement.models import Insight, Theme
 from liaison.engagement.themes import engine
+from liaison.lib import bulk
 from liaison.lib.progress import ProgressSink
 
 #: Insights per ``UPDATE ... WHERE id IN (...)`` (under SQLite's 999 parameters).
 UPDATE_BATCH = 900
+#: Those updates per committed transaction (4,500 insights and their audit events).
+UPDATES_PER_TRANSACTION = 5
 LABEL_MAX = 200
 #: Stages of a recomputation, as the job's total.
 STAGES = ("reading", "vectorizing", "clustering", "matching", "writing")
@@ -160,28 +165,49 @@ def recompute_themes(
     sink.advance(matched=len(matched))
     clock.lap("matching")
 
+    # Three steps, each committed on its own so that a long recomputation never
+    # holds the database's write lock for long (SQLite has one writer): the new
+    # themes; the insights' new themes in batches; the descriptions and the
+    # removals. Stopped half-way, the next run completes it: new themes still
+    # empty are then unmatched and removed.
+    now = timezone.now()
+    created: dict[int, Theme] = {}
+    for cluster_index in needs_theme:
+        group = clustering.groups[cluster_index]
+        created[cluster_index] = Theme(
+            label=group.label[:LABEL_MAX], method=clustering.method, computed_at=now
+        )
+    new_themes = list(created.values())
     with transaction.atomic():
-        now = timezone.now()
-        created: dict[int, Theme] = {}
-        for cluster_index in needs_theme:
-            group = clustering.groups[cluster_index]
-            created[cluster_index] = Theme(
-                label=group.label[:LABEL_MAX], method=clustering.method, computed_at=now
-            )
-        new_themes = list(created.values())
         Theme.objects.bulk_create(new_themes)
-        target = np.full(len(clustering.groups) + 1, -1, dtype=np.int64)  # index label + 1
-        for cluster_index, theme_pk in matched.items():
-            target[cluster_index + 1] = theme_pk
-        for cluster_index, theme in created.items():
-            target[cluster_index + 1] = theme.pk
-        final = np.where(fixed, old, target[clustering.labels + 1])
-        moved = _write_assignments(actor, ids, texts, old, final)
-        clock.lap("assigning")
+        audit.record_events(
+            actor=actor,
+            events=[
+                audit.PendingEvent(
+                    action=AuditAction.CREATE,
+                    record_type=THEME_TYPE,
+                    record_id=theme.pk,
+                    record_label=theme.label,
+                    changes={"label": [None, theme.label]},
+                    json_ready=True,
+                )
+                for theme in new_themes
+            ],
+            reason="theme recomputation",
+        )
+    target = np.full(len(clustering.groups) + 1, -1, dtype=np.int64)  # index label + 1
+    for cluster_index, theme_pk in matched.items():
+        target[cluster_index + 1] = theme_pk
+    for cluster_index, theme in created.items():
+        target[cluster_index + 1] = theme.pk
+    final = np.where(fixed, old, target[clustering.labels + 1])
+    moved = _write_assignments(actor, ids, texts, old, final)
+    clock.lap("assigning")
 
-        surviving = set(np.unique(final[final >= 0]).tolist()) | set(pinned.tolist())
-        removed = [theme for pk, theme in old_themes.items() if pk not in surviving]
-        kept = [theme for pk, theme in old_themes.items() if pk in surviving]
+    surviving = set(np.unique(final[final >= 0]).tolist()) | set(pinned.tolist())
+    removed = [theme for pk, theme in old_themes.items() if pk not in surviving]
+    kept = [theme for pk, theme in old_themes.items() if pk in surviving]
+    with transaction.atomic():
         _describe(
             actor,
             vectors,
@@ -190,33 +216,25 @@ def recompute_themes(
             [*kept, *new_themes],
             {pk: clustering.method for pk in matched.values()},
             now,
-            fresh={theme.pk for theme in new_themes},
         )
         clock.lap("describing")
-        events = [
-            audit.PendingEvent(
-                action=AuditAction.CREATE,
-                record_type=THEME_TYPE,
-                record_id=theme.pk,
-                record_label=theme.label,
-                changes={"label": [None, theme.label]},
-                json_ready=True,
-            )
-            for theme in new_themes
-        ]
         gone = _remove_themes(removed)
-        events += [
-            audit.PendingEvent(
-                action=AuditAction.DELETE,
-                record_type=THEME_TYPE,
-                record_id=theme.pk,
-                record_label=theme.label,
-                changes={"label": [theme.label, None], "pinned": [theme.pinned, None]},
-                json_ready=True,
-            )
-            for theme in gone
-        ]
-        audit.record_events(actor=actor, events=events, reason="theme recomputation")
+        audit.record_events(
+            actor=actor,
+            events=[
+                audit.PendingEvent(
+                    action=AuditAction.DELETE,
+                    record_type=THEME_TYPE,
+                    record_id=theme.pk,
+                    record_label=theme.label,
+                    changes={"label": [theme.label, None], "pinned": [theme.pinned, None]},
+                    json_ready=True,
+                )
+                for theme in gone
+            ],
+            reason="theme recomputation",
+        )
+        _count_sizes()
     sink.advance(created=len(new_themes), removed=len(gone), moved=moved)
     clock.lap("removing")
     return RecomputeReport(
@@ -242,42 +260,66 @@ def _write_assignments(
     if len(changed) == 0:
         return 0
     order = changed[np.argsort(final[changed], kind="stable")]
-    written: list[int] = []
     bounds = np.flatnonzero(np.diff(final[order])) + 1
-    for block in np.split(order, bounds):
-        theme_pk = int(final[block[0]])
-        for start in range(0, len(block), UPDATE_BATCH):
-            part = block[start : start + UPDATE_BATCH]
-            pks = ids[part].tolist()
-            # A lock whose theme was deleted (an administrator's delete) holds nothing.
-            query = (
-                Insight.objects.filter(pk__in=pks)
-                .filter(Q(theme_locked=False) | Q(theme=None))
-                .exclude(theme__pinned=True)
+    chunks = [
+        (int(final[block[0]]), block[start : start + UPDATE_BATCH])
+        for block in np.split(order, bounds)
+        for start in range(0, len(block), UPDATE_BATCH)
+    ]
+    moved = 0
+    for first in range(0, len(chunks), UPDATES_PER_TRANSACTION):
+        with transaction.atomic():
+            written: list[int] = []
+            for theme_pk, part in chunks[first : first + UPDATES_PER_TRANSACTION]:
+                pks = ids[part].tolist()
+                # A lock whose theme was deleted (an administrator's delete) holds nothing.
+                query = (
+                    Insight.objects.filter(pk__in=pks)
+                    .filter(Q(theme_locked=False) | Q(theme=None))
+                    .exclude(theme__pinned=True)
+                )
+                # Only the rows this update writes are audited: read in the same transaction.
+                still = set(query.values_list("pk", flat=True))
+                query.update(theme_id=theme_pk if theme_pk >= 0 else None, theme_locked=False)
+                written.extend(int(index) for index in part if int(ids[index]) in still)
+            audit.record_events(
+                actor=actor,
+                events=(
+                    audit.PendingEvent(
+                        action=AuditAction.UPDATE,
+                        record_type=INSIGHT_TYPE,
+                        record_id=int(ids[index]),
+                        record_label=texts[index][:80],
+                        changes={
+                            "theme": [
+                                None if old[index] < 0 else int(old[index]),
+                                None if final[index] < 0 else int(final[index]),
+                            ]
+                        },
+                        json_ready=True,
+                    )
+                    for index in written
+                ),
+                reason="theme recomputation",
             )
-            # Only the rows this update wrote are audited: read them in the same transaction.
-            still = set(query.values_list("pk", flat=True))
-            query.update(theme_id=theme_pk if theme_pk >= 0 else None, theme_locked=False)
-            written.extend(int(index) for index in part if int(ids[index]) in still)
-    if written:
-        events = (
-            audit.PendingEvent(
-                action=AuditAction.UPDATE,
-                record_type=INSIGHT_TYPE,
-                record_id=int(ids[index]),
-                record_label=texts[index][:80],
-                changes={
-                    "theme": [
-                        None if old[index] < 0 else int(old[index]),
-                        None if final[index] < 0 else int(final[index]),
-                    ]
-                },
-                json_ready=True,
-            )
-            for index in written
-        )
-        audit.record_events(actor=actor, events=events, reason="theme recomputation")
-    return len(written)
+        moved += len(written)
+        bulk.after_batch_commit()
+    return moved
+
+
+def _count_sizes() -> None:
+    """Each theme's size counted again (a person may have moved insights meanwhile)."""
+    counts = dict(
+        Insight.objects.exclude(theme=None)
+        .values_list("theme_id")
+        .annotate(n=Count("pk"))
+        .values_list("theme_id", "n")
+    )
+    themes = list(Theme.objects.all())
+    changed = [theme for theme in themes if theme.size != counts.get(theme.pk, 0)]
+    for theme in changed:
+        theme.size = counts.get(theme.pk, 0)
+    Theme.objects.bulk_update(changed, ["size"], batch_size=200)
 
 
 def _describe(
@@ -288,8 +330,6 @@ def _describe(
     themes: list[Theme],
     methods: dict[int, str],
     now: dt.datetime,
-    *,
-    fresh: set[int],
 ) -> None:
     """Write each theme's top terms, representatives and size; an unrenamed theme
     takes its new top terms as label (audited when it changes)."""
@@ -305,7 +345,7 @@ def _describe(
         theme.method = methods.get(theme.pk, theme.method) or "tfidf-nmf"
         if not theme.renamed and not theme.pinned and group.terms:
             label = group.label[:LABEL_MAX]
-            if label != theme.label and theme.pk not in fresh:
+            if label != theme.label:
                 renamed_by_computation.append(
                     audit.PendingEvent(
                         action=AuditAction.UPDATE,
@@ -322,7 +362,6 @@ def _describe(
         ["label", "top_terms", "representative_ids", "size", "computed_at", "method"],
         batch_size=200,
     )
-    # A theme created in this run has its creation event, with the final label.
     audit.record_events(actor=actor, events=renamed_by_computation, reason="theme recomputation")
 
 

@@ -273,3 +273,20 @@ def test_an_insight_locked_in_a_deleted_theme_is_placed_again(
     services.recompute_themes(actor=insights_lead)
     insight.refresh_from_db()
     assert insight.theme_id == theme_of(known["elderly"]) and not insight.theme_locked
+
+
+def test_small_batches_write_the_same_assignments(
+    known: dict[str, list[Insight]], insights_lead: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "UPDATE_BATCH", 7)
+    monkeypatch.setattr(services, "UPDATES_PER_TRANSACTION", 2)
+    report = services.recompute_themes(actor=insights_lead)
+    assert report.moved == 60
+    assert not Insight.objects.filter(theme=None).exists()
+    for insights in known.values():
+        theme = theme_of(insights)
+        share = Insight.objects.filter(pk__in=[i.pk for i in insights], theme_id=theme).count()
+        assert share / len(insights) >= 0.9
+    assert (
+        AuditEvent.objects.filter(record_type="engagement.insight", action="update").count() == 60
+    )
