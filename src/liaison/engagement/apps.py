@@ -35,7 +35,13 @@ class EngagementConfig(registry.LiaisonAppConfig):
         registry.NavEntry("Interactions", "engagement:interaction-list", order=400),
         # Insights: the author's own, their team's for a manager, all for insights leads.
         registry.NavEntry(
-            "Insights", "engagement:insight-list", order=430, model="engagement.Insight"
+            "Insights",
+            "engagement:insight-list",
+            order=430,
+            model="engagement.Insight",
+            counter="liaison.engagement.insight_selectors.awaiting_review_count",
+            count_id="nav-count-insights",
+            count_label="new, awaiting review",
         ),
         registry.NavEntry("Meetings", "engagement:meeting-list", order=410),
         registry.NavEntry(

@@ -129,13 +129,18 @@ def insight_countries() -> list[str]:
     return list(found or [])
 
 
+#: The menu's counter counts up to this many new insights (then the list says how many).
+COUNTER_CAP = 100
+
+
 def awaiting_review_count(user: AnyUser) -> int:
-    """New insights awaiting review, for whoever reviews them (0 for everyone else):
-    the menu's counter, one query."""
+    """New insights awaiting review, for whoever reviews them (0 for everyone else, with
+    no query): the menu's counter, on every page, so one query that stops at
+    :data:`COUNTER_CAP` (a count of every new insight of 200,000 took 40 ms)."""
     queryset = policy.scope(user, "review", Insight)
     if queryset.query.is_empty():
         return 0
-    return queryset.filter(status=InsightStatus.NEW).count()
+    return queryset.filter(status=InsightStatus.NEW).order_by()[:COUNTER_CAP].count()
 
 
 def known_tags(user: AnyUser, limit: int = 200) -> list[str]:

@@ -135,7 +135,7 @@ def test_the_list_counts_new_insights_awaiting_review_for_reviewers(
     alices: list[Insight], insights_lead: User, msl: User
 ) -> None:
     assert "1 new insight awaiting review" in client_for(insights_lead).get(LIST).content.decode()
-    assert "awaiting review" not in client_for(msl).get(LIST).content.decode()
+    assert "new insight awaiting review" not in client_for(msl).get(LIST).content.decode()
 
 
 def test_the_lists_export_links_carry_the_filters(alices: list[Insight], msl: User) -> None:
@@ -333,3 +333,19 @@ def test_each_question_is_marked_with_its_therapeutic_area(msl: User) -> None:
     html = client_for(msl).get(CREATE).content.decode()
     assert 'data-area="cardiology"' in html
     assert "engagement/insight_form.js" in html
+
+
+def test_the_menu_counts_new_insights_for_reviewers_only(
+    msl: User, insights_lead: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from liaison.engagement.insight_selectors import awaiting_review_count
+
+    for index in range(3):
+        factories.insight(msl, statement=f"Insight {index}")
+    factories.insight(msl, statement="Reviewed", status=InsightStatus.REVIEWED)
+    assert awaiting_review_count(insights_lead) == 3
+    assert awaiting_review_count(msl) == 0
+    monkeypatch.setattr("liaison.engagement.insight_selectors.COUNTER_CAP", 2)
+    assert awaiting_review_count(insights_lead) == 2
+    html = client_for(insights_lead).get(reverse("core:home")).content.decode()
+    assert 'id="nav-count-insights"' in html and "new, awaiting review: </span>2" in html
