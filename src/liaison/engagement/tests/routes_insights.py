@@ -70,7 +70,10 @@ API_ROUTES: dict[str, Route] = {
     "GET /api/v1/insights": Route(API_READ),
     "POST /api/v1/insights": Route(
         api_map("403", msl="201", other_msl="201", manager="201", admin="201"),
-        data=lambda w: {"statement": "Payers ask for real-world data.", "category": "access_and_reimbursement"},
+        data=lambda w: {
+            "statement": "Payers ask for real-world data.",
+            "category": "access_and_reimbursement",
+        },
     ),
     "GET /api/v1/insights/{insight_id}": Route(api_map("404", **API_SEEN), kwargs=insight_id),
     # Tags: its author and its reviewers.
