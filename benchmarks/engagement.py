@@ -56,6 +56,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--msls", type=int, default=200, help="generated MSLs (200)")
     parser.add_argument("--requests", type=int, default=100, help="requests per scenario (100)")
     parser.add_argument("--explain", action="store_true", help="plan of each slowest query")
+    parser.add_argument(
+        "--only", default="", help="run only the scenarios whose name contains this text"
+    )
     return parser.parse_args()
 
 
@@ -339,7 +342,7 @@ def plan_of(sql: str) -> str:
         return f"(no plan: {error})"
 
 
-def scenarios(count: int, explain: bool) -> list[dict[str, Any]]:
+def scenarios(count: int, explain: bool, only: str = "") -> list[dict[str, Any]]:
     from django.db.models import Count
     from django.test import Client
     from django.urls import reverse
@@ -410,6 +413,8 @@ def scenarios(count: int, explain: bool) -> list[dict[str, Any]]:
     )
     results = []
     for name, client, target in plan:
+        if only and only not in name:
+            continue
 
         def request(index: int, client: Client = client, target: Any = target) -> Any:
             url, params = target(index)
@@ -430,7 +435,7 @@ def main() -> None:
     vendor = setup(args)
     from liaison.engagement.models import Insight, Interaction
 
-    results = scenarios(args.requests, args.explain)
+    results = scenarios(args.requests, args.explain, args.only)
     lines = [
         f"{Interaction.objects.count():,} interactions and {Insight.objects.count():,} "
         f"insights, {args.hcps:,} HCPs, {vendor}, {args.requests} requests per scenario, "
