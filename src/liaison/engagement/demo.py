@@ -960,11 +960,16 @@ def build_drafts(fields: Sequence[MSLWorld]) -> list[InteractionDraft]:
     """Mara left a draft from this morning's visit."""
     item = fields[0]
     hcp = item.targets[0][0] if item.targets else item.hcps[0]
+    zone = _zone_of(hcp, item.zone)
+    started = timezone.now().astimezone(zoneinfo.ZoneInfo(zone)) - dt.timedelta(hours=3)
+    # As the form keeps it: its fields as typed, lists of ids as strings.
     draft = InteractionDraft(
         owner=item.user,
         hcp=hcp,
         data={
-            "hcps": [hcp.pk],
+            "hcps": [str(hcp.pk)],
+            "occurred_at": started.strftime("%Y-%m-%dT%H:%M"),
+            "time_zone": zone,
             "channel": Channel.IN_PERSON.value,
             "kind": InteractionKind.ONE_TO_ONE.value,
             "notes": DRAFT_NOTES,

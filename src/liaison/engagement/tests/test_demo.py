@@ -209,3 +209,13 @@ def test_the_pages_of_each_role_are_served(
             continue  # a page not written yet
         response = client.get(url)
         assert response.status_code == 200, (name, response.status_code)
+
+
+def test_the_draft_opens_in_the_form(world: Any) -> None:
+    mara = User.objects.get(username="msl")
+    draft = InteractionDraft.objects.get(owner=mara)
+    client = Client()
+    client.force_login(mara)
+    response = client.get(reverse("engagement:interaction-create"), {"draft": draft.pk})
+    assert response.status_code == 200
+    assert demo.DRAFT_NOTES in response.content.decode()
