@@ -19,7 +19,13 @@ from django.db import transaction
 from liaison.core import audit, policy
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import User
-from liaison.engagement.models import FollowUp, Insight, InsightSource, Interaction
+from liaison.engagement.models import (
+    FollowUp,
+    Insight,
+    InsightSource,
+    Interaction,
+    StrategicQuestion,
+)
 from liaison.engagement.services.data import FollowUpData, InsightData
 from liaison.lib.validation import field_label, validation_error
 
@@ -94,9 +100,30 @@ def build_insight(*, actor: User, data: InsightData) -> tuple[Insight, dict[str,
     return insight, m2m
 
 
-def check_insight(insight: Insight) -> dict[str, str]:
-    """Every field's reason ``insight`` would be refused ({} when it is fine)."""
+def question_error(insight: Insight, questions: list[StrategicQuestion]) -> str | None:
+    """Why the strategic questions are refused for ``insight`` (None: accepted): a
+    retired question, or one of another therapeutic area than the insight's."""
+    for question in questions:
+        if not question.active:
+            return f"“{question}” is no longer an active strategic question"
+        if (
+            insight.therapeutic_area_id is not None
+            and question.therapeutic_area_id != insight.therapeutic_area_id
+        ):
+            return (
+                f"“{question}” is a question of {question.therapeutic_area}, not of the "
+                "insight's therapeutic area"
+            )
+    return None
+
+
+def check_insight(insight: Insight, m2m: dict[str, Any] | None = None) -> dict[str, str]:
+    """Every field's reason ``insight`` (with its lists ``m2m``) would be refused ({}
+    when it is fine)."""
     errors: dict[str, str] = {}
+    reason = question_error(insight, list((m2m or {}).get("strategic_questions", [])))
+    if reason:
+        errors["strategic_questions"] = reason
     try:
         insight.full_clean(exclude=["interaction"] if insight.interaction_id is None else None)
     except ValidationError as error:
@@ -113,7 +140,7 @@ def create_insight(*, actor: User, data: InsightData) -> Insight:
     policy.require(actor, "add", Insight)
     insight, m2m = build_insight(actor=actor, data=data)
     _check_interaction(actor, insight.interaction)
-    errors = check_insight(insight)
+    errors = check_insight(insight, m2m)
     if errors:
         raise refusal(errors, Insight)
     try:
@@ -138,6 +165,12 @@ def update_insight(
         _check_interaction(actor, values["interaction"])
     if "hcp" in values and values["hcp"] is not None and "country" not in values:
         values["country"] = values["hcp"].country
+    if "strategic_questions" in m2m or "therapeutic_area" in values:
+        probe = Insight(therapeutic_area=values.get("therapeutic_area", insight.therapeutic_area))
+        questions = m2m.get("strategic_questions", list(insight.strategic_questions.all()))
+        refused = question_error(probe, questions)
+        if refused:
+            raise LiaisonError(refused, field="strategic_questions")
     try:
         with transaction.atomic():
             return audit.update_record(

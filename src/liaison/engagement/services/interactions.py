@@ -212,11 +212,11 @@ def _prepare(*, actor: User, data: InteractionData) -> _Prepared:
         errors["meeting"] = meeting_reason
     for index, item in enumerate(insights):
         try:
-            insight, _ = capture.build_insight(actor=actor, data=item)
+            insight, insight_m2m = capture.build_insight(actor=actor, data=item)
         except LiaisonError as error:
             errors.update(_prefixed(error, f"insights.{index}").details)
             continue
-        for field, reason in capture.check_insight(insight).items():
+        for field, reason in capture.check_insight(insight, insight_m2m).items():
             errors[f"insights.{index}.{field}"] = reason
     for index, fu_item in enumerate(follow_ups):
         try:

@@ -23,7 +23,7 @@ from liaison.engagement.models import (
 )
 from liaison.engagement.offlabel import off_label_findings
 from liaison.engagement.services import capture, drafts
-from liaison.engagement.services.data import InteractionData
+from liaison.engagement.services.data import InsightData, InteractionData
 from liaison.engagement.services.interactions import (
     create_interaction,
     delete_interaction,
@@ -305,6 +305,44 @@ def test_standalone_insight_defaults_and_update(msl: User, other_msl: User) -> N
     assert [event.action for event in _events(insight)] == ["create", "update"]
     with pytest.raises(PermissionDenied):
         capture.update_insight(actor=other_msl, insight=insight, data={"statement": "x"})
+
+
+def test_a_strategic_question_of_another_area_or_retired_is_refused(msl: User) -> None:
+    oncology = directory.therapeutic_area()
+    cardiology = directory.therapeutic_area("cardiology", "Cardiology")
+    theirs = factories.strategic_question(therapeutic_area=cardiology, code="C1")
+    retired = factories.strategic_question(therapeutic_area=oncology, code="O9", active=False)
+    ours = factories.strategic_question(therapeutic_area=oncology, code="O1")
+    base: InsightData = {"statement": "Access is slow", "category": factories.category()}
+    for question, words in ((theirs, "Cardiology"), (retired, "no longer")):
+        with pytest.raises(LiaisonError) as refused:
+            capture.create_insight(
+                actor=msl,
+                data={**base, "therapeutic_area": oncology, "strategic_questions": [question]},
+            )
+        assert words in refused.value.details["strategic_questions"]
+    insight = capture.create_insight(
+        actor=msl, data={**base, "therapeutic_area": oncology, "strategic_questions": [ours]}
+    )
+    with pytest.raises(LiaisonError) as refused:
+        capture.update_insight(actor=msl, insight=insight, data={"strategic_questions": [theirs]})
+    assert refused.value.field == "strategic_questions"
+    assert list(insight.strategic_questions.all()) == [ours]
+    with pytest.raises(LiaisonError) as refused:
+        create_interaction(
+            actor=msl,
+            data={
+                "occurred_at": timezone.now(),
+                "time_zone": "Europe/Berlin",
+                "hcps": [factories.an_hcp()],
+                "channel": "phone",
+                "kind": "one_to_one",
+                "insights": [
+                    {**base, "therapeutic_area": oncology, "strategic_questions": [theirs]}
+                ],
+            },
+        )
+    assert "insights.0.strategic_questions" in refused.value.details
 
 
 def test_follow_up_on_someone_elses_interaction_is_refused(msl: User, other_msl: User) -> None:

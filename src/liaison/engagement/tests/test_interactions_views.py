@@ -84,6 +84,24 @@ def test_product_filter_looks_only_where_the_reader_reads(
     assert "Weber" not in page.content.decode()
 
 
+def test_the_lists_export_links_carry_its_filters_and_export_that_selection(
+    client: Client, msl: User
+) -> None:
+    product = directory.product()
+    factories.interaction(msl).products.set([product])
+    factories.interaction(msl, [factories.an_hcp("Unfiltered")])
+    page = signed_in(client, msl).get(
+        reverse("engagement:interaction-list"), {"product": product.pk}
+    )
+    html = page.content.decode()
+    export = reverse("engagement:interaction-export")
+    link = f"{export}?product={product.pk}&amp;format=csv"
+    assert link in html and f"{export}?product={product.pk}&amp;format=xlsx" in html
+    response = client.get(link.replace("&amp;", "&"))
+    body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    assert "Weber" in body and "Unfiltered" not in body
+
+
 def test_detail_hides_the_content_from_a_non_reader(
     client: Client, msl: User, medinfo: User
 ) -> None:

@@ -72,7 +72,8 @@ def interaction_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "readable": selectors.readable_ids(request.user, rows),
         "filter_hcp": hcp,
         "can_add": policy.can(request.user, "add", Interaction),
-        "page_query": query_without(request.GET, "page"),
+        "page_query": query_without(request.GET, "page", "format"),
+        "export_formats": (("csv", "Export CSV"), ("xlsx", "Export XLSX")),
     }
     return render(request, "engagement/interaction_list.html", context)
 
