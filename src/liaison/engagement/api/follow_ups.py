@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
 
 from liaison.directory.models import HCP
 from liaison.engagement import selectors
+from liaison.engagement.api.refusals import body_refusals
 from liaison.engagement.models import FollowUp, Interaction
 from liaison.engagement.schemas.follow_ups import (
     FollowUpCreateIn,
@@ -29,6 +31,8 @@ from liaison.engagement.services.data import FollowUpData
 from liaison.lib.api import Id, Records, acting_user, by_id, paginate, query_error
 
 router = Router(tags=["follow-ups"])
+#: The service's field names as the body names them.
+BODY_NAMES = {"hcp": "hcp_id", "interaction": "interaction_id"}
 FOLLOW_UPS = Records(FollowUp, related=("owner", "hcp"))
 
 
@@ -65,12 +69,14 @@ def list_follow_ups(request: HttpRequest, query: Query[FollowUpListQuery]) -> di
 )
 def create_follow_up(request: HttpRequest, payload: FollowUpCreateIn) -> Status[FollowUp]:
     user = FOLLOW_UPS.adding(request)
-    data = FollowUpData(description=payload.description, due=payload.due)
-    if payload.hcp_id is not None:
-        data["hcp"] = by_id(user, HCP, payload.hcp_id, "hcp_id")
-    if payload.interaction_id is not None:
-        data["interaction"] = by_id(user, Interaction, payload.interaction_id, "interaction_id")
-    return FOLLOW_UPS.created(user, services.create_follow_up(actor=user, data=data))
+    with body_refusals(BODY_NAMES):
+        data = FollowUpData(description=payload.description, due=payload.due)
+        if payload.hcp_id is not None:
+            data["hcp"] = by_id(user, HCP, payload.hcp_id, "hcp_id")
+        if payload.interaction_id is not None:
+            data["interaction"] = by_id(user, Interaction, payload.interaction_id, "interaction_id")
+        follow_up = services.create_follow_up(actor=user, data=data)
+    return FOLLOW_UPS.created(user, follow_up)
 
 
 @router.get(
@@ -97,18 +103,21 @@ def update_follow_up(request: HttpRequest, follow_up_id: Id, payload: FollowUpPa
     user = acting_user(request)
     follow_up = FOLLOW_UPS.load(user, "change", follow_up_id)
     body = payload.dict(exclude_unset=True)
-    data = FollowUpData()
-    if "description" in body:
-        data["description"] = body["description"]
-    if "due" in body:
-        data["due"] = body["due"]
-    if "hcp_id" in body:
-        hcp_id = body["hcp_id"]
-        data["hcp"] = by_id(user, HCP, hcp_id, "hcp_id") if hcp_id is not None else None
-    if data:
-        services.update_follow_up(actor=user, follow_up=follow_up, data=data, reason=payload.reason)
-    if body.get("done") is True:
-        services.complete_follow_up(actor=user, follow_up=follow_up)
-    elif body.get("done") is False:
-        services.reopen_follow_up(actor=user, follow_up=follow_up)
+    with body_refusals(BODY_NAMES), transaction.atomic():
+        data = FollowUpData()
+        if "description" in body:
+            data["description"] = body["description"]
+        if "due" in body:
+            data["due"] = body["due"]
+        if "hcp_id" in body:
+            hcp_id = body["hcp_id"]
+            data["hcp"] = by_id(user, HCP, hcp_id, "hcp_id") if hcp_id is not None else None
+        if data:
+            services.update_follow_up(
+                actor=user, follow_up=follow_up, data=data, reason=payload.reason
+            )
+        if body.get("done") is True:
+            services.complete_follow_up(actor=user, follow_up=follow_up)
+        elif body.get("done") is False:
+            services.reopen_follow_up(actor=user, follow_up=follow_up)
     return FOLLOW_UPS.answer(user, follow_up_id)

@@ -5,7 +5,8 @@ comment alone. The same policy as the web: an insight is seen by its author, the
 author's manager, insights leads, compliance and administrators.
 
 A body names the taxonomy by code and records by id; an unknown one is a 422
-naming the body's field (``category``, ``hcp_id``, ``pmids``...).
+naming the body's field (``category``, ``hcp_id``, ``pmids``...), and so is every
+rule a service refuses (see :mod:`liaison.engagement.api.refusals`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from liaison.core.errors import LiaisonError, NotFound, PermissionDenied
 from liaison.core.models import User
 from liaison.directory.models import HCP, Product, TherapeuticArea
 from liaison.engagement import insight_selectors as selectors
+from liaison.engagement.api.refusals import unprocessable
 from liaison.engagement.models import Insight, InsightCategory, StrategicQuestion
 from liaison.engagement.schemas.insights import (
     InsightDetailOut,
@@ -47,26 +49,6 @@ BODY_NAMES = {
     "text": "comment",
 }
 PREFETCHED = ("strategic_questions", "publications", "trials")
-
-
-class Unprocessable(LiaisonError):
-    """A body's value the service refused: a 422 naming the body's fields."""
-
-    status_code = 422
-
-
-def _refused(error: LiaisonError, fields: set[str]) -> LiaisonError:
-    """``error`` with the body's names for its fields: a 422 when every field it names
-    is one of ``fields`` (the body's), else as it was (a 400 of a record's rule)."""
-    if type(error) is not LiaisonError or not error.details:
-        return error
-    details = {BODY_NAMES.get(key, key): reason for key, reason in error.details.items()}
-    if not set(details) <= fields:
-        return error
-    message = error.message
-    for old, new in BODY_NAMES.items():
-        message = message.replace(f"{old}: ", f"{new}: ", 1)
-    return Unprocessable(message, details=details)
 
 
 def _category(code: str) -> InsightCategory:
@@ -181,11 +163,10 @@ def list_insights(request: HttpRequest, query: Query[InsightListQuery]) -> dict[
 def create_insight(request: HttpRequest, payload: InsightIn) -> Status[Insight]:
     user = acting_user(request)
     policy.require(user, "add", Insight)
-    fields = set(InsightIn.model_fields)
     try:
         insight = capture.create_insight(actor=user, data=_data(user, payload.dict()))
     except LiaisonError as error:
-        raise _refused(error, fields) from None
+        raise unprocessable(error, BODY_NAMES) from None
     return Status(201, _answer(user, insight.pk))
 
 
@@ -228,7 +209,6 @@ def update_insight(request: HttpRequest, insight_id: Id, payload: InsightPatchIn
         raise PermissionDenied("only the insight's author and its reviewers change its tags")
     if comment is not None and status is None:
         policy.require(user, "comment", insight)
-    fields = set(InsightPatchIn.model_fields)
     try:
         # One request, one change: a refused step leaves the earlier ones unwritten.
         with transaction.atomic():
@@ -245,5 +225,5 @@ def update_insight(request: HttpRequest, insight_id: Id, payload: InsightPatchIn
     except NotFound:
         raise
     except LiaisonError as error:
-        raise _refused(error, fields) from None
+        raise unprocessable(error, BODY_NAMES) from None
     return _answer(user, insight_id)

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from django.conf import settings
@@ -27,10 +26,10 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from liaison.core import policy
-from liaison.core.errors import LiaisonError
 from liaison.core.models import User
 from liaison.directory.models import HCP, Product, TherapeuticArea
 from liaison.engagement import selectors
+from liaison.engagement.api.refusals import Unprocessable, body_refusals
 from liaison.engagement.models import (
     InsightCategory,
     Interaction,
@@ -77,31 +76,6 @@ BODY_NAMES = {
     "product": "product_id",
     "hcp": "hcp_id",
 }
-
-
-class Unprocessable(LiaisonError):
-    """The body breaks a rule: a 422 naming its fields."""
-
-    status_code = 422
-
-
-def body_name(field: str) -> str:
-    """``insights.0.strategic_questions`` -> ``insights.0.strategic_question_ids``."""
-    return ".".join(BODY_NAMES.get(part, part) for part in field.split("."))
-
-
-@contextmanager
-def body_refusals() -> Iterator[None]:
-    """A refusal of the body's values (a plain :class:`LiaisonError`, 400) becomes a
-    422 naming the body's fields; not allowed (403), not found and conflicts stay."""
-    try:
-        yield
-    except LiaisonError as error:
-        if type(error) is not LiaisonError:
-            raise
-        details = {body_name(field): reason for field, reason in error.details.items()}
-        field = body_name(error.field) if error.field else None
-        raise Unprocessable(error.message, field=field, details=details) from None
 
 
 # --- reading -----------------------------------------------------------------------
@@ -316,7 +290,7 @@ def list_interactions(request: HttpRequest, query: Query[InteractionListQuery]) 
 )
 def create_interaction(request: HttpRequest, payload: InteractionCreateIn) -> Status[Interaction]:
     user = INTERACTIONS.adding(request)
-    with body_refusals():
+    with body_refusals(BODY_NAMES):
         data = interaction_data(user, payload.dict(), creating=True)
         record = services.create_interaction(actor=user, data=data)
     return INTERACTIONS.created(user, record)
@@ -353,7 +327,7 @@ def update_interaction(
     record = INTERACTIONS.load(user, "view", interaction_id)
     if not (policy.can(user, "change", record) or policy.can(user, "amend", record)):
         policy.require(user, "change", record)
-    with body_refusals():
+    with body_refusals(BODY_NAMES):
         data = interaction_data(user, payload.dict(exclude_unset=True), creating=False)
         services.update_interaction(
             actor=user, interaction=record, data=data, reason=payload.reason

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -18,6 +19,7 @@ from liaison.core.errors import LiaisonError
 from liaison.core.models import User
 from liaison.directory.models import HCP
 from liaison.engagement import selectors
+from liaison.engagement.api.refusals import Unprocessable, body_refusals
 from liaison.engagement.models import Meeting, MeetingStatus
 from liaison.engagement.schemas.meetings import (
     MeetingCreateIn,
@@ -32,6 +34,8 @@ from liaison.lib.api import Id, Records, acting_user, by_id, paginate, query_err
 from liaison.literature.models import Publication
 
 router = Router(tags=["meetings"])
+#: The service's field names as the body names them.
+BODY_NAMES = {"hcps": "hcp_ids", "pre_reads": "pre_read_pmids"}
 MEETINGS = Records(Meeting, related=("organizer", "interaction"), prefetched=("hcps", "pre_reads"))
 
 
@@ -90,8 +94,10 @@ def list_meetings(request: HttpRequest, query: Query[MeetingListQuery]) -> dict[
 )
 def create_meeting(request: HttpRequest, payload: MeetingCreateIn) -> Status[Meeting]:
     user = MEETINGS.adding(request)
-    data = meeting_data(user, payload.dict())
-    return MEETINGS.created(user, services.create_meeting(actor=user, data=data))
+    with body_refusals(BODY_NAMES):
+        data = meeting_data(user, payload.dict())
+        meeting = services.create_meeting(actor=user, data=data)
+    return MEETINGS.created(user, meeting)
 
 
 @router.get(
@@ -121,13 +127,14 @@ def update_meeting(request: HttpRequest, meeting_id: Id, payload: MeetingPatchIn
     body = payload.dict(exclude_unset=True)
     status = body.get("status")
     if status is not None and status != MeetingStatus.CANCELLED:
-        raise LiaisonError(
+        raise Unprocessable(
             "status: only “cancelled” can be set (a meeting is logged through its interaction)",
             field="status",
         )
-    data = meeting_data(user, body)
-    if data:
-        services.update_meeting(actor=user, meeting=meeting, data=data, reason=payload.reason)
-    if status == MeetingStatus.CANCELLED and meeting.status != MeetingStatus.CANCELLED:
-        services.cancel_meeting(actor=user, meeting=meeting, reason=payload.reason)
+    with body_refusals(BODY_NAMES), transaction.atomic():
+        data = meeting_data(user, body)
+        if data:
+            services.update_meeting(actor=user, meeting=meeting, data=data, reason=payload.reason)
+        if status == MeetingStatus.CANCELLED and meeting.status != MeetingStatus.CANCELLED:
+            services.cancel_meeting(actor=user, meeting=meeting, reason=payload.reason)
     return MEETINGS.answer(user, meeting_id)

@@ -225,8 +225,21 @@ def test_api_refuses_a_due_date_before_the_interaction(msl: User) -> None:
             "interaction_id": interaction.pk,
         },
     )
-    assert response.status_code == 400 and "due" in response.json()["details"]
+    assert response.status_code == 422 and "due" in response.json()["details"]
     assert FollowUp.objects.count() == 0
+
+
+def test_api_patch_refusal_is_a_422_and_leaves_it_open(msl: User) -> None:
+    interaction = factories.interaction(msl, occurred_at=timezone.now() - dt.timedelta(days=2))
+    promised = factories.follow_up(msl, interaction=interaction, due=days(3))
+    response = ApiClient(msl).patch(
+        f"/follow-ups/{promised.pk}", {"due": days(-20).isoformat(), "done": True}
+    )
+    assert response.status_code == 422 and "due" in response.json()["details"]
+    promised.refresh_from_db()
+    assert promised.due == days(3) and promised.done_at is None
+    response = ApiClient(msl).patch(f"/follow-ups/{promised.pk}", {"hcp_id": 999999})
+    assert response.status_code == 422 and "hcp_id" in response.json()["details"]
 
 
 def test_api_overdue_filter_and_readers(msl: User, compliance: User) -> None:

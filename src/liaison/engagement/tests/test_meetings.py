@@ -379,7 +379,7 @@ def test_api_plans_a_meeting_and_answers_both_times(msl: User) -> None:
     [
         ({"ends_at": "2026-10-26T08:00:00"}, "ends_at"),
         ({"time_zone": "Europe/Atlantis"}, "time_zone"),
-        ({"hcp_ids": [], "other_attendees": []}, "hcps"),
+        ({"hcp_ids": [], "other_attendees": []}, "hcp_ids"),
         ({"meeting_link": "http://zoom.us/j/1"}, "meeting_link"),
         ({"hcp_ids": [999999]}, "hcp_ids"),
         ({"pre_read_pmids": [424242]}, "pre_read_pmids"),
@@ -395,7 +395,7 @@ def test_api_refusals_name_the_field(msl: User, change: dict[str, Any], field: s
         **change,
     }
     response = ApiClient(msl).post("/meetings", body)
-    assert response.status_code == 400, response.content
+    assert response.status_code == 422, response.content
     assert field in response.json()["details"]
     assert Meeting.objects.count() == 0
 
@@ -408,10 +408,24 @@ def test_api_patch_changes_and_cancels(msl: User, field_manager: User) -> None:
     response = client.patch(f"/meetings/{meeting.pk}", {"status": "cancelled"})
     assert response.json()["status"] == "cancelled" and response.json()["sequence"] == 2
     response = client.patch(f"/meetings/{meeting.pk}", {"status": "logged"})
-    assert response.status_code == 400 and "status" in response.json()["details"]
+    assert response.status_code == 422 and "status" in response.json()["details"]
     assert (
         ApiClient(field_manager).patch(f"/meetings/{meeting.pk}", {"title": "X"}).status_code == 403
     )
+
+
+def test_api_patch_refusal_is_a_422_naming_the_field_and_changes_nothing(msl: User) -> None:
+    meeting = meetings.create_meeting(actor=msl, data=data())
+    response = ApiClient(msl).patch(
+        f"/meetings/{meeting.pk}",
+        {"title": "Renamed", "ends_at": (meeting.starts_at - dt.timedelta(hours=1)).isoformat()},
+    )
+    assert response.status_code == 422, response.content
+    assert "ends_at" in response.json()["details"]
+    meeting.refresh_from_db()
+    assert meeting.title != "Renamed" and meeting.sequence == 0
+    response = ApiClient(msl).patch(f"/meetings/{meeting.pk}", {"pre_read_pmids": [424242]})
+    assert response.status_code == 422 and "pre_read_pmids" in response.json()["details"]
 
 
 def test_api_list_is_paginated_and_filtered(msl: User, other_msl: User) -> None:
@@ -445,7 +459,7 @@ def test_api_refuses_dates_no_calendar_holds(msl: User, starts: str, ends: str, 
         "other_attendees": ["Dr. Example"],
     }
     response = ApiClient(msl).post("/meetings", body)
-    assert response.status_code == 400, response.content
+    assert response.status_code == 422, response.content
     details = response.json()["details"]
     assert field in details and "between 1970 and 2200" in details[field]
 
