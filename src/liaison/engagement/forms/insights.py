@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 
 from liaison.core import policy
@@ -60,6 +61,11 @@ def current_questions() -> Any:
 # --- the list ----------------------------------------------------------------------
 
 
+#: At most this many options in each of the insight list's record selects (products,
+#: themes, MSLs), plus the one chosen.
+FILTER_CHOICES = 300
+
+
 class InsightFilterForm(forms.Form):
     """The list's search and filters, read from the query string."""
 
@@ -103,7 +109,12 @@ class InsightFilterForm(forms.Form):
             "Any therapeutic area",
             TherapeuticArea.objects.values_list("code", "name"),
         )
-        set_choices(self, "product", "Any product", Product.objects.values_list("pk", "name"))
+        set_choices(
+            self,
+            "product",
+            "Any product",
+            self._bounded("product", Product.objects.order_by("name").values_list("pk", "name")),
+        )
         names = dict(countries.choices())
         codes = sorted(
             {*(country_codes or []), *([self.data["country"]] if self.data.get("country") else [])}
@@ -111,11 +122,9 @@ class InsightFilterForm(forms.Form):
         set_choices(
             self, "country", "Any country", [(code, names.get(code, code)) for code in codes]
         )
+        themes = policy.scope(user, "view", Theme).order_by("-pinned", "-size", "pk")
         set_choices(
-            self,
-            "theme",
-            "Any theme",
-            policy.scope(user, "view", Theme).values_list("pk", "label")[:200],
+            self, "theme", "Any theme", self._bounded("theme", themes.values_list("pk", "label"))
         )
         msls = User.objects.filter(role__in=(Role.MSL, Role.FIELD_MANAGER), is_active=True)
         set_choices(
@@ -123,11 +132,26 @@ class InsightFilterForm(forms.Form):
             "msl",
             "Any MSL",
             [
-                (u.pk, u.get_full_name() or u.get_username())
-                for u in msls.order_by("username")[:500]
+                (pk, " ".join(part for part in (first, last) if part) or username)
+                for pk, first, last, username in self._bounded(
+                    "msl",
+                    msls.order_by("username").values_list(
+                        "pk", "first_name", "last_name", "username"
+                    ),
+                )
             ],
         )
         mark_filter_selects(self)
+
+    def _bounded(self, name: str, rows: models.QuerySet[Any, Any]) -> list[Any]:
+        """The first :data:`FILTER_CHOICES` ``rows`` (``(pk, ...)`` tuples), and the one
+        asked for in the query string when it is further down: a select never grows with
+        the directory, and a link filtering on a record past the limit still filters."""
+        chosen = list(rows[:FILTER_CHOICES])
+        wanted = str(self.data.get(name) or "")
+        if wanted.isdigit() and len(wanted) < 19 and all(str(row[0]) != wanted for row in chosen):
+            chosen.extend(rows.filter(pk=int(wanted)))
+        return chosen
 
     def filters(self) -> InsightFilters:
         """The filters of the valid fields; an invalid value is left out, not an error page."""

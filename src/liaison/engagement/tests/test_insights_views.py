@@ -102,6 +102,24 @@ def test_the_list_filters_by_theme_question_msl_and_dates(alices: list[Insight],
     assert statements(client.get(LIST, {"date_to": until})) == [alices[1].statement]
 
 
+def test_the_filters_record_selects_are_bounded_and_keep_the_one_chosen(
+    msl: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("liaison.engagement.forms.insights.FILTER_CHOICES", 2)
+    products = [directory.product(f"Product {letter}") for letter in "ABCD"]
+    for product in products:
+        factories.insight(msl, product=product, statement=f"About {product.name}")
+    client = client_for(msl)
+    field = client.get(LIST).context["form"].fields["product"]
+    assert [label for _, label in field.choices] == ["Any product", "Product A", "Product B"]
+    # A product past the limit (from a link) is offered and filters the list.
+    response = client.get(LIST, {"product": products[3].pk})
+    assert statements(response) == ["About Product D"]
+    field = response.context["form"].fields["product"]
+    assert [label for _, label in field.choices][-1] == "Product D"
+    assert client.get(LIST, {"msl": msl.pk}).context["form"].fields["msl"].choices[-1][0] == msl.pk
+
+
 def test_the_list_shows_only_insights_the_reader_sees(
     alices: list[Insight], other_msl: User, insights_lead: User
 ) -> None:
