@@ -411,6 +411,11 @@ def picked(typed: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return result
 
 
+#: At most this many products in the list's product filter (plus the one chosen): the
+#: select does not grow with the directory.
+PRODUCT_CHOICES = 300
+
+
 class FilterForm(forms.Form):
     """The interaction list's filters."""
 
@@ -436,10 +441,13 @@ class FilterForm(forms.Form):
         assert isinstance(msl_field, forms.ChoiceField)
         assert isinstance(product_field, forms.ChoiceField)
         msl_field.choices = [("", "Any MSL"), *msls]
-        product_field.choices = [
-            ("", "Any product"),
-            *Product.objects.order_by("name").values_list("pk", "name"),
-        ]
+        products = Product.objects.order_by("name").values_list("pk", "name")
+        offered = list(products[:PRODUCT_CHOICES])
+        # A product further down (from a link) is offered too, so its filter holds.
+        wanted = str(self.data.get("product") or "")
+        if wanted.isdigit() and len(wanted) < 19 and all(str(pk) != wanted for pk, _ in offered):
+            offered.extend(products.filter(pk=int(wanted)))
+        product_field.choices = [("", "Any product"), *offered]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -84,6 +84,22 @@ def test_product_filter_looks_only_where_the_reader_reads(
     assert "Weber" not in page.content.decode()
 
 
+def test_product_filter_is_bounded_and_keeps_the_one_chosen(
+    client: Client, msl: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("liaison.engagement.forms.interactions.PRODUCT_CHOICES", 2)
+    products = [directory.product(f"Product {letter}") for letter in "ABC"]
+    factories.interaction(msl, [factories.an_hcp("Weber")]).products.set([products[2]])
+    factories.interaction(msl, [factories.an_hcp("Meier")])
+    signed_in(client, msl)
+    field = client.get(reverse("engagement:interaction-list")).context["form"].fields["product"]
+    assert [label for _, label in field.choices] == ["Any product", "Product A", "Product B"]
+    response = client.get(reverse("engagement:interaction-list"), {"product": products[2].pk})
+    page = response.content.decode()
+    assert "Weber" in page and "Meier" not in page
+    assert response.context["form"].fields["product"].choices[-1][1] == "Product C"
+
+
 def test_the_lists_export_links_carry_its_filters_and_export_that_selection(
     client: Client, msl: User
 ) -> None:
