@@ -93,7 +93,7 @@ def test_find_add_retier_and_remove_a_target(client: Client, msl: User) -> None:
     detail = reverse("engagement:plan-detail", args=[plan.pk])
 
     found = client.get(detail, {"q": "Findable"}).content.decode()
-    assert "Anna Findable" in found
+    assert "Anna Findable" in found and "<td>Germany</td>" in found
 
     client.post(reverse("engagement:plan-target-add", args=[plan.pk]), {"hcp": hcp.pk, "tier": "1"})
     target = PlanTarget.objects.get(plan=plan)
