@@ -116,7 +116,11 @@ class HCPPageOut(Schema):
 
 
 class HCPListQuery(PageQuery):
-    q: str = Field("", description="Name (accents optional: muller finds Müller), NPI or ORCID iD")
+    q: str = Field(
+        "",
+        max_length=200,
+        description="Name (accents optional: muller finds Müller), NPI or ORCID iD",
+    )
     therapeutic_area: str = Field("", description="Therapeutic area code")
     territory: str = Field("", description="Territory code")
     country: str = Field("", description=COUNTRY_HELP)
@@ -327,7 +331,7 @@ class ProductPageOut(Schema):
 
 
 class ProductListQuery(PageQuery):
-    q: str = Field("", description="Part of the product, generic or company name")
+    q: str = Field("", max_length=200, description="Part of the product, generic or company name")
     is_own: bool | None = Field(None, description="Only ours (true) or competitors' (false)")
 
 

@@ -18,6 +18,7 @@ from liaison.engagement.models import (
     InsightCategory,
     InsightComment,
     Interaction,
+    InteractionDraft,
     Meeting,
     PlanTarget,
     StrategicQuestion,
@@ -34,4 +35,7 @@ register_fields(StrategicQuestion)
 register_fields(Theme, never=("top_terms", "representative_ids", "size", "computed_at"))
 register_fields(EngagementPlan)
 register_fields(PlanTarget)
+# Declared for completeness: the services never audit a draft, but an administrator's
+# change through another path would follow these rules (what was typed is personal).
+register_fields(InteractionDraft, personal=("data",))
 register_fields(CalendarFeed, redacted=("token",), never=("last_read_at",))

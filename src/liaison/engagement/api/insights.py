@@ -119,7 +119,7 @@ def _filters(query: InsightListQuery) -> selectors.InsightFilters:
         strategic_question=query.strategic_question_id,
         therapeutic_area=area,
         product=query.product_id,
-        country=query.country,
+        country=query.country or "",
         source=query.source or "",
         theme=query.theme_id,
         msl=msl,

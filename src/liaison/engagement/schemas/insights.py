@@ -27,7 +27,9 @@ class InsightListQuery(PageQuery):
     strategic_question_id: Id | None = None
     therapeutic_area_id: Id | None = None
     product_id: Id | None = None
-    country: str = Field("", max_length=2, description="ISO 3166-1 alpha-2 code")
+    country: str | None = Field(
+        None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code"
+    )
     source: SourceIn | None = None
     theme_id: Id | None = None
     msl: str = Field("", max_length=150, description="The MSL's username")

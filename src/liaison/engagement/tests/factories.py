@@ -25,8 +25,12 @@ from liaison.engagement.models import (
 
 
 def category(code: str = "unmet_medical_need") -> InsightCategory:
-    """A seeded category (the migration seeds eight)."""
-    return InsightCategory.objects.get(code=code)
+    """A seeded category (the migration seeds eight; a live-server test's flush removes
+    them, so it is made again there)."""
+    found, _ = InsightCategory.objects.get_or_create(
+        code=code, defaults={"name": code.replace("_", " ").capitalize()}
+    )
+    return found
 
 
 def an_hcp(family_name: str = "Weber", **values: Any) -> HCP:

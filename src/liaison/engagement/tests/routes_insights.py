@@ -17,7 +17,8 @@ from liaison.core.tests.authorization import (
     api_map,
     outcome_map,
 )
-from liaison.engagement.models import Insight, InsightCategory
+from liaison.engagement.models import Insight
+from liaison.engagement.tests import factories
 
 
 def an_insight(world: World) -> Insight:
@@ -25,7 +26,7 @@ def an_insight(world: World) -> Insight:
         statement="Matrix insight: clinicians want data in elderly patients.",
         defaults={
             "msl": world.users["msl"],
-            "category": InsightCategory.objects.get(code="unmet_medical_need"),
+            "category": factories.category(),
         },
     )
     return insight
