@@ -223,6 +223,21 @@ def create_follow_up(*, actor: User, data: FollowUpData) -> FollowUp:
     return follow_up
 
 
+#: Fields whose model gives them no readable name ("Hcps").
+LABELS = {"hcps": "HCPs who attended", "hcp": "HCP"}
+#: An inline record's place (``insights.0.category``) in words.
+PLACES = {"insights": "Insight", "follow_ups": "Follow-up"}
+
+
+def _label(model: type[Any] | None, field: str) -> str:
+    """``hcps`` -> "HCPs who attended"; ``follow_ups.0.due`` -> "Follow-up 1, due"."""
+    *place, name = field.split(".")
+    label = LABELS.get(name) or field_label(model, name)
+    if len(place) == 2 and place[0] in PLACES and place[1].isdigit():
+        return f"{PLACES[place[0]]} {int(place[1]) + 1}, {label[:1].lower()}{label[1:]}"
+    return label
+
+
 def refusal(errors: dict[str, str], model: type[Any] | None = None) -> LiaisonError:
     """One error naming every field (the first as ``field``)."""
     parts = []
@@ -230,6 +245,6 @@ def refusal(errors: dict[str, str], model: type[Any] | None = None) -> LiaisonEr
         if field == "__all__":
             parts.append(reason)
         else:
-            parts.append(f"{field_label(model, field.rsplit('.', 1)[-1])}: {reason}")
+            parts.append(f"{_label(model, field)}: {reason}")
     first = next((field for field in errors if field != "__all__"), None)
     return LiaisonError("; ".join(parts), field=first, details=errors)

@@ -270,3 +270,15 @@ def test_inline_records_name_their_missing_fields(
     response = ApiClient(msl).post("/interactions", body(hcp, **item))
     assert response.status_code == 422 and field in response.json()["details"]
     assert not Interaction.objects.exists()
+
+
+def test_a_refusals_message_names_fields_in_words(msl: User, hcp: HCP) -> None:
+    response = ApiClient(msl).post(
+        "/interactions",
+        body(hcp, hcp_ids=[], follow_ups=[{"description": "Call", "due": "2026-11-01"}]),
+    )
+    assert response.status_code == 422
+    message = response.json()["message"]
+    assert "HCPs who attended: add at least one HCP who attended" in message
+    assert "Follow-up 1, due: a follow-up cannot be due before its interaction" in message
+    assert not Interaction.objects.exists()
