@@ -84,6 +84,17 @@ def test_product_filter_looks_only_where_the_reader_reads(
     assert "Weber" not in page.content.decode()
 
 
+def test_a_wrong_filter_value_leaves_the_other_filters_on(client: Client, msl: User) -> None:
+    weber = factories.an_hcp("Weber")
+    factories.interaction(msl, [weber])
+    factories.interaction(msl, [factories.an_hcp("Meier")])
+    query = {"hcp": weber.pk, "msl": 999999, "date_from": "not a date"}
+    response = signed_in(client, msl).get(reverse("engagement:interaction-list"), query)
+    page = response.content.decode()
+    assert "Weber" in page and "Meier" not in page
+    assert set(response.context["form"].errors) == {"msl", "date_from"}
+
+
 def test_product_filter_is_bounded_and_keeps_the_one_chosen(
     client: Client, msl: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:

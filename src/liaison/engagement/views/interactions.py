@@ -52,7 +52,10 @@ def _page_size() -> int:
 def interaction_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.FilterForm(request.GET or None, msls=selectors.msl_choices(request.user))
     filters = selectors.InteractionFilters()
-    if form.is_bound and form.is_valid():
+    if form.is_bound:
+        # The valid fields filter; one wrong value (shown beside its field) does not
+        # drop the others and list everything.
+        form.is_valid()
         data = form.cleaned_data
         filters = selectors.InteractionFilters(
             date_from=data.get("date_from"),
