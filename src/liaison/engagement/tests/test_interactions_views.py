@@ -88,7 +88,7 @@ def test_a_wrong_filter_value_leaves_the_other_filters_on(client: Client, msl: U
     weber = factories.an_hcp("Weber")
     factories.interaction(msl, [weber])
     factories.interaction(msl, [factories.an_hcp("Meier")])
-    query = {"hcp": weber.pk, "msl": 999999, "date_from": "not a date"}
+    query: dict[str, int | str] = {"hcp": weber.pk, "msl": 999999, "date_from": "not a date"}
     response = signed_in(client, msl).get(reverse("engagement:interaction-list"), query)
     page = response.content.decode()
     assert "Weber" in page and "Meier" not in page
