@@ -120,7 +120,8 @@ def filtered(user: User, query: InteractionListQuery) -> models.QuerySet[Interac
     if query.hcp_id is not None:
         records = records.filter(hcps=query.hcp_id)
     if query.product_id is not None:
-        records = records.filter(products=query.product_id)
+        # What was discussed is content: look only where the caller reads it.
+        records = policy.scope(user, "read", records).filter(products=query.product_id)
     if query.msl:
         records = records.filter(msl__username=query.msl)
     if query.channel:

@@ -160,24 +160,27 @@ class InteractionOut(Schema):
     duration_minutes: int | None
     msl: str = Field(description="The MSL's username")
     hcps: list[HCPRefOut]
-    other_attendees: list[str]
+    other_attendees: list[str] | None
     channel: str
     kind: str
-    location: str
-    meeting_link: str
-    therapeutic_areas: list[TherapeuticAreaOut]
-    products: list[ProductRefOut]
-    topics: list[str]
-    pmids: list[int]
-    nct_ids: list[str]
-    off_label: bool
+    location: str | None
+    meeting_link: str | None
+    therapeutic_areas: list[TherapeuticAreaOut] | None
+    products: list[ProductRefOut] | None
+    topics: list[str] | None
+    pmids: list[int] | None
+    nct_ids: list[str] | None
+    off_label: bool | None
     meeting_id: int | None
     amendment_count: int
     editable_until: dt.datetime = Field(description="The end of the edit window")
     created_at: dt.datetime
     updated_at: dt.datetime
     content_visible: bool = Field(
-        description="false when you may only know that it happened: the content fields are null"
+        description=(
+            "false when you may only know that it happened (date, MSL, channel, kind, HCPs): "
+            "every other field of its content is null"
+        )
     )
     materials: str | None
     notes: str | None
@@ -195,21 +198,50 @@ class InteractionOut(Schema):
     def resolve_hcps(obj: Interaction) -> list[Any]:
         return list(obj.hcps.all())
 
-    @staticmethod
-    def resolve_therapeutic_areas(obj: Interaction) -> list[Any]:
-        return list(obj.therapeutic_areas.all())
+    # What was discussed, where and with whom else is content too (as on the web):
+    # null for a member who may only know that it happened.
 
     @staticmethod
-    def resolve_products(obj: Interaction) -> list[Any]:
-        return list(obj.products.all())
+    def resolve_duration_minutes(obj: Interaction) -> int | None:
+        return obj.duration_minutes if readable(obj) else None
 
     @staticmethod
-    def resolve_pmids(obj: Interaction) -> list[int]:
+    def resolve_other_attendees(obj: Interaction) -> list[str] | None:
+        return list(obj.other_attendees) if readable(obj) else None
+
+    @staticmethod
+    def resolve_location(obj: Interaction) -> str | None:
+        return obj.location if readable(obj) else None
+
+    @staticmethod
+    def resolve_meeting_link(obj: Interaction) -> str | None:
+        return obj.meeting_link if readable(obj) else None
+
+    @staticmethod
+    def resolve_topics(obj: Interaction) -> list[str] | None:
+        return list(obj.topics) if readable(obj) else None
+
+    @staticmethod
+    def resolve_off_label(obj: Interaction) -> bool | None:
+        return obj.off_label if readable(obj) else None
+
+    @staticmethod
+    def resolve_therapeutic_areas(obj: Interaction) -> list[Any] | None:
+        return list(obj.therapeutic_areas.all()) if readable(obj) else None
+
+    @staticmethod
+    def resolve_products(obj: Interaction) -> list[Any] | None:
+        return list(obj.products.all()) if readable(obj) else None
+
+    @staticmethod
+    def resolve_pmids(obj: Interaction) -> list[int] | None:
+        if not readable(obj):
+            return None
         return [publication.pmid for publication in obj.publications.all()]
 
     @staticmethod
-    def resolve_nct_ids(obj: Interaction) -> list[str]:
-        return [trial.nct_id for trial in obj.trials.all()]
+    def resolve_nct_ids(obj: Interaction) -> list[str] | None:
+        return [trial.nct_id for trial in obj.trials.all()] if readable(obj) else None
 
     @staticmethod
     def resolve_editable_until(obj: Interaction) -> dt.datetime:

@@ -140,21 +140,43 @@ def test_only_field_users_log(medinfo: User, hcp: HCP) -> None:
 def test_a_viewer_gets_the_record_without_its_content(
     msl: User, medinfo: User, field_manager: User, compliance: User, other_msl: User, hcp: HCP
 ) -> None:
-    record = factories.interaction(msl, [hcp], materials="Slides", outcome="Agreed")
+    record = factories.interaction(
+        msl,
+        [hcp],
+        materials="Slides",
+        outcome="Agreed",
+        location="Charité",
+        topics=["elderly"],
+        other_attendees=["Nurse Kim"],
+        duration_minutes=30,
+    )
+    product = directory.product("Oncovirumab")
+    record.products.set([product])
     factories.insight(msl, interaction=record)
     for reader in (msl, field_manager, compliance):
         answer = ApiClient(reader).get(f"/interactions/{record.pk}").json()
         assert answer["notes"] == record.notes and answer["insights"], reader
+        assert answer["products"][0]["id"] == product.pk and answer["topics"] == ["elderly"]
     for viewer in (medinfo, other_msl):
         response = ApiClient(viewer).get(f"/interactions/{record.pk}")
         assert response.status_code == 200
         answer = response.json()
         assert answer["msl"] == "alice" and answer["hcps"][0]["id"] == hcp.pk
         assert answer["channel"] == "in_person" and answer["content_visible"] is False
-        for key in ("notes", "outcome", "materials", "insights", "unsolicited_how"):
+        # What was discussed, where, how long and with whom else is content, as on the web.
+        for key in (
+            *("notes", "outcome", "materials", "insights", "unsolicited_how", "products"),
+            *("therapeutic_areas", "topics", "pmids", "nct_ids", "off_label", "location"),
+            *("meeting_link", "other_attendees", "duration_minutes"),
+        ):
             assert answer[key] is None, key
     listed = ApiClient(medinfo).get("/interactions").json()["results"]
     assert listed[0]["id"] == record.pk and listed[0]["notes"] is None
+    assert listed[0]["products"] is None
+    # Nor does a filter on the product discussed tell a viewer what was discussed.
+    by_product = {"product_id": product.pk}
+    assert ApiClient(medinfo).get("/interactions", by_product).json()["count"] == 0
+    assert ApiClient(field_manager).get("/interactions", by_product).json()["count"] == 1
 
 
 def test_unknown_interaction_is_404(msl: User) -> None:
