@@ -2,8 +2,9 @@
 
 Rows are the records the actor may export: insights they may ``export`` (the
 policy's verb), interactions they may ``view`` (every member knows that an
-interaction happened: when, who, how). An interaction's content (topics,
-materials, notes, outcome, its insights and their themes) is written only when
+interaction happened: when, who, how). An interaction's content (therapeutic
+areas, products, off-label, topics, publications, trials, materials, notes,
+outcome, its insights and their themes) is written only when
 the actor may ``read`` it; otherwise those cells are empty. Columns are named in
 words. Records are read :data:`CHUNK_SIZE` at a time with their relations as plain
 values per chunk; CSV goes out line by line and XLSX through openpyxl's write-only
@@ -179,7 +180,9 @@ def interaction_queryset(user: AnyUser, filters: InteractionFilters) -> QuerySet
     if f.hcp is not None:
         queryset = queryset.filter(hcps__id=f.hcp).distinct()
     if f.product is not None:
-        queryset = queryset.filter(products__id=f.product).distinct()
+        # What was discussed is content: look only where the actor reads it.
+        readable = policy.scope(user, "read", Interaction).values("pk")
+        queryset = queryset.filter(pk__in=readable, products__id=f.product).distinct()
     if f.q.strip():
         # Words of the notes narrow only what the actor may read.
         readable = policy.scope(user, "read", Interaction).values("pk")
@@ -304,17 +307,17 @@ def interaction_rows(user: AnyUser, filters: InteractionFilters) -> Iterator[lis
             .order_by("hcp__family_name", "hcp_id")
             .values_list("interaction_id", "hcp__given_name", "hcp__family_name")
         )
+        read_ids = [pk for pk in ids if pk in readable]
         areas = _by(
-            through.therapeutic_areas.through.objects.filter(interaction_id__in=ids)
+            through.therapeutic_areas.through.objects.filter(interaction_id__in=read_ids)
             .order_by("therapeuticarea__name")
             .values_list("interaction_id", "therapeuticarea__name")
         )
         products = _by(
-            through.products.through.objects.filter(interaction_id__in=ids)
+            through.products.through.objects.filter(interaction_id__in=read_ids)
             .order_by("product__name")
             .values_list("interaction_id", "product__name")
         )
-        read_ids = [pk for pk in ids if pk in readable]
         pmids = _by(
             through.publications.through.objects.filter(interaction_id__in=read_ids)
             .order_by("publication__pmid")
@@ -348,7 +351,7 @@ def interaction_rows(user: AnyUser, filters: InteractionFilters) -> Iterator[lis
                     KIND.get(interaction.kind, interaction.kind),
                     _joined(areas.get(pk, [])),
                     _joined(products.get(pk, [])),
-                    "yes" if interaction.off_label else "no",
+                    ("yes" if interaction.off_label else "no") if content else "",
                     _joined(interaction.topics or []) if content else "",
                     _joined(pmids.get(pk, [])),
                     _joined(trials.get(pk, [])),

@@ -158,6 +158,23 @@ def test_the_notes_are_blank_for_who_may_not_read_them(
         assert (row["Notes"], row["Outcome"], row["Insights"], row["Themes"]) == ("", "", "", "")
 
 
+def test_what_was_discussed_is_blank_for_who_may_not_read_it(
+    alices_interaction: Interaction, other_msl: User, field_manager: User
+) -> None:
+    product = directory.product("Oncovirumab")
+    alices_interaction.products.set([product])
+    alices_interaction.therapeutic_areas.set([directory.therapeutic_area()])
+    reader = csv_rows(exported(field_manager, "interactions", InteractionFilters()))[0]
+    assert reader["Products"] == "Oncovirumab" and reader["Therapeutic areas"]
+    assert reader["Off-label"] == "no"
+    row = csv_rows(exported(other_msl, "interactions", InteractionFilters()))[0]
+    assert (row["Products"], row["Therapeutic areas"], row["Off-label"]) == ("", "", "")
+    # Nor does the product filter tell a viewer which interactions discussed it.
+    by_product = InteractionFilters(product=product.pk)
+    assert exporting.count_rows(other_msl, "interactions", by_product) == 0
+    assert exporting.count_rows(field_manager, "interactions", by_product) == 1
+
+
 def test_words_of_the_notes_find_only_readable_interactions(
     alices_interaction: Interaction, other_msl: User, msl: User
 ) -> None:
