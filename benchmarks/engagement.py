@@ -270,14 +270,14 @@ def generate(args: argparse.Namespace) -> None:
     written = 0
     while written < args.insights:
         size = min(BATCH, args.insights - written)
-        rows = []
+        insight_rows: list[tuple[Any, ...]] = []
         for index in range(size):
-            pk, msl, hcp, area, product, created = sample[(written + index) % len(sample)]
+            pk, msl, hcp, area, product_id, created = sample[(written + index) % len(sample)]
             spec = demo.THEMES[rng.randrange(len(demo.THEMES))]
             statement = demo.insight_statement(rng, spec)
-            rows.append(
+            insight_rows.append(
                 (
-                    statement, categories[spec.category], area, product,
+                    statement, categories[spec.category], area, product_id,
                     InsightSource.INTERACTION.value, pk, hcp, country_of.get(hcp, ""), msl,
                     rng.choices(statuses, [30, 50, 20])[0], json.dumps([]), None, False,
                     " ".join(statement.lower().split()),
@@ -286,7 +286,7 @@ def generate(args: argparse.Namespace) -> None:
                 )
             )  # fmt: skip
         with transaction.atomic():
-            insert_rows(Insight, insight_names, rows)
+            insert_rows(Insight, insight_names, insight_rows)
         written += size
         print(f"  insights {written:,}/{args.insights:,}", flush=True)
 
