@@ -87,6 +87,9 @@ class Rules:
 
     record_verbs: ClassVar[frozenset[Verb]] = frozenset({"view", "change", "delete"})
     model_verbs: ClassVar[frozenset[Verb]] = frozenset({"add"})
+    #: The record verb that shows a record's audit history (its values, old and new):
+    #: ``view`` unless viewing a record is less than reading all of it.
+    history_verb: ClassVar[Verb] = "view"
 
     def scope(
         self, user: AnyUser, action: Verb, queryset: models.QuerySet[Any]

@@ -79,15 +79,18 @@ def record_history(
 ) -> tuple[models.Model | None, QuerySet[AuditEvent]]:
     """The record (``None`` when it was deleted) and its events, newest first.
 
-    Whoever may view the record sees its history. A deleted record's history
-    is shown to those who read the audit trail; to others it is a 404.
+    Whoever may view the record sees its history (or, for a model whose rules
+    name another ``history_verb``, whoever may do that: an interaction's history
+    holds its notes, for its readers only). A deleted record's history is shown
+    to those who read the audit trail; to others it is a 404.
     """
     model = model_for_record_type(record_type)
     events = AuditEvent.objects.filter(
         record_type=model._meta.label_lower, record_id=record_id
     ).order_by("-sequence")
+    verb = policy.rules_for(model).history_verb
     try:
-        record: models.Model | None = policy.get_for(user, "view", model, pk=record_id)
+        record: models.Model | None = policy.get_for(user, verb, model, pk=record_id)
     except NotFound:
         readable = policy.scope(user, "view", AuditEvent).filter(
             record_type=model._meta.label_lower, record_id=record_id

@@ -93,6 +93,8 @@ def window_start() -> dt.datetime:
 class InteractionRules(Rules):
     #: ``read``: the content (notes, outcome, insights); ``amend``: change after the edit window.
     record_verbs = Rules.record_verbs | {"read", "amend"}
+    # Its audit history holds the notes and outcome: for those who read them.
+    history_verb = "read"
 
     def scope(
         self, user: AnyUser, action: Verb, queryset: models.QuerySet[Any]

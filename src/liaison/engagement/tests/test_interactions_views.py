@@ -385,3 +385,30 @@ def test_off_label_is_said_while_picking(client: Client, msl: User) -> None:
     )
     page = client.get(reverse("engagement:interaction-create"), {"draft": draft.pk})
     assert "Oncovirumab has no labelled indication in France" in page.content.decode()
+
+
+def test_the_history_holds_the_notes_so_only_readers_open_it(
+    msl: User, other_msl: User, medinfo: User, field_manager: User, compliance: User
+) -> None:
+    from liaison.core.templatetags.liaison import history_url
+    from liaison.engagement.services.interactions import create_interaction
+
+    record = create_interaction(
+        actor=msl,
+        data={
+            "occurred_at": timezone.now() - dt.timedelta(hours=1),
+            "time_zone": "Europe/Berlin",
+            "channel": "in_person",
+            "kind": "one_to_one",
+            "hcps": [factories.an_hcp()],
+            "notes": "Confidential renal question",
+        },
+    )
+    for reader in (msl, field_manager, compliance):
+        response = signed_in(Client(), reader).get(history_url(record))
+        assert response.status_code == 200, reader
+        assert "Confidential renal question" in response.content.decode()
+    for viewer in (other_msl, medinfo):
+        response = signed_in(Client(), viewer).get(history_url(record))
+        assert response.status_code == 403, viewer
+        assert b"Confidential renal question" not in response.content
