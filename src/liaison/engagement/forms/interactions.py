@@ -431,7 +431,11 @@ class FilterForm(forms.Form):
     hcp = forms.IntegerField(label="HCP", required=False, widget=forms.HiddenInput)
     msl = forms.TypedChoiceField(label="MSL", required=False, coerce=int, empty_value=None)
     product = forms.TypedChoiceField(
-        label="Product discussed", required=False, coerce=int, empty_value=None
+        label="Product discussed",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="Among the interactions whose content you read.",
     )
 
     def __init__(self, *args: Any, msls: list[tuple[int, str]], **kwargs: Any) -> None:

@@ -84,6 +84,16 @@ def test_product_filter_looks_only_where_the_reader_reads(
     assert "Weber" not in page.content.decode()
 
 
+def test_the_empty_list_says_why(client: Client, msl: User, medinfo: User) -> None:
+    page = signed_in(client, msl).get(reverse("engagement:interaction-list")).content.decode()
+    assert "No interactions logged yet." in page
+    assert f'<a href="{reverse("engagement:interaction-create")}">Log an interaction</a>' in page
+    filtered = client.get(reverse("engagement:interaction-list"), {"channel": "phone"})
+    assert "No interactions match these filters." in filtered.content.decode()
+    page = signed_in(Client(), medinfo).get(reverse("engagement:interaction-list")).content.decode()
+    assert "No interactions logged yet.</p>" in page
+
+
 def test_a_wrong_filter_value_leaves_the_other_filters_on(client: Client, msl: User) -> None:
     weber = factories.an_hcp("Weber")
     factories.interaction(msl, [weber])
