@@ -351,6 +351,9 @@ class Insight(models.Model):
             models.Index(fields=["msl", "-created_at"], name="insight_msl_when"),
             models.Index(fields=["status", "-created_at"], name="insight_status_when"),
             models.Index(fields=["theme", "-created_at"], name="insight_theme_when"),
+            # The insights list's country and category filters at 200,000 insights.
+            models.Index(fields=["country", "-created_at"], name="insight_country_when"),
+            models.Index(fields=["category", "-created_at"], name="insight_category_when"),
         ]
 
     def __str__(self) -> str:
