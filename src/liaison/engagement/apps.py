@@ -52,9 +52,9 @@ class EngagementConfig(registry.LiaisonAppConfig):
             count_id="nav-count-follow-ups",
             count_label="overdue",
         ),
-        # Themes are aggregates every member reads (their insights show to their readers).
-        registry.NavEntry("Themes", "engagement:theme-list", order=440),
-        registry.NavEntry("Plans", "engagement:plan-list", order=450),
+        # Themes, analytics and question coverage are reached from the insights list;
+        # plans and coverage from the interactions list and the home page: the menu
+        # stays on one line pair at laptop width.
     )
     profile_fields = {"calendar_feed_url": "liaison.engagement.services.calendar.feed_url_for"}
     commands = {

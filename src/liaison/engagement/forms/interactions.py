@@ -37,6 +37,7 @@ from liaison.engagement.models import (
     Meeting,
 )
 from liaison.engagement.services.data import FollowUpData, InsightData, InteractionData
+from liaison.lib.api import MAX_INTEGER
 from liaison.literature.models import Publication
 from liaison.trials.models import Trial
 
@@ -428,7 +429,10 @@ class FilterForm(forms.Form):
     channel = forms.ChoiceField(
         label="Channel", required=False, choices=[("", "Any channel"), *Channel.choices]
     )
-    hcp = forms.IntegerField(label="HCP", required=False, widget=forms.HiddenInput)
+    # Bounded: a number beyond 64 bits would overflow the database's integer.
+    hcp = forms.IntegerField(
+        label="HCP", required=False, min_value=1, max_value=MAX_INTEGER, widget=forms.HiddenInput
+    )
     msl = forms.TypedChoiceField(label="MSL", required=False, coerce=int, empty_value=None)
     product = forms.TypedChoiceField(
         label="Product discussed",
