@@ -39,10 +39,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]
-from sklearn.decomposition import NMF, MiniBatchNMF  # type: ignore[import-untyped]
-from sklearn.exceptions import ConvergenceWarning  # type: ignore[import-untyped]
-from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
-from sklearn.metrics import silhouette_score  # type: ignore[import-untyped]
+
+# scikit-learn is imported where it is used: importing it costs seconds, which
+# every web process would pay on its first request (the URLs import the views).
 
 MIN_THEMES = 3
 MAX_THEMES = 40
@@ -110,6 +109,8 @@ class Clustering:
 def vectorize(texts: Sequence[str]) -> Vectors:
     """TF-IDF rows of ``texts`` (see the module). A corpus with no usable term
     gives an empty vocabulary rather than an error."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+
     count = len(texts)
     min_df = 2 if count >= 10 else 1
     max_df = 0.5 if count >= 20 else 1.0
@@ -138,6 +139,9 @@ def candidate_ks(count: int) -> list[int]:
 
 def _fit(matrix: Any, k: int, random_state: int, *, exact: bool) -> Any:
     """The NMF document weights (n x k) of ``matrix``."""
+    from sklearn.decomposition import NMF, MiniBatchNMF  # type: ignore[import-untyped]
+    from sklearn.exceptions import ConvergenceWarning  # type: ignore[import-untyped]
+
     k = max(1, min(k, matrix.shape[0], matrix.shape[1]))
     if exact:
         model = NMF(
@@ -168,6 +172,8 @@ def _assign(weights: Any, matrix: Any) -> Labels:
 def choose_k(vectors: Vectors, *, random_state: int = 0, report: Report = _no_report) -> int:
     """The number of themes for ``vectors`` (see the module: the best silhouette of
     the candidates on a sample)."""
+    from sklearn.metrics import silhouette_score  # type: ignore[import-untyped]
+
     rows = np.flatnonzero(vectors.matrix.getnnz(axis=1) > 0)
     candidates = candidate_ks(len(rows))
     if len(candidates) == 1 or len(rows) <= MIN_THEMES:

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET
 
 from liaison.core.http import AuthenticatedHttpRequest, member_view
 from liaison.engagement.briefs import gather_brief
-from liaison.engagement.pdf import brief_pdf
 
 
 @require_GET
@@ -27,6 +26,9 @@ def hcp_brief(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @member_view
 def hcp_brief_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    # WeasyPrint costs a second to import: only the PDF's requests pay it.
+    from liaison.engagement.pdf import brief_pdf
+
     brief = gather_brief(request.user, pk)
     response = HttpResponse(brief_pdf(brief), content_type="application/pdf")
     name = slugify(brief.hcp.full_name) or f"hcp-{brief.hcp.pk}"
