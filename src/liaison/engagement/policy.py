@@ -262,37 +262,40 @@ class PlanTargetRules(PlanRules):
     owner_field = "plan__msl"
 
 
-class DraftRules(OwnedRules):
-    """A draft is its author's alone, administrators included: it is unfinished work."""
-
-    owner_field = "owner"
+class OwnerAloneRules(OwnedRules):
+    """Records their owner (``owner_field``) alone sees and changes, administrators
+    included: unfinished work, a personal secret."""
 
     def scope(
         self, user: AnyUser, action: Verb, queryset: models.QuerySet[Any]
     ) -> models.QuerySet[Any]:
         member = _user(user)
-        return queryset.filter(owner=member) if member is not None else queryset.none()
+        if member is None:
+            return queryset.none()
+        return queryset.filter(**{self.owner_field: member})
 
     def can(self, user: AnyUser, action: Verb, obj: models.Model) -> bool:
         member = _user(user)
-        return obj.pk is not None and member is not None and obj.owner_id == member.pk  # type: ignore[attr-defined]
+        return (
+            obj.pk is not None
+            and member is not None
+            and getattr(obj, f"{self.owner_field}_id") == member.pk
+        )
+
+
+class DraftRules(OwnerAloneRules):
+    """A draft of the interaction form: field users and administrators write them."""
+
+    owner_field = "owner"
 
     def can_add(self, user: AnyUser) -> bool:
         return is_admin(user) or is_field_user(user)
 
 
-class CalendarFeedRules(DraftRules):
+class CalendarFeedRules(OwnerAloneRules):
+    """A calendar feed: every member has one."""
+
     owner_field = "user"
-
-    def scope(
-        self, user: AnyUser, action: Verb, queryset: models.QuerySet[Any]
-    ) -> models.QuerySet[Any]:
-        member = _user(user)
-        return queryset.filter(user=member) if member is not None else queryset.none()
-
-    def can(self, user: AnyUser, action: Verb, obj: models.Model) -> bool:
-        member = _user(user)
-        return obj.pk is not None and member is not None and obj.user_id == member.pk  # type: ignore[attr-defined]
 
     def can_add(self, user: AnyUser) -> bool:
         return is_member(user)
