@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "liaison.trials",
     "liaison.literature",
     "liaison.surveillance",
+    "liaison.experts",
     "liaison.engagement",
     # The composition on top (the demo world, `liaison serve`): it may import every app.
     "liaison.demo",

@@ -164,6 +164,10 @@ class LiaisonAppConfig(AppConfig):
     * ``profile_fields``: fields the app adds to ``GET /api/v1/me``, ``{name: dotted
       path of a function (request, user) -> value}`` (``calendar_feed_url``); core's
       ``MeOut`` documents each name as an optional field.
+    * ``engaged_hcps``: the dotted path of a function ``user -> set[int]`` naming
+      the HCPs the user's team engages (field engagement declares it), so lower
+      layers (the experts' lists, networks and introductions) can mark them
+      without importing the app that knows; :func:`engaged_hcp_ids` unions them.
     * ``policy_module``: imported in :meth:`ready` to register the app's rules
       and verbs (defaults to ``<app>.policy`` when that module exists).
     * ``audit_module``: imported in :meth:`ready` to register the app's audit
@@ -184,6 +188,7 @@ class LiaisonAppConfig(AppConfig):
     startup_tasks: tuple[str, ...] = ()
     file_jobs: tuple[FileJob, ...] = ()
     profile_fields: dict[str, str] = {}
+    engaged_hcps: str | None = None
     policy_module: str | None = None
     audit_module: str | None = None
 
@@ -259,6 +264,17 @@ def profile_fields() -> dict[str, str]:
     """``{field: dotted path of a function (request, user) -> value}`` that every
     installed app adds to the caller's profile (``GET /api/v1/me``)."""
     return {name: path for app in liaison_apps() for name, path in app.profile_fields.items()}
+
+
+def engaged_hcp_ids(user: object) -> set[int]:
+    """The ids of the HCPs ``user``'s team engages, as every installed app that knows says."""
+    from django.utils.module_loading import import_string
+
+    engaged: set[int] = set()
+    for app in liaison_apps():
+        if app.engaged_hcps:
+            engaged |= import_string(app.engaged_hcps)(user)
+    return engaged
 
 
 def declared_configs(installed_apps: Iterable[str]) -> Iterator[type[LiaisonAppConfig]]:

@@ -56,6 +56,7 @@ class EngagementConfig(registry.LiaisonAppConfig):
         # plans and coverage from the interactions list and the home page: the menu
         # stays on one line pair at laptop width.
     )
+    engaged_hcps = "liaison.engagement.selectors.engaged_hcp_ids"
     profile_fields = {"calendar_feed_url": "liaison.engagement.services.calendar.feed_url_for"}
     commands = {
         "engagement": "export interactions and insights, or recompute insight themes "

@@ -96,3 +96,18 @@ def drafts_of(user: User) -> QuerySet[InteractionDraft]:
     """``user``'s drafts of the interaction form, latest first (the home page lists them;
     each reopens at ``engagement:interaction-create?draft=<id>``)."""
     return interaction_selectors.drafts_of(user)
+
+
+# --- who our team engages (the experts' lists, networks and introductions) -------------
+
+#: How far back an interaction makes an HCP "engaged by our team".
+ENGAGED_WITHIN = dt.timedelta(days=730)
+
+
+def engaged_hcp_ids(user: User) -> set[int]:
+    """HCPs with an interaction in the last two years that ``user`` may see happened
+    (``registry.LiaisonAppConfig.engaged_hcps``): every member sees that much."""
+    since = timezone.now() - ENGAGED_WITHIN
+    seen = policy.scope(user, "view", Interaction).filter(occurred_at__gte=since)
+    through = Interaction.hcps.through.objects.filter(interaction__in=seen.values("pk"))
+    return set(through.values_list("hcp_id", flat=True).distinct())

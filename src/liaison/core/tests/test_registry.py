@@ -10,7 +10,7 @@ from liaison.core import registry
 from liaison.core.models import User
 
 # Today's menu, in its order, for a user who may see everything (compliance).
-BUILT_MENU = ["Home", "Experts", "Organizations", "Library", "Trials", "Alerts", "Jobs"]
+BUILT_MENU = ["Home", "Experts", "Organizations", "Library", "Trials", "Alerts", "Rankings", "Jobs"]
 NOT_BUILT = ["Expert insights", "Field work", "Inquiries", "Adverse events", "Analytics"]
 
 

@@ -1,0 +1,1 @@
+"""The experts API (``/api/v1/experts/...``), one router per subject."""

@@ -1,0 +1,1 @@
+"""The experts app's pages, one module per subject (joined by ``experts/urls.py``)."""

@@ -1,0 +1,5 @@
+"""The experts app's networks pages."""
+
+from __future__ import annotations
+
+urlpatterns: list[object] = []
