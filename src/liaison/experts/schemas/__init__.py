@@ -1,0 +1,1 @@
+"""API input and output schemas of the experts app, one module per subject."""

@@ -1,0 +1,1 @@
+"""The experts app's operations that write, one module per subject."""
