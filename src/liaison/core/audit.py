@@ -374,6 +374,10 @@ def record_events(
         head.hash = previous_hash
         head.save(update_fields=["sequence", "hash", "key_id"])
         anchor_on_commit()
+    else:
+        # signing_key() may have opened a segment for a new key: the head must name it,
+        # or the next event would open the same segment again.
+        head.save(update_fields=["key_id"])
     return appended
 
 

@@ -318,3 +318,31 @@ def test_unkeyed_events_written_before_keys_keep_verifying(
     assert AuditEvent.objects.get(sequence=2).version == 3
     status, output = verify(capsys)
     assert status == 0 and "2 events, chain intact" in output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_empty_bulk_append_leaves_the_chain_writable() -> None:
+    # The first append keys the chain (a segment for the key); with no event to append,
+    # the head must still name the key, or the next event opens the same segment again.
+    from django.db import transaction
+
+    with transaction.atomic():
+        assert audit.record_events(actor=None, events=[]) == 0
+    head = AuditChainHead.objects.get(id=1)
+    assert head.key_id == current_key().key_id
+    with transaction.atomic():
+        audit.record_events(
+            actor=None,
+            events=[
+                audit.PendingEvent(
+                    action="create",
+                    record_type="directory.organization",
+                    record_id=1,
+                    record_label="Charité",
+                    changes={"name": [None, "Charité"]},
+                    json_ready=True,
+                )
+            ],
+        )
+    assert AuditEvent.objects.count() == 1
+    assert AuditSegment.objects.count() == 1
