@@ -101,7 +101,11 @@ class TargetSearchForm(forms.Form):
 
 class TargetForm(forms.Form):
     hcp = forms.ModelChoiceField(queryset=HCP.objects.all(), widget=forms.HiddenInput, label="HCP")
-    tier = forms.ChoiceField(choices=Tier.choices, initial=Tier.TIER_2)
+    tier = forms.ChoiceField(
+        choices=[("", "Expert tier"), *Tier.choices],
+        required=False,
+        help_text="Left empty: the HCP's expert tier (the best of their areas), else tier 2.",
+    )
     note = forms.CharField(max_length=300, required=False)
 
 

@@ -20,6 +20,7 @@ from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import Role, Territory, User
 from liaison.directory.models import HCP
 from liaison.engagement.models import EngagementPlan, PlanTarget, Tier
+from liaison.experts.models import ExpertScore
 from liaison.lib.validation import validation_error
 
 
@@ -119,14 +120,36 @@ def delete_plan(*, actor: User, plan: EngagementPlan) -> None:
         audit.delete_record(actor=actor, instance=plan)
 
 
+def expert_tiers(actor: User, hcp_ids: list[int]) -> dict[int, str]:
+    """Each HCP's expert tier (``experts.ExpertScore.tier``): the best of the HCP's
+    therapeutic areas (plans have no area), for those that have one; one query."""
+    tiers: dict[int, str] = {}
+    rows = (
+        policy.scope(actor, "view", ExpertScore)
+        .filter(hcp_id__in=hcp_ids, tier__isnull=False)
+        .order_by("hcp_id", "tier")
+        .values_list("hcp_id", "tier")
+    )
+    for hcp_id, tier in rows:
+        tiers.setdefault(hcp_id, str(tier))
+    return tiers
+
+
+def default_tier(actor: User, hcp: HCP) -> str:
+    """The tier a target gets when the MSL chooses none: the HCP's expert tier, else tier 2."""
+    return expert_tiers(actor, [hcp.pk]).get(hcp.pk, Tier.TIER_2)
+
+
 def add_target(
-    *, actor: User, plan: EngagementPlan, hcp: HCP, tier: str = Tier.TIER_2, note: str = ""
+    *, actor: User, plan: EngagementPlan, hcp: HCP, tier: str | None = None, note: str = ""
 ) -> PlanTarget:
-    """Make ``hcp`` a target of ``plan`` with ``tier``; an HCP is a target of a plan once."""
+    """Make ``hcp`` a target of ``plan`` with ``tier`` (left out: the HCP's expert tier,
+    the best of their areas, else tier 2); an HCP is a target of a plan once."""
     policy.require(actor, "change", plan)
     if not policy.can(actor, "view", hcp):
         raise LiaisonError("no such HCP", field="hcp")
-    target = PlanTarget(plan=plan, hcp=hcp, tier=_tier(tier), note=note.strip())
+    chosen = tier or default_tier(actor, hcp)
+    target = PlanTarget(plan=plan, hcp=hcp, tier=_tier(chosen), note=note.strip())
     if PlanTarget.objects.filter(plan=plan, hcp=hcp).exists():
         raise LiaisonError(f"{hcp.full_name} is already a target of this plan", field="hcp")
 

@@ -6,13 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from liaison.core.audit import history_for
 from liaison.core.errors import LiaisonError, NotFound, PermissionDenied
 from liaison.core.models import AuditAction, User
+from liaison.directory.models import HCP, TherapeuticArea
 from liaison.engagement.models import EngagementPlan, PlanTarget
 from liaison.engagement.services import plans
 from liaison.engagement.tests import factories
+from liaison.experts.models import ExpertScore
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +163,56 @@ def test_a_target_of_another_msls_plan_is_not_theirs(msl: User, other_msl: User)
         plans.remove_target(actor=other_msl, target=plan.targets.get())
     with pytest.raises((PermissionDenied, NotFound)):
         plans.add_target(actor=other_msl, plan=plan, hcp=factories.an_hcp("X"))
+
+
+# --- a target's tier defaults to the HCP's expert tier (experts.ExpertScore) ----------
+
+
+def _expert_score(hcp: HCP, area_code: str, tier: int | None) -> None:
+    area, _ = TherapeuticArea.objects.get_or_create(code=area_code, defaults={"name": area_code})
+    ExpertScore.objects.create(hcp=hcp, area=area, score=10.0, tier=tier, country="DE")
+
+
+def test_a_target_added_without_a_tier_takes_the_best_expert_tier(msl: User) -> None:
+    plan = factories.plan(msl)
+    hcp = factories.an_hcp("Ranked")
+    _expert_score(hcp, "melanoma", 2)
+    _expert_score(hcp, "lung", 1)
+    _expert_score(hcp, "asthma", None)
+
+    target = plans.add_target(actor=msl, plan=plan, hcp=hcp)
+    assert target.tier == "1"
+
+
+def test_a_target_without_expert_tier_defaults_to_tier_two(msl: User) -> None:
+    plan = factories.plan(msl)
+    target = plans.add_target(actor=msl, plan=plan, hcp=factories.an_hcp("Unranked"))
+    assert target.tier == "2"
+
+
+def test_the_msl_may_choose_another_tier_than_the_expert_tier_and_change_it(msl: User) -> None:
+    plan = factories.plan(msl)
+    hcp = factories.an_hcp("Chosen")
+    _expert_score(hcp, "melanoma", 1)
+
+    target = plans.add_target(actor=msl, plan=plan, hcp=hcp, tier="3")
+    assert target.tier == "3"
+    plans.retier_target(actor=msl, target=target, tier="2")
+    target.refresh_from_db()
+    assert target.tier == "2"
+
+
+def test_the_web_form_adds_a_target_with_its_expert_tier_when_none_is_chosen(
+    msl: User, client: Client
+) -> None:
+    plan = factories.plan(msl)
+    hcp = factories.an_hcp("Webranked")
+    _expert_score(hcp, "melanoma", 1)
+    client.force_login(msl)
+    page = client.get(reverse("engagement:plan-detail", args=[plan.pk]), {"q": "Webranked"})
+    assert "Expert tier (1)" in page.content.decode()
+    response = client.post(
+        reverse("engagement:plan-target-add", args=[plan.pk]), {"hcp": hcp.pk, "tier": ""}
+    )
+    assert response.status_code == 302
+    assert PlanTarget.objects.get(plan=plan, hcp=hcp).tier == "1"

@@ -83,6 +83,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 plan_targets__plan=plan
             )[:SEARCH_RESULTS]
         )
+    expert = services.expert_tiers(request.user, [hcp.pk for hcp in found])
     context = {
         "plan": plan,
         "coverage": coverage.plan_coverage(plan, basis=_basis(request, "msl")),
@@ -92,6 +93,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "can_delete": policy.can(request.user, "delete", plan),
         "search": search,
         "found": found,
+        "found_rows": [(hcp, expert.get(hcp.pk, "")) for hcp in found],
         "tiers": Tier.choices,
         "frequencies": [(label, coverage.frequency_of(plan, key)) for key, label in Tier.choices],
         "log_url": reverse("engagement:interaction-create")
@@ -140,7 +142,7 @@ def plan_target_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         actor=request.user,
         plan=plan,
         hcp=form.cleaned_data["hcp"],
-        tier=form.cleaned_data["tier"],
+        tier=form.cleaned_data["tier"] or None,
         note=form.cleaned_data["note"],
     )
     messages.success(request, f"{target.hcp.full_name} added as {target.get_tier_display()}.")

@@ -18,6 +18,8 @@ class Mention:
     two different anchors never merge (``"orcid:0000-..."``, ``"hcp:12"`` for a
     human decision); an ORCID becomes the anchor when none is given.
     ``forbidden``: anchors this mention must not join (a "not this HCP" decision).
+    ``title`` and ``abstract`` give the record's words (the abstract may be cut short:
+    its first few hundred characters carry most of its distinctive words).
     """
 
     key: str
@@ -31,6 +33,7 @@ class Mention:
     journal: str = ""
     year: int | None = None
     title: str = ""
+    abstract: str = ""
     email: str = ""
     anchor: str = ""
     forbidden: frozenset[str] = field(default_factory=frozenset)
