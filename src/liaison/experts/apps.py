@@ -21,6 +21,13 @@ class ExpertsConfig(registry.LiaisonAppConfig):
     )
     record_panels = (
         registry.RecordPanel(
+            "identity-resolution",
+            "directory.HCP",
+            "experts/identity_panel.html",
+            "liaison.experts.identity_panel.identity_panel",
+            order=40,
+        ),
+        registry.RecordPanel(
             "expert-score",
             "directory.HCP",
             "experts/score_panel.html",
@@ -40,6 +47,9 @@ class ExpertsConfig(registry.LiaisonAppConfig):
         "resolver on labelled data (experts resolve, experts score, experts evaluate)",
     }
     light_commands = (("experts", "evaluate"),)
+    # Scores follow the evidence: areas whose evidence or decisions changed since their
+    # scores are recomputed when a worker starts (and after each resolution run).
+    startup_tasks = ("liaison.experts.scoring_tasks.recompute_stale_scores_task",)
     demo_steps = (
         registry.DemoStep(
             "experts", 650, "liaison.experts.demo.build", "liaison.experts.demo.clear"

@@ -65,6 +65,70 @@ def recompute_scores_task(job_id: int) -> int:
     return experts
 
 
+def stale_areas() -> list[TherapeuticArea]:
+    """Defined areas whose scores are older than the evidence or the decisions behind
+    them: a publication or trial stored or updated, a resolution run finished, a
+    person's identity decision, new weights or a new definition since the area's
+    oldest score (or with no score yet)."""
+    from django.db.models import Max, Min
+
+    from liaison.experts.models import (
+        AreaDefinition,
+        MentionDecision,
+        PersonDecision,
+        ResolutionRun,
+        WeightSet,
+    )
+    from liaison.literature.models import Publication
+    from liaison.trials.models import Trial
+
+    changed = [
+        Publication.objects.aggregate(at=Max("updated_at"))["at"],
+        Trial.objects.aggregate(at=Max("updated_at"))["at"],
+        ResolutionRun.objects.aggregate(at=Max("finished_at"))["at"],
+        MentionDecision.objects.aggregate(at=Max("decided_at"))["at"],
+        PersonDecision.objects.aggregate(at=Max("decided_at"))["at"],
+    ]
+    evidence = max((at for at in changed if at is not None), default=None)
+    computed = dict(
+        ExpertScore.objects.values("area_id")
+        .annotate(at=Min("computed_at"))
+        .values_list("area_id", "at")
+    )
+    own = {
+        definition.area_id: definition.updated_at
+        for definition in AreaDefinition.objects.only("area_id", "updated_at")
+    }
+    weights = dict(
+        WeightSet.objects.values("area_id")
+        .annotate(at=Max("created_at"))
+        .values_list("area_id", "at")
+    )
+    stale = []
+    for area in TherapeuticArea.objects.filter(pk__in=own).order_by("name"):
+        at = computed.get(area.pk)
+        newest = [own[area.pk], weights.get(area.pk), evidence]
+        if at is None or any(moment is not None and moment > at for moment in newest):
+            stale.append(area)
+    return stale
+
+
+@task()
+def recompute_stale_scores_task() -> int:
+    """Recompute the areas whose evidence changed since their scores (queued by the
+    worker when it starts and after a resolution run), as the system; the number of
+    experts scored."""
+    from liaison.core import audit
+    from liaison.experts.services import scoring
+
+    areas = stale_areas()
+    if not areas:
+        return 0
+    with audit.source("task"):
+        reports = scoring.score_all(actor=None, areas_to_score=areas)
+    return sum(report.experts for report in reports)
+
+
 EXPORT_KIND = "experts-export"
 
 

@@ -1,9 +1,14 @@
-"""Constrained agglomerative clustering (average linkage over scored pairs).
+"""Constrained agglomerative clustering (average linkage over scored pairs, with
+near-certain links).
 
-Mentions sharing an anchor start as one cluster; two clusters merge while the
+Mentions sharing an anchor start as one cluster. Two clusters merge while the
 average probability over all their mention pairs (a pair never scored counts as
-0) is at least the threshold, best first, and never when they carry different
-anchors or one carries an anchor the other's mentions are forbidden to join.
+0) is at least ``threshold``, or while their best pair is near certain (at least
+``strong``) and their average is not negligible (at least ``floor``): a prolific
+person's papers over decades rarely all resemble each other, but each new paper
+usually resembles one earlier paper closely. Near-certain merges come first, then
+the highest averages. Never when the clusters carry different anchors, or one
+carries an anchor the other's mentions are forbidden to join.
 """
 
 from __future__ import annotations
@@ -48,8 +53,11 @@ def cluster(
     threshold: float,
     anchors: Sequence[str],
     forbidden: Sequence[frozenset[str]],
+    strong: float = 2.0,
+    floor: float = 0.0,
 ) -> list[int]:
-    """The cluster number of each of ``size`` items (0, 1, 2... by first item)."""
+    """The cluster number of each of ``size`` items (0, 1, 2... by first item);
+    ``strong`` above 1 turns near-certain links off (plain average linkage)."""
     clusters = _Clusters(size, anchors, forbidden)
     first_of: dict[str, int] = {}
     for i, anchor in enumerate(anchors):
@@ -60,20 +68,29 @@ def cluster(
                     clusters.union(a, b)
             else:
                 first_of[anchor] = i
-    # links[c][d] = sum of probabilities between clusters c and d (scored pairs only).
-    links: dict[int, dict[int, float]] = {}
+    # links[c][d] = (sum, best) of the probabilities between clusters c and d (scored pairs).
+    links: dict[int, dict[int, tuple[float, float]]] = {}
     for (i, j), p in zip(pairs, probabilities, strict=True):
         a, b = clusters.find(i), clusters.find(j)
         if a == b:
             continue
-        links.setdefault(a, {})[b] = links.get(a, {}).get(b, 0.0) + p
-        links.setdefault(b, {})[a] = links.get(b, {}).get(a, 0.0) + p
+        total, best = links.get(a, {}).get(b, (0.0, 0.0))
+        link = (total + p, max(best, p))
+        links.setdefault(a, {})[b] = link
+        links.setdefault(b, {})[a] = link
     heap: list[tuple[float, int, int]] = []
 
+    def priority(a: int, b: int) -> float | None:
+        total, best = links[a][b]
+        average = total / (len(clusters.members[a]) * len(clusters.members[b]))
+        if best >= strong and average >= floor:
+            return 1.0 + average
+        return average if average >= threshold else None
+
     def push(a: int, b: int) -> None:
-        average = links[a][b] / (len(clusters.members[a]) * len(clusters.members[b]))
-        if average >= threshold:
-            heapq.heappush(heap, (-average, min(a, b), max(a, b)))
+        value = priority(a, b)
+        if value is not None:
+            heapq.heappush(heap, (-value, min(a, b), max(a, b)))
 
     for a, neighbours in links.items():
         for b in neighbours:
@@ -83,23 +100,24 @@ def cluster(
         negative, a, b = heapq.heappop(heap)
         if a not in clusters.members or b not in clusters.members or b not in links.get(a, {}):
             continue
-        current = links[a][b] / (len(clusters.members[a]) * len(clusters.members[b]))
-        if abs(current + negative) > 1e-12:
+        current = priority(a, b)
+        if current is None or abs(current + negative) > 1e-12:
             continue  # stale entry: the sizes changed since it was pushed
         if not clusters.allowed(a, b):
             continue
         kept = clusters.union(a, b)
         gone = b if kept == a else a
         merged = links.pop(kept, {})
-        for c, p in links.pop(gone, {}).items():
-            merged[c] = merged.get(c, 0.0) + p
+        for c, (total, best) in links.pop(gone, {}).items():
+            before_total, before_best = merged.get(c, (0.0, 0.0))
+            merged[c] = (before_total + total, max(before_best, best))
         merged.pop(kept, None)
         merged.pop(gone, None)
         links[kept] = merged
-        for c, p in merged.items():
+        for c, link in merged.items():
             neighbour = links[c]
             neighbour.pop(gone, None)
-            neighbour[kept] = p
+            neighbour[kept] = link
             push(kept, c)
     numbers: dict[int, int] = {}
     return [numbers.setdefault(clusters.find(i), len(numbers)) for i in range(size)]

@@ -39,6 +39,9 @@ class PairwiseModel:
     threshold: float
     near_miss: float
     meta: dict[str, Any]
+    #: Near-certain links merge groups whose average is at least ``floor`` (see cluster).
+    strong: float = 2.0
+    floor: float = 0.0
 
     def decision(self, matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         rows = matrix.shape[0]
@@ -68,6 +71,8 @@ class PairwiseModel:
             "learning_rate": self.learning_rate,
             "threshold": self.threshold,
             "near_miss": self.near_miss,
+            "strong": self.strong,
+            "floor": self.floor,
             "meta": self.meta,
             "trees": [
                 {
@@ -101,6 +106,8 @@ def from_json(data: dict[str, Any]) -> PairwiseModel:
         threshold=float(data["threshold"]),
         near_miss=float(data["near_miss"]),
         meta=dict(data.get("meta", {})),
+        strong=float(data.get("strong", 2.0)),
+        floor=float(data.get("floor", 0.0)),
     )
 
 
@@ -110,6 +117,8 @@ def from_sklearn(
     threshold: float,
     near_miss: float,
     meta: dict[str, Any],
+    strong: float = 2.0,
+    floor: float = 0.0,
 ) -> PairwiseModel:
     """A fitted ``GradientBoostingClassifier`` (binary, log-loss) as a :class:`PairwiseModel`."""
     prior = float(estimator.init_.class_prior_[1])
@@ -133,6 +142,8 @@ def from_sklearn(
         threshold=threshold,
         near_miss=near_miss,
         meta=meta,
+        strong=strong,
+        floor=floor,
     )
 
 

@@ -213,7 +213,16 @@ def _resolve_group(
         )
     anchors = [_anchor(mention) for mention in mentions]
     forbidden = [mention.forbidden for mention in mentions]
-    labels = cluster(len(mentions), pairs, probabilities.tolist(), limit, anchors, forbidden)
+    labels = cluster(
+        len(mentions),
+        pairs,
+        probabilities.tolist(),
+        limit,
+        anchors,
+        forbidden,
+        model.strong,
+        model.floor,
+    )
     near: dict[tuple[int, int], float] = {}
     for (i, j), p in zip(pairs, probabilities, strict=True):
         a, b = labels[i], labels[j]

@@ -10,9 +10,9 @@ Training pairs are the pairs the resolver scores (the candidate pairs of the
 cluster set's blocks, labelled by the gold person ids) and the labelled pairs of
 the pair set. Scores are measured by cross-validation grouped by family name:
 each fold's people were never seen by the model that resolves them. The merge
-threshold is the one with the best cross-validated mean of B-cubed F1 (clusters)
-and pair F1 (pairs) among those keeping precision at 0.95 or above where any
-does. The final model is fitted on everything; the file records the
+threshold and the near-certain link level (see ``cluster``) are the pair with the
+best cross-validated mean of B-cubed F1 (clusters) and pair F1 (pairs) among those
+keeping both precisions at 0.95 or above where any does. The final model is fitted on everything; the file records the
 cross-validated figures it was chosen on.
 """
 
@@ -56,6 +56,10 @@ PARAMETERS: dict[str, Any] = {
     "random_state": 13,
 }
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.30, 0.96, 0.05))
+#: Near-certain link levels tried (2.0: none, plain average linkage).
+STRONG = (2.0, 0.95, 0.97, 0.98, 0.99)
+#: The average a near-certain link still needs between two groups.
+FLOOR = 0.1
 FOLDS = 5
 
 
@@ -125,12 +129,19 @@ def _folds(names: Sequence[str]) -> dict[str, int]:
 
 
 def _labels_at(
-    scored: Scored, probabilities: npt.NDArray[np.float64], threshold: float
+    scored: Scored, probabilities: npt.NDArray[np.float64], threshold: float, strong: float
 ) -> dict[str, int]:
     anchors = [_anchor(m) for m in scored.mentions]
     forbidden = [m.forbidden for m in scored.mentions]
     labels = cluster(
-        len(scored.mentions), scored.pairs, probabilities.tolist(), threshold, anchors, forbidden
+        len(scored.mentions),
+        scored.pairs,
+        probabilities.tolist(),
+        threshold,
+        anchors,
+        forbidden,
+        strong,
+        FLOOR,
     )
     return {m.key: label for m, label in zip(scored.mentions, labels, strict=True)}
 
@@ -163,17 +174,18 @@ def cross_validate(clusters: ClusterSet, pairs: PairSet) -> dict[str, Any]:
         print(f"fold {fold + 1}/{FOLDS} fitted", file=sys.stderr)
     by_threshold = {}
     for threshold in THRESHOLDS:
-        predicted = _labels_at(song, song_p, threshold)
-        vish_predicted = _labels_at(vish, vish_p, threshold)
-        by_threshold[threshold] = {
-            "pairwise": pairwise(clusters.gold, predicted, clusters.block),
-            "b3": bcubed(clusters.gold, predicted),
-            "pairs": pair_scores(pairs.pairs, vish_predicted),
-        }
+        for strong in STRONG:
+            predicted = _labels_at(song, song_p, threshold, strong)
+            vish_predicted = _labels_at(vish, vish_p, threshold, strong)
+            by_threshold[(threshold, strong)] = {
+                "pairwise": pairwise(clusters.gold, predicted, clusters.block),
+                "b3": bcubed(clusters.gold, predicted),
+                "pairs": pair_scores(pairs.pairs, vish_predicted),
+            }
     return {"by_threshold": by_threshold, "song": song, "vish": vish}
 
 
-def choose(by_threshold: dict[float, dict[str, Any]]) -> float:
+def choose(by_threshold: dict[tuple[float, float], dict[str, Any]]) -> tuple[float, float]:
     def merit(scores: dict[str, Any]) -> float:
         return float(scores["b3"]["f1"] + scores["pairs"]["f1"]) / 2
 
@@ -198,14 +210,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     clusters = read_clusters(options.clusters, Records(options.cluster_records))
     pairs = read_pairs(options.pairs, Records(options.pair_records))
     result = cross_validate(clusters, pairs)
-    threshold = choose(result["by_threshold"])
+    threshold, strong = choose(result["by_threshold"])
     song, vish = result["song"], result["vish"]
     keep_song, keep_vish = song.same >= 0, vish.same >= 0
     model = _fit(
         np.vstack([song.features[keep_song], vish.features[keep_vish]]),
         np.concatenate([song.same[keep_song], vish.same[keep_vish]]),
     )
-    chosen = result["by_threshold"][threshold]
+    chosen = result["by_threshold"][(threshold, strong)]
     meta = {
         "trained_on": {
             "cluster_mentions": len(clusters.mentions),
@@ -217,10 +229,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seconds": round(time.perf_counter() - started, 1),
     }
     near_miss = round(max(threshold - 0.3, 0.15), 2)
-    pairwise_model = from_sklearn(model, FEATURES, threshold, near_miss, meta)
+    pairwise_model = from_sklearn(model, FEATURES, threshold, near_miss, meta, strong, FLOOR)
     options.out.write_text(json.dumps(pairwise_model.to_json(), separators=(",", ":")) + "\n")
-    summary = {str(t): s for t, s in result["by_threshold"].items()}
-    print(json.dumps({"threshold": threshold, "chosen": chosen, "all": summary}, indent=1))
+    summary = {f"{t} {k}": s for (t, k), s in result["by_threshold"].items()}
+    print(
+        json.dumps(
+            {"threshold": threshold, "strong": strong, "chosen": chosen, "all": summary}, indent=1
+        )
+    )
     return 0
 
 

@@ -194,12 +194,14 @@ def _advance(progress: ProgressSink | None, **counts: int) -> None:
 
 
 def score_area(
-    *, actor: User, area: TherapeuticArea, progress: ProgressSink | None = None
+    *, actor: User | None, area: TherapeuticArea, progress: ProgressSink | None = None
 ) -> AreaReport:
     """Recompute ``area``'s scores, ranks, tiers and rising experts with its weights in
-    force, replacing its previous ones. ``progress`` counts five steps (publications,
-    trials, network, scores, writing)."""
-    policy.require(actor, "recompute", ExpertScore)
+    force, replacing its previous ones, as ``actor`` or the system (``None``: the
+    worker when evidence changed, the demo). ``progress`` counts five steps
+    (publications, trials, network, scores, writing)."""
+    if actor is not None:
+        policy.require(actor, "recompute", ExpertScore)
     weight_set, weights = current_weights(area)
     if progress is not None:
         progress.set_total(5)
@@ -337,12 +339,14 @@ def scored_areas() -> QuerySet[TherapeuticArea]:
 
 def score_all(
     *,
-    actor: User,
+    actor: User | None,
     areas_to_score: Iterable[TherapeuticArea] | None = None,
     progress: ProgressSink | None = None,
 ) -> list[AreaReport]:
-    """Recompute every defined area (or those given), one transaction per area."""
-    policy.require(actor, "recompute", ExpertScore)
+    """Recompute every defined area (or those given), one transaction per area, as
+    ``actor`` or the system (``None``)."""
+    if actor is not None:
+        policy.require(actor, "recompute", ExpertScore)
     chosen = list(areas_to_score if areas_to_score is not None else scored_areas())
     if progress is not None:
         progress.set_total(5 * len(chosen))

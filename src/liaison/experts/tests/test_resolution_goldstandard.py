@@ -220,3 +220,30 @@ def test_the_vishnyakova_gold_standard_counts_its_unusable_rows() -> None:
     assert len(reasons["the pair is labelled both ways"]) == 2
     assert data.skipped.count + len(data.pairs) == 1454
     assert len(data.pairs) >= 1420
+
+
+def test_the_shipped_resolver_keeps_its_figures_on_the_shared_gold_standards() -> None:
+    # The model saw these labels in training: the floors guard the code (features,
+    # blocking, clustering) against drifting from the model, not the model's quality,
+    # which the cross-validated figures in docs/experts.md measure.
+    from liaison.experts.resolution import resolve
+    from liaison.experts.resolution.model import shipped
+
+    shared = shared_or_skip()
+    clusters = read_clusters(
+        shared / "song2015_and_corpus_shared.tsv",
+        Records(shared / "song2015_pubmed_xml_shared.tar.gz"),
+    )
+    predicted = resolve(clusters.mentions).person_of
+    assert bcubed(clusters.gold, predicted)["f1"] >= 0.96
+    assert pairwise(clusters.gold, predicted, clusters.block)["precision"] >= 0.98
+    pairs = read_pairs(
+        shared / "vishnyakova2019_1500_pairs_train_subset.csv",
+        Records(shared / "vishnyakova2019_pubmed_xml_shared.tar.gz"),
+    )
+    scores = pair_scores(pairs.pairs, resolve(pairs.mentions).person_of)
+    assert scores["precision"] >= 0.96
+    assert scores["f1"] >= 0.9
+    recorded = shipped().meta["cross_validated"]
+    assert recorded["b3"]["precision"] >= 0.95
+    assert recorded["pairs"]["precision"] >= 0.95

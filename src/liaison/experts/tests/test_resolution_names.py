@@ -216,3 +216,19 @@ def test_different_anchors_block_a_chain() -> None:
     )
     assert labels[0] != labels[2]
     assert labels[1] in {labels[0], labels[2]}
+
+
+def test_a_near_certain_link_joins_a_chain_average_linkage_would_keep_apart() -> None:
+    # 0-1 and 1-2 near certain, 0-2 unlike: a career's first and last papers.
+    pairs, probabilities = [(0, 1), (1, 2), (0, 2)], [0.99, 0.99, 0.05]
+    none = [frozenset[str]()] * 3
+    plain = cluster(3, pairs, probabilities, 0.75, ["", "", ""], none)
+    assert len(set(plain)) == 2
+    chained = cluster(3, pairs, probabilities, 0.75, ["", "", ""], none, 0.98, 0.1)
+    assert len(set(chained)) == 1
+    # ... but not when the rest of the two groups is unlike (average below the floor).
+    group = [(0, 1), (0, 2), (1, 2), (2, 3), (0, 3), (1, 3)]
+    odds = [0.99, 0.99, 0.99, 0.99, 0.0, 0.0]
+    four = [frozenset[str]()] * 4
+    assert len(set(cluster(4, group, odds, 0.75, [""] * 4, four, 0.98, 0.4))) == 2
+    assert len(set(cluster(4, group, odds, 0.75, [""] * 4, four, 0.98, 0.3))) == 1
