@@ -1,7 +1,9 @@
 """Background tasks of the experts app: ids in, one service call.
 
 ``start_resolution_run`` queues a run of identity resolution over the library
-(administrators); the job page shows its stages and, when it ends, its counts.
+(administrators); the job page shows its stages and, when it ends, its counts. A
+run that succeeded queues the recompute of the scores it made stale
+(:func:`queue_stale_scores`), so ranks and tiers follow the new links.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from django_tasks import task
 
 from liaison.core import audit, jobs, policy
 from liaison.core.models import Job, User
-from liaison.experts.models import Proposal
+from liaison.experts import scoring_tasks
+from liaison.experts.models import AreaDefinition, Proposal
 from liaison.experts.services.resolution import resolve_library
 
 RESOLVE_KIND = "experts-resolve"
@@ -43,8 +46,19 @@ def resolve_task(job_id: int) -> int:
     with jobs.running(job_id) as progress, audit.source("task"):
         run = resolve_library(actor=job.owner, progress=progress)
         run_id = run.pk
-        progress.flush(message=summary(run.mentions, run.linked, run.discovered, run.proposals))
+        message = summary(run.mentions, run.linked, run.discovered, run.proposals)
+        if AreaDefinition.objects.exists():
+            message += " Expert scores are being recomputed in the background."
+        progress.flush(message=message)
+        queue_stale_scores()
     return run_id
+
+
+def queue_stale_scores() -> None:
+    """Queue the recompute of every area whose scores a change made stale (a finished
+    resolution run among them), once the change is committed: the worker then reads
+    the new links."""
+    transaction.on_commit(scoring_tasks.recompute_stale_scores_task.enqueue)
 
 
 def summary(mentions: int, linked: int, discovered: int, proposals: int) -> str:

@@ -2,12 +2,12 @@
 evidence definition and weights, and the recompute of scores.
 
 Every refusal of a request's values is a 422 naming the field (``area``,
-``weights.tiers.2``); not allowed is 403, unseen 404.
+``weights.tiers.2``) with the reason alone beside it; not allowed is 403, unseen 404.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -43,15 +43,42 @@ class Unprocessable(LiaisonError):
     status_code = 422
 
 
+def _named(field: str, names: Mapping[str, str]) -> str:
+    """A service's field as the request names it, part by part (``keep`` -> ``keep_id``)."""
+    return ".".join(names.get(part, part) for part in field.split("."))
+
+
+def unprocessable(error: LiaisonError, names: Mapping[str, str] | None = None) -> Unprocessable:
+    """``error`` (a service's refusal of a value) as a 422 in the API's error shape:
+    ``details`` maps each field, named as the request names it (``names``: a service's
+    field to the request's), to the reason alone; the message names the fields
+    (``"territory: no territory with code “xx”"``)."""
+    names = names or {}
+    details: dict[str, str] = {}
+    message = error.message
+    for key, reason in error.details.items():
+        field = _named(key, names)
+        for prefix in (f"{key}: ", f"{field}: "):
+            reason = reason.removeprefix(prefix)
+        details[field] = reason
+        if field != key and message.startswith(f"{key}: "):
+            message = f"{field}: {message.removeprefix(f'{key}: ')}"
+    named = _named(error.field, names) if error.field else None
+    if named and not message.startswith(f"{named}: ") and list(details) == [named]:
+        message = f"{named}: {message}"  # a reason given alone, as a query error's
+    return Unprocessable(message, field=named, details=details)
+
+
 @contextmanager
 def refusals() -> Iterator[None]:
-    """Within it, a refusal of a value (a 400 of a service or selector) is a 422."""
+    """Within it, a refusal of a value (a 400 of a service or selector) is a 422
+    naming the field, with the reason alone beside it."""
     try:
         yield
     except LiaisonError as error:
         if error.status_code != 400:
             raise
-        raise Unprocessable(error.message, field=error.field, details=error.details) from None
+        raise unprocessable(error) from None
 
 
 def _reader(request: HttpRequest) -> User:

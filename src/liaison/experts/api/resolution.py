@@ -4,12 +4,12 @@ List proposals (``status``, ``kind``), read one with its evidence side by side,
 confirm or reject it, merge two HCPs, split mentions off an HCP, and start a
 run (administrators; 202 with the job). Administrators and insights leads work
 the queue; others get 403. A refusal of the body's values is a 422 naming the
-field.
+body's field (``keep_id``, ``duplicate_id``) with the reason alone beside it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,6 +19,7 @@ from ninja import Query, Router, Status
 from liaison.core import downloads, policy
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.directory.models import HCP
+from liaison.experts.api.rankings import unprocessable
 from liaison.experts.models import PersonDecision, Proposal, ProposalKind, ProposalStatus
 from liaison.experts.schemas.resolution import (
     ConfirmIn,
@@ -33,7 +34,7 @@ from liaison.experts.schemas.resolution import (
     SplitOut,
 )
 from liaison.experts.services import decisions
-from liaison.experts.services.resolution import compare
+from liaison.experts.services.resolution_queue import compare
 from liaison.experts.tasks import start_resolution_run
 from liaison.lib.api import Id, Records, acting_user, by_id, paginate, query_error
 
@@ -42,19 +43,20 @@ PROPOSALS = Records(Proposal, related=("hcp", "other_hcp", "decided_by"))
 STATUSES = ("all", *ProposalStatus.values)
 
 
-class Unprocessable(LiaisonError):
-    status_code = 422
+#: The services' names of the HCPs a merge keeps and folds in, as the bodies name them.
+HCP_IDS = {"keep": "keep_id", "duplicate": "duplicate_id"}
 
 
 @contextmanager
-def body_refusals() -> Iterator[None]:
-    """A refusal of the body's values (a plain LiaisonError) becomes a 422 naming its field."""
+def body_refusals(names: Mapping[str, str] | None = None) -> Iterator[None]:
+    """A refusal of the body's values (a plain LiaisonError) becomes a 422 naming the
+    body's field (``names``: a service's field to the body's), the reason alone beside it."""
     try:
         yield
     except LiaisonError as error:
         if type(error) is not LiaisonError:
             raise
-        raise Unprocessable(error.message, field=error.field, details=error.details) from None
+        raise unprocessable(error, names) from None
 
 
 def _queue_worker(request: HttpRequest) -> Any:
@@ -97,7 +99,7 @@ def list_proposals(request: HttpRequest, query: Query[ProposalListQuery]) -> dic
 def merge_hcps(request: HttpRequest, payload: MergeIn) -> dict[str, Any]:
     user = acting_user(request)
     policy.require(user, "add", PersonDecision)
-    with body_refusals():
+    with body_refusals(HCP_IDS):
         keep = by_id(user, HCP, payload.keep_id, "keep_id")
         duplicate = by_id(user, HCP, payload.duplicate_id, "duplicate_id")
         _decision, report = decisions.merge_people(
@@ -179,7 +181,7 @@ def _plain(value: Any) -> Any:
 def confirm_proposal(request: HttpRequest, proposal_id: Id, payload: ConfirmIn) -> Proposal:
     user = acting_user(request)
     proposal = PROPOSALS.load(user, "decide", proposal_id)
-    with body_refusals():
+    with body_refusals(HCP_IDS):
         keep = by_id(user, HCP, payload.keep_id, "keep_id") if payload.keep_id else None
         decisions.confirm_proposal(
             actor=user,

@@ -311,6 +311,11 @@ class Corpus:
         self.topic_df: Counter[str] = Counter()
         self.title_df: Counter[str] = Counter()
         self.text_df: Counter[str] = Counter()
+        # Squared IDF weights and set norms by table (its id: the four tables above live
+        # as long as the corpus), valid for the size they were computed at.
+        self._squares: dict[int, dict[str, float]] = {}
+        self._norms: dict[int, dict[frozenset[str], float]] = {}
+        self._cached_size = -1
         for sig in signatures:
             self.add(sig)
 
@@ -330,16 +335,43 @@ class Corpus:
         return math.log((max(self.size, 1) + 1) / (table[token] + 1)) + 1.0
 
     def weighted_cosine(self, table: Counter[str], a: frozenset[str], b: frozenset[str]) -> float:
+        """Cosine of two word sets weighted by IDF; ``-1`` when either is empty. Squared
+        weights and each set's norm are computed once (sets are shared by the mentions
+        of a publication), which makes pair scoring several times faster."""
         if not a or not b:
             return -1.0
         shared = a & b
         if not shared:
             return 0.0
-        idf = self.idf
-        top = sum(idf(table, token) ** 2 for token in shared)
-        na = sum(idf(table, token) ** 2 for token in a)
-        nb = sum(idf(table, token) ** 2 for token in b)
-        return top / math.sqrt(na * nb)
+        squares = self._squares_of(table)
+        top = 0.0
+        for token in shared:
+            weight = squares.get(token)
+            if weight is None:
+                weight = squares[token] = self.idf(table, token) ** 2
+            top += weight
+        return top / (self._norm(table, a) * self._norm(table, b))
+
+    def _squares_of(self, table: Counter[str]) -> dict[str, float]:
+        if self._cached_size != self.size:  # counted more since: forget what was cached
+            self._squares.clear()
+            self._norms.clear()
+            self._cached_size = self.size
+        return self._squares.setdefault(id(table), {})
+
+    def _norm(self, table: Counter[str], tokens: frozenset[str]) -> float:
+        norms = self._norms.setdefault(id(table), {})
+        norm = norms.get(tokens)
+        if norm is None:
+            squares = self._squares_of(table)
+            total = 0.0
+            for token in tokens:
+                weight = squares.get(token)
+                if weight is None:
+                    weight = squares[token] = self.idf(table, token) ** 2
+                total += weight
+            norm = norms[tokens] = math.sqrt(total)
+        return norm
 
 
 def _first_names(a: GivenName, b: GivenName, ta: str, tb: str) -> tuple[float, ...]:

@@ -35,7 +35,7 @@ from liaison.experts.models import (
     ProposalStatus,
     Verdict,
 )
-from liaison.experts.services.resolution import city_of, country_of
+from liaison.experts.services.matching import city_of, country_of
 from liaison.lib import countries
 from liaison.lib.text import fold
 from liaison.lib.validation import validation_error

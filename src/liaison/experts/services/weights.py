@@ -110,12 +110,16 @@ def _checked(definition: AreaDefinition) -> None:
 def save_weights(*, actor: User, area: TherapeuticArea, weights: Any, note: str = "") -> WeightSet:
     """A new version of ``area``'s weights (administrators): checked (every number 0 or
     more, the half-life above 0, tier cut-offs increasing and below 100; the error
-    names the key), audited, and a recompute of the area's scores queued."""
+    names the key by its path under ``weights``, ``weights.tiers.2``), audited, and a
+    recompute of the area's scores queued."""
     policy.require(actor, "add", WeightSet)
     try:
         checked = check_weights(weights)
     except WeightsProblem as problem:
-        raise LiaisonError(str(problem), field=f"weights.{problem.field}") from None
+        # The key's path under ``weights``, in the message as in the field; the
+        # weights as a whole (not an object) are ``weights`` itself.
+        field = "weights" if problem.field == "weights" else f"weights.{problem.field}"
+        raise LiaisonError(f"{field}: {problem.reason}", field=field) from None
     note = note.strip()
     if len(note) > 2000:
         raise LiaisonError("note: at most 2,000 characters", field="note")

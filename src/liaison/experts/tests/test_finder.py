@@ -303,7 +303,7 @@ def test_site_aggregates_agree_with_counting_in_memory(world: FinderWorld, msl: 
     query = melanoma()
     rows = finder.find_sites(msl, query, today=TODAY)
     finder.with_site_trials(msl, query, rows)
-    facts = finder._trial_facts(finder.matching_trials(msl, query))
+    facts = finder.trial_facts(finder.matching_trials(msl, query))
     by_nct = {fact.nct_id: fact for fact in facts.values()}
     for row in rows:
         counted = finder.experience_of([by_nct[nct] for nct in row.nct_ids], today=TODAY)
@@ -386,7 +386,7 @@ def test_investigators_of_a_country(world: FinderWorld, msl: User) -> None:
 def test_engaged_investigators_are_marked(
     world: FinderWorld, msl: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(finder, "engaged_hcp_ids", lambda user: {world.garcia.pk})
+    monkeypatch.setattr(finder.investigators, "engaged_hcp_ids", lambda user: {world.garcia.pk})
     rows = finder.find_investigators(msl, melanoma())
     assert {row.name for row in rows if row.engaged} == {"Maria Garcia"}
 

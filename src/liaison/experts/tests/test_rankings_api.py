@@ -87,6 +87,14 @@ def test_a_wrong_filter_is_a_422_naming_it(
     assert field in json.dumps(response.json()["details"])
 
 
+def test_a_refusal_gives_the_reason_alone_beside_the_field(
+    msl: User, scored: dict[str, HCP]
+) -> None:
+    body = ApiClient(msl).get("/experts", {"area": area_id(), "territory": "xx"}).json()
+    assert body["details"] == {"territory": "no territory with code “xx”"}
+    assert body["message"] == "territory: no territory with code “xx”"
+
+
 def test_an_unknown_area_is_a_422_naming_it(msl: User) -> None:
     response = ApiClient(msl).get("/experts", {"area": 987654})
     assert response.status_code == 422
@@ -128,7 +136,10 @@ def test_a_wrong_weight_is_a_422_naming_its_key(admin_user: User, scored: dict[s
         {"weights": {"tiers": {"1": 10, "2": 5}}},
     )
     assert response.status_code == 422
-    assert "weights.tiers.2" in response.json()["details"]
+    body = response.json()
+    reason = body["details"]["weights.tiers.2"]
+    assert reason.startswith("tier cut-offs must increase")
+    assert body["message"] == f"weights.tiers.2: {reason}"
     assert not WeightSet.objects.exists()
 
 
@@ -141,6 +152,7 @@ def test_the_definition_is_read_and_changed(admin_user: User, scored: dict[str, 
     assert changed["mesh_terms"] == ["Melanoma"]
     refused = put(client, path, {"search_query": '"open'})
     assert refused.status_code == 422 and "search_query" in refused.json()["details"]
+    assert not refused.json()["details"]["search_query"].startswith("search_query")
 
 
 def test_recompute_answers_202_with_the_job(insights_lead: User, msl: User) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -85,7 +87,41 @@ def test_merge_of_an_unknown_hcp_names_the_field(insights_lead: User) -> None:
         headers=headers(insights_lead),
     )
     assert response.status_code == 422
-    assert "duplicate_id" in response.json()["details"]
+    assert response.json()["details"] == {"duplicate_id": "no HCP with id 999999"}
+
+
+def post(user: User, path: str, body: dict[str, object]) -> Any:
+    return Client().post(
+        f"{BASE}{path}", data=body, content_type="application/json", headers=headers(user)
+    )
+
+
+def test_merge_refusals_name_the_bodys_fields_with_the_reason_alone(
+    insights_lead: User,
+) -> None:
+    first = directory.hcp("Holm", given_name="Per", country="SE", orcid="0000-0002-1825-0097")
+    second = directory.hcp("Holm", given_name="Per", country="SE", orcid="0000-0001-5109-3700")
+    same = post(insights_lead, "/merge", {"keep_id": first.pk, "duplicate_id": first.pk})
+    assert same.status_code == 422
+    assert same.json()["details"] == {"duplicate_id": "choose another HCP than the one kept"}
+    assert same.json()["message"] == "duplicate_id: choose another HCP than the one kept"
+    orcids = post(insights_lead, "/merge", {"keep_id": first.pk, "duplicate_id": second.pk})
+    assert orcids.status_code == 422
+    (field,) = orcids.json()["details"]
+    assert field == "duplicate_id"
+    assert orcids.json()["details"][field].endswith("two ORCID iDs are two people")
+    assert orcids.json()["message"].startswith("duplicate_id: ")
+
+
+def test_confirm_with_a_kept_hcp_outside_the_pair_names_keep_id(insights_lead: User) -> None:
+    proposal = duplicate()
+    stranger = directory.hcp("Holm", given_name="Per", country="SE")
+    response = post(insights_lead, f"/{proposal.pk}/confirm", {"keep_id": stranger.pk})
+    assert response.status_code == 422
+    assert response.json()["details"] == {"keep_id": "keep one of the proposal's two HCPs"}
+    assert response.json()["message"] == "keep_id: keep one of the proposal's two HCPs"
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.OPEN
 
 
 def test_a_run_is_an_administrators_and_answers_its_job(

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import AuditEvent, User
@@ -25,12 +27,8 @@ from liaison.experts.models import (
 from liaison.experts.resolution import Mention, Resolution
 from liaison.experts.services import decisions
 from liaison.experts.services import resolution as resolution_services
-from liaison.experts.services.resolution import (
-    country_of,
-    given_compatible,
-    place_similarity,
-    resolve_library,
-)
+from liaison.experts.services.matching import country_of, given_compatible, place_similarity
+from liaison.experts.services.resolution import resolve_library
 from liaison.experts.tests.resolution_world import (
     KAROLINSKA,
     LUND,
@@ -42,6 +40,7 @@ from liaison.experts.tests.resolution_world import (
 )
 from liaison.lib.text import fold
 from liaison.literature.models import Authorship
+from liaison.trials.models import TrialOfficial, TrialSite
 
 pytestmark = pytest.mark.django_db
 
@@ -321,3 +320,45 @@ def test_places_and_countries_are_read_from_affiliations() -> None:
     assert country_of(["Harvard Medical School, Boston, MA 02115"]) == "US"
     assert country_of(["Dept of Medicine, Boston, MA"]) == ""
     assert country_of(["University College London, London, UK"]) == "GB"
+
+
+def trial_in(official: TrialOfficial, *countries: str) -> None:
+    for position, country in enumerate(countries, start=1):
+        TrialSite.objects.create(trial=official.trial, position=position, country=country)
+
+
+def test_an_official_without_a_country_takes_the_one_country_of_the_trials_sites(
+    admin_user: User,
+) -> None:
+    swedish = trial_official("Ingrid Sandberg, MD")
+    trial_in(swedish, "Sweden", "Sweden")
+    spread = trial_official("Lars Nyqvist, MD")
+    trial_in(spread, "Sweden", "Norway")
+    resolve_library(actor=admin_user)
+    swedish.refresh_from_db()
+    assert swedish.hcp is not None and swedish.hcp.country == "SE"
+    spread.refresh_from_db()
+    assert spread.hcp is None
+    (proposal,) = Proposal.objects.filter(kind=ProposalKind.DISCOVER)
+    assert proposal.mentions == [f"o:{spread.pk}"]
+
+
+def test_the_sites_of_officials_trials_are_read_in_one_query_whatever_their_number(
+    admin_user: User,
+) -> None:
+    families = iter(("Lindqvist", "Bergman", "Forsberg", "Hedlund", "Nyberg", "Sundin", "Wikström"))
+
+    def site_queries(officials: int) -> int:
+        for _ in range(officials):
+            trial_in(trial_official(f"Anna {next(families)}, MD"), "Sweden")
+        with CaptureQueriesContext(connection) as queries:
+            resolve_library(actor=admin_user)
+        return sum(
+            1
+            for query in queries.captured_queries
+            if TrialSite._meta.db_table in query["sql"] and query["sql"].startswith("SELECT")
+        )
+
+    assert site_queries(1) == 1
+    assert site_queries(6) == 1
+    assert HCP.objects.filter(given_name="Anna", country="SE").count() == 7

@@ -69,7 +69,23 @@ def test_a_refused_weight_set_saves_nothing_and_names_the_field(admin_user: User
     with pytest.raises(LiaisonError) as refused:
         services.save_weights(actor=admin_user, area=area, weights={"tiers": {"1": 50, "2": 10}})
     assert refused.value.field == "weights.tiers.2"
+    assert refused.value.message.startswith("weights.tiers.2: tier cut-offs must increase")
     assert not WeightSet.objects.exists()
+    assert recomputes() == 0
+
+
+@pytest.mark.parametrize(
+    ("weights", "field"),
+    [({"position": {"first": -1}}, "weights.position.first"), ("many", "weights")],
+)
+def test_a_refused_weight_names_one_field_in_the_message_and_the_error(
+    admin_user: User, weights: Any, field: str
+) -> None:
+    with pytest.raises(LiaisonError) as refused:
+        services.save_weights(actor=admin_user, area=world.area(), weights=weights)
+    assert refused.value.field == field
+    assert refused.value.message.startswith(f"{field}: ")
+    assert list(refused.value.details) == [field]
     assert recomputes() == 0
 
 

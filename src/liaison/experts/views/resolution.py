@@ -37,7 +37,11 @@ from liaison.experts.models import (
     ResolutionRun,
 )
 from liaison.experts.services import decisions
-from liaison.experts.services.resolution import compare, describe_mentions, hcp_mention_keys
+from liaison.experts.services.resolution_queue import (
+    compare,
+    describe_mentions,
+    hcp_mention_keys,
+)
 from liaison.experts.tasks import start_resolution_run
 from liaison.lib.forms import add_liaison_error
 
