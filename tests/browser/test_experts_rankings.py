@@ -75,7 +75,7 @@ def test_an_insights_lead_ranks_filters_and_reads_the_evidence_behind_a_score(
     schmidt: HCP = ranking_world["schmidt"]
     sign_in(page)
 
-    page.get_by_role("link", name="Rankings").click()
+    page.get_by_role("link", name="Rankings", exact=True).click()
     page.wait_for_url(re.compile(r".*/experts/$"))
     axe.check(page)
     page.get_by_role("link", name=area.name).click()

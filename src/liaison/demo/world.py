@@ -18,6 +18,8 @@ order  step (app)             builds
        (literature)
 500    trials (trials)        the trials, stored, naming their publications
 600    watches (surveillance) personal and team watches, run once
+650    experts (experts)      areas' evidence and weights; identity resolution
+                              links authors and officials; scores, tiers
 700    engagement             a year of interactions, insights in themes,
        (engagement)           meetings, follow-ups, plans, strategic questions
 =====  =====================  ================================================

@@ -22,6 +22,7 @@ from liaison.directory.demo import hcps as directory
 from liaison.directory.demo.community import Community, Person, Place
 from liaison.directory.demo.products import PRODUCTS as PRODUCT_ROWS
 from liaison.directory.models import HCP, Organization
+from liaison.lib.text import fold
 from liaison.literature.demo import LAST_DEMO_PMID, MAX_PUBLICATIONS, publication_count
 from liaison.literature.demo.citations import to_citation
 from liaison.literature.demo.publications import (
@@ -249,20 +250,21 @@ def world(db: None, tmp_path: Path, settings: Any) -> Any:
 def test_demo_stores_publications_authored_by_its_hcps(world: Any) -> None:
     assert Publication.objects.count() == sizes(SMALL)[0]
     people_authors = Authorship.objects.filter(collective="")
-    assert people_authors.exists() and not people_authors.filter(hcp__isnull=True).exists()
+    assert people_authors.exists()
+    # The links are identity resolution's (the experts step; its own demo test measures
+    # them against the plan): most authors are linked, each to an HCP of their name.
+    linked = people_authors.filter(hcp__isnull=False)
+    assert linked.count() >= 0.85 * people_authors.count()
     hcps = HCP.objects.in_bulk()
-    primary = dict(
-        HCP.objects.filter(affiliations__is_primary=True).values_list(
-            "pk", "affiliations__organization__name"
-        )
-    )
-    for authorship in people_authors.order_by("pk")[:500]:
+    for authorship in linked.order_by("pk")[:500]:
         assert authorship.hcp_id is not None
-        hcp = hcps[authorship.hcp_id]
-        assert (authorship.family, authorship.given) == (hcp.family_name, hcp.given_name)
-        assert authorship.orcid == (hcp.orcid or "")
-        assert primary[hcp.pk] in authorship.affiliations[0]
-    assert Authorship.objects.exclude(orcid="").exists()
+        assert fold(authorship.family) == fold(hcps[authorship.hcp_id].family_name)
+    # An ORCID iD links on load, to the HCP holding it.
+    with_orcid = people_authors.exclude(orcid="")
+    assert with_orcid.exists()
+    for authorship in with_orcid[:200]:
+        assert authorship.hcp_id is not None
+        assert hcps[authorship.hcp_id].orcid == authorship.orcid
     # Every publication naming a trial names a demo trial.
     named = set(PublicationTrial.objects.values_list("nct_id", flat=True))
     assert named and named <= set(Trial.objects.values_list("nct_id", flat=True))
@@ -276,13 +278,13 @@ def test_demo_trials_have_sites_at_demo_organizations_and_hcp_officials(world: A
         assert site.organization is not None
         assert (site.facility, site.city) == (site.organization.name, site.organization.city)
     assert Organization.objects.filter(trial_sites__isnull=False).distinct().count() > 5
+    # Officials are linked by identity resolution (the experts step), each to their HCP.
     officials = TrialOfficial.objects.filter(hcp__isnull=False).select_related("hcp")
     assert officials.exists()
     for official in officials:
         assert official.hcp is not None and official.name.startswith(official.hcp.full_name)
-    assert not TrialOfficial.objects.filter(hcp__isnull=True).exclude(role="STUDY_DIRECTOR")
-    with_sites = Trial.objects.filter(sites__isnull=False).distinct()
-    assert all(trial.officials.filter(hcp__isnull=False).exists() for trial in with_sites)
+    people = TrialOfficial.objects.exclude(role="STUDY_DIRECTOR")
+    assert people.filter(hcp__isnull=False).count() >= 0.8 * people.count()
 
 
 def test_demo_trials_carry_a_dated_status_history(world: Any) -> None:

@@ -15,14 +15,36 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
+from functools import lru_cache
+
+from liaison.experts.resolution.names import jaro_winkler
+
+
+@lru_cache(maxsize=100_000)
+def conflicting(a: str, b: str) -> bool:
+    """Whether two full first names (transliteration keys) cannot be one person's: not
+    one shortening the other, and not alike (Jaro-Winkler below 0.85)."""
+    if a.startswith(b) or b.startswith(a):
+        return False
+    return jaro_winkler(a, b) < 0.85
 
 
 class _Clusters:
-    def __init__(self, size: int, anchors: Sequence[str], forbidden: Sequence[frozenset[str]]):
+    def __init__(
+        self,
+        size: int,
+        anchors: Sequence[str],
+        forbidden: Sequence[frozenset[str]],
+        names: Sequence[str] | None,
+    ):
         self.parent = list(range(size))
         self.members: dict[int, list[int]] = {i: [i] for i in range(size)}
         self.anchors: dict[int, set[str]] = {i: {anchors[i]} - {""} for i in range(size)}
         self.forbidden: dict[int, set[str]] = {i: set(forbidden[i]) for i in range(size)}
+        # Full first names (transliteration keys) written in each cluster.
+        self.names: dict[int, set[str]] = {
+            i: ({names[i]} - {""}) if names is not None else set() for i in range(size)
+        }
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -34,7 +56,9 @@ class _Clusters:
         anchors_a, anchors_b = self.anchors[a], self.anchors[b]
         if anchors_a and anchors_b and anchors_a != anchors_b:
             return False
-        return not (anchors_a & self.forbidden[b] or anchors_b & self.forbidden[a])
+        if anchors_a & self.forbidden[b] or anchors_b & self.forbidden[a]:
+            return False
+        return not any(conflicting(x, y) for x in self.names[a] for y in self.names[b] if x != y)
 
     def union(self, a: int, b: int) -> int:
         if len(self.members[a]) < len(self.members[b]):
@@ -43,6 +67,7 @@ class _Clusters:
         self.members[a].extend(self.members.pop(b))
         self.anchors[a] |= self.anchors.pop(b)
         self.forbidden[a] |= self.forbidden.pop(b)
+        self.names[a] |= self.names.pop(b)
         return a
 
 
@@ -55,10 +80,14 @@ def cluster(
     forbidden: Sequence[frozenset[str]],
     strong: float = 2.0,
     floor: float = 0.0,
+    names: Sequence[str] | None = None,
 ) -> list[int]:
     """The cluster number of each of ``size`` items (0, 1, 2... by first item);
-    ``strong`` above 1 turns near-certain links off (plain average linkage)."""
-    clusters = _Clusters(size, anchors, forbidden)
+    ``strong`` above 1 turns near-certain links off (plain average linkage).
+    ``names``: each item's full first name as a transliteration key ("" when only an
+    initial is written); two clusters whose full first names conflict (Barbara and
+    Robert; not Alex and Alexander, nor Yurii and Iurii) never merge."""
+    clusters = _Clusters(size, anchors, forbidden, names)
     first_of: dict[str, int] = {}
     for i, anchor in enumerate(anchors):
         if anchor:

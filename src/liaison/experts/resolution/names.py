@@ -139,6 +139,7 @@ def compatible_initials(a: str, b: str) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
+@lru_cache(maxsize=200_000)
 def jaro_winkler(a: str, b: str) -> float:
     """Jaro-Winkler similarity of two short strings (1.0 equal, 0.0 nothing in common)."""
     if a == b:

@@ -30,7 +30,7 @@ from liaison.experts.resolution.features import (
 )
 from liaison.experts.resolution.mentions import Mention, NearMiss, Resolution
 from liaison.experts.resolution.model import PairwiseModel, shipped
-from liaison.experts.resolution.names import family_key, family_variants
+from liaison.experts.resolution.names import family_key, family_variants, given_name, translit
 
 #: ``progress(done, total)`` in mentions.
 Progress = Callable[[int, int], None]
@@ -159,17 +159,18 @@ def resolve(
     near_misses: list[NearMiss] = []
     pair_count = 0
     done = 0
-    for group in sorted(groups, key=lambda members: members[0]):
-        local = [mentions[i] for i in group]
-        found, misses, pairs = _resolve_group(local, corpus, model, limit)
-        for i, label in zip(group, found, strict=True):
-            labels[i] = next_label + label
-        near_misses.extend(
-            NearMiss(next_label + a, next_label + b, p, reasons) for a, b, p, reasons in misses
-        )
-        next_label += max(found) + 1 if found else 0
-        pair_count += pairs
-        done += len(group)
+    for batch in _batches(sorted(groups, key=lambda members: members[0]), mentions):
+        for group, (found, misses, pairs) in zip(
+            batch, _resolve_groups(batch, mentions, corpus, model, limit), strict=True
+        ):
+            for i, label in zip(group, found, strict=True):
+                labels[i] = next_label + label
+            near_misses.extend(
+                NearMiss(next_label + a, next_label + b, p, reasons) for a, b, p, reasons in misses
+            )
+            next_label += max(found) + 1 if found else 0
+            pair_count += pairs
+            done += len(group)
         if progress:
             progress(done, total)
     clear_caches()
@@ -178,6 +179,28 @@ def resolve(
     return Resolution(
         person_of, near_misses, {"mentions": total, "pairs": pair_count, "people": next_label}
     )
+
+
+#: A group's labels (0, 1...), its near misses (label, label, probability, reasons) and
+#: how many pairs it scored.
+GroupResult = tuple[list[int], list[tuple[int, int, float, dict[str, Any]]], int]
+
+#: Mentions of the groups scored together: the model evaluates its trees over many
+#: pairs at once (per small group, numpy's per-call cost would dominate).
+BATCH_MENTIONS = 20_000
+
+
+def _batches(groups: list[list[int]], mentions: Sequence[Mention]) -> Iterator[list[list[int]]]:
+    batch: list[list[int]] = []
+    size = 0
+    for group in groups:
+        batch.append(group)
+        size += len(group)
+        if size >= BATCH_MENTIONS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def _block_links(
@@ -196,21 +219,46 @@ def _block_links(
                     break
 
 
-def _resolve_group(
-    mentions: list[Mention], corpus: Corpus, model: PairwiseModel, limit: float
-) -> tuple[list[int], list[tuple[int, int, float, dict[str, Any]]], int]:
-    """Cluster one connected group: its labels (0...), its near misses, its pair count."""
-    if len(mentions) == 1:
-        return [0], [], 0
-    signatures = [signature(i, mention) for i, mention in enumerate(mentions)]
-    pairs, swapped = candidate_pairs(signatures, mentions)
-    probabilities = np.zeros(len(pairs))
-    chunk = 50_000
-    for start in range(0, len(pairs), chunk):
-        part = pairs[start : start + chunk]
-        probabilities[start : start + len(part)] = model.probability(
-            feature_matrix(signatures, part, corpus, swapped)
-        )
+def _resolve_groups(
+    groups: list[list[int]],
+    mentions: Sequence[Mention],
+    corpus: Corpus,
+    model: PairwiseModel,
+    limit: float,
+) -> list[GroupResult]:
+    """Cluster each connected group of a batch: its labels (0...), its near misses and
+    its pair count; the batch's pairs are scored in one go."""
+    prepared: list[tuple[list[Mention], list[tuple[int, int]], int]] = []
+    matrices = []
+    for group in groups:
+        local = [mentions[i] for i in group]
+        if len(local) == 1:
+            prepared.append((local, [], 0))
+            continue
+        signatures = [signature(i, mention) for i, mention in enumerate(local)]
+        pairs, swapped = candidate_pairs(signatures, local)
+        matrices.append(feature_matrix(signatures, pairs, corpus, swapped))
+        prepared.append((local, pairs, len(pairs)))
+    scored = model.probability(np.vstack(matrices)) if matrices else np.zeros(0)
+    results: list[GroupResult] = []
+    offset = 0
+    for local, pairs, count in prepared:
+        if len(local) == 1:
+            results.append(([0], [], 0))
+            continue
+        probabilities = scored[offset : offset + count]
+        offset += count
+        results.append(_cluster_group(local, pairs, probabilities, model, limit))
+    return results
+
+
+def _cluster_group(
+    mentions: list[Mention],
+    pairs: list[tuple[int, int]],
+    probabilities: np.ndarray[Any, np.dtype[np.float64]],
+    model: PairwiseModel,
+    limit: float,
+) -> GroupResult:
     anchors = [_anchor(mention) for mention in mentions]
     forbidden = [mention.forbidden for mention in mentions]
     labels = cluster(
@@ -222,13 +270,14 @@ def _resolve_group(
         forbidden,
         model.strong,
         model.floor,
+        [translit(given_name(m.given, m.initials).first) for m in mentions],
     )
     near: dict[tuple[int, int], float] = {}
-    for (i, j), p in zip(pairs, probabilities, strict=True):
+    for (i, j), p in zip(pairs, probabilities.tolist(), strict=True):
         a, b = labels[i], labels[j]
         if a != b and p >= model.near_miss:
             key = (min(a, b), max(a, b))
-            near[key] = max(near.get(key, 0.0), float(p))
+            near[key] = max(near.get(key, 0.0), p)
     misses = [(a, b, p, {"best_pair_probability": round(p, 3)}) for (a, b), p in near.items()]
     return labels, misses, len(pairs)
 

@@ -142,6 +142,7 @@ def _labels_at(
         forbidden,
         strong,
         FLOOR,
+        [signature(i, m).first_translit for i, m in enumerate(scored.mentions)],
     )
     return {m.key: label for m, label in zip(scored.mentions, labels, strict=True)}
 

@@ -48,3 +48,16 @@ def test_an_undefined_area_is_never_recomputed() -> None:
 
     TherapeuticArea.objects.create(code="none", name="Undefined")
     assert scoring_tasks.stale_areas() == []
+
+
+def test_a_starting_worker_queues_the_recompute_of_stale_scores(settings: object) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from liaison.core.management.commands.worker import enqueue_startup_tasks
+
+    settings.TASKS = {  # type: ignore[attr-defined]
+        "default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    enqueue_startup_tasks()
+    queued = set(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert "liaison.experts.scoring_tasks.recompute_stale_scores_task" in queued

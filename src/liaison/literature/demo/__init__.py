@@ -4,9 +4,13 @@ One step, ``publications`` (order 400, between the trials' planning and their
 storing): plans the publications of the demo HCPs' community, the planned
 trials' own among them (:mod:`.publications`), stores them as PubMed records
 (:mod:`.citations`) through ``literature.services.store_records``, as a real
-load would, links each authorship to the HCP it names (what identity
-resolution would find: a plain foreign key), and leaves each trial's
-publications for the trials step.
+load would, and leaves each trial's publications for the trials step.
+
+It links no authorship to an HCP itself: the load links those whose ORCID iD
+an HCP holds, as any load does, and the rest is identity resolution's work
+(the experts step, order 650). What the plan knows, the HCP behind each
+authorship, is left as the truth in :data:`PLANNED_AUTHORS`, so the experts
+step (and its tests) can measure how much of it the resolver recovers.
 
 About 1.5 publications per HCP (3,000 for the default 2,000 HCPs), at least
 10, at most :data:`MAX_PUBLICATIONS`. Demo PMIDs run from
@@ -15,7 +19,7 @@ About 1.5 publications per HCP (3,000 for the default 2,000 HCPs), at least
 
 from __future__ import annotations
 
-from liaison.core.demo import DemoContext, chunks, set_foreign_keys
+from liaison.core.demo import DemoContext, Slot, chunks
 from liaison.directory.demo.evidence import AS_OF, COMMUNITY, REFERENCES, TRIALS
 from liaison.literature.demo.citations import to_citation
 from liaison.literature.demo.publications import (
@@ -24,12 +28,16 @@ from liaison.literature.demo.publications import (
     plan_publications,
     references,
 )
-from liaison.literature.models import Authorship, Publication
+from liaison.literature.models import Publication
 from liaison.literature.services import LoadReport, store_records
 
 PUBLICATIONS_PER_HCP = 1.5
 MAX_PUBLICATIONS = 20_000
 LAST_DEMO_PMID = 99_999_999
+
+#: The planned truth: the HCP id behind each authorship, by ``(PMID, position)``
+#: (1-based, as ``Authorship.position``); a collective name has no entry.
+PLANNED_AUTHORS = Slot[dict[tuple[int, int], int]]("planned authors")
 
 
 def publication_count(people: int) -> int:
@@ -54,7 +62,7 @@ def build(context: DemoContext) -> None:
         report("publications", current.records, len(planned))
 
     store_records((to_citation(rng, plan) for plan in planned), on_batch=on_batch)
-    _link_authors(planned)
+    context.leave(PLANNED_AUTHORS, planned_authors(planned))
     context.counts["publications"] = len(planned)
 
 
@@ -65,17 +73,11 @@ def clear(context: DemoContext) -> None:
         Publication.objects.filter(pk__in=chunk).delete()
 
 
-def _link_authors(planned: list[PlannedPublication]) -> None:
-    wanted: dict[tuple[int, int], int] = {}
-    for plan in planned:
-        for position, person in enumerate(plan.authors, start=1):
-            wanted[(plan.pmid, position)] = person.hcp_id
-    pairs = []
-    for chunk in chunks([plan.pmid for plan in planned]):
-        for pk, pmid, position, hcp_id in Authorship.objects.filter(
-            publication__pmid__in=chunk
-        ).values_list("pk", "publication__pmid", "position", "hcp_id"):
-            hcp = wanted.get((pmid, position))
-            if hcp is not None and hcp != hcp_id:
-                pairs.append((hcp, pk))
-    set_foreign_keys(Authorship, "hcp_id", pairs)
+def planned_authors(planned: list[PlannedPublication]) -> dict[tuple[int, int], int]:
+    """The HCP each planned author is, by ``(PMID, position)``: the authors come first
+    in a record, a collective name (not a person) after them."""
+    return {
+        (plan.pmid, position): person.hcp_id
+        for plan in planned
+        for position, person in enumerate(plan.authors, start=1)
+    }

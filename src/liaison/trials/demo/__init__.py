@@ -9,9 +9,11 @@ Two steps, declared in ``liaison.trials.apps``, around the literature's:
 * ``trials`` (order 500, after the publications): stores them through
   ``trials.services.load_studies`` as ClinicalTrials.gov studies naming their
   publications' PMIDs, earlier snapshots first, so the status history is the
-  service's own; then links what identity resolution would find (officials to
-  HCPs, sites to organizations: plain foreign keys) and dates the status
-  changes when the registry posted them.
+  service's own; then links each site to the demo organization it is (a plain
+  foreign key) and dates the status changes when the registry posted them.
+  It links no official to an HCP: that is identity resolution's work (the
+  experts step, order 650); the planned truth, the HCP behind each official,
+  is left in :data:`PLANNED_OFFICIALS` for it to be measured against.
 
 About 0.075 trials per HCP (150 for the default 2,000 HCPs), at least 3, at
 most :data:`MAX_TRIALS`. Demo NCT IDs are ``NCT09...``
@@ -28,13 +30,17 @@ from liaison.core.demo import DemoContext, Slot, chunks, set_foreign_keys
 from liaison.directory.demo.evidence import AS_OF, COMMUNITY, REFERENCES, TRIALS
 from liaison.directory.models import Product
 from liaison.trials.demo.plans import NCT_PREFIX, PlannedTrial, ProductInfo, plan_trials
-from liaison.trials.models import Trial, TrialOfficial, TrialSite, TrialStatusChange
+from liaison.trials.models import Trial, TrialSite, TrialStatusChange
 from liaison.trials.services import load_studies
 
 TRIALS_PER_HCP = 0.075
 MAX_TRIALS = 600
 
 PLANNED = Slot[list[PlannedTrial]]("planned trials")
+#: The planned truth: the HCP id behind each overall official, by ``(NCT ID,
+#: position)`` (0-based, as ``TrialOfficial.position``); officials who are not demo
+#: HCPs have no entry.
+PLANNED_OFFICIALS = Slot[dict[tuple[str, int], int]]("planned officials")
 
 
 def trial_count(people: int) -> int:
@@ -82,7 +88,8 @@ def build(context: DemoContext) -> None:
             if len(trial.stored) >= rounds - number
         ]
         load_studies(actor=None, studies=studies)
-    _link_trials(planned)
+    _link_sites(planned)
+    context.leave(PLANNED_OFFICIALS, planned_officials(planned))
     _date_status_changes(planned)
     context.progress("trials", len(planned), len(planned))
     context.counts["trials"] = len(planned)
@@ -93,31 +100,29 @@ def clear(context: DemoContext) -> None:
     Trial.objects.filter(nct_id__startswith=NCT_PREFIX).delete()
 
 
-def _link_trials(trials: list[PlannedTrial]) -> None:
-    officials: dict[tuple[str, int], int] = {}
+def planned_officials(trials: list[PlannedTrial]) -> dict[tuple[str, int], int]:
+    """The HCP each planned overall official is, by ``(NCT ID, position)``."""
+    return {
+        (trial.nct_id, position): person.hcp_id
+        for trial in trials
+        for position, (person, _) in enumerate(trial.officials)
+        if person is not None
+    }
+
+
+def _link_sites(trials: list[PlannedTrial]) -> None:
     sites: dict[tuple[str, int], int] = {}
     for trial in trials:
-        for position, (person, _) in enumerate(trial.officials):
-            if person is not None:
-                officials[(trial.nct_id, position)] = person.hcp_id
         for position, (place, _) in enumerate(trial.sites):
             sites[(trial.nct_id, position)] = place.organization_id
-    official_pairs = []
     site_pairs = []
     for chunk in chunks([trial.nct_id for trial in trials]):
-        for pk, nct_id, position in TrialOfficial.objects.filter(
-            trial__nct_id__in=chunk
-        ).values_list("pk", "trial__nct_id", "position"):
-            hcp = officials.get((nct_id, position))
-            if hcp is not None:
-                official_pairs.append((hcp, pk))
         for pk, nct_id, position in TrialSite.objects.filter(trial__nct_id__in=chunk).values_list(
             "pk", "trial__nct_id", "position"
         ):
             organization = sites.get((nct_id, position))
             if organization is not None:
                 site_pairs.append((organization, pk))
-    set_foreign_keys(TrialOfficial, "hcp_id", official_pairs)
     set_foreign_keys(TrialSite, "organization_id", site_pairs)
 
 
