@@ -30,6 +30,15 @@ from liaison.literature.models import Authorship
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def database_tasks(settings: Any) -> None:
+    """Tasks queued in the database, whatever backend the suite runs with (RQ in CI's
+    Redis pass), so a test can read what was queued."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend", "QUEUES": ["default"]}
+    }
+
+
 def test_a_link_decided_while_the_run_computes_is_not_undone_by_a_discovery(
     admin_user: User, insights_lead: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
