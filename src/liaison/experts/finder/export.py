@@ -20,13 +20,8 @@ from liaison.lib.text import fold
 LISTS = ("sites", "investigators")
 
 
-SITE_HEADER = (
-    "Rank",
-    "Site",
-    "Facility as registered",
-    "City",
-    "State or region",
-    "Country",
+#: The columns of :func:`_experience_cells`, the same in both lists.
+EXPERIENCE_HEADER = (
     "Trials",
     "Phase 4",
     "Phase 3",
@@ -42,6 +37,15 @@ SITE_HEADER = (
     "Last started",
     "Enrolled",
     "Planned in ongoing trials",
+)
+SITE_HEADER = (
+    "Rank",
+    "Site",
+    "Facility as registered",
+    "City",
+    "State or region",
+    "Country",
+    *EXPERIENCE_HEADER,
     "Points",
     "Why ranked",
     "Named investigators",
@@ -56,21 +60,7 @@ INVESTIGATOR_HEADER = (
     "Affiliation",
     "Roles",
     "Found as",
-    "Trials",
-    "Phase 4",
-    "Phase 3",
-    "Phase 2",
-    "Phase 1",
-    "Recruiting or active",
-    "Completed",
-    "Terminated",
-    "Withdrawn",
-    "Stopped for accrual",
-    "Suspended at some point",
-    "First started",
-    "Last started",
-    "Enrolled",
-    "Planned in ongoing trials",
+    *EXPERIENCE_HEADER,
     "Expert score",
     "Expert score area",
     "Points",
