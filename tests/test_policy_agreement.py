@@ -24,7 +24,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from liaison.core import policy, registry
-from liaison.core.models import AuditChainHead, AuditSegment, WorkerHeartbeat
+from liaison.core.models import (
+    AuditChainHead,
+    AuditSegment,
+    ElectronicSignature,
+    WorkerHeartbeat,
+)
 from liaison.core.policy import AnyUser
 from liaison.core.tests.authorization import World, build_people
 
@@ -34,6 +39,8 @@ UNREGISTERED = {
     "last hash, written and read by core.audit alone, never shown to a user",
     AuditSegment: "where the audit chain's key changes: written and read by core.audit "
     "alone (its signature check), never shown to a user",
+    ElectronicSignature: "electronic signatures are read only through the record they "
+    "sign (core.signatures.signatures_for), whose app's rules decide who sees it",
     WorkerHeartbeat: "background workers' heartbeats: written by the workers, read by "
     "core.workers for the administrators' warning, never listed to a user",
 }

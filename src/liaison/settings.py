@@ -123,6 +123,8 @@ INSTALLED_APPS = [
     "liaison.surveillance",
     "liaison.experts",
     "liaison.engagement",
+    "liaison.medinfo",
+    "liaison.safety",
     # The composition on top (the demo world, `liaison serve`): it may import every app.
     "liaison.demo",
 ]

@@ -328,3 +328,58 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"worker {self.name}"
+
+
+class SignatureMeaning(models.TextChoices):
+    """What a signer states by signing (21 CFR 11.50(a)(3))."""
+
+    AUTHORED = "authored", "Authored"
+    REVIEWED = "reviewed", "Reviewed"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class ElectronicSignature(models.Model):
+    """An electronic signature in the 21 CFR Part 11 manner, linked to one exact record.
+
+    Written once by :func:`liaison.core.signatures.sign_record` after the signer
+    re-entered their password; never changed or deleted (the signer is protected too).
+    ``printed_name`` is frozen at signing, so a later change of the user's name leaves
+    the manifestation as it was. ``content_digest`` is the SHA-256 of the exact content
+    signed: the version shown can be checked to be the version signed.
+    """
+
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="electronic_signatures"
+    )
+    printed_name = models.CharField(max_length=300)
+    meaning = models.CharField(max_length=16, choices=SignatureMeaning.choices)
+    signed_at = models.DateTimeField()
+    #: The signed record's model, as ``"medinfo.ResponseVersion"``.
+    record_label = models.CharField(max_length=100)
+    record_id = models.CharField(max_length=64)
+    content_digest = models.CharField("content digest (SHA-256)", max_length=64)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        indexes = [models.Index(fields=["record_label", "record_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_label", "record_id", "signer", "meaning"],
+                name="core_signature_once_per_meaning",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        when = f", {self.signed_at:%Y-%m-%d %H:%M %Z}" if self.signed_at else ""
+        return f"{self.get_meaning_display()} by {self.printed_name}{when}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A signature is evidence: written once, never edited.
+        if not kwargs.get("force_insert"):
+            raise RuntimeError("electronic signatures are written once and never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("electronic signatures are never deleted")

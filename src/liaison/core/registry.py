@@ -103,6 +103,30 @@ class RecordPanel:
 
 
 @dataclass(frozen=True, slots=True)
+class SavedText:
+    """Free text a user has just saved, handed to the apps that screen it
+    (``text_screens``: adverse-event language in interaction notes and inquiries).
+
+    The saving service calls :func:`screen_saved_text` inside its transaction, so a
+    screen's findings are written with the text or not at all. ``source`` is the
+    record's model label (``"engagement.Interaction"``), ``title`` and ``url`` name
+    and reach it, ``texts`` maps each field's label (``"Notes"``) to its text,
+    ``heard_on`` is the day the author heard what the text says (the interaction's
+    date) and ``country`` where (its HCPs' country). ``kind`` is a short word for the
+    source (``"interaction"``, ``"inquiry"``)."""
+
+    kind: str
+    source: str
+    source_id: int
+    title: str
+    url: str
+    author: object
+    texts: dict[str, str]
+    heard_on: object
+    country: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class DemoStep:
     """One builder of the demo world: ``build`` and ``clear`` are dotted paths of
     functions taking a ``liaison.core.demo.DemoContext``; steps run in ``order``
@@ -168,6 +192,10 @@ class LiaisonAppConfig(AppConfig):
       the HCPs the user's team engages (field engagement declares it), so lower
       layers (the experts' lists, networks and introductions) can mark them
       without importing the app that knows; :func:`engaged_hcp_ids` unions them.
+    * ``text_screens``: dotted paths of functions ``(SavedText) -> None`` that
+      screen free text a lower layer's service saves (safety looks for
+      adverse-event language in interaction notes and inquiries);
+      :func:`screen_saved_text` calls them inside the saving transaction.
     * ``policy_module``: imported in :meth:`ready` to register the app's rules
       and verbs (defaults to ``<app>.policy`` when that module exists).
     * ``audit_module``: imported in :meth:`ready` to register the app's audit
@@ -189,6 +217,8 @@ class LiaisonAppConfig(AppConfig):
     file_jobs: tuple[FileJob, ...] = ()
     profile_fields: dict[str, str] = {}
     engaged_hcps: str | None = None
+    #: Dotted paths of functions ``(SavedText) -> None`` screening saved free text.
+    text_screens: tuple[str, ...] = ()
     policy_module: str | None = None
     audit_module: str | None = None
 
@@ -275,6 +305,15 @@ def engaged_hcp_ids(user: object) -> set[int]:
         if app.engaged_hcps:
             engaged |= import_string(app.engaged_hcps)(user)
     return engaged
+
+
+def screen_saved_text(text: SavedText) -> None:
+    """Hand ``text`` to every installed app's screens (inside the saving transaction)."""
+    from django.utils.module_loading import import_string
+
+    for app in liaison_apps():
+        for path in app.text_screens:
+            import_string(path)(text)
 
 
 def declared_configs(installed_apps: Iterable[str]) -> Iterator[type[LiaisonAppConfig]]:

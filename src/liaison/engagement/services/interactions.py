@@ -25,8 +25,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
-from liaison.core import audit, policy
+from liaison.core import audit, policy, registry
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import User
 from liaison.directory.models import HCP, Product, TherapeuticArea
@@ -256,6 +257,7 @@ def create_interaction(
     try:
         with transaction.atomic():
             audit.create_record(actor=actor, instance=interaction, m2m=m2m)
+            _screen(actor, interaction, ("notes", "outcome"))
             for index, item in enumerate(insights):
                 try:
                     capture.create_insight(actor=actor, data={**item, "interaction": interaction})
@@ -281,6 +283,37 @@ def create_interaction(
         interaction.pk = None
         raise
     return interaction
+
+
+SCREENED_FIELDS = (("notes", "Notes"), ("outcome", "Outcome"))
+
+
+def _screen(actor: User, interaction: Interaction, fields: tuple[str, ...]) -> None:
+    """Hand the interaction's saved free text to the apps that screen it (safety
+    looks for adverse events mentioned with our products), in this transaction."""
+    texts = {
+        label: getattr(interaction, name) or ""
+        for name, label in SCREENED_FIELDS
+        if name in fields and getattr(interaction, name)
+    }
+    if not texts:
+        return
+    hcps = list(interaction.hcps.all())
+    names = ", ".join(str(hcp) for hcp in hcps[:3]) + (" and others" if len(hcps) > 3 else "")
+    when = interaction.occurred_at
+    registry.screen_saved_text(
+        registry.SavedText(
+            kind="interaction",
+            source="engagement.Interaction",
+            source_id=interaction.pk,
+            title=f"Interaction with {names} on {when:%d %b %Y}" if names else str(interaction),
+            url=reverse("engagement:interaction-detail", args=[interaction.pk]),
+            author=actor,
+            texts=texts,
+            heard_on=when.astimezone(zoneinfo.ZoneInfo(interaction.time_zone)).date(),
+            country=hcps[0].country if hcps else "",
+        )
+    )
 
 
 def _current_m2m(interaction: Interaction, name: str) -> list[Any]:
@@ -356,9 +389,13 @@ def update_interaction(
         values["amendment_count"] = interaction.amendment_count + 1
     try:
         with transaction.atomic():
-            return audit.update_record(
+            changes = audit.update_record(
                 actor=actor, instance=interaction, values=values, m2m=m2m, reason=reason.strip()
             )
+            _screen(
+                actor, interaction, tuple(name for name in ("notes", "outcome") if name in changes)
+            )
+            return changes
     except ValidationError as error:
         interaction.refresh_from_db()
         raise validation_error(error, model=Interaction) from None

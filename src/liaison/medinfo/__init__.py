@@ -1,0 +1,1 @@
+"""Medical information: unsolicited inquiries, standard response documents, response letters."""

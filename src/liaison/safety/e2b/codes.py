@@ -1,0 +1,133 @@
+"""The OIDs and codes that name E2B(R3) elements in HL7 v3 XML (ICH IG and the FDA regional IG).
+
+An E2B element is found by the code of the observation, organizer or
+characteristic that carries it, so the reader and the writer share these
+names; the values are those of the ICH schema package's reference instance
+and of the FDA FAERS examples.
+"""
+
+from __future__ import annotations
+
+HL7 = "urn:hl7-org:v3"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+NAMESPACES = {"h": HL7, "xsi": XSI}
+XSI_TYPE = f"{{{XSI}}}type"
+
+# Roots of the identifiers (II.root).
+BATCH_ID = "2.16.840.1.113883.3.989.2.1.3.22"  # N.1.2
+BATCH_SENDER = "2.16.840.1.113883.3.989.2.1.3.13"  # N.1.3
+BATCH_RECEIVER = "2.16.840.1.113883.3.989.2.1.3.14"  # N.1.4
+MESSAGE_ID = "2.16.840.1.113883.3.989.2.1.3.1"  # N.2.r.1 and C.1.1
+MESSAGE_SENDER = "2.16.840.1.113883.3.989.2.1.3.11"  # N.2.r.2
+MESSAGE_RECEIVER = "2.16.840.1.113883.3.989.2.1.3.12"  # N.2.r.3
+REPORT_ID = "2.16.840.1.113883.3.989.2.1.3.1"  # C.1.1
+WORLDWIDE_ID = "2.16.840.1.113883.3.989.2.1.3.2"  # C.1.8.1, C.1.10.r
+OTHER_CASE_ID = "2.16.840.1.113883.3.989.2.1.3.3"  # C.1.9.1.r.2
+AUTHORISATION_NUMBER = "2.16.840.1.113883.3.989.2.1.3.4"  # G.k.3.1
+SPONSOR_STUDY_NUMBER = "2.16.840.1.113883.3.989.2.1.3.5"  # C.5.3
+STUDY_REGISTRATION = "2.16.840.1.113883.3.989.2.1.3.6"  # C.5.1.r.1
+FDA_IND_NUMBER = "2.16.840.1.113883.3.989.5.1.2.2.1.2.1"  # FDA.C.5.5a
+FDA_PRE_ANDA_NUMBER = "2.16.840.1.113883.3.989.5.1.2.2.1.2.2"  # FDA.C.5.5b
+FDA_CROSS_REPORTED_IND = "2.16.840.1.113883.3.989.5.1.2.2.1.2.3"  # FDA.C.5.6.r
+ACK_BATCH_ID = "2.16.840.1.113883.3.989.2.1.3.20"  # ACK.M.1
+ACK_BATCH_SENDER = "2.16.840.1.113883.3.989.2.1.3.17"  # ACK.M.2
+ACK_BATCH_RECEIVER = "2.16.840.1.113883.3.989.2.1.3.18"  # ACK.M.3
+ACK_LOCAL_REPORT_NUMBER = "2.16.840.1.113883.3.989.2.1.3.19"  # ACK.B.r.2
+ACK_MESSAGE_RECEIVER = "2.16.840.1.113883.3.989.2.1.3.16"  # ACK.B.r.3
+ACK_MESSAGE_SENDER = "2.16.840.1.113883.3.989.2.1.3.15"  # ACK.B.r.4
+ACK_LOCAL_MESSAGE_NUMBER = "2.16.840.1.113883.3.989.2.1.3.21"  # ACK.A.2
+INTERACTION = "2.16.840.1.113883.1.6"
+TRIGGER_EVENT = "2.16.840.1.113883.1.18"
+
+# Code systems.
+MESSAGE_TYPE = "2.16.840.1.113883.3.989.2.1.1.1"  # N.1.1
+REPORT_TYPE = "2.16.840.1.113883.3.989.2.1.1.2"  # C.1.3
+FIRST_SENDER = "2.16.840.1.113883.3.989.2.1.1.3"  # C.1.8.2
+NULLIFICATION = "2.16.840.1.113883.3.989.2.1.1.5"  # C.1.11.1
+QUALIFICATION = "2.16.840.1.113883.3.989.2.1.1.6"  # C.2.r.4
+SENDER_TYPE = "2.16.840.1.113883.3.989.2.1.1.7"  # C.3.1
+STUDY_TYPE = "2.16.840.1.113883.3.989.2.1.1.8"  # C.5.4
+AGE_GROUP = "2.16.840.1.113883.3.989.2.1.1.9"  # D.2.3
+HIGHLIGHTED = "2.16.840.1.113883.3.989.2.1.1.10"  # E.i.3.1
+OUTCOME = "2.16.840.1.113883.3.989.2.1.1.11"  # E.i.7
+DRUG_ROLE = "2.16.840.1.113883.3.989.2.1.1.13"  # G.k.1
+ACTION_TAKEN = "2.16.840.1.113883.3.989.2.1.1.15"  # G.k.8
+OBSERVATION = "2.16.840.1.113883.3.989.2.1.1.19"  # the E2B observation codes below
+ORGANIZER = "2.16.840.1.113883.3.989.2.1.1.20"
+AUTHOR_ROLE = "2.16.840.1.113883.3.989.2.1.1.21"  # who wrote a comment
+REPORT_RELATION = "2.16.840.1.113883.3.989.2.1.1.22"
+CHARACTERISTIC = "2.16.840.1.113883.3.989.2.1.1.23"
+ACK_ATTENTION = "2.16.840.1.113883.3.989.2.1.1.24"
+MEDDRA = "2.16.840.1.113883.6.163"
+COUNTRY = "1.0.3166.1.2.2"
+SEX = "1.0.5218"
+ROUTE = "0.4.0.127.0.16.1.1.2.6"  # EDQM standard terms
+DOSE_FORM = "0.4.0.127.0.16.1.1.2.1"
+PRODUCT_EVENT = "2.16.840.1.113883.3.989.2.1.1.18"  # G.k.2.4 retail supply
+NCI = "2.16.840.1.113883.3.26.1.1"  # FDA: NCI thesaurus
+FDA_REPORT_TYPE = "2.16.840.1.113883.3.989.5.1.2.2.1.1.1"  # FDA.C.1.7.1 values
+FDA_REACTION = "2.16.840.1.113883.3.989.5.1.2.2.1.3"  # FDA.E.i.3.2h
+
+# Codes in OBSERVATION.
+ADDITIONAL_DOCUMENTS = "1"  # C.1.6.1
+AGE = "3"  # D.2.2
+AGE_GROUP_OBSERVATION = "4"  # D.2.3
+AUTOPSY = "5"  # D.9.3
+BODY_WEIGHT = "7"  # D.3
+CAUSE_OF_DEATH = "8"  # D.9.4.r
+COMMENT = "10"  # H.2, H.4
+CONCOMITANT_THERAPY = "11"  # D.7.3
+CONGENITAL_ANOMALY = "12"  # E.i.3.2e
+HEIGHT = "17"  # D.4
+HISTORY_TEXT = "18"  # D.7.2
+INDICATION = "19"  # G.k.7.r
+DRUG_ROLE_OBSERVATION = "20"  # G.k.1
+LIFE_THREATENING = "21"  # E.i.3.2b
+EXPEDITED = "23"  # C.1.7
+MEDICALLY_CONFIRMED = "24"  # E.i.8
+OTHER_MEDICALLY_IMPORTANT = "26"  # E.i.3.2f
+OUTCOME_OBSERVATION = "27"  # E.i.7
+REACTION = "29"  # E.i
+TRANSLATION = "30"  # E.i.1.2
+REPORTED_CAUSE_OF_DEATH = "32"  # D.9.2.r
+HOSPITALISATION = "33"  # E.i.3.2c
+RESULTS_IN_DEATH = "34"  # E.i.3.2a
+DISABLING = "35"  # E.i.3.2d
+HIGHLIGHTED_OBSERVATION = "37"  # E.i.3.1
+CAUSALITY = "39"  # G.k.9.i.2.r
+DIAGNOSIS = "15"  # H.3.r
+
+# Codes in ORGANIZER, CHARACTERISTIC, REPORT_RELATION and AUTHOR_ROLE.
+MEDICAL_HISTORY = "1"
+DRUG_HISTORY = "2"
+DRUG_INFORMATION = "4"
+CHARACTERISTIC_REPORT_TYPE = "1"  # C.1.3
+CHARACTERISTIC_OTHER_CASE_IDS = "2"  # C.1.9.1
+CHARACTERISTIC_NULLIFICATION = "3"  # C.1.11.1
+CHARACTERISTIC_NULLIFICATION_REASON = "4"  # C.1.11.2
+INITIAL_REPORT = "1"  # C.1.8.2
+SOURCE_REPORT = "2"  # C.2.r
+AUTHOR_SENDER = "1"  # H.3, H.4
+AUTHOR_REPORTER = "3"  # H.2
+
+# FDA regional codes (NCI thesaurus).
+FDA_RACE = "C17049"  # FDA.D.11.r
+FDA_ETHNICITY = "C16564"  # FDA.D.12
+FDA_REPORT_TYPE_OBSERVATION = "C54588"  # FDA.C.1.7.1
+FDA_COMBINATION_PRODUCT = "C156384"  # FDA.C.1.12
+FDA_REQUIRED_INTERVENTION = "7"  # FDA.E.i.3.2h in FDA_REACTION
+
+SERIOUSNESS = (
+    ("results_in_death", RESULTS_IN_DEATH, "resultsInDeath", "E.i.3.2a"),
+    ("life_threatening", LIFE_THREATENING, "isLifeThreatening", "E.i.3.2b"),
+    ("hospitalisation", HOSPITALISATION, "requiresInpatientHospitalization", "E.i.3.2c"),
+    ("disabling", DISABLING, "resultsInPersistentOrSignificantDisability", "E.i.3.2d"),
+    ("congenital_anomaly", CONGENITAL_ANOMALY, "congenitalAnomalyBirthDefect", "E.i.3.2e"),
+    (
+        "other_medically_important",
+        OTHER_MEDICALLY_IMPORTANT,
+        "otherMedicallyImportantCondition",
+        "E.i.3.2f",
+    ),
+)
+"""The seriousness criteria: record field, observation code, display name, E2B element."""

@@ -1,0 +1,393 @@
+"""Adverse-event cases: reported by any medical-affairs user (from an interaction,
+an inquiry, a flag or on its own), forwarded to pharmacovigilance, worked there
+(reactions with MedDRA codes, products, seriousness, expectedness), versioned
+(follow-up, amendment, nullification) and closed. Every change is audited.
+
+The rules, said together: a case has a Day 0 (the first awareness by any
+employee), not in the future, changed later only with a reason; a country (its
+holidays and EU rules drive the clocks); at least one of an adverse event, a
+product complaint or a special situation; each reaction its words as reported
+and, when coded, an 8-digit MedDRA code with its version; each product its name.
+Patient details are written by the reporter at intake and by pharmacovigilance
+after; nobody else reads them back. All or nothing: every refusal names its
+fields (``reactions.1.meddra_code``) and nothing is written.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from liaison.core import audit, policy
+from liaison.core.errors import LiaisonError, PermissionDenied
+from liaison.core.models import AuditAction, User
+from liaison.lib.validation import validation_error
+from liaison.safety import clocks
+from liaison.safety.audit_fields import PATIENT_FIELDS
+from liaison.safety.models import (
+    Case,
+    CaseProduct,
+    CaseStatus,
+    CaseVersion,
+    FollowUpRequest,
+    Reaction,
+    SourceKind,
+)
+from liaison.safety.services.data import CaseData, ProductData, ReactionData, Source
+
+CASE_FIELDS = tuple(
+    name for name in CaseData.__annotations__ if name not in ("reactions", "products")
+)
+DIRECT = Source(kind=SourceKind.DIRECT)
+
+
+def sender_id() -> str:
+    """The sender's identifier in safety report ids and E2B headers (``LIAISON_E2B_SENDER_ID``)."""
+    return str(getattr(settings, "LIAISON_E2B_SENDER_ID", "LIAISON"))
+
+
+def _label(model: type[Any], field: str) -> str:
+    from liaison.lib.validation import field_label
+
+    return field_label(model, field)
+
+
+def _part_label(model: type[Any], field: str) -> str:
+    """A part's field as declared, to follow "reaction 1, " (``field_label`` capitalises,
+    and lower-casing that would spoil acronyms: "MedDRA LLT code", not "meddra llt code")."""
+    try:
+        return str(model._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:
+        return field.replace("_", " ")
+
+
+def refusal(errors: dict[str, str]) -> LiaisonError:
+    """One error naming every field, in words (the first as ``field``)."""
+    parts = []
+    for field, reason in errors.items():
+        head, _, rest = field.partition(".")
+        if field == "__all__":
+            parts.append(reason)
+        elif head in ("reactions", "products") and rest:
+            index, _, name = rest.partition(".")
+            model = Reaction if head == "reactions" else CaseProduct
+            thing = "reaction" if head == "reactions" else "product"
+            parts.append(f"{thing} {int(index) + 1}, {_part_label(model, name)}: {reason}")
+        else:
+            parts.append(f"{_label(Case, field)}: {reason}")
+    first = next((field for field in errors if field != "__all__"), None)
+    return LiaisonError("; ".join(parts), field=first, details=errors)
+
+
+def _errors_of(instance: Any, prefix: str = "", exclude: tuple[str, ...] = ()) -> dict[str, str]:
+    try:
+        instance.full_clean(exclude=list(exclude), validate_unique=False)
+    except ValidationError as error:
+        details = validation_error(error).details
+        return {f"{prefix}{field}": reason for field, reason in details.items()}
+    return {}
+
+
+def _check_keys(values: dict[str, Any]) -> None:
+    unknown = sorted(set(values) - {*CASE_FIELDS, "reactions", "products"})
+    if unknown:
+        raise LiaisonError(f"unknown field {unknown[0]!r}", field=unknown[0])
+
+
+def _build_parts(
+    data: CaseData,
+) -> tuple[list[Reaction], list[CaseProduct], dict[str, str]] | None:
+    """The reactions and products ``data`` gives (None: it gives neither list)."""
+    if "reactions" not in data and "products" not in data:
+        return None
+    errors: dict[str, str] = {}
+    reactions: list[Reaction] = []
+    for index, item in enumerate(data.get("reactions") or []):
+        reaction = Reaction(**_clean_reaction(item))
+        errors.update(_errors_of(reaction, f"reactions.{index}.", exclude=("case",)))
+        reactions.append(reaction)
+    products: list[CaseProduct] = []
+    for index, product_item in enumerate(data.get("products") or []):
+        values = _clean_product(product_item)
+        product = CaseProduct(**values)
+        errors.update(_errors_of(product, f"products.{index}.", exclude=("case",)))
+        products.append(product)
+    return reactions, products, errors
+
+
+def _clean_reaction(item: ReactionData) -> dict[str, Any]:
+    values: dict[str, Any] = dict(item)
+    for name in ("verbatim", "meddra_code", "meddra_version"):
+        if isinstance(values.get(name), str):
+            values[name] = values[name].strip()
+    return values
+
+
+def _clean_product(item: ProductData) -> dict[str, Any]:
+    values: dict[str, Any] = dict(item)
+    if not (values.get("name") or "").strip() and values.get("product") is not None:
+        values["name"] = values["product"].name
+    return values
+
+
+def _check_case(case: Case, exclude: tuple[str, ...] = ()) -> dict[str, str]:
+    errors = _errors_of(case, exclude=("reference", "safety_report_id", "reported_by", *exclude))
+    if case.day_zero is None:
+        errors["day_zero"] = (
+            "an adverse event needs its Day 0: the day any employee first heard of it"
+        )
+    return errors
+
+
+def _numbered(case: Case) -> None:
+    """Give a saved case its reference and, unless imported, its safety report id."""
+    case.reference = f"AE-{case.created_at.year}-{case.pk:05d}"
+    if case.safety_report_id.startswith("pending-"):
+        case.safety_report_id = f"{case.country}-{sender_id()}-{case.reference}"
+    case.save(update_fields=["reference", "safety_report_id"])
+
+
+def _insert(
+    *, actor: User, case: Case, reactions: list[Reaction], products: list[CaseProduct]
+) -> None:
+    """Insert and audit ``case`` with its parts (the caller holds the transaction)."""
+    case.reference = f"pending-{uuid.uuid4().hex[:20]}"
+    if not case.safety_report_id:
+        case.safety_report_id = case.reference
+    case.save(force_insert=True)
+    _numbered(case)
+    after = audit.snapshot(case)
+    audit.record_event(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=case,
+        changes={key: [None, value] for key, value in after.items() if value not in (None, "", [])},
+    )
+    _write_parts(actor=actor, case=case, reactions=reactions, products=products)
+
+
+def _write_parts(
+    *, actor: User, case: Case, reactions: list[Reaction], products: list[CaseProduct]
+) -> None:
+    for reaction in reactions:
+        reaction.case = case
+        audit.create_record(actor=actor, instance=reaction)
+    for product in products:
+        product.case = case
+        audit.create_record(actor=actor, instance=product)
+
+
+def report_case(
+    *,
+    actor: User,
+    data: CaseData,
+    source: Source = DIRECT,
+    forward: bool = True,
+) -> Case:
+    """Report an adverse event (or product complaint, or special situation) heard
+    by ``actor``. With ``forward`` (the default) it goes to pharmacovigilance at
+    once, which stops the forwarding clock; without, it stays at intake for its
+    reporter to complete and forward."""
+    policy.require(actor, "add", Case)
+    values: dict[str, Any] = dict(data)
+    _check_keys(values)
+    parts = _build_parts(data) or ([], [], {})
+    reactions, products, errors = parts
+    for name in ("reactions", "products"):
+        values.pop(name, None)
+    hcp = values.get("reporter_hcp")
+    if hcp is not None:
+        values.setdefault("reporter_country", hcp.country)
+        if not values.get("country"):
+            values["country"] = hcp.country
+    case = Case(
+        reported_by=actor,
+        source_kind=source.kind,
+        source_label=source.label,
+        source_id=source.id,
+        source_title=source.title[:300],
+        source_url=source.url[:300],
+        **values,
+    )
+    if forward:
+        case.status = CaseStatus.FORWARDED
+        case.forwarded_at = timezone.now()
+        case.forwarded_by = actor
+    errors = {**_check_case(case), **errors}
+    if errors:
+        raise refusal(errors)
+    with transaction.atomic():
+        _insert(actor=actor, case=case, reactions=reactions, products=products)
+    return case
+
+
+def update_case(*, actor: User, case: Case, data: CaseData, reason: str = "") -> dict[str, Any]:
+    """Change a case: its reporter while it is at intake, pharmacovigilance after
+    (``work``). Day 0 changes only with a reason; the reactions or products, when
+    given, replace the case's as a whole. Returns the audited diff of the case."""
+    working = policy.can(actor, "work", case)
+    if not working and not policy.can(actor, "change", case):
+        policy.require(actor, "view", case)
+        raise PermissionDenied("you may not change this case")
+    values: dict[str, Any] = dict(data)
+    _check_keys(values)
+    parts = _build_parts(data)
+    for name in ("reactions", "products"):
+        values.pop(name, None)
+    errors: dict[str, str] = {}
+    if "day_zero" in values and values["day_zero"] != case.day_zero and not reason.strip():
+        errors["day_zero"] = "Day 0 is changed only with a reason: say why"
+    candidate = Case(
+        **{**{f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields}}
+    )
+    for name, value in values.items():
+        setattr(candidate, name, value)
+    errors.update(_check_case(candidate))
+    if parts is not None:
+        errors.update(parts[2])
+    if errors:
+        raise refusal(errors)
+    with transaction.atomic():
+        changed = audit.update_record(actor=actor, instance=case, values=values, reason=reason)
+        if parts is not None:
+            reactions, products, _ = parts
+            if "reactions" in data:
+                for old in list(case.reactions.all()):
+                    audit.delete_record(actor=actor, instance=old, reason=reason)
+                _write_parts(actor=actor, case=case, reactions=reactions, products=[])
+            if "products" in data:
+                for old_product in list(case.products.all()):
+                    audit.delete_record(actor=actor, instance=old_product, reason=reason)
+                _write_parts(actor=actor, case=case, reactions=[], products=products)
+    return changed
+
+
+def forward_case(*, actor: User, case: Case) -> Case:
+    """Hand a case at intake to pharmacovigilance (the forwarding clock stops)."""
+    policy.require(actor, "forward", case)
+    with transaction.atomic():
+        audit.update_record(
+            actor=actor,
+            instance=case,
+            values={
+                "status": CaseStatus.FORWARDED,
+                "forwarded_at": timezone.now(),
+                "forwarded_by": actor,
+            },
+        )
+    return case
+
+
+#: The steps pharmacovigilance moves a case through (nullification has its own operation).
+NEXT_STATUSES = {
+    CaseStatus.FORWARDED: (CaseStatus.IN_REVIEW, CaseStatus.CLOSED),
+    CaseStatus.IN_REVIEW: (CaseStatus.SUBMITTED, CaseStatus.CLOSED),
+    CaseStatus.SUBMITTED: (CaseStatus.IN_REVIEW, CaseStatus.CLOSED),
+    CaseStatus.CLOSED: (CaseStatus.IN_REVIEW,),
+}
+
+
+def set_case_status(*, actor: User, case: Case, status: str, reason: str = "") -> Case:
+    """Pharmacovigilance moves a case on (review, submitted, closed; reopening says why)."""
+    policy.require(actor, "work", case)
+    allowed = NEXT_STATUSES.get(CaseStatus(case.status), ())
+    if status not in allowed:
+        names = ", ".join(CaseStatus(item).label.lower() for item in allowed) or "nothing"
+        raise LiaisonError(
+            f"a case {CaseStatus(case.status).label.lower()} moves to {names}, "
+            f"not {CaseStatus(status).label.lower() if status in CaseStatus.values else status!r}",
+            field="status",
+        )
+    if case.status == CaseStatus.CLOSED and not reason.strip():
+        raise LiaisonError("reopening a closed case needs a reason", field="reason")
+    values: dict[str, Any] = {"status": status}
+    if status == CaseStatus.IN_REVIEW and case.assigned_to_id is None:
+        values["assigned_to"] = actor
+    if status == CaseStatus.SUBMITTED and case.submitted_at is None:
+        # Submitted outside Liaison (a regulator's portal): the regulatory clock stops too.
+        values["submitted_at"] = timezone.now()
+    with transaction.atomic():
+        audit.update_record(actor=actor, instance=case, values=values, reason=reason.strip())
+    return case
+
+
+def new_case_version(*, actor: User, case: Case, kind: str, reason: str) -> Case:
+    """Start a follow-up or an amendment of a case (the next version number), or
+    nullify it (kept, never deleted: a nullification is reported too)."""
+    policy.require(actor, "work", case)
+    if kind not in (CaseVersion.FOLLOW_UP, CaseVersion.AMENDMENT, CaseVersion.NULLIFICATION):
+        raise LiaisonError(
+            "a new version is a follow-up, an amendment or a nullification", field="kind"
+        )
+    if not reason.strip():
+        raise LiaisonError("say why: the reason goes with the new version", field="reason")
+    if case.status == CaseStatus.NULLIFIED:
+        raise LiaisonError("this case is nullified: it has no further versions", field="kind")
+    values: dict[str, Any] = {
+        "version_kind": kind,
+        "version_number": case.version_number + 1,
+    }
+    if kind == CaseVersion.NULLIFICATION:
+        values["status"] = CaseStatus.NULLIFIED
+        values["nullification_reason"] = reason.strip()
+    else:
+        values["status"] = CaseStatus.IN_REVIEW
+    with transaction.atomic():
+        audit.update_record(actor=actor, instance=case, values=values, reason=reason.strip())
+    return case
+
+
+def assign_case(*, actor: User, case: Case, assignee: User | None) -> Case:
+    policy.require(actor, "work", case)
+    if assignee is not None and not policy.can(assignee, "work", case):
+        raise LiaisonError(
+            f"{assignee.get_username()} does not work cases (pharmacovigilance only)",
+            field="assigned_to",
+        )
+    with transaction.atomic():
+        audit.update_record(actor=actor, instance=case, values={"assigned_to": assignee})
+    return case
+
+
+def request_follow_up(
+    *, actor: User, case: Case, message: str, due_on: Any = None
+) -> FollowUpRequest:
+    """Ask the reporter for what the case is missing (the missing criteria are named)."""
+    policy.require(actor, "work", case)
+    if not message.strip():
+        raise LiaisonError("write the request to the reporter", field="message")
+    missing = clocks.missing_criteria(case, list(case.reactions.all()), list(case.products.all()))
+    request = FollowUpRequest(
+        case=case,
+        missing=[item.name for item in missing],
+        message=message.strip(),
+        requested_by=actor,
+        due_on=due_on,
+    )
+    with transaction.atomic():
+        audit.create_record(actor=actor, instance=request)
+    return request
+
+
+def answer_follow_up(*, actor: User, request: FollowUpRequest, answer: str) -> FollowUpRequest:
+    policy.require(actor, "work", request.case)
+    if request.answered_at is not None:
+        raise LiaisonError("this request was answered already", field="answer")
+    if not answer.strip():
+        raise LiaisonError("write what the reporter answered", field="answer")
+    with transaction.atomic():
+        audit.update_record(
+            actor=actor,
+            instance=request,
+            values={"answer": answer.strip(), "answered_at": timezone.now()},
+        )
+    return request
+
+
+def patient_fields() -> tuple[str, ...]:
+    return PATIENT_FIELDS

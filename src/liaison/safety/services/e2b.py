@@ -1,0 +1,335 @@
+"""Cases as ICH E2B(R3) files: export, import, and acknowledgements.
+
+* :func:`export_case`: pharmacovigilance writes a case as an ``MCCI_IN200100UV01``
+  batch (one ``PORR_IN049016UV`` message), optionally with the FDA regional
+  elements; the file is validated against the ICH schema set when
+  ``LIAISON_E2B_SCHEMA_DIR`` names it, and the submission is recorded (audited)
+  with its message id, which its acknowledgement will name.
+* :func:`import_e2b`: every ICSR of a file becomes a case (all or none); an
+  acknowledgement file is refused and pointed to :func:`import_ack`.
+* :func:`import_ack`: a positive or negative acknowledgement updates the
+  submission status of the cases it names; an ICSR file is refused. An
+  acknowledgement never creates a case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from liaison.core import audit, policy
+from liaison.core.errors import LiaisonError
+from liaison.core.models import User
+from liaison.directory.models import Product
+from liaison.safety.e2b import reader, schema, writer
+from liaison.safety.e2b import records as e2b
+from liaison.safety.e2b.errors import E2BError
+from liaison.safety.e2b_mapping import case_data, to_icsr
+from liaison.safety.models import (
+    Case,
+    CaseStatus,
+    CaseVersion,
+    SourceKind,
+    Submission,
+    SubmissionStatus,
+)
+from liaison.safety.services.cases import refusal, report_case, sender_id, update_case
+from liaison.safety.services.data import CaseData, Source
+
+REGIONALS = ("fda",)
+
+
+def receiver_id(regional: str | None) -> str:
+    if regional == "fda":
+        return "ZZFDA"
+    return str(getattr(settings, "LIAISON_E2B_RECEIVER_ID", "ICHTEST"))
+
+
+def schema_dir() -> Path | None:
+    """The ICH E2B(R3) schema set (``LIAISON_E2B_SCHEMA_DIR``): not shipped (its terms are ICH's)."""
+    configured = getattr(settings, "LIAISON_E2B_SCHEMA_DIR", None)
+    if not configured:
+        return None
+    path = Path(configured)
+    return path if path.is_dir() else None
+
+
+@dataclass(frozen=True)
+class Export:
+    """An exported case: the file's bytes and name, its submission, and what
+    validation said (``valid`` None: no schema set configured)."""
+
+    content: bytes
+    file_name: str
+    submission: Submission
+    valid: bool | None
+    errors: tuple[str, ...]
+
+
+def export_problems(case: Case) -> dict[str, str]:
+    """What keeps a case from a valid ICSR (each reason by its field)."""
+    problems: dict[str, str] = {}
+    for index, reaction in enumerate(case.reactions.all()):
+        if not reaction.meddra_code or not reaction.meddra_version:
+            problems[f"reactions.{index}.meddra_code"] = (
+                f"“{reaction.verbatim}” has no MedDRA code yet: code it before the export"
+            )
+    if not case.reactions.exists():
+        problems["reactions"] = "the case has no reaction: an ICSR reports at least one"
+    if not case.products.exists():
+        problems["products"] = "the case has no product: an ICSR names at least one drug"
+    return problems
+
+
+def export_case(
+    *,
+    actor: User,
+    case: Case,
+    regional: str | None = None,
+    unmask_patient: bool = False,
+) -> Export:
+    """Write ``case`` as an E2B(R3) batch and record its submission."""
+    policy.require(actor, "export", case)
+    if regional is not None and regional not in REGIONALS:
+        raise LiaisonError(
+            f"unknown regional profile {regional!r} (known: {', '.join(REGIONALS)})",
+            field="regional",
+        )
+    problems = export_problems(case)
+    if problems:
+        raise refusal(problems)
+    now = timezone.now()
+    stamp = now.strftime("%Y%m%d%H%M%S")
+    batch_id = f"{sender_id()}-B-{stamp}-{case.pk}-{uuid.uuid4().hex[:6]}"
+    # The writer numbers the message with the safety report id (N.2.r.1 = C.1.1, as
+    # the ICH guide says); the batch id tells one submission of a case from another.
+    message_id = case.safety_report_id
+    icsr = to_icsr(
+        case,
+        case.reactions.all(),
+        case.products.all(),
+        created_at=now,
+        mask_patient=not unmask_patient,
+    )
+    stream = io.BytesIO()
+    writer.write_batch(
+        [icsr],
+        stream,
+        batch_id=batch_id,
+        sender_id=sender_id(),
+        receiver_id=receiver_id(regional),
+        created_at=now,
+        regional=regional,
+    )
+    content = stream.getvalue()
+    directory = schema_dir()
+    errors: tuple[str, ...] = ()
+    valid: bool | None = None
+    if directory is not None:
+        errors = tuple(schema.validate(content, directory, kind="icsr"))
+        valid = not errors
+    submission = Submission(
+        case=case,
+        message_id=message_id,
+        batch_id=batch_id,
+        regional=regional or "",
+        exported_by=actor,
+        exported_at=now,
+        valid=valid,
+    )
+    with transaction.atomic():
+        audit.create_record(actor=actor, instance=submission)
+        values: dict[str, object] = {"submission_status": SubmissionStatus.SENT}
+        if case.submitted_at is None:
+            values["submitted_at"] = now
+        if case.status in (CaseStatus.FORWARDED, CaseStatus.IN_REVIEW):
+            values["status"] = CaseStatus.SUBMITTED
+        audit.update_record(actor=actor, instance=case, values=values)
+    file_name = f"{case.safety_report_id}-{stamp}.xml"
+    return Export(content, file_name, submission, valid, errors)
+
+
+def _products_by_name() -> dict[str, Product]:
+    found: dict[str, Product] = {}
+    for product in Product.objects.all():
+        found.setdefault(product.name.casefold(), product)
+        if product.generic_name:
+            found.setdefault(product.generic_name.casefold(), product)
+    return found
+
+
+def import_e2b(*, actor: User, stream: IO[bytes], name: str) -> list[Case]:
+    """Every ICSR of the file as a case of pharmacovigilance (all or none).
+
+    A safety report id already in Liaison makes the ICSR the next version of that
+    case (follow-up, amendment or nullification); an acknowledgement file is
+    refused with the way to import it."""
+    policy.require(actor, "import", Case)
+    if reader.sniff(stream, name=name) == "ack":
+        raise E2BError(
+            "this is an acknowledgement file, not a case: import it with "
+            "“liaison safety import-ack” (or the acknowledgement upload)",
+            file=name,
+        )
+    icsrs = reader.read_icsrs(stream, name=name)
+    if not icsrs:
+        raise E2BError("the file holds no ICSR message", file=name)
+    products = _products_by_name()
+    cases: list[Case] = []
+    with transaction.atomic():
+        for index, icsr in enumerate(icsrs, start=1):
+            where = f"{name}, ICSR {index} ({icsr.report_id})"
+            data = case_data(icsr, products)
+            if "day_zero" not in data:
+                raise LiaisonError(
+                    f"{where}: the date the sender first received the report (C.1.4) "
+                    "is not precise to the day",
+                    field="file",
+                )
+            if not data.get("country"):
+                raise LiaisonError(
+                    f"{where}: no country is given for the reporter, the reactions or the sender",
+                    field="file",
+                )
+            existing = Case.objects.filter(safety_report_id=icsr.report_id).first()
+            try:
+                if existing is not None:
+                    case = _follow_up(actor, existing, icsr, data, name)
+                else:
+                    case = report_case(
+                        actor=actor,
+                        data=data,
+                        source=Source(kind=SourceKind.IMPORT, title=name[:300]),
+                        forward=True,
+                    )
+                    audit.update_record(
+                        actor=actor,
+                        instance=case,
+                        values={
+                            "safety_report_id": icsr.report_id,
+                            "worldwide_id": icsr.worldwide_id,
+                            "status": CaseStatus.IN_REVIEW,
+                        },
+                    )
+            except LiaisonError as error:
+                raise LiaisonError(f"{where}: {error.message}", field="file") from None
+            cases.append(case)
+    return cases
+
+
+def _follow_up(actor: User, case: Case, icsr: e2b.Icsr, data: CaseData, name: str) -> Case:
+    """A report id already in Liaison: the file is the next version of that case
+    (a follow-up, or the amendment or nullification its C.1.11 says)."""
+    if not policy.can(actor, "work", case):
+        raise LiaisonError("a case with this safety report id is already in Liaison, not yours")
+    reason = f"new version imported from {name}"
+    update_case(actor=actor, case=case, data=data, reason=reason)
+    kind = CaseVersion.FOLLOW_UP
+    values: dict[str, object] = {"version_number": case.version_number + 1}
+    if icsr.nullification == e2b.Nullification.NULLIFICATION:
+        kind = CaseVersion.NULLIFICATION
+        values["status"] = CaseStatus.NULLIFIED
+        values["nullification_reason"] = icsr.nullification_reason or reason
+    elif icsr.nullification == e2b.Nullification.AMENDMENT:
+        kind = CaseVersion.AMENDMENT
+    values["version_kind"] = kind
+    audit.update_record(actor=actor, instance=case, values=values, reason=reason)
+    return case
+
+
+@dataclass(frozen=True)
+class AckResult:
+    """What an acknowledgement changed: per message, the case and its new status."""
+
+    batch_id: str
+    accepted: bool
+    updated: tuple[tuple[Case, str], ...]
+    unknown: tuple[str, ...]
+
+
+def import_ack(*, actor: User, stream: IO[bytes], name: str) -> AckResult:
+    """Update the submissions an acknowledgement names (accepted or rejected)."""
+    policy.require(actor, "import", Case)
+    if reader.sniff(stream, name=name) == "icsr":
+        raise E2BError(
+            "this is an ICSR file, not an acknowledgement: import it with "
+            "“liaison safety import-e2b”",
+            file=name,
+        )
+    ack = reader.read_ack(stream, name=name)
+    updated: list[tuple[Case, str]] = []
+    unknown: list[str] = []
+    now = timezone.now()
+    with transaction.atomic():
+        for message in ack.messages:
+            submission = _submission_for(message.message_id, message.report_id, ack.icsr_batch_id)
+            if submission is None:
+                unknown.append(message.target_id)
+                continue
+            status = SubmissionStatus.ACCEPTED if message.accepted else SubmissionStatus.REJECTED
+            text = message.text or ack.text or ""
+            audit.update_record(
+                actor=actor,
+                instance=submission,
+                values={"status": status, "acknowledged_at": now, "ack_text": text},
+                reason=f"acknowledgement {ack.ack_id} ({name})",
+            )
+            audit.update_record(
+                actor=actor,
+                instance=submission.case,
+                values={"submission_status": status},
+                reason=f"acknowledgement {ack.ack_id} ({name})",
+            )
+            updated.append((submission.case, status))
+        if not ack.messages:
+            # A batch-level answer with no message lines: it answers every message of the batch.
+            status = SubmissionStatus.ACCEPTED if ack.accepted else SubmissionStatus.REJECTED
+            for submission in Submission.objects.filter(batch_id=ack.icsr_batch_id):
+                audit.update_record(
+                    actor=actor,
+                    instance=submission,
+                    values={"status": status, "acknowledged_at": now, "ack_text": ack.text or ""},
+                )
+                audit.update_record(
+                    actor=actor, instance=submission.case, values={"submission_status": status}
+                )
+                updated.append((submission.case, status))
+    if not updated:
+        raise LiaisonError(
+            f"{name}: the acknowledgement names no submission of Liaison "
+            f"(batch {ack.icsr_batch_id}; messages {', '.join(unknown) or 'none'})",
+            field="file",
+        )
+    return AckResult(ack.icsr_batch_id, ack.accepted, tuple(updated), tuple(unknown))
+
+
+def _submission_for(message_id: str, report_id: str | None, batch_id: str) -> Submission | None:
+    """The submission an acknowledgement line names: its message (or report) id in the
+    acknowledged batch, else the latest submission of that report."""
+    sent = Submission.objects.select_related("case")
+    found = sent.filter(message_id=message_id, batch_id=batch_id).first()
+    if found is not None:
+        return found
+    if report_id:
+        return (
+            Submission.objects.filter(case__safety_report_id=report_id, batch_id=batch_id)
+            .select_related("case")
+            .first()
+            or Submission.objects.filter(case__safety_report_id=report_id)
+            .select_related("case")
+            .order_by("-exported_at")
+            .first()
+        )
+    return None
+
+
+def exported_on(submission: Submission) -> dt.date:
+    return timezone.localdate(submission.exported_at)
