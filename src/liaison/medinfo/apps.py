@@ -7,3 +7,32 @@ class MedinfoConfig(registry.LiaisonAppConfig):
     name = "liaison.medinfo"
     label = "medinfo"
     verbose_name = "Medical information"
+    url_prefix = "medinfo/"
+    navigation = (
+        # Medical information sees the whole queue; an MSL the inquiries they took.
+        registry.NavEntry(
+            "Medical inquiries",
+            "medinfo:inquiry-list",
+            order=550,
+            model="medinfo.Inquiry",
+            counter="liaison.medinfo.selectors.open_breach_count",
+            count_id="nav-count-inquiries",
+            count_label="overdue",
+        ),
+    )
+    record_panels = (
+        registry.RecordPanel(
+            "medical-inquiries",
+            "directory.HCP",
+            "medinfo/panels.html#hcp",
+            "liaison.medinfo.panels.hcp_inquiries",
+            order=150,
+        ),
+        registry.RecordPanel(
+            "inquiries-from-interaction",
+            "engagement.Interaction",
+            "medinfo/panels.html#interaction",
+            "liaison.medinfo.panels.interaction_inquiries",
+            order=100,
+        ),
+    )

@@ -10,8 +10,19 @@ from liaison.core import registry
 from liaison.core.models import User
 
 # Today's menu, in its order, for a user who may see everything (compliance).
-BUILT_MENU = ["Home", "Experts", "Organizations", "Library", "Trials", "Alerts", "Rankings", "Jobs"]
-NOT_BUILT = ["Expert insights", "Field work", "Inquiries", "Adverse events", "Analytics"]
+BUILT_MENU = [
+    "Home",
+    "Experts",
+    "Organizations",
+    "Library",
+    "Trials",
+    "Alerts",
+    "Rankings",
+    "Medical inquiries",
+    "Adverse events",
+    "Jobs",
+]
+NOT_BUILT = ["Expert insights", "Field work", "Inquiries", "Analytics"]
 
 
 def test_navigation_keeps_the_menu_order(client: Client, compliance: User) -> None:

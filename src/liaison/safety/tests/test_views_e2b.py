@@ -1,0 +1,200 @@
+"""E2B(R3) files in the web: pharmacovigilance downloads a case as XML (the
+validation result said), an uncoded case is refused with the reason, uploads of
+ICSR files create cases or name the file at fault, an acknowledgement is refused
+there and pointed to its own upload, where it updates the submission."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from lxml import etree
+
+from liaison.core.models import User
+from liaison.safety.e2b.records import Ack, AckCode, MessageAck, PartialDate
+from liaison.safety.e2b.write_ack import write_ack
+from liaison.safety.models import Case, Reaction, Submission, SubmissionStatus
+from liaison.safety.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
+
+
+def coded_case(reporter: User, **values: Any) -> Case:
+    case = factories.case(reporter, **values)
+    Reaction.objects.filter(case=case).update(meddra_code="10037087", meddra_version="27.1")
+    return case
+
+
+def export(client: Client, case: Case, **data: Any) -> Any:
+    return client.post(reverse("safety:case-export", args=[case.pk]), data)
+
+
+def test_pv_export_downloads_the_case_as_e2b_xml(
+    client: Client, msl: User, pv: User, settings: Any
+) -> None:
+    settings.LIAISON_E2B_SCHEMA_DIR = None
+    case = coded_case(msl)
+    response = export(signed_in(client, pv), case)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;") and f"{case.safety_report_id}-" in disposition
+    assert response["X-E2B-Valid"] == "unknown"
+    root = etree.fromstring(response.content)
+    assert etree.QName(root).localname == "MCCI_IN200100UV01"
+    assert case.safety_report_id.encode() in response.content
+    submission = Submission.objects.get(case=case)
+    assert submission.message_id.encode() in response.content
+    html = client.get(reverse("safety:case-detail", args=[case.pk])).content.decode()
+    assert "not validated (no ICH schema set is configured)" in html  # the message
+    assert submission.message_id in html
+
+
+def test_export_with_the_fda_option_records_the_regional_submission(
+    client: Client, msl: User, pv: User
+) -> None:
+    case = coded_case(msl)
+    response = export(signed_in(client, pv), case, regional="fda")
+    assert response.status_code == 200
+    assert Submission.objects.get(case=case).regional == "fda"
+    assert b"ZZFDA" in response.content
+
+
+@pytest.mark.shared_data
+def test_exported_file_is_said_valid_against_the_shared_schema_set(
+    client: Client, msl: User, pv: User, settings: Any, shared_data: Path
+) -> None:
+    settings.LIAISON_E2B_SCHEMA_DIR = str(shared_data / "e2b" / "schema")
+    case = coded_case(msl)
+    response = export(signed_in(client, pv), case)
+    assert response["X-E2B-Valid"] == "true"
+    assert Submission.objects.get(case=case).valid is True
+    html = client.get(reverse("safety:case-detail", args=[case.pk])).content.decode()
+    assert "valid against the ICH E2B(R3) schema set" in html
+
+
+def test_an_uncoded_case_is_refused_with_the_reason(client: Client, msl: User, pv: User) -> None:
+    case = factories.case(msl)
+    signed_in(client, pv)
+    html = client.get(reverse("safety:case-export", args=[case.pk])).content.decode()
+    assert "has no MedDRA code yet" in html
+    response = export(client, case)
+    assert response.status_code == 422
+    assert "has no MedDRA code yet" in response.content.decode()
+    assert not Submission.objects.filter(case=case).exists()
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/xml")
+
+
+def test_a_file_that_is_not_xml_is_named_and_nothing_is_imported(client: Client, pv: User) -> None:
+    response = signed_in(client, pv).post(
+        reverse("safety:e2b-import"), {"e2b_files": [upload("broken.xml", b"not xml at all")]}
+    )
+    assert response.status_code == 422
+    assert "broken.xml" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+@pytest.mark.shared_data
+def test_import_refuses_an_acknowledgement_and_points_to_its_upload(
+    client: Client, pv: User, shared_data: Path
+) -> None:
+    content = (shared_data / "e2b" / "r3" / "R3ack-positive.xml").read_bytes()
+    response = signed_in(client, pv).post(
+        reverse("safety:e2b-import"), {"e2b_files": [upload("R3ack-positive.xml", content)]}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "acknowledgement file, not a case" in html
+    assert f'href="{reverse("safety:ack-import")}">Upload it as an acknowledgement' in html
+    assert not Case.objects.exists()
+
+
+@pytest.mark.shared_data
+def test_import_of_fda_examples_creates_cases_per_file(
+    client: Client, pv: User, shared_data: Path
+) -> None:
+    folder = shared_data / "e2b" / "r3"
+    files = [
+        upload(name, (folder / name).read_bytes())
+        for name in ("FAERS2022Scenario1.xml", "FAERS2022Scenario2.xml")
+    ]
+    files.append(upload("broken.xml", b"<truncated"))
+    response = signed_in(client, pv).post(reverse("safety:e2b-import"), {"e2b_files": files})
+    html = response.content.decode()
+    assert response.status_code == 422  # one of the files failed
+    cases = list(Case.objects.order_by("pk"))
+    assert len(cases) >= 2
+    for case in cases:
+        assert reverse("safety:case-detail", args=[case.pk]) in html
+        assert case.safety_report_id in html
+    assert "broken.xml" in html and "Not imported" in html
+
+
+def test_an_acknowledgement_updates_the_submission_it_names(
+    client: Client, msl: User, pv: User
+) -> None:
+    case = coded_case(msl)
+    signed_in(client, pv)
+    assert export(client, case).status_code == 200
+    submission = Submission.objects.get(case=case)
+    now = PartialDate.from_datetime(timezone.now())
+    ack = Ack(
+        ack_id="ACK-1",
+        created_at=now,
+        icsr_batch_id=submission.batch_id,
+        code=AckCode.APPLICATION_ERROR,
+        messages=(
+            MessageAck(
+                target_id=submission.message_id,
+                code=AckCode.COMMIT_REJECT,
+                text="E.i.2.1b is missing",
+            ),
+        ),
+    )
+    stream = io.BytesIO()
+    write_ack(ack, stream)
+    response = client.post(
+        reverse("safety:ack-import"), {"file": upload("ack.xml", stream.getvalue())}
+    )
+    assert response.status_code == 200
+    assert case.reference in response.content.decode()
+    submission.refresh_from_db()
+    case.refresh_from_db()
+    assert submission.status == SubmissionStatus.REJECTED
+    assert submission.ack_text == "E.i.2.1b is missing"
+    assert case.submission_status == SubmissionStatus.REJECTED
+
+
+def test_an_icsr_uploaded_as_an_acknowledgement_is_refused(
+    client: Client, msl: User, pv: User
+) -> None:
+    case = coded_case(msl)
+    content = export(signed_in(client, pv), case).content
+    response = client.post(reverse("safety:ack-import"), {"file": upload("case.xml", content)})
+    assert response.status_code == 422
+    assert "this is an ICSR file, not an acknowledgement" in response.content.decode()
+
+
+def test_an_upload_over_the_limit_is_refused_before_reading(
+    client: Client, pv: User, settings: Any
+) -> None:
+    settings.LIAISON_E2B_UPLOAD_MAX_MB = 0
+    response = signed_in(client, pv).post(
+        reverse("safety:ack-import"), {"file": upload("big.xml", b"<x/>" * 10)}
+    )
+    assert response.status_code == 422
+    assert "more than the 0 MB" in response.content.decode()
