@@ -101,6 +101,9 @@ def operations() -> list[Operation]:
                 for shape in (shapes(body) if body else [])
                 for name in shape.get("properties", {})
             }
+            # An upload's form fields (``file``) are inputs a 422 may name; not fuzzed as JSON.
+            form = content.get("multipart/form-data", {}).get("schema")
+            fields |= set(resolve(form).get("properties", {})) if form else set()
             found.append(
                 Operation(
                     method=method,

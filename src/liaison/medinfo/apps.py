@@ -8,6 +8,16 @@ class MedinfoConfig(registry.LiaisonAppConfig):
     label = "medinfo"
     verbose_name = "Medical information"
     url_prefix = "medinfo/"
+    api_routers = (
+        ("/medinfo/inquiries", "liaison.medinfo.api.inquiries.router"),
+        ("/medinfo/answers", "liaison.medinfo.api.answers.router"),
+        ("/medinfo/responses", "liaison.medinfo.api.responses.router"),
+        ("/medinfo/reports", "liaison.medinfo.api.reports.router"),
+    )
+    commands = {
+        "medinfo": "medical inquiries: the queue with its clocks, response letters, turnaround "
+        "(medinfo inquiries ...)",
+    }
     navigation = (
         # Medical information sees the whole queue; an MSL the inquiries they took.
         registry.NavEntry(

@@ -8,6 +8,18 @@ class SafetyConfig(registry.LiaisonAppConfig):
     label = "safety"
     verbose_name = "Adverse events"
     url_prefix = "safety/"
+    api_routers = (
+        ("/safety/cases", "liaison.safety.api.cases.router"),
+        ("/safety/flags", "liaison.safety.api.flags.router"),
+        ("/safety", "liaison.safety.api.e2b.router"),
+        ("/safety/reconciliation", "liaison.safety.api.reconciliation.router"),
+    )
+    commands = {
+        "safety": "import or export adverse-event cases as E2B(R3) files, apply acknowledgements, "
+        "escalate unhandled flags (safety import-e2b, export-e2b, import-ack, escalate-flags)",
+    }
+    # Flags nobody handled while no worker ran are escalated when one starts.
+    startup_tasks = ("liaison.safety.tasks.escalate_flags_task",)
     navigation = (
         # Every member reports adverse events; the queue shows each their own cases,
         # pharmacovigilance all. The count: open cases for pharmacovigilance, else

@@ -1,0 +1,60 @@
+"""What the medical information schemas share: a moment of a body (an aware time
+within the years the app deals in) and a deadline clock as the API shows it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
+
+from liaison.lib.clocks import Clock
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _plausible_moment(value: dt.datetime) -> dt.datetime:
+    """``value`` in the site's zone when it has no offset; refused outside
+    :data:`FIRST_YEAR` to :data:`LAST_YEAR` (a clock cannot count from year 1, and
+    business days are not known for year 9999)."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise PydanticCustomError("moment_range", f"give a time from {FIRST_YEAR} to {LAST_YEAR}")
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+#: A time of a body: ISO 8601, read in the site's time zone without an offset.
+Moment = Annotated[dt.datetime, AfterValidator(_plausible_moment)]
+
+
+class InquiryClockOut(Schema):
+    """A deadline on the day it is read."""
+
+    label: str
+    started_on: dt.date
+    due_on: dt.date
+    stopped_on: dt.date | None
+    state: str = Field(description="on_time, due_today, overdue, met or met_late")
+    breached: bool = Field(description="overdue, or met after its due day")
+    remaining: str = Field(description="the clock in words: “2 business days left”")
+
+
+def clock_out(clock: Clock, today: dt.date) -> dict[str, object]:
+    """``clock`` as :class:`InquiryClockOut` reads it, on ``today``."""
+
+    def day(moment: dt.date | dt.datetime | None) -> dt.date | None:
+        if isinstance(moment, dt.datetime):
+            return moment.date()
+        return moment
+
+    return {
+        "label": clock.label,
+        "started_on": day(clock.started_at),
+        "due_on": day(clock.due),
+        "stopped_on": day(clock.stopped_at),
+        "state": clock.state(today).value,
+        "breached": clock.is_breached(today),
+        "remaining": clock.remaining_text(today),
+    }

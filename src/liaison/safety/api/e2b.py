@@ -1,0 +1,178 @@
+"""``/api/v1/safety``: cases as ICH E2B(R3) files.
+
+* ``GET /cases/{case_id}/e2b``: pharmacovigilance downloads a case as an
+  ``MCCI_IN200100UV01`` batch (``regional=fda`` adds the FDA regional elements);
+  each download is recorded as a submission, whose acknowledgement will name it.
+  The validation against the ICH schema set is told in headers: ``X-E2B-Valid``
+  (``true``, ``false``, or ``unknown`` when no schema set is configured) and
+  ``X-E2B-Errors`` (how many). A case not ready (a reaction without its MedDRA
+  code, no product) answers 409 naming what is missing.
+* ``POST /e2b/import``: every ICSR of an uploaded file becomes a case, all or
+  none; an acknowledgement file is refused and pointed to ``/e2b/ack``.
+* ``POST /e2b/ack``: an acknowledgement updates the submissions it names; an ICSR
+  file is refused.
+
+Uploads are ``multipart/form-data`` with the file in the field ``file``; a file
+that cannot be read is a 422 naming ``file``, its message naming the file, the
+line and the E2B element.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
+
+from liaison.core import policy, uploads
+from liaison.core.errors import Conflict, LiaisonError
+from liaison.engagement.api.refusals import Unprocessable, body_refusals
+from liaison.lib.api import Id, Records, acting_user
+from liaison.safety.models import Case
+from liaison.safety.schemas.e2b import AckOut, E2BExportQuery, ImportedCaseOut
+from liaison.safety.services import e2b as services
+from liaison.safety.services.cases import refusal
+
+router = Router(tags=["safety"])
+CASES = Records(Case)
+
+
+def upload_body(description: str) -> dict[str, Any]:
+    """The OpenAPI request body of an upload (read from ``request.FILES``, so that the
+    policy answers before the body is looked at)."""
+    schema = {
+        "type": "object",
+        "properties": {"file": {"type": "string", "format": "binary", "description": description}},
+        "required": ["file"],
+    }
+    return {
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
+    }
+
+
+@contextmanager
+def file_refusals() -> Iterator[None]:
+    """A file that cannot be read or imported (a 400 of the services) is a 422 naming
+    ``file``, with the services' sentence (file, line, element) as its reason."""
+    try:
+        yield
+    except LiaisonError as error:
+        if error.status_code != 400:
+            raise
+        raise Unprocessable(error.message, field="file") from None
+
+
+def uploaded(request: HttpRequest) -> UploadedFile:
+    """The request's ``file`` (a 422 naming it when absent or too large)."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        reason = "send the E2B(R3) XML file as the multipart/form-data field “file”"
+        raise Unprocessable(f"file: {reason}", field="file", details={"file": reason})
+    with file_refusals():
+        uploads.check_upload_size(upload)
+    return upload
+
+
+def _name(upload: UploadedFile) -> str:
+    return uploads.safe_file_name(upload.name, "upload.xml")
+
+
+@router.get(
+    "/cases/{case_id}/e2b",
+    response={200: None},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The E2B(R3) file, an attachment",
+                "content": {"application/xml": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+    summary="Export a case as E2B(R3)",
+    description=(
+        "Pharmacovigilance: the case as an ICH E2B(R3) ICSR batch (application/xml, an "
+        "attachment), the patient's initials masked unless `unmask_patient`; `regional=fda` "
+        "adds the FDA regional elements. Recorded as a submission. `X-E2B-Valid` says "
+        "whether it validates against the ICH schema set (`unknown`: none configured) and "
+        "`X-E2B-Errors` how many errors it found. A case not ready answers 409."
+    ),
+)
+def export_case(request: HttpRequest, case_id: Id, query: Query[E2BExportQuery]) -> HttpResponse:
+    user = acting_user(request)
+    case = CASES.load(user, "export", case_id)
+    problems = services.export_problems(case)
+    if problems:
+        error = refusal(problems)
+        raise Conflict(
+            f"the case is not ready for E2B: {error.message}",
+            field=error.field,
+            details=error.details,
+        )
+    with body_refusals():
+        export = services.export_case(
+            actor=user,
+            case=case,
+            regional=query.regional.strip().lower() or None,
+            unmask_patient=query.unmask_patient,
+        )
+    response = HttpResponse(export.content, content_type="application/xml")
+    file_name = re.sub(r"[^A-Za-z0-9._-]", "_", export.file_name)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    response["X-E2B-Valid"] = {True: "true", False: "false", None: "unknown"}[export.valid]
+    response["X-E2B-Errors"] = str(len(export.errors))
+    response["X-E2B-Message-Id"] = export.submission.message_id
+    return response
+
+
+@router.post(
+    "/e2b/import",
+    response={201: list[ImportedCaseOut]},
+    openapi_extra=upload_body("An E2B(R3) ICSR batch (MCCI_IN200100UV01)"),
+    summary="Import cases from an E2B(R3) file",
+    description=(
+        "Pharmacovigilance: every ICSR of the file becomes a case in review, all or none; "
+        "an ICSR whose safety report id is already in Liaison is the next version of that "
+        "case (follow-up, amendment or nullification). Answers each case's id and safety "
+        "report id. A file that is not E2B(R3) XML (an E2B(R2) file, an acknowledgement, a "
+        "truncated file, an XML bomb) is a 422 naming `file`."
+    ),
+)
+def import_cases(request: HttpRequest) -> Status[list[dict[str, Any]]]:
+    user = acting_user(request)
+    policy.require(user, "import", Case)
+    upload = uploaded(request)
+    with file_refusals():
+        cases = services.import_e2b(actor=user, stream=upload, name=_name(upload))
+    return Status(201, [{"case": case.pk, "report_id": case.safety_report_id} for case in cases])
+
+
+@router.post(
+    "/e2b/ack",
+    response=AckOut,
+    openapi_extra=upload_body("An E2B(R3) acknowledgement (MCCI_IN200101UV01)"),
+    summary="Import an E2B(R3) acknowledgement",
+    description=(
+        "Pharmacovigilance: a positive or negative acknowledgement updates the submission "
+        "status of each case it names; it never creates a case. An ICSR file, or an "
+        "acknowledgement naming no submission of Liaison, is a 422 naming `file`."
+    ),
+)
+def import_ack(request: HttpRequest) -> dict[str, Any]:
+    user = acting_user(request)
+    policy.require(user, "import", Case)
+    upload = uploaded(request)
+    with file_refusals():
+        result = services.import_ack(actor=user, stream=upload, name=_name(upload))
+    return {
+        "batch_id": result.batch_id,
+        "accepted": result.accepted,
+        "updated": [
+            {"case": case.pk, "report_id": case.safety_report_id, "status": status}
+            for case, status in result.updated
+        ],
+        "unknown": list(result.unknown),
+    }
