@@ -383,3 +383,44 @@ LIAISON_EUTILS_URL = (
 )
 LIAISON_CTGOV_URL = env_str("LIAISON_CTGOV_URL") or "https://clinicaltrials.gov/api/v2/"
 LIAISON_NPPES_URL = env_str("LIAISON_NPPES_URL") or "https://npiregistry.cms.hhs.gov/api/"
+
+
+def _env_days_by_priority(name: str, default: dict[str, int]) -> dict[str, int]:
+    """``urgent=1,high=3,normal=5,low=10``: business days per inquiry priority."""
+    raw = env_str(name)
+    if raw is None or raw.strip() == "":
+        return dict(default)
+    found = dict(default)
+    for part in raw.split(","):
+        key, _, value = part.partition("=")
+        key, value = key.strip().lower(), value.strip()
+        if key not in default or not value.isdigit():
+            raise ImproperlyConfigured(
+                f"{name}: {part.strip()!r} is not priority=days "
+                f"(priorities: {', '.join(default)}; e.g. urgent=1,high=3)"
+            )
+        found[key] = int(value)
+    return found
+
+
+# Medical information (docs/medinfo.md): the target turnaround per priority, in business
+# days of the requester's country, and the sender of the response letters.
+LIAISON_INQUIRY_TARGET_DAYS = _env_days_by_priority(
+    "LIAISON_INQUIRY_TARGET_DAYS", {"urgent": 1, "high": 3, "normal": 5, "low": 10}
+)
+LIAISON_MEDINFO_COMPANY = env_str("LIAISON_MEDINFO_COMPANY") or "Liaison Pharma"
+# Address lines separated by ";" (one environment variable).
+LIAISON_MEDINFO_ADDRESS = (env_str("LIAISON_MEDINFO_ADDRESS") or "").replace(";", "\n")
+LIAISON_MEDINFO_PHONE = env_str("LIAISON_MEDINFO_PHONE") or ""
+LIAISON_MEDINFO_EMAIL = env_str("LIAISON_MEDINFO_EMAIL") or ""
+LIAISON_MEDINFO_DISCLAIMER = env_str("LIAISON_MEDINFO_DISCLAIMER") or ""
+
+# Adverse events (docs/safety.md): business days to forward a case to pharmacovigilance
+# (Day 0 excluded), the E2B(R3) sender and receiver identifiers, the ICH schema set the
+# exports are validated against (not shipped: its terms are ICH's; unset, files are
+# written but not validated) and the cap of an uploaded E2B or acknowledgement file.
+LIAISON_AE_FORWARD_BUSINESS_DAYS = _env_count("LIAISON_AE_FORWARD_BUSINESS_DAYS", 1)
+LIAISON_E2B_SENDER_ID = env_str("LIAISON_E2B_SENDER_ID") or "LIAISON"
+LIAISON_E2B_RECEIVER_ID = env_str("LIAISON_E2B_RECEIVER_ID") or "ICHTEST"
+LIAISON_E2B_SCHEMA_DIR = env_str("LIAISON_E2B_SCHEMA_DIR") or ""
+LIAISON_E2B_UPLOAD_MAX_MB = _env_count("LIAISON_E2B_UPLOAD_MAX_MB", 20)

@@ -112,6 +112,26 @@ def current_source() -> str:
     return _source.get()
 
 
+_unlinked: contextvars.ContextVar[bool] = contextvars.ContextVar("audit_unlinked", default=False)
+
+
+@contextmanager
+def unlinked_actors() -> Iterator[None]:
+    """Record the actor of each event written inside the block by name only, with no
+    link to the user's row. For the demo world: ``liaison demo --force`` deletes the
+    demo users and makes them again, and a link that went with a deleted user would
+    change a hashed event (the chain would no longer verify)."""
+    token = _unlinked.set(True)
+    try:
+        yield
+    finally:
+        _unlinked.reset(token)
+
+
+def _linked(actor: User | None) -> User | None:
+    return actor if actor is not None and actor.pk and not _unlinked.get() else None
+
+
 _JSON_SCALARS = frozenset({str, int, float, bool})
 
 
@@ -200,7 +220,7 @@ def record_event(
     event = AuditEvent(
         sequence=head.sequence + 1,
         at=now,
-        actor=actor if actor is not None and actor.pk else None,
+        actor=_linked(actor),
         actor_label=actor.get_username() if actor is not None else "system",
         record_type=record_type,
         record_id=str(record_id),
@@ -293,7 +313,8 @@ def record_events(
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
     key = signing_key(head)
     sequence, previous_hash = head.sequence, head.hash
-    actor_id = actor.pk if actor is not None and actor.pk else None
+    linked = _linked(actor)
+    actor_id = linked.pk if linked is not None else None
     actor_label = actor.get_username() if actor is not None else "system"
     event_source = current_source()
     pending: list[tuple[Any, ...]] = []

@@ -96,7 +96,7 @@ def build_demo(
         progress=progress or _quiet,
     )
     steps = demo_steps()
-    with audit.source("demo"), transaction.atomic():
+    with audit.source("demo"), audit.unlinked_actors(), transaction.atomic():
         if has_directory() or User.objects.filter(username__in=DEMO_USERNAMES).exists():
             if not force:
                 raise Conflict(

@@ -51,5 +51,8 @@ class SafetyConfig(registry.LiaisonAppConfig):
             order=500,
         ),
     )
+    demo_steps = (
+        registry.DemoStep("safety", 760, "liaison.safety.demo.build", "liaison.safety.demo.clear"),
+    )
     # Adverse-event language in saved notes and inquiries raises flags for their authors.
     text_screens = ("liaison.safety.services.flags.screen_saved_text",)

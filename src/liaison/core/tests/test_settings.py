@@ -73,3 +73,23 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db: None) -> None:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
     assert connection.settings_dict["OPTIONS"]["timeout"] >= 5
+
+
+def test_medinfo_and_safety_settings_come_from_the_environment(tmp_path: Path) -> None:
+    expression = (
+        "settings.LIAISON_INQUIRY_TARGET_DAYS['high'], settings.LIAISON_INQUIRY_TARGET_DAYS['low'], "
+        "settings.LIAISON_E2B_SCHEMA_DIR, settings.LIAISON_AE_FORWARD_BUSINESS_DAYS, "
+        "repr(settings.LIAISON_MEDINFO_ADDRESS)"
+    )
+    shown = show(
+        tmp_path,
+        expression,
+        LIAISON_INQUIRY_TARGET_DAYS="high=2",
+        LIAISON_E2B_SCHEMA_DIR="/srv/e2b/schema",
+        LIAISON_AE_FORWARD_BUSINESS_DAYS="2",
+        LIAISON_MEDINFO_ADDRESS="1 Main St; Springfield",
+    )
+    assert shown == "2 10 /srv/e2b/schema 2 '1 Main St\\n Springfield'"
+    refused = liaison(tmp_path, "check", LIAISON_INQUIRY_TARGET_DAYS="soon=2")
+    assert refused.returncode != 0
+    assert "LIAISON_INQUIRY_TARGET_DAYS" in refused.stderr and "priority=days" in refused.stderr
