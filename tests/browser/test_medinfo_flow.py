@@ -181,6 +181,8 @@ def take_the_inquiry(page: Any, axe: Any, interaction: Interaction) -> Inquiry:
     assert "Off-label in France" in notice.inner_text()
     assert "no labelled indication in France" in notice.inner_text()
     page.fill("#id_question", QUESTION)
+    # The use asked about: without it Liaison cannot tell on- from off-label.
+    page.fill("#id_indication", "paediatric glioma")
 
     page.get_by_role("button", name="Take the inquiry").click()
     page.locator("#id_unsolicited_words_error").wait_for()

@@ -8,6 +8,8 @@ itself is read-only here.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import admin
@@ -16,7 +18,7 @@ from django.db import models, transaction
 from django.forms import BaseModelFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 
-from liaison.core import audit, policy
+from liaison.core import audit, audit_privacy, policy
 from liaison.core.models import (
     ApiToken,
     AuditAction,
@@ -245,6 +247,24 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     list_filter = ("action", "source", "record_type")
     search_fields = ("actor_label", "record_label", "record_id")
     readonly_fields = tuple(field.name for field in AuditEvent._meta.concrete_fields)
+    # Shown by get_readonly_fields' ``changes``, never as the stored value.
+    exclude = ("changes",)
+
+    # Django takes callables here (ModelAdmin.readonly_fields); django-stubs types names only.
+    def get_readonly_fields(  # type: ignore[override]
+        self, request: HttpRequest, obj: AuditEvent | None = None
+    ) -> Sequence[str | Callable[[AuditEvent], str]]:
+        """The changes as this administrator may read them: personal values that need
+        more than viewing their record (a case's patient) are withheld, as on the
+        audit pages (:mod:`liaison.core.audit_privacy`)."""
+
+        @admin.display(description="changes")
+        def changes(event: AuditEvent) -> str:
+            hidden = audit_privacy.hidden_fields(request.user, [event]).get(event.pk, frozenset())
+            shown = audit_privacy.masked_changes(event.changes, hidden)
+            return json.dumps(shown, ensure_ascii=False, sort_keys=True)
+
+        return [changes if name == "changes" else name for name in self.readonly_fields]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return policy.is_admin(request.user)

@@ -8,7 +8,9 @@ query per related model, through the policy's view scope (a record the reader
 may not see is shown by its number only). A stored code without model choices
 (a country code, a trial status in a list) is shown by the label an app
 registers for its field with :func:`register_value_labels`; a record type
-(``"literature.libraryitem"``) by :func:`record_type_label` ("Library item").
+(``"literature.libraryitem"``) by :func:`record_type_label` ("Library item"). Personal
+values the reader may not read on the record itself read "hidden: personal data"
+(:mod:`liaison.core.audit_privacy`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.text import capfirst
 
-from liaison.core import policy
+from liaison.core import audit_privacy, policy
 from liaison.core.audit_chain import ERASED
 from liaison.core.audit_rules import REDACTED_PREFIX
 from liaison.core.models import AuditEvent
@@ -67,6 +69,8 @@ class ChangeLine:
     before: str | None
     after: str
     erased: bool = False
+    #: Personal data the reader may not see (:mod:`liaison.core.audit_privacy`).
+    hidden: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +209,8 @@ def _show(
 
 def describe_events(events: Sequence[AuditEvent], user: AnyUser) -> list[DescribedEvent]:
     """``events`` (one page) as lines a person reads, with one query per
-    related model for the whole page."""
+    related model for the whole page (and one per model whose personal values
+    need more than ``view``)."""
     names = _Names(user)
     parsed: list[list[tuple[str, models.Field[Any, Any] | None, bool, Any, Any, bool]]] = []
     models_of: list[type[models.Model] | None] = []
@@ -228,12 +233,18 @@ def describe_events(events: Sequence[AuditEvent], user: AnyUser) -> list[Describ
             lines.append((name, field, paired, before, after, name in erased_names))
         parsed.append(lines)
     names.fetch()
+    hidden = audit_privacy.hidden_fields(user, events)
     described = []
     for event, model, lines in zip(events, models_of, parsed, strict=True):
         changes = []
+        withheld = hidden.get(event.pk, frozenset())
         for name, field, paired, before, after, erased in lines:
             if erased:
                 changes.append(ChangeLine(_label(field, name), "erased", "erased", erased=True))
+                continue
+            if name in withheld:
+                shown = audit_privacy.HIDDEN_PERSONAL
+                changes.append(ChangeLine(_label(field, name), None, shown, hidden=True))
                 continue
             label = _VALUE_LABELS.get((model, name)) if model is not None else None
             shown_before = _show(field, before, names, label) if paired else None

@@ -1,6 +1,8 @@
 """The audit trail as CSV, for compliance: written at once for a small selection, by a
 download job (``liaison.core.downloads``) for a large one, never streamed (a stream cut
-by the server's timeout would look like a complete file)."""
+by the server's timeout would look like a complete file). Personal values the reader may
+not read on the record itself are written as "hidden: personal data"
+(:mod:`liaison.core.audit_privacy`)."""
 
 from __future__ import annotations
 
@@ -9,11 +11,13 @@ import dataclasses
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import IO, Any
 
-from liaison.core import jobs, selectors
+from liaison.core import audit_privacy, jobs, selectors
 from liaison.core.models import AuditEvent, User
+from liaison.core.policy import AnyUser
 
 AUDIT_CSV_COLUMNS = [
     "sequence",
@@ -29,6 +33,8 @@ AUDIT_CSV_COLUMNS = [
     "hash",
 ]
 FILE_NAME = "liaison-audit.csv"
+#: Events checked together for hidden personal values (one query per guarded model).
+CHUNK = 500
 
 
 def safe_cell(value: str) -> str:
@@ -36,7 +42,9 @@ def safe_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def row_of(event: AuditEvent) -> list[Any]:
+def row_of(event: AuditEvent, hidden: frozenset[str] = frozenset()) -> list[Any]:
+    """The CSV row of ``event``, with the values of its ``hidden`` fields withheld."""
+    changes = audit_privacy.masked_changes(event.changes, hidden)
     return [
         event.sequence,
         event.at.isoformat(),
@@ -46,25 +54,38 @@ def row_of(event: AuditEvent) -> list[Any]:
         event.record_type,
         safe_cell(event.record_id),
         safe_cell(event.record_label),
-        safe_cell(json.dumps(event.changes, ensure_ascii=False, sort_keys=True)),
+        safe_cell(json.dumps(changes, ensure_ascii=False, sort_keys=True)),
         safe_cell(event.reason),
         event.hash,
     ]
 
 
+def _chunks(events: Iterable[AuditEvent]) -> Iterator[list[AuditEvent]]:
+    iterator = iter(events)
+    while chunk := list(islice(iterator, CHUNK)):
+        yield chunk
+
+
 def write_csv(
-    events: Iterable[AuditEvent], stream: IO[bytes], progress: jobs.Progress | None = None
+    events: Iterable[AuditEvent],
+    stream: IO[bytes],
+    progress: jobs.Progress | None = None,
+    *,
+    reader: AnyUser,
 ) -> int:
-    """Write ``events`` as UTF-8 CSV (with a BOM, for spreadsheets); returns how many."""
+    """Write ``events`` as ``reader`` may read them, as UTF-8 CSV (with a BOM, for
+    spreadsheets); returns how many."""
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     writer = csv.writer(text)
     writer.writerow(AUDIT_CSV_COLUMNS)
     count = 0
-    for event in events:
-        writer.writerow(row_of(event))
-        count += 1
+    for chunk in _chunks(events):
+        hidden = audit_privacy.hidden_fields(reader, chunk)
+        for event in chunk:
+            writer.writerow(row_of(event, hidden.get(event.pk, frozenset())))
+        count += len(chunk)
         if progress is not None:
-            progress.advance(1, events=1)
+            progress.advance(len(chunk), events=len(chunk))
     text.flush()
     text.detach()
     return count

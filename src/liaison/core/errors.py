@@ -43,3 +43,10 @@ class Conflict(LiaisonError):
     """The change would break a uniqueness rule or another record."""
 
     status_code = 409
+
+
+class TooManyAttempts(LiaisonError):
+    """Refused before trying: the actor failed too often (wrong signature passwords);
+    the message says until when."""
+
+    status_code = 429

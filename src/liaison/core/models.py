@@ -80,6 +80,8 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", "Update"
     DELETE = "delete", "Delete"
     ERASE = "erase", "Erase personal data"
+    #: An attempt refused for security (a wrong signature password): nothing changed.
+    REFUSE = "refuse", "Refused attempt"
 
 
 class AuditEvent(models.Model):

@@ -34,6 +34,32 @@ class Limit:
     window: int
 
 
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """What a key has spent of a limit: ``count`` requests in the window ending at
+    ``resets_at`` (seconds since the epoch)."""
+
+    count: int
+    resets_at: float
+
+
+def _name(limit: Limit, key: str) -> str:
+    return f"{limit.scope}:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def usage(limit: Limit, key: str, *, now: float | None = None) -> Usage:
+    """The requests counted for ``key`` in its current window, without counting one
+    (none once the window has ended): for a limit that counts failures and refuses
+    the next attempt before trying it."""
+    now = time.time() if now is None else now
+    started: float
+    count: int
+    started, count = caches[CACHE_ALIAS].get(_name(limit, key), (now, 0))
+    if now - started >= limit.window:
+        return Usage(0, now + limit.window)
+    return Usage(count, started + limit.window)
+
+
 def hit(limit: Limit, key: str, *, now: float | None = None) -> bool:
     """Count one request for ``key`` (at ``now``, seconds since the epoch, by default the
     clock's); ``False`` once the window holds more than ``limit.count``.
@@ -42,7 +68,7 @@ def hit(limit: Limit, key: str, *, now: float | None = None) -> bool:
     True
     """
     cache = caches[CACHE_ALIAS]
-    name = f"{limit.scope}:{hashlib.sha256(key.encode()).hexdigest()}"
+    name = _name(limit, key)
     now = time.time() if now is None else now
     started: float
     count: int
@@ -52,6 +78,11 @@ def hit(limit: Limit, key: str, *, now: float | None = None) -> bool:
     count += 1
     cache.set(name, (started, count), timeout=max(1, round(started + limit.window - now)))
     return count <= limit.count
+
+
+def reset(limit: Limit, key: str) -> None:
+    """Forget ``key``'s count: a success that clears the failures before it."""
+    caches[CACHE_ALIAS].delete(_name(limit, key))
 
 
 def _valid(address: str) -> bool:

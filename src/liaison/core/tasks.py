@@ -79,7 +79,9 @@ def _write_audit_export(job: Job, stream: IO[bytes], progress: jobs.Progress) ->
     filters = audit_export.filters_from_json(job.params.get("filters") or {})
     events = selectors.audit_events(job.owner, filters)
     progress.set_total(events.count())
-    written = audit_export.write_csv(audit_export.selection(job.owner, filters), stream, progress)
+    written = audit_export.write_csv(
+        audit_export.selection(job.owner, filters), stream, progress, reader=job.owner
+    )
     return f"{written:,} audit events written"
 
 

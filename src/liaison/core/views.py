@@ -166,7 +166,7 @@ def audit_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         return render(request, "core/audit_export_job.html", context)
     # Written whole before the answer starts: an error is an error page, never a cut file.
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - the response closes it
-    audit_csv.write_csv(audit_csv.selection(request.user, filters), spool)
+    audit_csv.write_csv(audit_csv.selection(request.user, filters), spool, reader=request.user)
     spool.seek(0)
     return FileResponse(
         spool,

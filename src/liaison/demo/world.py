@@ -22,6 +22,10 @@ order  step (app)             builds
                               links authors and officials; scores, tiers
 700    engagement             a year of interactions, insights in themes,
        (engagement)           meetings, follow-ups, plans, strategic questions
+720    medinfo (medinfo)      standard responses signed into use; inquiries in
+                              every state, some overdue, answered with letters
+760    safety (safety)        flags from the MSLs' notes, cases confirmed,
+                              coded, one submitted and acknowledged
 =====  =====================  ================================================
 
 A new app adds its builder by declaring a step; nothing here changes.

@@ -21,7 +21,7 @@ class MedinfoConfig(registry.LiaisonAppConfig):
     navigation = (
         # Medical information sees the whole queue; an MSL the inquiries they took.
         registry.NavEntry(
-            "Medical inquiries",
+            "Inquiries",
             "medinfo:inquiry-list",
             order=550,
             model="medinfo.Inquiry",
@@ -44,5 +44,10 @@ class MedinfoConfig(registry.LiaisonAppConfig):
             "medinfo/panels.html#interaction",
             "liaison.medinfo.panels.interaction_inquiries",
             order=100,
+        ),
+    )
+    demo_steps = (
+        registry.DemoStep(
+            "medinfo", 720, "liaison.medinfo.demo.build", "liaison.medinfo.demo.clear"
         ),
     )

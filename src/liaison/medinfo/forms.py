@@ -187,7 +187,10 @@ class InquiryForm(forms.Form):
     indication = forms.CharField(
         required=False,
         max_length=300,
-        help_text="The condition or use asked about, e.g. first-line metastatic NSCLC",
+        help_text=(
+            "The condition or use asked about, e.g. first-line metastatic NSCLC; with a "
+            "product, this or the therapeutic area is needed to tell on- from off-label"
+        ),
     )
     therapeutic_area = forms.ModelChoiceField(
         queryset=TherapeuticArea.objects.order_by("name"),

@@ -15,7 +15,10 @@ cancer, first line, in elderly patients" is labelled use, "lung cancer" is not
 off-label costs an attestation; erring the other way would let an unapproved use
 pass without proof that it was asked for, which is what this rule exists to prevent.
 
-Without a product there is nothing a label could cover, and the inquiry is on-label.
+A question about a product says the use it is about (an indication, or a
+therapeutic area): without one, a labelled product would pass as on-label by
+default, so the intake refuses it (:func:`use_missing`). Without a product there
+is nothing a label could cover, and the inquiry is on-label.
 """
 
 from __future__ import annotations
@@ -28,6 +31,13 @@ from liaison.lib.text import fold
 
 #: Words that carry no meaning for matching an indication to a labelled condition.
 _FILLER = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the"})
+
+
+#: The refusal of a product named without the use asked about (beside ``indication``).
+USE_NEEDED = (
+    "say what use the question is about (an indication, or a therapeutic area), "
+    "so Liaison can tell on- from off-label"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +64,14 @@ def condition_matches(indication: str, condition: str) -> bool:
     return bool(wanted) and wanted <= _words(indication)
 
 
+def use_missing(
+    product: Product | None, *, therapeutic_area: TherapeuticArea | None, indication: str
+) -> bool:
+    """Whether a question names a product but neither an indication nor a therapeutic
+    area: :func:`decide` could then only call it on-label, unproven."""
+    return product is not None and therapeutic_area is None and not indication.strip()
+
+
 def decide(
     product: Product | None,
     country: str,
@@ -61,7 +79,8 @@ def decide(
     therapeutic_area: TherapeuticArea | None = None,
     indication: str = "",
 ) -> LabelDecision:
-    """On- or off-label for a question about ``product`` from ``country`` (one query)."""
+    """On- or off-label for a question about ``product`` from ``country`` (one query);
+    the intake refuses first a product without its use (:func:`use_missing`)."""
     if product is None:
         return LabelDecision(False, "no product is named")
     where = country_name(country) or country

@@ -9,9 +9,11 @@ with them; medical information (and administrators) ``work`` it: assign,
 prioritise, answer, deliver, close.
 
 Standard responses and their versions are medical information's documents, read
-by compliance and administrators too. A version is ``approve``d (or rejected) by
-medical information or compliance, never by its own author (four eyes), with an
-electronic signature; answers follow their inquiry.
+by compliance and administrators too. A draft is ``change``d (and submitted) by
+its author alone, and ``approve``d (or rejected) by medical information or
+compliance, never by its author (four eyes), with an electronic signature: so no
+reviewer signs words they wrote into someone else's draft. Answers follow their
+inquiry.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
 
 from liaison.core.models import Role, User
 from liaison.core.policy import AnyUser, Rules, Verb, is_admin, is_member, register
+from liaison.engagement.policy import team_q
 from liaison.medinfo.models import (
     Answer,
     Handoff,
@@ -49,11 +51,6 @@ def _sees_all(user: User) -> bool:
     ) or is_admin(user)
 
 
-def _team_q(user: User, field: str) -> Q:
-    members = User.objects.filter(teams__manager=user).values("pk")
-    return Q(**{field: user}) | Q(**{f"{field}__in": members})
-
-
 class InquiryRules(Rules):
     record_verbs = Rules.record_verbs | {"forward", "work"}
     model_verbs = Rules.model_verbs | {"report"}
@@ -67,7 +64,7 @@ class InquiryRules(Rules):
         if action == "view":
             if _sees_all(member):
                 return queryset
-            return queryset.filter(_team_q(member, "received_by"))
+            return queryset.filter(team_q(member, "received_by"))
         if action in ("change", "forward"):
             return queryset.filter(received_by=member, status=InquiryStatus.RECEIVED)
         if action == "work":
@@ -132,7 +129,7 @@ class ResponseVersionRules(Rules):
                 inquiry__in=inquiries.values("pk"), status=VersionStatus.APPROVED
             )
         if action == "change" and is_medical_information(member):
-            return queryset.filter(status=VersionStatus.DRAFT)
+            return queryset.filter(status=VersionStatus.DRAFT, author=member)
         if action == "approve" and member.has_role(Role.MEDICAL_INFORMATION, Role.COMPLIANCE):
             return queryset.filter(status=VersionStatus.IN_REVIEW).exclude(author=member)
         return queryset.none()

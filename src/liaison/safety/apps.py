@@ -15,8 +15,9 @@ class SafetyConfig(registry.LiaisonAppConfig):
         ("/safety/reconciliation", "liaison.safety.api.reconciliation.router"),
     )
     commands = {
-        "safety": "import or export adverse-event cases as E2B(R3) files, apply acknowledgements, "
-        "escalate unhandled flags (safety import-e2b, export-e2b, import-ack, escalate-flags)",
+        "safety": "import or export adverse-event cases as E2B(R3) files, mark them sent, apply "
+        "acknowledgements, escalate unhandled flags (safety import-e2b, export-e2b, mark-sent, "
+        "import-ack, escalate-flags)",
     }
     # Flags nobody handled while no worker ran are escalated when one starts.
     startup_tasks = ("liaison.safety.tasks.escalate_flags_task",)

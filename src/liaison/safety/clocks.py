@@ -10,7 +10,10 @@ Day 0 is the first awareness by any employee. Two clocks run from it:
   non-serious one (GVP Module VI). Elsewhere a non-serious or expected case has
   no expedited clock (it goes in the periodic report), said in words.
 
-A clock stops when its step is done (forwarded; submitted). The criteria of a
+A clock stops when its step is done: forwarded; submitted, which is the E2B file
+marked sent or acknowledged as received (exporting a file submits nothing). A case
+imported from an E2B file has no forwarding clock: its sender forwarded it, and its
+C.1.4 date is when the sender heard of it, not an employee. The criteria of a
 valid case (ICH E2D): an identifiable patient, an identifiable reporter, a
 suspect product and an adverse event.
 """
@@ -24,7 +27,15 @@ from django.conf import settings
 from django.utils import timezone
 
 from liaison.lib.business_days import add_business_days
-from liaison.safety.models import Case, CaseProduct, Expectedness, ProductRole, Reaction
+from liaison.lib.clocks import Clock, ClockState, format_day
+from liaison.safety.models import (
+    Case,
+    CaseProduct,
+    Expectedness,
+    ProductRole,
+    Reaction,
+    SourceKind,
+)
 
 #: The EEA: EU member states, Iceland, Liechtenstein and Norway.
 EEA = frozenset(
@@ -83,12 +94,10 @@ class CaseClock:
         """``met``, ``met_late``, ``overdue``, ``due_today``, ``running`` or ``none``."""
         if self.due is None:
             return "none"
-        if self.done_on is not None:
-            return "met" if self.done_on <= self.due else "met_late"
-        today = today or timezone.localdate()
-        if today > self.due:
-            return "overdue"
-        return "due_today" if today == self.due else "running"
+        # The start does not move the state: only the due day and the day it was done.
+        clock = Clock(self.label, started_at=self.due, due=self.due, stopped_at=self.done_on)
+        state = clock.state(today or timezone.localdate())
+        return "running" if state == ClockState.ON_TIME else str(state.value)
 
     def breached(self, today: dt.date | None = None) -> bool:
         return self.state(today) in ("overdue", "met_late")
@@ -100,14 +109,14 @@ class CaseClock:
         if state == "none":
             return self.why
         assert self.due is not None
-        due = _day(self.due)
+        due = format_day(self.due)
         if state == "met":
             assert self.done_on is not None
-            return f"met on {_day(self.done_on)} (due {due})"
+            return f"met on {format_day(self.done_on)} (due {due})"
         if state == "met_late":
             assert self.done_on is not None
             late = (self.done_on - self.due).days
-            return f"late by {_days(late)}: done on {_day(self.done_on)}, due {due}"
+            return f"late by {_days(late)}: done on {format_day(self.done_on)}, due {due}"
         if state == "overdue":
             return f"overdue by {_days((today - self.due).days)} (due {due})"
         if state == "due_today":
@@ -119,10 +128,6 @@ def _days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
 
-def _day(value: dt.date) -> str:
-    return f"{value.day} {value:%b %Y}"
-
-
 def _local_date(value: dt.datetime | None) -> dt.date | None:
     return timezone.localdate(value) if value is not None else None
 
@@ -131,7 +136,13 @@ def is_serious(reactions: list[Reaction]) -> bool:
     return any(reaction.serious for reaction in reactions)
 
 
+#: Why an imported case has no forwarding clock.
+IMPORTED = "imported from an E2B file: forwarded by its sender"
+
+
 def forwarding_clock(case: Case) -> CaseClock:
+    if case.source_kind == SourceKind.IMPORT:
+        return CaseClock("forwarding", "Forward to pharmacovigilance", None, None, IMPORTED)
     days = forward_business_days()
     due = add_business_days(case.day_zero, days, case.country)
     return CaseClock(
@@ -221,10 +232,6 @@ def missing_criteria(
     case: Case, reactions: list[Reaction], products: list[CaseProduct]
 ) -> list[Criterion]:
     return [item for item in minimum_criteria(case, reactions, products) if not item.met]
-
-
-def forward_due(day_zero: dt.date, country: str) -> dt.date:
-    return add_business_days(day_zero, forward_business_days(), country)
 
 
 # Products in a case are the suspect ones first: E2B and the case page list them so.

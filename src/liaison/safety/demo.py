@@ -9,22 +9,25 @@ flags come from the real screen. Then: most flags are confirmed into cases (one
 left at intake, one forwarded late), one is dismissed with a reason, some stay
 open (the oldest escalated to pharmacovigilance); pharmacovigilance codes the
 reactions of most cases (MedDRA codes below are illustrative: MedDRA itself is
-licensed and not shipped), assesses expectedness, and one case goes out as E2B
-with a positive acknowledgement recorded.
+licensed and not shipped), assesses expectedness, and one case goes out as E2B:
+exported, marked sent, and acknowledged by the regulator's positive answer read
+as an acknowledgement file, as pharmacovigilance would upload it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zoneinfo
 
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison.core import audit, registry
+from liaison.core import registry
 from liaison.core.demo import DemoContext, delete_audited
 from liaison.core.models import Role, User
 from liaison.engagement.models import Interaction
+from liaison.safety.e2b import Ack, AckCode, MessageAck, PartialDate, write_ack
 from liaison.safety.models import (
     Case,
     CaseProduct,
@@ -33,11 +36,11 @@ from liaison.safety.models import (
     FollowUpRequest,
     Reaction,
     Submission,
-    SubmissionStatus,
 )
 from liaison.safety.services import cases as case_service
 from liaison.safety.services import e2b as e2b_service
 from liaison.safety.services import flags as flag_service
+from liaison.safety.services.submissions import mark_submission_sent
 
 #: Sentences added to demo notes: ``{product}`` is our product discussed.
 FIELD_SENTENCES = (
@@ -200,21 +203,25 @@ def _pv_work(case: Case, pv: User, seed: int) -> None:
 
 
 def _submit(case: Case, pv: User) -> None:
-    """Export the case as E2B and record the regulator's positive acknowledgement."""
-    exported = e2b_service.export_case(actor=pv, case=case)
-    submission = exported.submission
-    audit.update_record(
-        actor=pv,
-        instance=submission,
-        values={
-            "status": SubmissionStatus.ACCEPTED,
-            "acknowledged_at": timezone.now(),
-            "ack_text": "Accepted (demo acknowledgement)",
-        },
+    """Export the case as E2B, mark the file sent, and read the regulator's positive
+    acknowledgement of it."""
+    submission = e2b_service.export_case(actor=pv, case=case).submission
+    mark_submission_sent(actor=pv, submission=submission)
+    now = PartialDate.from_datetime(timezone.now())
+    ack = Ack(
+        ack_id=f"DEMO-ACK-{submission.pk}",
+        sender_id="ICHTEST",
+        receiver_id=submission.batch_id.partition("-B-")[0],
+        created_at=now,
+        icsr_batch_id=submission.batch_id,
+        code=AckCode.APPLICATION_ACCEPT,
+        text="Accepted (demo acknowledgement)",
+        messages=(MessageAck(target_id=submission.message_id, code=AckCode.COMMIT_ACCEPT),),
     )
-    audit.update_record(
-        actor=pv, instance=case, values={"submission_status": SubmissionStatus.ACCEPTED}
-    )
+    stream = io.BytesIO()
+    write_ack(ack, stream)
+    stream.seek(0)
+    e2b_service.import_ack(actor=pv, stream=stream, name="demo-acknowledgement.xml")
 
 
 def _escalate_oldest(groups: list[list[Flag]]) -> None:

@@ -4,8 +4,11 @@
 nullFlavor MSK unless allowed); :func:`case_data` reads an imported ICSR into the
 case's fields. A case keeps what pharmacovigilance works with: an E2B element the
 case has no field for (substances, several dosage courses of one drug, tests,
-relatedness assessments) is not kept on import; the imported file itself is kept
-as the case's source.
+relatedness assessments) is not kept on import, and neither is the file: the case
+names it as its source. A value is kept as given or refused with its reason, never
+cut short in silence (an age of 1.5 years is kept as 18 months; 48.5 years, which
+no whole unit holds, is refused). :func:`elements_of` names the E2B elements of the
+case fields a refusal names.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from liaison.core.errors import LiaisonError
 from liaison.directory.models import Product
 from liaison.safety.e2b import records as e2b
 from liaison.safety.models import (
+    MAX_AGE,
     ActionTaken,
     AgeUnit,
     Case,
@@ -68,7 +73,51 @@ AGE_UNITS = {
     AgeUnit.DAYS: "d",
     AgeUnit.DECADES: "10.a",
 }
+#: An age with decimals in the next finer unit, and how many of those make one.
+FINER_AGE_UNITS = {"10.a": ("a", 10), "a": ("mo", 12), "wk": ("d", 7)}
+#: The E2B data element of each case field (``reactions.*.x``: of every reaction).
+ELEMENTS = {
+    "safety_report_id": "C.1.1",
+    "worldwide_id": "C.1.8.1",
+    "day_zero": "C.1.4",
+    "patient_initials": "D.1",
+    "patient_birth_date": "D.2.1",
+    "patient_age": "D.2.2a",
+    "patient_age_unit": "D.2.2b",
+    "patient_weight_kg": "D.3",
+    "patient_height_cm": "D.4",
+    "patient_sex": "D.5",
+    "patient_medical_history": "D.7.2",
+    "reporter_given_name": "C.2.r.1.2",
+    "reporter_family_name": "C.2.r.1.4",
+    "reporter_organization": "C.2.r.2.1",
+    "reporter_country": "C.2.r.3",
+    "narrative": "H.1",
+    "reactions.*.verbatim": "E.i.1.1a",
+    "reactions.*.meddra_version": "E.i.2.1a",
+    "reactions.*.meddra_code": "E.i.2.1b",
+    "reactions.*.start_date": "E.i.4",
+    "reactions.*.end_date": "E.i.5",
+    "reactions.*.country": "E.i.9",
+    "products.*.name": "G.k.2.2",
+    "products.*.batch_number": "G.k.4.r.7",
+    "products.*.start_date": "G.k.4.r.4",
+    "products.*.end_date": "G.k.4.r.5",
+}
 _DOSE = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*([A-Za-z%µ/.\[\]{}0-9]+)\s*\Z")
+
+
+def elements_of(fields: Iterable[str]) -> list[str]:
+    """The E2B elements of the case fields named (``reactions.1.meddra_code`` -> E.i.2.1b),
+    each once, in the order named."""
+    found: list[str] = []
+    for name in fields:
+        head, _, rest = name.partition(".")
+        key = f"{head}.*.{rest.partition('.')[2]}" if head in ("reactions", "products") else name
+        element = ELEMENTS.get(key)
+        if element is not None and element not in found:
+            found.append(element)
+    return found
 
 
 def _reverse(mapping: Mapping[Any, Any]) -> dict[str, str]:
@@ -223,7 +272,6 @@ def case_data(icsr: e2b.Icsr, products: dict[str, Product]) -> CaseData:
     """The case fields an imported ICSR gives (``products``: the directory's by folded name)."""
     outcomes, roles, actions = _reverse(OUTCOMES), _reverse(ROLES), _reverse(ACTIONS)
     qualifications, sexes = _reverse(QUALIFICATIONS), _reverse(SEXES)
-    units = _reverse(AGE_UNITS)
     sources = sorted(icsr.primary_sources, key=lambda source: not source.primary_for_regulatory)
     reporter = sources[0] if sources else e2b.PrimarySource()
     patient = icsr.patient
@@ -279,13 +327,13 @@ def case_data(icsr: e2b.Icsr, products: dict[str, Product]) -> CaseData:
         or (icsr.sender.country if icsr.sender else None)
         or ""
     )
-    age = patient.age
+    age, age_unit = _age(patient.age)
     data: CaseData = {
         "country": country,
         "patient_initials": _value(patient.name)[:10] if not patient.masked else "",
         "patient_birth_date": _day(patient.birth_date),
-        "patient_age": int(age.value) if age is not None and age.unit in units else None,
-        "patient_age_unit": units.get(age.unit, AgeUnit.YEARS) if age is not None else "a",
+        "patient_age": age,
+        "patient_age_unit": age_unit,
         "patient_sex": sexes.get(str(patient.sex), "") if patient.sex else "",
         "patient_weight_kg": patient.weight_kg,
         "patient_height_cm": patient.height_cm,
@@ -307,3 +355,34 @@ def case_data(icsr: e2b.Icsr, products: dict[str, Product]) -> CaseData:
     if received is not None:
         data["day_zero"] = received
     return data
+
+
+def _age(age: e2b.Quantity | None) -> tuple[int | None, str]:
+    """The age at onset (D.2.2) as a whole number of a unit the case keeps: a value
+    with decimals in the next finer unit when it is whole there (1.5 years: 18
+    months), else refused; an age in a unit the case has not (hours) is refused."""
+    if age is None:
+        return None, AgeUnit.YEARS
+    units = _reverse(AGE_UNITS)
+    value, unit = age.value, age.unit
+    while not _whole(value) and unit in FINER_AGE_UNITS:
+        unit, factor = FINER_AGE_UNITS[unit]
+        value *= factor
+    if unit not in units:
+        raise LiaisonError(
+            f"age at onset: the unit {age.unit!r} is not one Liaison keeps an age in "
+            "(years, months, weeks, days or decades)",
+            field="patient_age_unit",
+        )
+    if not _whole(value) or (not _whole(age.value) and value > MAX_AGE):
+        given = AgeUnit(units[age.unit]).label if age.unit in units else age.unit
+        raise LiaisonError(
+            f"age at onset: {age.value} {given} is not a whole number of years, months, "
+            f"weeks or days up to {MAX_AGE}, which is how Liaison keeps an age",
+            field="patient_age",
+        )
+    return int(value), units[unit]
+
+
+def _whole(value: Decimal) -> bool:
+    return value == value.to_integral_value()

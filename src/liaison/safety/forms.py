@@ -20,6 +20,7 @@ from liaison.directory.models import HCP, Product
 from liaison.lib import countries
 from liaison.lib.forms import DateInput, SearchInput, add_liaison_error, mark_filter_selects
 from liaison.safety.models import (
+    MAX_AGE,
     SERIOUSNESS,
     ActionTaken,
     AgeUnit,
@@ -106,7 +107,7 @@ class QueueFilterForm(forms.Form):
 
 class _PatientFields(forms.Form):
     patient_initials = forms.CharField(label="Initials", max_length=10, required=False)
-    patient_age = forms.IntegerField(label="Age", min_value=0, max_value=150, required=False)
+    patient_age = forms.IntegerField(label="Age", min_value=0, max_value=MAX_AGE, required=False)
     patient_age_unit = forms.ChoiceField(
         label="Age in", choices=AgeUnit.choices, required=False, initial=AgeUnit.YEARS
     )
@@ -274,6 +275,19 @@ class IntakeForm(_EventFields, _PatientFields, _ReporterFields):
                 reason = error_place(key) + reason
             details.setdefault(field, reason)
         add_liaison_error(self, LiaisonError(error.message, details=details))
+
+
+class FlagConfirmForm(IntakeForm):
+    """The intake of a flag's confirmation: Day 0 comes from the note, and a later
+    one says why (the service refuses it otherwise)."""
+
+    day_zero_reason = forms.CharField(
+        label="Why Day 0 is later than the note",
+        required=False,
+        max_length=1000,
+        widget=_textarea(2),
+        help_text="Only when you change Day 0 to a later day; kept in the audit trail.",
+    )
 
 
 def error_place(key: str) -> str:

@@ -26,6 +26,8 @@ from django.utils import timezone
 from liaison.directory.models import HCP, Product, validate_country
 
 MEDDRA_CODE = re.compile(r"\d{8}\Z")
+#: The largest age at onset a case keeps, in any unit.
+MAX_AGE = 150
 
 
 def validate_meddra_code(value: str) -> None:
@@ -110,6 +112,8 @@ class Qualification(models.TextChoices):
 
 class SubmissionStatus(models.TextChoices):
     NOT_SUBMITTED = "not_submitted", "Not submitted"
+    #: Written, not yet sent: exporting a file is not submitting it.
+    EXPORTED = "exported", "Exported, not yet sent"
     SENT = "sent", "Sent, awaiting acknowledgement"
     ACCEPTED = "accepted", "Acknowledged: accepted"
     REJECTED = "rejected", "Acknowledged: rejected"
@@ -183,7 +187,7 @@ class Case(models.Model):
         "date of birth", null=True, blank=True, validators=[validate_not_future]
     )
     patient_age = models.PositiveSmallIntegerField(
-        "age at onset", null=True, blank=True, validators=[MaxValueValidator(150)]
+        "age at onset", null=True, blank=True, validators=[MaxValueValidator(MAX_AGE)]
     )
     patient_age_unit = models.CharField(
         "age unit", max_length=3, choices=AgeUnit.choices, default=AgeUnit.YEARS, blank=True
@@ -453,7 +457,9 @@ class Flag(models.Model):
 
 
 class Submission(models.Model):
-    """An E2B(R3) file sent for a case, and what its acknowledgement said."""
+    """An E2B(R3) file exported for a case, whether and when it was sent, and what
+    its acknowledgement said. Exporting records the file; only marking it sent (or
+    a positive acknowledgement) submits the case and stops its regulatory clock."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="submissions")
     message_id = models.CharField(max_length=100, db_index=True)
@@ -468,7 +474,15 @@ class Submission(models.Model):
         null=True, blank=True, help_text="validated against the ICH schema set"
     )
     status = models.CharField(
-        max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.SENT
+        max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.EXPORTED
+    )
+    sent_at = models.DateTimeField("sent", null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     ack_text = models.TextField("acknowledgement", blank=True)

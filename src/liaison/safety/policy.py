@@ -4,7 +4,8 @@ Any medical-affairs user reports an adverse event (``add``). A case is seen by
 pharmacovigilance, compliance and administrators, by the employee who reported it
 and by the manager of that employee's team. Pharmacovigilance ``work``s a case
 (reactions, MedDRA codes, seriousness, expectedness, status, follow-up
-requests), ``export``s it as E2B(R3) and imports files (``import``). While a case
+requests), ``export``s it as E2B(R3) (and marks its files sent) and imports
+files (``import``). While a case
 is still at intake its reporter may ``change`` and ``forward`` it.
 
 Patient details (initials, date of birth, age, sex, weight, height, history) are

@@ -1,7 +1,9 @@
 """Shared reads of adverse events, starting from the policy's querysets.
 
 * :func:`queue`: pharmacovigilance's queue (or a reporter's own cases), with each
-  case's clocks and the completeness of its four minimum criteria;
+  case's clocks and the completeness of its four minimum criteria: open cases
+  first, the oldest Day 0 (the most overdue) on top; :func:`counts` its headline
+  counts over every open case;
 * :func:`case_view`: one case as its page and the API show it (patient details
   only for those who read them);
 * :func:`reconciliation`: every flag, intake and forwarded case of a period with
@@ -12,22 +14,35 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import (
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from liaison.core import policy
+from liaison.core.errors import LiaisonError
 from liaison.core.models import User
 from liaison.safety import clocks
 from liaison.safety.models import (
+    SERIOUSNESS,
     Case,
     CaseProduct,
     CaseStatus,
     Flag,
-    FlagStatus,
     Reaction,
 )
 from liaison.safety.services.flags import escalation_due
@@ -71,7 +86,8 @@ def _row(case: Case) -> CaseRow:
     )
 
 
-def _with_parts(queryset: QuerySet[Case]) -> QuerySet[Case]:
+def with_parts(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """``queryset`` with what a row shows read in a constant number of queries."""
     return queryset.select_related("reported_by", "assigned_to", "reporter_hcp").prefetch_related(
         Prefetch("reactions", queryset=Reaction.objects.order_by("pk")),
         Prefetch("products", queryset=CaseProduct.objects.order_by("pk")),
@@ -84,22 +100,36 @@ class QueueFilters:
     breached: bool | None = None
     incomplete: bool | None = None
     serious: bool | None = None
-    assigned_to: int | None = None
     search: str = ""
 
+    @property
+    def derived(self) -> bool:
+        """Whether a filter is computed per case (its clocks, its criteria)."""
+        return self.breached is not None or self.incomplete is not None
 
-def queue(user: User, filters: QueueFilters | None = None, *, limit: int = 500) -> list[CaseRow]:
-    """The cases ``user`` sees, open ones first by Day 0, with their clocks.
 
-    ``breached``, ``incomplete`` and ``serious`` filter on derived values (computed
-    per case): the queue is bounded by ``limit`` cases read."""
+#: Cases no longer worked: listed after the open ones, left out of the counts.
+DONE = (CaseStatus.CLOSED, CaseStatus.NULLIFIED)
+#: How many cases a read computing clocks holds at once.
+CHUNK = 200
+
+
+def _serious_reaction() -> Exists:
+    criteria = Q()
+    for name, _ in SERIOUSNESS:
+        criteria |= Q(**{name: True})
+    return Exists(Reaction.objects.filter(criteria, case=OuterRef("pk")))
+
+
+def queue_cases(user: User, filters: QueueFilters | None = None) -> QuerySet[Case]:
+    """The cases ``user`` sees as the queue orders them: open cases first, the
+    oldest Day 0 first (the most overdue on top), then closed and nullified ones,
+    the newest first. Status, search and seriousness filter here, in the database."""
     filters = filters or QueueFilters()
     queryset = policy.scope(user, "view", Case)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
-    if filters.assigned_to:
-        queryset = queryset.filter(assigned_to_id=filters.assigned_to)
-    if filters.search:
+    if filters.search.strip():
         term = filters.search.strip()
         queryset = queryset.filter(
             Q(reference__icontains=term)
@@ -107,14 +137,48 @@ def queue(user: User, filters: QueueFilters | None = None, *, limit: int = 500) 
             | Q(products__name__icontains=term)
             | Q(reactions__verbatim__icontains=term)
         ).distinct()
-    rows = [_row(case) for case in _with_parts(queryset.order_by("-day_zero", "-pk"))[:limit]]
-    today = timezone.localdate()
-    if filters.breached is not None:
-        rows = [row for row in rows if row.breached(today) == filters.breached]
-    if filters.incomplete is not None:
-        rows = [row for row in rows if (not row.complete) == filters.incomplete]
     if filters.serious is not None:
-        rows = [row for row in rows if row.serious == filters.serious]
+        serious = _serious_reaction()
+        queryset = queryset.filter(serious if filters.serious else ~serious)
+    done = Q(status__in=DONE)
+    return queryset.annotate(
+        queue_done=SqlCase(
+            When(done, then=Value(1)), default=Value(0), output_field=IntegerField()
+        ),
+        queue_open_day=SqlCase(
+            When(done, then=Value(None)), default=F("day_zero"), output_field=DateField()
+        ),
+    ).order_by("queue_done", "queue_open_day", "-day_zero", "pk")
+
+
+def matching_rows(
+    queryset: QuerySet[Case], filters: QueueFilters, today: dt.date | None = None
+) -> Iterator[CaseRow]:
+    """The rows of ``queryset`` in its order that pass the filters computed per case
+    (``breached``, ``incomplete``), reading the cases in chunks: none is missed for
+    being far down the list, and memory holds one chunk."""
+    today = today or timezone.localdate()
+    for case in with_parts(queryset).iterator(chunk_size=CHUNK):
+        row = _row(case)
+        if filters.breached is not None and row.breached(today) != filters.breached:
+            continue
+        if filters.incomplete is not None and (not row.complete) != filters.incomplete:
+            continue
+        yield row
+
+
+def queue(user: User, filters: QueueFilters | None = None, *, limit: int = 500) -> list[CaseRow]:
+    """The first ``limit`` rows of the queue (:func:`queue_cases`) with their clocks;
+    a filter computed per case reads on until ``limit`` rows match or none is left."""
+    filters = filters or QueueFilters()
+    cases = queue_cases(user, filters)
+    if not filters.derived:
+        return [_row(case) for case in with_parts(cases)[:limit]]
+    rows: list[CaseRow] = []
+    for row in matching_rows(cases, filters):
+        rows.append(row)
+        if len(rows) >= limit:
+            break
     return rows
 
 
@@ -123,29 +187,23 @@ def case_row(case: Case) -> CaseRow:
 
 
 def counts(user: User) -> dict[str, int]:
-    """The queue's headline counts: open cases, breaches, incomplete, open flags."""
-    open_rows = [
-        row
-        for row in queue(user)
-        if row.case.status not in (CaseStatus.CLOSED, CaseStatus.NULLIFIED)
-    ]
+    """The queue's headline counts over every open case ``user`` sees (not only the
+    rows shown): open cases, breaches, incomplete ones, and the open flags."""
     today = timezone.localdate()
-    return {
-        "open": len(open_rows),
-        "breached": sum(1 for row in open_rows if row.breached(today)),
-        "incomplete": sum(1 for row in open_rows if not row.complete),
-        "open_flags": open_flags(user).count(),
-    }
+    totals = {"open": 0, "breached": 0, "incomplete": 0}
+    open_cases = policy.scope(user, "view", Case).exclude(status__in=DONE).order_by("pk")
+    for case in with_parts(open_cases).iterator(chunk_size=CHUNK):
+        row = _row(case)
+        totals["open"] += 1
+        totals["breached"] += row.breached(today)
+        totals["incomplete"] += not row.complete
+    return {**totals, "open_flags": open_flags(user).count()}
 
 
 def open_case_count(user: User) -> int:
     """The menu's counter: open cases ``user`` works (pharmacovigilance) or flags waiting."""
     if policy.grants_any(user, "work", Case):
-        return (
-            policy.scope(user, "work", Case)
-            .exclude(status__in=(CaseStatus.CLOSED, CaseStatus.NULLIFIED))
-            .count()
-        )
+        return policy.scope(user, "work", Case).exclude(status__in=DONE).count()
     return open_flags(user).count()
 
 
@@ -182,6 +240,11 @@ class ReconciliationRow:
     timely: bool | None
     note: str = ""
 
+    @property
+    def open(self) -> bool:
+        """Not handled yet and still due (an imported case has no clock to be due on)."""
+        return self.timely is None and self.due_on is not None
+
 
 @dataclass(frozen=True)
 class Reconciliation:
@@ -199,7 +262,7 @@ class Reconciliation:
             "flags": sum(1 for row in self.rows if row.kind == "flag"),
             "cases": sum(1 for row in self.rows if row.kind == "case"),
             "late": len(self.late),
-            "open": sum(1 for row in self.rows if row.timely is None),
+            "open": sum(1 for row in self.rows if row.open),
         }
 
 
@@ -210,11 +273,10 @@ def _name(user: Any) -> str:
 def reconciliation(user: User, start: dt.date, end: dt.date) -> Reconciliation:
     """Every flag and case whose Day 0 falls in [start, end], with its timeliness:
     a flag handled (confirmed or dismissed) within its business day, a case
-    forwarded by its forwarding due date."""
+    forwarded by its forwarding due date. An imported case has no forwarding clock:
+    it is listed, neither timely nor late, with the reason as its note."""
     policy.require(user, "reconcile", Case)
     if end < start:
-        from liaison.core.errors import LiaisonError
-
         raise LiaisonError("the period ends before it starts", field="end")
     today = timezone.localdate()
     rows: list[ReconciliationRow] = []
@@ -245,7 +307,7 @@ def reconciliation(user: User, start: dt.date, end: dt.date) -> Reconciliation:
                 note=flag.dismiss_reason or (flag.case.reference if flag.case else ""),
             )
         )
-    cases = _with_parts(
+    cases = with_parts(
         policy.scope(user, "view", Case).filter(day_zero__gte=start, day_zero__lte=end)
     ).order_by("day_zero", "pk")
     for case in cases:
@@ -270,11 +332,8 @@ def reconciliation(user: User, start: dt.date, end: dt.date) -> Reconciliation:
                 else False
                 if state in ("met_late", "overdue")
                 else None,
+                note=clock.why if clock.due is None else "",
             )
         )
     rows.sort(key=lambda row: (row.day_zero, row.kind, row.reference))
     return Reconciliation(start, end, rows)
-
-
-def open_flag_statuses() -> tuple[str, ...]:
-    return (FlagStatus.OPEN,)

@@ -18,11 +18,11 @@ BUILT_MENU = [
     "Trials",
     "Alerts",
     "Rankings",
-    "Medical inquiries",
+    "Inquiries",
     "Adverse events",
     "Jobs",
 ]
-NOT_BUILT = ["Expert insights", "Field work", "Inquiries", "Analytics"]
+NOT_BUILT = ["Expert insights", "Field work", "Analytics"]
 
 
 def test_navigation_keeps_the_menu_order(client: Client, compliance: User) -> None:

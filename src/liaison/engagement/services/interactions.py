@@ -257,7 +257,7 @@ def create_interaction(
     try:
         with transaction.atomic():
             audit.create_record(actor=actor, instance=interaction, m2m=m2m)
-            _screen(actor, interaction, ("notes", "outcome"))
+            _screen(interaction, ("notes", "outcome"))
             for index, item in enumerate(insights):
                 try:
                     capture.create_insight(actor=actor, data={**item, "interaction": interaction})
@@ -288,9 +288,11 @@ def create_interaction(
 SCREENED_FIELDS = (("notes", "Notes"), ("outcome", "Outcome"))
 
 
-def _screen(actor: User, interaction: Interaction, fields: tuple[str, ...]) -> None:
+def _screen(interaction: Interaction, fields: tuple[str, ...]) -> None:
     """Hand the interaction's saved free text to the apps that screen it (safety
-    looks for adverse events mentioned with our products), in this transaction."""
+    looks for adverse events mentioned with our products), in this transaction. The
+    author of what the text says is the interaction's MSL, who heard it, also when an
+    administrator amends the notes."""
     texts = {
         label: getattr(interaction, name) or ""
         for name, label in SCREENED_FIELDS
@@ -308,7 +310,7 @@ def _screen(actor: User, interaction: Interaction, fields: tuple[str, ...]) -> N
             source_id=interaction.pk,
             title=f"Interaction with {names} on {when:%d %b %Y}" if names else str(interaction),
             url=reverse("engagement:interaction-detail", args=[interaction.pk]),
-            author=actor,
+            author=interaction.msl,
             texts=texts,
             heard_on=when.astimezone(zoneinfo.ZoneInfo(interaction.time_zone)).date(),
             country=hcps[0].country if hcps else "",
@@ -392,9 +394,7 @@ def update_interaction(
             changes = audit.update_record(
                 actor=actor, instance=interaction, values=values, m2m=m2m, reason=reason.strip()
             )
-            _screen(
-                actor, interaction, tuple(name for name in ("notes", "outcome") if name in changes)
-            )
+            _screen(interaction, tuple(name for name in ("notes", "outcome") if name in changes))
             return changes
     except ValidationError as error:
         interaction.refresh_from_db()

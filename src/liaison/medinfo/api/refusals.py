@@ -2,6 +2,12 @@
 422 naming the body's own fields (``requester_hcp_id``, ``unsolicited_words``,
 ``references.0.pmid``), with the reason alone beside each; not allowed (403), not
 found (404) and conflicts (409, such as an inquiry already closed) keep their status.
+
+The renaming and the 422 are engagement's (:mod:`liaison.engagement.api.refusals`,
+a lower layer). Two rules are medinfo's own, because its documented error shape
+has them: beside each field its reason alone (the services say
+``"reason: say why"``), and a refusal that names no field still names the body
+(``payload``).
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from liaison.core.errors import LiaisonError
+from liaison.engagement.api.refusals import body_name, unprocessable
 
 #: The services' field names as every body names them; a refusal of the whole
 #: record (``__all__``) names the body.
@@ -23,33 +30,17 @@ COMMON_NAMES = {
 }
 
 
-class Unprocessable(LiaisonError):
-    """A value of the request breaks a rule: a 422 naming its field."""
-
-    status_code = 422
-
-
-def _named(field: str, names: Mapping[str, str]) -> str:
-    head, dot, rest = field.partition(".")
-    return names.get(head, head) + dot + rest
-
-
-def unprocessable(error: LiaisonError, names: Mapping[str, str]) -> Unprocessable:
-    """``error`` with the request's names for its fields and the reason alone beside
-    each (``"reason: say why"`` becomes ``{"reason": "say why"}``)."""
+def plain_reasons(error: LiaisonError, names: Mapping[str, str]) -> LiaisonError:
+    """``error`` with the reason alone beside each field (``{"reason": "say why"}``,
+    not ``"reason: say why"``), and the body named when no field is."""
     details: dict[str, str] = {}
     for key, reason in error.details.items():
-        named = _named(key, names)
-        for prefix in (f"{key}: ", f"{named}: "):
+        for prefix in (f"{key}: ", f"{body_name(key, names)}: "):
             reason = reason.removeprefix(prefix)
-        details[named] = reason
-    message = error.message
-    field = _named(error.field, names) if error.field else None
-    if error.field and field != error.field and message.startswith(f"{error.field}: "):
-        message = f"{field}: {message.removeprefix(f'{error.field}: ')}"
+        details[key] = reason
     if not details:
-        details["payload"] = message
-    return Unprocessable(message, field=field, details=details)
+        details["__all__"] = error.message
+    return LiaisonError(error.message, field=error.field, details=details)
 
 
 @contextmanager
@@ -61,4 +52,5 @@ def body_refusals(names: Mapping[str, str] | None = None) -> Iterator[None]:
     except LiaisonError as error:
         if type(error) is not LiaisonError:
             raise
-        raise unprocessable(error, {**COMMON_NAMES, **(names or {})}) from None
+        every = {**COMMON_NAMES, **(names or {})}
+        raise unprocessable(plain_reasons(error, every), every) from None

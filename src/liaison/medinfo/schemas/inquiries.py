@@ -247,7 +247,11 @@ class InquiryIn(InputSchema):
     requester_country: str = Field("", max_length=100, description="ISO 3166-1 alpha-2")
     question: str = Field(max_length=20000, description="the question as it was asked")
     product_id: Id | None = None
-    indication: str = Field("", max_length=300)
+    indication: str = Field(
+        "",
+        max_length=300,
+        description="the use asked about; with a product, it or therapeutic_area is required",
+    )
     therapeutic_area: str | None = Field(None, max_length=100, description="its code")
     topic: str = Field("", max_length=120)
     delivery_method: str = Field("", description="email, post, phone, in_person or fax")

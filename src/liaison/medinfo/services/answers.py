@@ -3,9 +3,10 @@ letter that carries it (DOCX or PDF) with its references (RIS).
 
 Only an approved version is sent, before its expiry and while its text is still
 the text its approval signed; a custom response only to the inquiry it was
-written for. The letter of an off-label inquiry opens with the statement that
-the request was unsolicited, and when it was made: the provenance travels with
-the answer.
+written for. This is checked when the answer is prepared, again when it is
+delivered, and when its letter is printed before delivery. The letter of an
+off-label inquiry opens with the statement that the request was unsolicited, and
+when it was made: the provenance travels with the answer.
 
 The sender's details come from the settings: ``LIAISON_MEDINFO_COMPANY``,
 ``LIAISON_MEDINFO_ADDRESS`` (lines), ``LIAISON_MEDINFO_PHONE``,
@@ -58,6 +59,13 @@ _DOCTORS = frozenset({"md", "do", "phd", "mbbs", "mbchb", "dmd", "dds", "pharmd"
 LetterFormat = Literal["docx", "pdf"]
 
 
+#: Why a version whose text is no longer the text signed is never sent nor printed.
+_NOT_VERIFIED = (
+    "its text has changed since it was approved (the signature no longer verifies); "
+    "submit it for approval again"
+)
+
+
 def sendable_refusal(version: ResponseVersion, inquiry: Inquiry, today: dt.date) -> str | None:
     """Why ``version`` cannot be sent to ``inquiry`` on ``today`` (None: it can)."""
     if version.inquiry_id is not None and version.inquiry_id != inquiry.pk:
@@ -65,16 +73,33 @@ def sendable_refusal(version: ResponseVersion, inquiry: Inquiry, today: dt.date)
         return f"this custom response was written for {owner}, not {inquiry.reference}"
     if version.status != VersionStatus.APPROVED:
         status = VersionStatus(version.status).label.lower()
-        return f"a version {status} cannot be sent; only an approved version is"
+        return f"it is {status}; only an approved version is sent"
     if version.expires_on is None or version.expires_on < today:
         expired = version.expires_on.isoformat() if version.expires_on else "an unknown day"
         return f"its approval expired on {expired}; approve a new version"
     if not signature_holds(version):
-        return (
-            "its text has changed since it was approved (the signature no longer verifies); "
-            "submit it for approval again"
-        )
+        return _NOT_VERIFIED
     return None
+
+
+def version_name(version: ResponseVersion) -> str:
+    """``SRD-ONV-001 version 3``: the document and the version, as a refusal names them."""
+    return f"{document_id(version)} version {version.number}"
+
+
+def letter_refusal(answer: Answer, today: dt.date) -> str | None:
+    """Why the letter of ``answer`` is not printed on ``today`` (None: it is).
+
+    Before delivery the letter is what will be sent, so its version must still be
+    sendable (approved, unexpired, verifying). A delivered letter is the copy of what
+    was sent and prints after its version expired or was retired, but never with a
+    text its signature no longer covers."""
+    version = answer.version
+    if answer.delivered_at is None:
+        reason = sendable_refusal(version, answer.inquiry, today)
+    else:
+        reason = None if signature_holds(version) else _NOT_VERIFIED
+    return f"{version_name(version)} cannot be printed: {reason}" if reason else None
 
 
 def answer_inquiry(
@@ -89,7 +114,9 @@ def answer_inquiry(
     policy.require(actor, "view", version)
     reason = sendable_refusal(version, inquiry, timezone.localdate())
     if reason:
-        raise LiaisonError(f"version: {reason}", field="version")
+        raise LiaisonError(
+            f"version: {version_name(version)} cannot be sent: {reason}", field="version"
+        )
     now = timezone.now()
     answer = Answer(
         inquiry=inquiry,
@@ -120,13 +147,12 @@ def deliver_answer(
     delivered_at: dt.datetime | None = None,
     note: str = "",
 ) -> Answer:
-    """Record how and when ``answer`` reached the requester, and by whom (``actor``)."""
+    """Record how and when ``answer`` reached the requester, and by whom (``actor``).
+
+    Its version must still be sendable on the day of delivery: one expired, retired
+    or no longer verifying since the answer was prepared is not delivered."""
     policy.require(actor, "change", answer)
-    if answer.delivered_at is not None:
-        raise Conflict(
-            f"delivered_at: this answer was delivered on {answer.delivered_at:%Y-%m-%d}",
-            field="delivered_at",
-        )
+    _require_undelivered(answer)
     errors: dict[str, str] = {}
     if method not in DeliveryMethod.values:
         names = ", ".join(DeliveryMethod.values)
@@ -138,7 +164,15 @@ def deliver_answer(
         errors["delivered_at"] = "it cannot be delivered before the answer was prepared"
     if errors:
         raise refusal(errors, Answer)
+    reason = sendable_refusal(answer.version, answer.inquiry, timezone.localdate(when))
+    if reason:
+        raise Conflict(
+            f"version: {version_name(answer.version)} cannot be delivered: {reason}",
+            field="version",
+        )
     with transaction.atomic():
+        # Locked and read again: of two deliveries at once, the second finds the first.
+        _require_undelivered(Answer.objects.select_for_update().get(pk=answer.pk))
         audit.update_record(
             actor=actor,
             instance=answer,
@@ -150,6 +184,14 @@ def deliver_answer(
             },
         )
     return answer
+
+
+def _require_undelivered(answer: Answer) -> None:
+    if answer.delivered_at is not None:
+        raise Conflict(
+            f"delivered_at: this answer was delivered on {answer.delivered_at:%Y-%m-%d}",
+            field="delivered_at",
+        )
 
 
 def _sender() -> Sender:
@@ -223,8 +265,11 @@ def _letter(
 
 def render_letter(*, actor: User, answer: Answer, fmt: LetterFormat | str) -> bytes:
     """The letter of ``answer`` as the bytes of a DOCX or PDF file, for whoever may
-    see its inquiry."""
+    see its inquiry; refused while its version may not be sent (:func:`letter_refusal`)."""
     policy.require(actor, "view", answer)
+    reason = letter_refusal(answer, timezone.localdate())
+    if reason:
+        raise Conflict(f"version: {reason}", field="version")
     content = letter_content(answer)
     if fmt == "docx":
         from liaison.medinfo.letters.docx_writer import write_docx

@@ -4,8 +4,9 @@ questions become linked inquiries. Every change is audited.
 
 The rules, said together: who asked is an HCP of the directory (name,
 organisation and country come from it) or another named person with a country;
-the question is kept as asked; on- or off-label is decided here from the
-product's labelled indications in the requester's country
+the question is kept as asked; a question about a product says the use it is
+about (an indication or a therapeutic area); on- or off-label is decided here from
+the product's labelled indications in the requester's country
 (:mod:`liaison.medinfo.labelling`), never by the caller; an off-label inquiry
 carries the whole unsolicited attestation (asked by, asked on, how, in the
 requester's words) or is refused naming each missing part; the answer is due a
@@ -166,12 +167,11 @@ def _prepare(*, actor: User, data: InquiryData, parent: Inquiry | None, forward:
     priority = values.setdefault("priority", Priority.NORMAL)
     country = str(values.get("requester_country") or "").upper()
     values["requester_country"] = country
-    decision = labelling.decide(
-        values.get("product"),
-        country,
-        therapeutic_area=values.get("therapeutic_area"),
-        indication=str(values.get("indication") or ""),
-    )
+    product, area = values.get("product"), values.get("therapeutic_area")
+    indication = str(values.get("indication") or "")
+    if labelling.use_missing(product, therapeutic_area=area, indication=indication):
+        errors["indication"] = labelling.USE_NEEDED
+    decision = labelling.decide(product, country, therapeutic_area=area, indication=indication)
     inquiry = Inquiry(
         received_by=actor,
         parent=parent,
@@ -308,6 +308,26 @@ def _medical_information_user(user: User | None, field: str) -> None:
         )
 
 
+def _hand_over(
+    actor: User, inquiry: Inquiry, values: dict[str, Any], to_user: User | None, note: str
+) -> Inquiry:
+    """Write ``values`` and the step of the chain of custody that hands ``inquiry`` to
+    medical information (to ``to_user`` when named), together."""
+    with transaction.atomic():
+        audit.update_record(actor=actor, instance=inquiry, values=values)
+        audit.create_record(
+            actor=actor,
+            instance=Handoff(
+                inquiry=inquiry,
+                from_user=actor,
+                to_user=to_user,
+                to_team=MEDICAL_INFORMATION,
+                note=note.strip(),
+            ),
+        )
+    return inquiry
+
+
 def forward_inquiry(
     *, actor: User, inquiry: Inquiry, to_user: User | None = None, note: str = ""
 ) -> Inquiry:
@@ -322,19 +342,7 @@ def forward_inquiry(
     values: dict[str, Any] = {"status": InquiryStatus.FORWARDED, "forwarded_at": timezone.now()}
     if to_user is not None:
         values["assigned_to"] = to_user
-    with transaction.atomic():
-        audit.update_record(actor=actor, instance=inquiry, values=values)
-        audit.create_record(
-            actor=actor,
-            instance=Handoff(
-                inquiry=inquiry,
-                from_user=actor,
-                to_user=to_user,
-                to_team=MEDICAL_INFORMATION,
-                note=note.strip(),
-            ),
-        )
-    return inquiry
+    return _hand_over(actor, inquiry, values, to_user, note)
 
 
 def assign_inquiry(*, actor: User, inquiry: Inquiry, to_user: User, note: str = "") -> Inquiry:
@@ -346,19 +354,7 @@ def assign_inquiry(*, actor: User, inquiry: Inquiry, to_user: User, note: str = 
     values: dict[str, Any] = {"assigned_to": to_user, "status": InquiryStatus.IN_PROGRESS}
     if inquiry.forwarded_at is None:
         values["forwarded_at"] = timezone.now()
-    with transaction.atomic():
-        audit.update_record(actor=actor, instance=inquiry, values=values)
-        audit.create_record(
-            actor=actor,
-            instance=Handoff(
-                inquiry=inquiry,
-                from_user=actor,
-                to_user=to_user,
-                to_team=MEDICAL_INFORMATION,
-                note=note.strip(),
-            ),
-        )
-    return inquiry
+    return _hand_over(actor, inquiry, values, to_user, note)
 
 
 def set_priority(*, actor: User, inquiry: Inquiry, priority: str, reason: str) -> Inquiry:

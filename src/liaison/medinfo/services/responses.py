@@ -1,8 +1,9 @@
 """Response documents: standard responses in numbered versions, custom responses to
 one inquiry, and their review. Every change is audited.
 
-A version is drafted, submitted for review, then approved or rejected by another
-member of medical information or compliance with an electronic signature
+A version is drafted and changed by its author alone, submitted for review by
+them, then approved or rejected by another member of medical information or
+compliance with an electronic signature
 (:mod:`liaison.core.signatures`: the password entered again, the meaning, the
 exact content). The content signed is the version's canonical text
 (:func:`canonical_content`: title, body, references, expiry); its digest is kept
@@ -24,6 +25,7 @@ from django.utils import timezone
 from liaison.core import audit, policy, signatures
 from liaison.core.errors import Conflict, LiaisonError, PermissionDenied
 from liaison.core.models import ElectronicSignature, SignatureMeaning, User
+from liaison.core.signatures import printed_name_of
 from liaison.literature.reference_formats.model import normalise_doi, normalise_pmid
 from liaison.medinfo.models import (
     Inquiry,
@@ -201,11 +203,36 @@ def draft_custom_response(
     return version
 
 
+def _require_author(actor: User, version: ResponseVersion, doing: str) -> None:
+    """Only a draft's author changes or submits it: a reviewer who edited another's
+    draft would sign words of their own (four eyes)."""
+    if version.author_id != actor.pk:
+        raise PermissionDenied(
+            f"only the author of this draft, {printed_name_of(version.author)}, {doing} it: "
+            "its reviewer must not have written any of it (four eyes)"
+        )
+
+
+def _lock(version: ResponseVersion, status: str, doing: str) -> None:
+    """Lock ``version``'s row and check it is still ``status`` (the caller holds the
+    transaction): of two reviews, or an edit and a submission, at once, the second
+    finds the first's change instead of passing the same check in memory."""
+    current = (
+        ResponseVersion.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=version.pk)
+    )
+    if current != status:
+        now = VersionStatus(current).label.lower()
+        raise Conflict(f"status: this version is now {now}; it is not {doing}", field="status")
+
+
 def update_version(*, actor: User, version: ResponseVersion, data: VersionData) -> ResponseVersion:
-    """Change a draft (title, body, references, expiry)."""
+    """Change a draft (title, body, references, expiry): its author alone."""
     policy.require(actor, "view", version)
     if version.status != VersionStatus.DRAFT:
         raise Conflict(f"status: a version {_status(version)} is not edited", field="status")
+    _require_author(actor, version, "changes")
     policy.require(actor, "change", version)
     values, errors = _version_values(data)
     candidate = ResponseVersion(
@@ -215,17 +242,21 @@ def update_version(*, actor: User, version: ResponseVersion, data: VersionData) 
         setattr(candidate, name, value)
     _check_version(candidate, errors)
     with transaction.atomic():
+        _lock(version, VersionStatus.DRAFT, "edited")
         audit.update_record(actor=actor, instance=version, values=values)
     return version
 
 
 def submit_for_review(*, actor: User, version: ResponseVersion) -> ResponseVersion:
-    """Send a draft to review: it can no longer be edited, only approved or rejected."""
+    """Send a draft to review (its author): it can no longer be edited, only approved
+    or rejected."""
     policy.require(actor, "view", version)
     if version.status != VersionStatus.DRAFT:
         raise Conflict(f"status: a version {_status(version)} is not submitted", field="status")
+    _require_author(actor, version, "submits")
     policy.require(actor, "change", version)
     with transaction.atomic():
+        _lock(version, VersionStatus.DRAFT, "submitted")
         audit.update_record(
             actor=actor,
             instance=version,
@@ -274,7 +305,10 @@ def approve_version(
     )
     candidate.expires_on = expiry
     content = canonical_content(candidate)
+    # Checked outside the transaction too: a refused password stays counted and audited.
+    signatures.check_password(actor=actor, password=password, record=version)
     with transaction.atomic():
+        _lock(version, VersionStatus.IN_REVIEW, "approved")
         # Signed first: a wrong password leaves the version untouched, in memory too.
         signature = signatures.sign_record(
             actor=actor,
@@ -319,7 +353,9 @@ def reject_version(
     _require_reviewer(actor, version)
     if not reason.strip():
         raise LiaisonError("reason: say why the version is rejected", field="reason")
+    signatures.check_password(actor=actor, password=password, record=version)
     with transaction.atomic():
+        _lock(version, VersionStatus.IN_REVIEW, "rejected")
         signatures.sign_record(
             actor=actor,
             password=password,

@@ -1,7 +1,8 @@
 """Medical information's records in the policy's world
 (``tests/test_policy_agreement.py``): inquiries received by alice (one still with
 her, one forwarded), by the other MSL and by medical information; a standard
-response with a draft, a version in review by medical information and an
+response with a draft of medical information and one of an administrator (each
+changed by its author alone), a version in review by medical information and an
 approved one; a custom response; hand-offs and an answer."""
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ def build(world: World) -> None:
     expiry = timezone.localdate() + dt.timedelta(days=365)
     ResponseVersion.objects.create(
         standard=standard, number=1, title="Elderly", body="Draft.", author=mia
+    )
+    ResponseVersion.objects.create(
+        standard=standard, number=4, title="Elderly", body="Admin's draft.", author=users["admin"]
     )
     ResponseVersion.objects.create(
         standard=standard,

@@ -49,6 +49,8 @@ DOCUMENT_READERS = api_map("403", medinfo="200", compliance="200", admin="200")
 DOCUMENT_WRITERS = api_map("403", medinfo="201", admin="201")
 VERSION_READERS = api_map("404", medinfo="200", compliance="200", admin="200")
 VERSION_EDITORS = api_map("404", medinfo="200", compliance="403", admin="200")
+# Medical information wrote the draft: its author alone changes and submits it (four eyes).
+DRAFT_AUTHOR = api_map("404", medinfo="200", compliance="403", admin="403")
 # Medical information wrote the version in review: compliance (or an administrator) signs.
 REVIEWERS = api_map("404", medinfo="403", compliance="200", admin="200")
 REPORT_READERS = api_map("403", manager="200", medinfo="200", compliance="200", admin="200")
@@ -225,12 +227,12 @@ API_ROUTES: dict[str, Route] = {
         VERSION_READERS, kwargs=lambda w: {"version_id": draft(w).pk}
     ),
     f"PATCH {API}/responses/versions/{{version_id}}": Route(
-        VERSION_EDITORS,
+        DRAFT_AUTHOR,
         kwargs=lambda w: {"version_id": draft(w).pk},
         data=lambda w: {"body": "A better draft."},
     ),
     f"POST {API}/responses/versions/{{version_id}}/submit": Route(
-        VERSION_EDITORS, kwargs=lambda w: {"version_id": draft(w).pk}
+        DRAFT_AUTHOR, kwargs=lambda w: {"version_id": draft(w).pk}
     ),
     f"POST {API}/responses/versions/{{version_id}}/approve": Route(
         REVIEWERS,

@@ -43,6 +43,8 @@ DOCUMENT_READERS = outcome_map("403", medinfo="ok", compliance="ok", admin="ok")
 DOCUMENT_WRITERS = outcome_map("403", medinfo="ok", admin="ok")
 VERSION_READERS = outcome_map("404", medinfo="ok", compliance="ok", admin="ok")
 VERSION_EDITORS = outcome_map("404", medinfo="ok", compliance="403", admin="ok")
+# Medical information wrote the draft: its author alone changes and submits it (four eyes).
+DRAFT_AUTHOR = outcome_map("404", medinfo="ok", compliance="403", admin="403")
 # Medical information wrote the version in review: compliance (or an administrator) signs.
 REVIEWERS = outcome_map("404", medinfo="403", compliance="ok", admin="ok")
 REPORT_READERS = outcome_map("403", manager="ok", medinfo="ok", compliance="ok", admin="ok")
@@ -147,8 +149,8 @@ WEB_ROUTES: dict[str, Route] = {
     "medinfo:response-detail": Route(VERSION_READERS, kwargs=document),
     "medinfo:version-create": Route(VERSION_EDITORS, kwargs=document),
     "medinfo:version-detail": Route(VERSION_READERS, kwargs=draft),
-    "medinfo:version-edit": Route(VERSION_EDITORS, kwargs=draft),
-    "medinfo:version-submit": Route(VERSION_EDITORS, method="post", kwargs=draft),
+    "medinfo:version-edit": Route(DRAFT_AUTHOR, kwargs=draft),
+    "medinfo:version-submit": Route(DRAFT_AUTHOR, method="post", kwargs=draft),
     "medinfo:version-review": Route(REVIEWERS, kwargs=in_review),
     "medinfo:version-retire": Route(VERSION_EDITORS, kwargs=approved),
     "medinfo:turnaround": Route(REPORT_READERS),

@@ -13,7 +13,13 @@ from docx import Document
 
 from liaison.core.models import User
 from liaison.core.tests.apiclient import ApiClient
-from liaison.medinfo.models import Answer, Inquiry, InquiryStatus, ResponseVersion
+from liaison.medinfo.models import (
+    Answer,
+    Inquiry,
+    InquiryStatus,
+    ResponseVersion,
+    VersionStatus,
+)
 from liaison.medinfo.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +128,20 @@ def test_delivery_is_recorded_once_by_medical_information(
     assert delivered.json()["delivery_note"] == "signed copy"
     again = client.post(path, {"method": "email"})
     assert again.status_code == 409 and "delivered_at" in again.json()["details"]
+
+
+def test_an_answer_whose_version_was_retired_is_neither_delivered_nor_printed(
+    answered: Answer, medinfo: User
+) -> None:
+    ResponseVersion.objects.filter(pk=answered.version_id).update(status=VersionStatus.RETIRED)
+    client = ApiClient(medinfo)
+    delivery = client.post(f"/medinfo/answers/{answered.pk}/delivery", {"method": "email"})
+    letter = client.get(f"/medinfo/answers/{answered.pk}/letter")
+    assert delivery.status_code == 409, delivery.content
+    assert "cannot be delivered: it is retired" in delivery.json()["details"]["version"]
+    assert letter.status_code == 409, letter.content
+    assert "cannot be printed: it is retired" in letter.json()["message"]
+    assert Answer.objects.get(pk=answered.pk).delivered_at is None
 
 
 def test_delivery_in_the_future_is_refused(answered: Answer, medinfo: User) -> None:

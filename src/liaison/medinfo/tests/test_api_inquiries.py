@@ -22,6 +22,7 @@ from liaison.medinfo.tests import factories
 
 pytestmark = pytest.mark.django_db
 
+NSCLC = "EGFR-mutated metastatic non-small cell lung cancer"
 ATTESTATION = (
     "unsolicited_requested_by",
     "unsolicited_requested_at",
@@ -104,7 +105,10 @@ def test_off_label_without_the_attestation_names_each_missing_field(medinfo: Use
     product = factories.own_product()
     factories.labelled(product, country="US")  # not labelled in Germany
     response = ApiClient(medinfo).post(
-        "/medinfo/inquiries", phone_call(product_id=product.pk, unsolicited_how="unprompted")
+        "/medinfo/inquiries",
+        phone_call(
+            product_id=product.pk, indication="small cell lung cancer", unsolicited_how="unprompted"
+        ),
     )
     assert response.status_code == 422
     details = response.json()["details"]
@@ -119,7 +123,9 @@ def test_off_label_without_the_attestation_names_each_missing_field(medinfo: Use
 
 def test_off_label_with_the_attestation_carries_it(medinfo: User) -> None:
     product = factories.own_product()
-    response = ApiClient(medinfo).post("/medinfo/inquiries", attested(product_id=product.pk))
+    response = ApiClient(medinfo).post(
+        "/medinfo/inquiries", attested(product_id=product.pk, indication="small cell lung cancer")
+    )
     assert response.status_code == 201, response.content
     answer = response.json()
     assert answer["off_label"] is True
@@ -132,11 +138,25 @@ def test_on_label_needs_no_attestation_whatever_the_body_says(medinfo: User) -> 
     product = factories.own_product()
     factories.labelled(product, country="DE")
     response = ApiClient(medinfo).post(
-        "/medinfo/inquiries", phone_call(product_id=product.pk, off_label=True)
+        "/medinfo/inquiries",
+        phone_call(product_id=product.pk, indication=f"{NSCLC}, first line", off_label=True),
     )
     assert response.status_code == 201, response.content
     assert response.json()["off_label"] is False
     assert response.json()["attestation"] is None
+
+
+def test_a_product_without_the_use_asked_about_is_refused_naming_indication(
+    medinfo: User,
+) -> None:
+    product = factories.own_product()
+    factories.labelled(product, country="DE")
+    response = ApiClient(medinfo).post("/medinfo/inquiries", attested(product_id=product.pk))
+    assert response.status_code == 422, response.content
+    details = response.json()["details"]
+    assert set(details) == {"indication"}
+    assert details["indication"].startswith("say what use the question is about")
+    assert not Inquiry.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -329,7 +349,7 @@ def test_the_receiver_cancels_what_she_kept(msl: User, field_manager: User) -> N
 def test_a_follow_up_is_a_linked_inquiry(medinfo: User, msl: User) -> None:
     product = factories.own_product()
     factories.labelled(product, country="DE")
-    parent = factories.inquiry(msl, product=product, priority="high")
+    parent = factories.inquiry(msl, product=product, indication=NSCLC, priority="high")
     response = ApiClient(msl).post(
         f"/medinfo/inquiries/{parent.pk}/follow-ups", {"question": "And in renal impairment?"}
     )

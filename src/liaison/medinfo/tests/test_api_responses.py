@@ -10,7 +10,7 @@ import logging
 import pytest
 from django.utils import timezone
 
-from liaison.core.models import ElectronicSignature, User
+from liaison.core.models import ElectronicSignature, Role, User
 from liaison.core.tests.apiclient import ApiClient
 from liaison.medinfo.models import ResponseVersion, StandardResponse, VersionStatus
 from liaison.medinfo.tests import factories
@@ -112,6 +112,18 @@ def test_review_flow_signs_the_exact_text(medinfo: User, compliance: User) -> No
     assert signature["meaning"] == "approved" and signature["signer"] == compliance.username
     assert signature["printed_name"] == compliance.username
     assert signature["comment"] == "checked against the label"
+
+
+def test_only_its_author_changes_or_submits_a_draft(medinfo: User, admin_user: User) -> None:
+    colleague = factories.user("max", Role.MEDICAL_INFORMATION)
+    draft = factories.version(medinfo)
+    for other in (colleague, admin_user):
+        client = ApiClient(other)
+        assert client.patch(version_path(draft), {"body": "Mine now."}).status_code == 403
+        assert client.post(version_path(draft, "submit")).status_code == 403
+    stored = ResponseVersion.objects.get(pk=draft.pk)
+    assert (stored.body, stored.status) == (draft.body, VersionStatus.DRAFT)
+    assert ApiClient(medinfo).patch(version_path(draft), {"body": "Mine."}).status_code == 200
 
 
 def test_the_author_cannot_approve_her_own_version(medinfo: User) -> None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from docx import Document
 
 from liaison.core.models import User
-from liaison.medinfo.models import Answer, InquiryStatus
+from liaison.medinfo.models import Answer, InquiryStatus, ResponseVersion, VersionStatus
 from liaison.medinfo.tests import factories
 
 
@@ -105,6 +105,24 @@ def test_letter_of_an_unanswered_inquiry_is_refused(medinfo: User, tmp_path: Pat
             medinfo.username,
         )
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_letter_of_an_answer_whose_version_was_retired_is_refused(
+    answered: Answer, medinfo: User, tmp_path: Path
+) -> None:
+    ResponseVersion.objects.filter(pk=answered.version_id).update(status=VersionStatus.RETIRED)
+    out = tmp_path / "x.docx"
+    with pytest.raises(CommandError, match="cannot be printed: it is retired"):
+        run(
+            "letter",
+            "--inquiry",
+            answered.inquiry.reference,
+            "--out",
+            str(out),
+            "--as",
+            medinfo.username,
+        )
+    assert not out.exists()
 
 
 def test_letter_of_an_inquiry_the_user_does_not_see(

@@ -1,5 +1,5 @@
 """Medical information's access rules: who sees, forwards and works inquiries, who
-reads and approves response documents."""
+reads, changes (a draft's author alone) and approves response documents."""
 
 from __future__ import annotations
 
@@ -161,6 +161,15 @@ def test_only_medical_information_writes_response_documents(users: dict[str, Use
     assert not policy.can(users["compliance"], "add", StandardResponse)
     assert agrees(users["medinfo"], "change", draft)
     assert not agrees(users["compliance"], "change", draft)
+
+
+@pytest.mark.parametrize("who", ["colleague", "admin", "compliance"])
+def test_only_its_author_changes_a_draft(users: dict[str, User], who: str) -> None:
+    people = {**users, "colleague": factories.user("max", Role.MEDICAL_INFORMATION)}
+    draft = factories.version(users["medinfo"])
+
+    assert agrees(users["medinfo"], "change", draft)
+    assert not agrees(people[who], "change", draft)
 
 
 def test_a_version_in_review_is_no_longer_changed(users: dict[str, User]) -> None:

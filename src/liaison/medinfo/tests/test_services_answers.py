@@ -1,10 +1,12 @@
-"""Answer services: only approved, unexpired, still-verifying versions are sent; the
-delivery record; the letter (its content, DOCX and PDF) and the references as RIS."""
+"""Answer services: only approved, unexpired, still-verifying versions are sent, when
+answered, delivered and printed; the delivery record; the letter (its content, DOCX
+and PDF) and the references as RIS."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 
 import pytest
 from django.utils import timezone
@@ -27,6 +29,7 @@ from liaison.medinfo.services import (
     letter_content,
     references_ris,
     render_letter,
+    retire_version,
 )
 from liaison.medinfo.tests import factories
 
@@ -213,6 +216,77 @@ def test_msl_does_not_record_the_delivery(
         deliver_answer(actor=msl, answer=answer, method=DeliveryMethod.IN_PERSON)
 
 
+def _answer_on(medinfo: User, inquiry: Inquiry, version: ResponseVersion) -> Answer:
+    return answer_inquiry(actor=medinfo, inquiry=inquiry, version=version)
+
+
+#: What is checked again after an answer was prepared: its delivery, its letter.
+SENDING: dict[str, Callable[[User, Answer], object]] = {
+    "delivered": lambda actor, answer: deliver_answer(
+        actor=actor, answer=answer, method=DeliveryMethod.EMAIL
+    ),
+    "printed": lambda actor, answer: render_letter(actor=actor, answer=answer, fmt="docx"),
+}
+
+
+@pytest.mark.parametrize("doing", sorted(SENDING))
+def test_an_answer_whose_version_expired_since_is_neither_delivered_nor_printed(
+    medinfo: User, reviewer: User, inquiry: Inquiry, doing: str
+) -> None:
+    expiry = timezone.localdate() + dt.timedelta(days=2)
+    version = factories.approved_version(medinfo, reviewer, expires_on=expiry)
+    answer = _answer_on(medinfo, inquiry, version)
+
+    with freeze_time(timezone.now() + dt.timedelta(days=10)), pytest.raises(Conflict) as refused:
+        SENDING[doing](medinfo, answer)
+
+    assert refused.value.field == "version"
+    assert f"version {version.number} cannot be {doing}" in refused.value.message
+    assert f"expired on {expiry.isoformat()}" in refused.value.message
+    assert Answer.objects.get(pk=answer.pk).delivered_at is None
+
+
+@pytest.mark.parametrize("doing", sorted(SENDING))
+def test_an_answer_whose_version_was_retired_since_is_neither_delivered_nor_printed(
+    medinfo: User, inquiry: Inquiry, approved: ResponseVersion, doing: str
+) -> None:
+    answer = _answer_on(medinfo, inquiry, approved)
+    retire_version(actor=medinfo, version=approved, reason="new safety data")
+
+    with pytest.raises(Conflict) as refused:
+        SENDING[doing](medinfo, answer)
+
+    assert f"cannot be {doing}: it is retired" in refused.value.message
+    assert Answer.objects.get(pk=answer.pk).delivered_at is None
+
+
+def test_a_delivery_is_judged_on_the_day_it_happened(
+    medinfo: User, reviewer: User, inquiry: Inquiry
+) -> None:
+    expiry = timezone.localdate() + dt.timedelta(days=2)
+    version = factories.approved_version(medinfo, reviewer, expires_on=expiry)
+    answer = _answer_on(medinfo, inquiry, version)
+    sent = answer.prepared_at + dt.timedelta(days=1)
+
+    with freeze_time(timezone.now() + dt.timedelta(days=10)):
+        deliver_answer(actor=medinfo, answer=answer, method=DeliveryMethod.POST, delivered_at=sent)
+
+    assert Answer.objects.get(pk=answer.pk).delivered_at == sent
+
+
+def test_an_answer_whose_text_no_longer_verifies_is_not_delivered(
+    medinfo: User, inquiry: Inquiry, approved: ResponseVersion
+) -> None:
+    answer = _answer_on(medinfo, inquiry, approved)
+    ResponseVersion.objects.filter(pk=approved.pk).update(body="Any dose on dialysis.")
+    answer = Answer.objects.select_related("version", "inquiry").get(pk=answer.pk)
+
+    with pytest.raises(Conflict) as refused:
+        deliver_answer(actor=medinfo, answer=answer, method=DeliveryMethod.EMAIL)
+
+    assert "no longer verifies" in refused.value.message
+
+
 # The letter
 
 
@@ -306,6 +380,32 @@ def test_letter_is_for_those_who_see_the_inquiry(
 
     with pytest.raises(PermissionDenied):
         render_letter(actor=other_msl, answer=answer, fmt="docx")
+
+
+def test_a_delivered_letter_still_prints_after_its_version_is_retired(
+    medinfo: User, inquiry: Inquiry, approved: ResponseVersion
+) -> None:
+    answer = _answer_on(medinfo, inquiry, approved)
+    deliver_answer(actor=medinfo, answer=answer, method=DeliveryMethod.EMAIL)
+    retire_version(actor=medinfo, version=approved, reason="new safety data")
+
+    content = render_letter(actor=medinfo, answer=answer, fmt="docx")
+
+    assert QUESTION in "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+
+
+def test_a_delivered_letter_whose_text_no_longer_verifies_is_not_printed(
+    medinfo: User, inquiry: Inquiry, approved: ResponseVersion
+) -> None:
+    answer = _answer_on(medinfo, inquiry, approved)
+    deliver_answer(actor=medinfo, answer=answer, method=DeliveryMethod.EMAIL)
+    ResponseVersion.objects.filter(pk=approved.pk).update(body="Any dose on dialysis.")
+    answer = Answer.objects.select_related("version", "inquiry").get(pk=answer.pk)
+
+    with pytest.raises(Conflict) as refused:
+        render_letter(actor=medinfo, answer=answer, fmt="pdf")
+
+    assert "no longer verifies" in refused.value.message
 
 
 def test_references_as_ris(medinfo: User, inquiry: Inquiry, approved: ResponseVersion) -> None:

@@ -1,5 +1,6 @@
-"""Inquiry services: intake (requester, on/off-label, attestation, due day, the
-screening hook), hand-off, assignment, priority, cancelling, closing, follow-ups."""
+"""Inquiry services: intake (requester, due day, the screening hook), hand-off,
+assignment, priority, cancelling, closing, follow-ups (on- and off-label in
+``test_services_off_label``)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,8 @@ from liaison.core.errors import Conflict, LiaisonError, PermissionDenied
 from liaison.core.models import AuditEvent, Role, User
 from liaison.directory.tests import factories as directory
 from liaison.engagement.tests import factories as engagement
-from liaison.medinfo import labelling
 from liaison.medinfo.models import Handoff, Inquiry, InquiryChannel, InquiryStatus, Priority
 from liaison.medinfo.services import (
-    InquiryData,
     assign_inquiry,
     cancel_inquiry,
     close_inquiry,
@@ -29,38 +28,9 @@ from liaison.medinfo.services import (
 )
 from liaison.medinfo.services.inquiries import inquiry_url
 from liaison.medinfo.tests import factories
+from liaison.medinfo.tests.intake import NSCLC, attestation, phone_inquiry
 
-pytestmark = pytest.mark.django_db
-
-NSCLC = "EGFR-mutated metastatic non-small cell lung cancer"
-
-
-@pytest.fixture(autouse=True)
-def screened(monkeypatch: pytest.MonkeyPatch) -> list[registry.SavedText]:
-    """The texts handed to the screens (safety's own screen is tested in safety)."""
-    seen: list[registry.SavedText] = []
-    monkeypatch.setattr(registry, "screen_saved_text", seen.append)
-    return seen
-
-
-def attestation(when: dt.datetime | None = None) -> dict[str, Any]:
-    return {
-        "unsolicited_requested_by": "Dr Anna Weber",
-        "unsolicited_requested_at": when or timezone.now() - dt.timedelta(hours=3),
-        "unsolicited_how": "asked unprompted at the end of a scheduled visit",
-        "unsolicited_words": "Does Onvexa work in the adjuvant setting?",
-    }
-
-
-def phone_inquiry(**values: Any) -> InquiryData:
-    data: dict[str, Any] = {
-        "channel": InquiryChannel.PHONE,
-        "requester_name": "Jean Dupont",
-        "requester_country": "FR",
-        "question": "What is the half-life of velotinib?",
-    }
-    data.update(values)
-    return data  # type: ignore[return-value]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("screened")]
 
 
 # Intake in the field
@@ -233,152 +203,6 @@ def test_blank_question_is_refused_in_words(medinfo: User) -> None:
         take_inquiry(actor=medinfo, data=phone_inquiry(question=" "))
 
     assert refused.value.details["question"] == "give the question as it was asked"
-
-
-# On- and off-label
-
-
-def test_off_label_inquiry_without_attestation_is_refused_naming_each_part(
-    medinfo: User,
-) -> None:
-    product = factories.own_product()
-    factories.labelled(product, "DE", NSCLC)
-    events_before = AuditEvent.objects.count()
-
-    with pytest.raises(LiaisonError) as refused:
-        take_inquiry(actor=medinfo, data=phone_inquiry(product=product))
-
-    details = refused.value.details
-    assert set(details) == {
-        "unsolicited_requested_by",
-        "unsolicited_requested_at",
-        "unsolicited_how",
-        "unsolicited_words",
-    }
-    assert "Onvexa has no labelled indication in France" in details["unsolicited_how"]
-    for label in ("Asked by", "Asked on", "How it was asked", "In the requester's words"):
-        assert label in refused.value.message
-    assert not Inquiry.objects.exists()
-    assert not Handoff.objects.exists()
-    assert AuditEvent.objects.count() == events_before
-
-
-def test_off_label_refusal_names_only_the_missing_parts(medinfo: User) -> None:
-    product = factories.own_product()
-    partial = attestation()
-    del partial["unsolicited_words"]
-    partial["unsolicited_how"] = "   "
-
-    with pytest.raises(LiaisonError) as refused:
-        take_inquiry(actor=medinfo, data=phone_inquiry(product=product, **partial))
-
-    assert set(refused.value.details) == {"unsolicited_how", "unsolicited_words"}
-
-
-def test_off_label_inquiry_with_attestation_keeps_it_and_the_reason(medinfo: User) -> None:
-    product = factories.own_product()
-
-    inquiry = take_inquiry(actor=medinfo, data=phone_inquiry(product=product, **attestation()))
-
-    stored = Inquiry.objects.get(pk=inquiry.pk)
-    assert stored.off_label is True
-    assert stored.off_label_reason == "Onvexa has no labelled indication in France"
-    assert stored.unsolicited_words == "Does Onvexa work in the adjuvant setting?"
-
-
-def test_on_label_inquiry_needs_no_attestation(medinfo: User) -> None:
-    product = factories.own_product()
-    factories.labelled(product, "FR", NSCLC)
-
-    inquiry = take_inquiry(
-        actor=medinfo, data=phone_inquiry(product=product, indication=f"{NSCLC}, first line")
-    )
-
-    assert inquiry.off_label is False
-    assert inquiry.off_label_reason == ""
-
-
-def test_indication_outside_the_label_is_off_label(medinfo: User) -> None:
-    product = factories.own_product()
-    factories.labelled(product, "FR", NSCLC)
-
-    with pytest.raises(LiaisonError) as refused:
-        take_inquiry(
-            actor=medinfo, data=phone_inquiry(product=product, indication="small cell lung cancer")
-        )
-
-    assert "not labelled for “small cell lung cancer” in France" in refused.value.message
-
-
-def test_therapeutic_area_outside_the_label_is_off_label(medinfo: User) -> None:
-    product = factories.own_product()
-    factories.labelled(product, "FR", NSCLC)
-    neurology = factories.area("neurology", "Neurology")
-
-    inquiry = take_inquiry(
-        actor=medinfo,
-        data=phone_inquiry(product=product, therapeutic_area=neurology, **attestation()),
-    )
-
-    assert inquiry.off_label is True
-    assert inquiry.off_label_reason == "Onvexa is not labelled for Neurology in France"
-
-
-def test_competitor_product_without_indication_in_the_country_is_off_label(
-    medinfo: User,
-) -> None:
-    competitor = factories.competitor_product()
-    factories.labelled(competitor, "US", "BRAF V600E-mutant metastatic melanoma")
-
-    with pytest.raises(LiaisonError) as refused:
-        take_inquiry(actor=medinfo, data=phone_inquiry(product=competitor))
-
-    assert "Tremiqa has no labelled indication in France" in refused.value.message
-
-
-def test_caller_cannot_declare_an_inquiry_on_label(medinfo: User) -> None:
-    product = factories.own_product()
-    data: dict[str, Any] = dict(phone_inquiry(product=product), off_label=False)
-
-    with pytest.raises(LiaisonError):
-        take_inquiry(actor=medinfo, data=data)  # type: ignore[arg-type]
-
-
-def test_unknown_field_is_refused_by_name(medinfo: User) -> None:
-    data: dict[str, Any] = dict(phone_inquiry(), urgency="now")
-
-    with pytest.raises(LiaisonError) as refused:
-        take_inquiry(actor=medinfo, data=data)  # type: ignore[arg-type]
-
-    assert refused.value.field == "urgency"
-
-
-def test_label_decision_without_a_product_is_on_label() -> None:
-    decision = labelling.decide(None, "DE")
-
-    assert decision.off_label is False
-
-
-def test_label_decision_needs_every_word_of_the_condition(db: None) -> None:
-    product = factories.own_product()
-    factories.labelled(product, "DE", NSCLC)
-
-    broad = labelling.decide(product, "DE", indication="lung cancer")
-    specific = labelling.decide(
-        product, "de", indication="Metastatic EGFR mutated non small cell lung cancer in elderly"
-    )
-
-    assert broad.off_label is True
-    assert specific.off_label is False
-
-
-def test_indication_without_area_covers_the_products_area(db: None) -> None:
-    product = factories.own_product()
-    factories.labelled(product, "DE", NSCLC, therapeutic_area=None)
-
-    decision = labelling.decide(product, "DE", therapeutic_area=factories.area())
-
-    assert decision.off_label is False
 
 
 # The due day
@@ -625,7 +449,9 @@ def test_a_closed_inquiry_is_not_cancelled(medinfo: User) -> None:
 def test_follow_up_is_a_linked_inquiry_of_the_same_requester(medinfo: User) -> None:
     product = factories.own_product()
     factories.labelled(product, "FR", NSCLC)
-    parent = take_inquiry(actor=medinfo, data=phone_inquiry(product=product, topic="dosing"))
+    parent = take_inquiry(
+        actor=medinfo, data=phone_inquiry(product=product, indication=NSCLC, topic="dosing")
+    )
 
     follow_up = create_follow_up_inquiry(
         actor=medinfo, parent=parent, question="And with strong CYP3A4 inhibitors?"
@@ -638,12 +464,15 @@ def test_follow_up_is_a_linked_inquiry_of_the_same_requester(medinfo: User) -> N
         product,
         "dosing",
     )
+    assert follow_up.indication == NSCLC
     assert list(parent.follow_ups.all()) == [follow_up]
 
 
 def test_off_label_follow_up_is_attested_for_itself(medinfo: User) -> None:
     product = factories.own_product()
-    parent = take_inquiry(actor=medinfo, data=phone_inquiry(product=product, **attestation()))
+    parent = take_inquiry(
+        actor=medinfo, data=phone_inquiry(product=product, indication=NSCLC, **attestation())
+    )
 
     with pytest.raises(LiaisonError) as refused:
         create_follow_up_inquiry(actor=medinfo, parent=parent, question="And in children?")

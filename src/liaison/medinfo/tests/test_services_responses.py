@@ -1,14 +1,17 @@
-"""Response services: standard responses and their versions, custom responses, the
-review with electronic signatures (four eyes, password, expiry, what is signed)."""
+"""Response services: standard responses and their versions (changed by their author
+alone), custom responses, the review with electronic signatures (four eyes, password,
+expiry, what is signed, once)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 
 import pytest
 from django.utils import timezone
 
+from liaison.core import policy
 from liaison.core.errors import Conflict, LiaisonError, PermissionDenied
 from liaison.core.models import ElectronicSignature, Role, SignatureMeaning, User
 from liaison.medinfo.models import ResponseVersion, StandardResponse, VersionStatus
@@ -155,6 +158,56 @@ def test_a_draft_is_edited_until_submitted(medinfo: User) -> None:
         update_version(actor=medinfo, version=stored, data={"body": "Changed in review."})
 
 
+def test_another_member_does_not_change_a_draft(medinfo: User, reviewer: User) -> None:
+    draft = factories.version(medinfo)
+    body = draft.body
+
+    with pytest.raises(PermissionDenied) as refused:
+        update_version(actor=reviewer, version=draft, data={"body": "Text written by max."})
+
+    assert "only the author of this draft" in refused.value.message
+    assert ResponseVersion.objects.get(pk=draft.pk).body == body
+
+
+def test_another_member_does_not_submit_a_draft(medinfo: User, reviewer: User) -> None:
+    draft = factories.version(medinfo)
+
+    with pytest.raises(PermissionDenied):
+        submit_for_review(actor=reviewer, version=draft)
+
+    assert ResponseVersion.objects.get(pk=draft.pk).status == VersionStatus.DRAFT
+
+
+def _racing(
+    monkeypatch: pytest.MonkeyPatch, verb: str, who: User, other: Callable[[], object]
+) -> None:
+    """Let ``other`` commit right after ``who`` passes the policy's ``verb`` check: two
+    requests at once, both past their checks before either writes."""
+    real = policy.require
+    pending = [other]
+
+    def require(user: object, action: str, target: object) -> None:
+        real(user, action, target)  # type: ignore[arg-type]
+        if action == verb and user == who and pending:
+            pending.pop()()
+
+    monkeypatch.setattr(policy, "require", require)
+
+
+def test_an_edit_racing_a_submission_is_refused(
+    medinfo: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    draft = factories.version(medinfo)
+    other = ResponseVersion.objects.get(pk=draft.pk)
+    _racing(monkeypatch, "change", medinfo, lambda: submit_for_review(actor=medinfo, version=other))
+
+    with pytest.raises(Conflict) as refused:
+        update_version(actor=medinfo, version=draft, data={"body": "Changed in review."})
+
+    assert "now in review" in refused.value.message
+    assert ResponseVersion.objects.get(pk=draft.pk).body != "Changed in review."
+
+
 # Approval
 
 
@@ -214,6 +267,28 @@ def test_wrong_password_refuses_approval(medinfo: User, reviewer: User) -> None:
     assert version.status == VersionStatus.IN_REVIEW
     assert ResponseVersion.objects.get(pk=version.pk).status == VersionStatus.IN_REVIEW
     assert signatures_of(version) == []
+
+
+def test_two_reviews_at_once_sign_once(
+    medinfo: User, reviewer: User, compliance: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    version = in_review(medinfo)
+    other = ResponseVersion.objects.get(pk=version.pk)
+    _racing(
+        monkeypatch,
+        "approve",
+        compliance,
+        lambda: approve_version(
+            actor=reviewer, version=other, password=PASSWORD, expires_on=NEXT_YEAR
+        ),
+    )
+
+    with pytest.raises(Conflict) as refused:
+        reject_version(actor=compliance, version=version, password=PASSWORD, reason="Too long.")
+
+    assert "now approved" in refused.value.message
+    assert [s.meaning for s in signatures_of(version)] == [SignatureMeaning.APPROVED]
+    assert ResponseVersion.objects.get(pk=version.pk).status == VersionStatus.APPROVED
 
 
 @pytest.mark.parametrize("days", [0, -1])

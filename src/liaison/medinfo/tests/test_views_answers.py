@@ -99,6 +99,24 @@ def test_answer_from_the_inquiry_page_then_record_the_delivery(
     assert "Post, " in page
 
 
+def test_an_answer_whose_version_was_retired_says_why_it_is_not_sent(
+    client: Client, medinfo: User, inquiry: Inquiry, approved: ResponseVersion
+) -> None:
+    answer = _answered(medinfo, inquiry, approved)
+    ResponseVersion.objects.filter(pk=approved.pk).update(status=VersionStatus.RETIRED)
+    signed_in(client, medinfo)
+    page = client.get(reverse("medinfo:inquiry-detail", args=[inquiry.pk])).content.decode()
+    delivery = client.post(reverse("medinfo:answer-deliver", args=[answer.pk]), {"method": "post"})
+    letter = client.get(reverse("medinfo:answer-letter", args=[answer.pk]))
+    assert "cannot be printed: it is retired" in page
+    assert reverse("medinfo:answer-deliver", args=[answer.pk]) not in page
+    assert reverse("medinfo:answer-letter", args=[answer.pk]) not in page
+    assert delivery.status_code == 422
+    assert "cannot be delivered: it is retired" in delivery.content.decode()
+    assert letter.status_code == 409
+    assert Answer.objects.get(pk=answer.pk).delivered_at is None
+
+
 def test_an_unsendable_version_posted_anyway_is_refused_beside_the_choice(
     client: Client, medinfo: User, inquiry: Inquiry
 ) -> None:

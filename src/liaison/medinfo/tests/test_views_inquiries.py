@@ -157,12 +157,53 @@ def test_live_notice_says_off_label_once_product_and_country_are_chosen(
     factories.labelled(product, "DE", NSCLC)
     url = reverse("medinfo:inquiry-label")
     signed_in(client, msl)
-    off = client.get(url, {"product": str(product.pk), "requester_country": "FR"}).content.decode()
-    on = client.get(url, {"product": str(product.pk), "requester_country": "DE"}).content.decode()
+    chosen = {"product": str(product.pk), "indication": NSCLC}
+    off = client.get(url, {**chosen, "requester_country": "FR"}).content.decode()
+    on = client.get(url, {**chosen, "requester_country": "DE"}).content.decode()
     nothing = client.get(url, {"product": product.pk}).content.decode()
     assert "Off-label in France" in off and "attestation below is required" in off
     assert "On-label in Germany" in on
     assert "label" not in nothing.lower()
+
+
+def test_live_notice_asks_for_the_use_before_calling_a_product_on_label(
+    client: Client, msl: User
+) -> None:
+    product = factories.own_product()
+    factories.labelled(product, "DE", NSCLC)
+    url = reverse("medinfo:inquiry-label")
+    signed_in(client, msl)
+    bare = client.get(url, {"product": str(product.pk), "requester_country": "DE"})
+    unlabelled = client.get(url, {"product": str(product.pk), "requester_country": "FR"})
+    area = client.get(
+        url,
+        {
+            "product": str(product.pk),
+            "requester_country": "DE",
+            "therapeutic_area": str(product.therapeutic_area_id),
+        },
+    )
+    assert "Which use?" in bare.content.decode()
+    assert "On-label in Germany" not in bare.content.decode()
+    assert "On-label in Germany" in area.content.decode()
+    # Off-label whatever the use: said at once, beside the question of the use.
+    assert "Which use?" in unlabelled.content.decode()
+    assert "Off-label in France" in unlabelled.content.decode()
+
+
+def test_intake_of_a_product_without_its_use_is_refused_beside_the_indication(
+    client: Client, medinfo: User
+) -> None:
+    product = factories.own_product()
+    factories.labelled(product, "DE", NSCLC)
+    response = signed_in(client, medinfo).post(
+        reverse("medinfo:inquiry-create"), phone_intake(product=product.pk)
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="id_indication_error"' in html
+    assert "so Liaison can tell on- from off-label" in html
+    assert not Inquiry.objects.exists()
 
 
 def test_live_notice_reads_the_country_of_the_hcp_chosen(client: Client, msl: User) -> None:
@@ -175,6 +216,7 @@ def test_live_notice_reads_the_country_of_the_hcp_chosen(client: Client, msl: Us
             reverse("medinfo:inquiry-label"),
             {
                 "product": str(product.pk),
+                "indication": NSCLC,
                 "requester_hcp": str(french.pk),
                 "requester_country": "DE",
             },

@@ -150,6 +150,22 @@ def test_rejection_needs_a_reason_in_the_comment(
     assert version.status == VersionStatus.REJECTED
 
 
+def test_another_member_neither_edits_nor_is_offered_to_edit_a_draft(
+    client: Client, medinfo: User, reviewer: User
+) -> None:
+    draft = factories.version(medinfo)
+    edit = reverse("medinfo:version-edit", args=[draft.pk])
+    signed_in(client, reviewer)
+    page = client.get(reverse("medinfo:version-detail", args=[draft.pk])).content.decode()
+    posted = client.post(edit, {"title": draft.title, "body": "Text written by max."})
+    assert edit not in page
+    assert posted.status_code == 403
+    assert ResponseVersion.objects.get(pk=draft.pk).body == draft.body
+    signed_in(client, medinfo)
+    own = client.get(reverse("medinfo:version-detail", args=[draft.pk])).content.decode()
+    assert edit in own
+
+
 def test_the_author_is_not_offered_the_review(client: Client, medinfo: User) -> None:
     version = _in_review(medinfo)
     signed_in(client, medinfo)

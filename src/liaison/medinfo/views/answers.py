@@ -30,7 +30,7 @@ from liaison.medinfo.models import (
     ResponseVersion,
     VersionStatus,
 )
-from liaison.medinfo.services.answers import sendable_refusal
+from liaison.medinfo.services.answers import letter_refusal, sendable_refusal
 from liaison.medinfo.views.common import action_page, run_form
 
 LETTER_TYPES = {
@@ -79,10 +79,13 @@ def answer_context(user: User, inquiry: Inquiry, *, can_work: bool) -> dict[str,
         .filter(inquiry=inquiry)
         .select_related("version", "version__standard", "prepared_by", "delivered_by")
     )
+    today = timezone.localdate()
     context: dict[str, Any] = {
         "answers": [
             {
                 "answer": answer,
+                # The service refuses the letter and the delivery; the page says why at once.
+                "held": letter_refusal(answer, today),
                 "delivery_form": forms.DeliveryForm(
                     auto_id=f"delivery{answer.pk}_%s", initial={"method": inquiry.delivery_method}
                 )
@@ -95,7 +98,7 @@ def answer_context(user: User, inquiry: Inquiry, *, can_work: bool) -> dict[str,
         "can_answer": False,
     }
     if can_work and inquiry.status not in (InquiryStatus.CLOSED, InquiryStatus.CANCELLED):
-        versions, filed = sendable_versions(user, inquiry, timezone.localdate())
+        versions, filed = sendable_versions(user, inquiry, today)
         choices = ResponseVersion.objects.filter(pk__in=[version.pk for version in versions])
         context.update(
             can_answer=True,

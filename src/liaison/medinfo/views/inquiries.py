@@ -97,13 +97,19 @@ def label_notice(
     therapeutic_area: TherapeuticArea | None = None,
     indication: str = "",
 ) -> dict[str, Any] | None:
-    """What the intake says about the label once a product and a country are known."""
+    """What the intake says about the label once a product and a country are known:
+    first, when the use asked about is missing, that it is needed (the service
+    refuses without it)."""
     if product is None or not country:
         return None
     decision = labelling.decide(
         product, country, therapeutic_area=therapeutic_area, indication=indication
     )
     return {
+        "needs_use": labelling.use_missing(
+            product, therapeutic_area=therapeutic_area, indication=indication
+        ),
+        "use_needed": labelling.USE_NEEDED,
         "off_label": decision.off_label,
         "country": countries.name(country) or country,
         "reason": decision.reason,

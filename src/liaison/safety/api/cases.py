@@ -7,8 +7,9 @@ an interaction or on its own), change one (its reporter while at intake,
 pharmacovigilance after), forward it, move its status, start a new version and
 ask the reporter for what it is missing.
 
-Patient details are answered only to those who read them (pharmacovigilance):
-for anyone else the ``patient_*`` keys are absent from the answer. A refusal of
+Patient details and the reporter's contact are answered only to those who read
+them (pharmacovigilance), as the web shows them: for anyone else the
+``patient_*`` and ``reporter_contact`` keys are absent from the answer. A refusal of
 the body is a 422 naming the body's own fields (``day_zero``,
 ``reactions.0.meddra_code``, ``reporter_hcp_id``).
 """
@@ -21,7 +22,6 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, cast
 
-from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -65,6 +65,7 @@ CASES = Records(
         "reactions",
         "products",
         "submissions__exported_by",
+        "submissions__sent_by",
         "follow_up_requests__requested_by",
     ),
 )
@@ -174,7 +175,6 @@ REPORTER_FIELDS = (
     "reporter_organization",
     "reporter_country",
     "reporter_qualification",
-    "reporter_contact",
 )
 
 
@@ -197,6 +197,8 @@ def _submission(submission: Submission) -> dict[str, Any]:
         "exported_at": submission.exported_at,
         "valid": submission.valid,
         "status": submission.status,
+        "sent_at": submission.sent_at,
+        "sent_by": _username(submission.sent_by),
         "acknowledged_at": submission.acknowledged_at,
         "ack_text": submission.ack_text,
     }
@@ -217,8 +219,9 @@ def follow_up_answer(request: FollowUpRequest) -> dict[str, Any]:
 
 
 def case_answer(user: User, pk: int) -> dict[str, Any]:
-    """The case as ``user`` now sees it (404 when they may not): patient fields
-    only for a reader of patient details."""
+    """The case as ``user`` now sees it (404 when they may not): patient fields and
+    the reporter's contact (personal data, like them) only for a reader of patient
+    details."""
     case = CASES.answer(user, pk)
     row = selectors.case_row(case)
     answer = {
@@ -252,6 +255,7 @@ def case_answer(user: User, pk: int) -> dict[str, Any]:
     for name in REPORTER_FIELDS:
         answer[name] = getattr(case, name)
     if answer["patient_visible"]:
+        answer["reporter_contact"] = case.reporter_contact
         for name in services.patient_fields():
             value = getattr(case, name)
             answer[name] = float(value) if name in MEASURES and value is not None else value
@@ -326,23 +330,14 @@ REPORTER_NAMES = ("reporter_hcp_id", "reporter_given_name", "reporter_family_nam
 # --- reading ----------------------------------------------------------------------
 
 
-def _filtered(user: User, query: CaseListQuery) -> QuerySet[Case]:
-    cases = policy.scope(user, "view", Case)
-    if query.status:
-        cases = cases.filter(status=query.status)
-    if query.search.strip():
-        term = query.search.strip()
-        cases = cases.filter(
-            Q(reference__icontains=term)
-            | Q(safety_report_id__icontains=term)
-            | Q(products__name__icontains=term)
-            | Q(reactions__verbatim__icontains=term)
-        ).distinct()
-    return cases.order_by("-day_zero", "-pk")
-
-
-#: The most cases a list filtered on derived values (breached, incomplete, serious) reads.
-DERIVED_LIMIT = 2000
+def _filters(query: CaseListQuery) -> selectors.QueueFilters:
+    return selectors.QueueFilters(
+        status=query.status.value if query.status else "",
+        breached=query.breached,
+        incomplete=query.incomplete,
+        serious=query.serious,
+        search=query.search,
+    )
 
 
 @router.get(
@@ -350,36 +345,29 @@ DERIVED_LIMIT = 2000
     response=CasePageOut,
     summary="List adverse-event cases",
     description=(
-        "The cases you see, newest Day 0 first, each with its forwarding and regulatory "
-        "clocks and the four minimum criteria. `status` and `search` filter in the database; "
-        "`breached`, `incomplete` and `serious` are computed per case over the "
-        f"{DERIVED_LIMIT:,} newest cases matching the others."
+        "The queue: the cases you see, open ones first with the oldest Day 0 (the most "
+        "overdue) on top, then closed and nullified ones, newest first; each with its "
+        "forwarding and regulatory clocks and the four minimum criteria. `status`, `search` "
+        "and `serious` filter in the database; `breached` and `incomplete` are computed per "
+        "case over every case the others leave."
     ),
 )
 def list_cases(request: HttpRequest, query: Query[CaseListQuery]) -> dict[str, Any]:
     user = acting_user(request)
     today = timezone.localdate()
     start = (query.page - 1) * query.page_size
-    cases = _filtered(user, query).prefetch_related(
-        Prefetch("reactions", queryset=Reaction.objects.order_by("pk")),
-        Prefetch("products", queryset=CaseProduct.objects.order_by("pk")),
-    )
-    cases = cases.select_related("reported_by", "assigned_to")
-    if query.breached is None and query.incomplete is None and query.serious is None:
+    filters = _filters(query)
+    cases = selectors.queue_cases(user, filters)
+    if not filters.derived:
         count = cases.count()
-        page = list(cases[start : start + query.page_size]) if start < count else []
+        page = selectors.with_parts(cases)[start : start + query.page_size]
         rows = [selectors.case_row(case) for case in page]
     else:
-        every = [selectors.case_row(case) for case in cases[:DERIVED_LIMIT]]
-        wanted = [
-            row
-            for row in every
-            if (query.breached is None or row.breached(today) == query.breached)
-            and (query.incomplete is None or (not row.complete) == query.incomplete)
-            and (query.serious is None or row.serious == query.serious)
-        ]
-        count = len(wanted)
-        rows = wanted[start : start + query.page_size]
+        count, rows = 0, []
+        for row in selectors.matching_rows(cases, filters, today):
+            if start <= count < start + query.page_size:
+                rows.append(row)
+            count += 1
     return {
         "count": count,
         "page": query.page,

@@ -1,16 +1,21 @@
 """``/api/v1/safety``: cases as ICH E2B(R3) files.
 
 * ``GET /cases/{case_id}/e2b``: pharmacovigilance downloads a case as an
-  ``MCCI_IN200100UV01`` batch (``regional=fda`` adds the FDA regional elements);
-  each download is recorded as a submission, whose acknowledgement will name it.
-  The validation against the ICH schema set is told in headers: ``X-E2B-Valid``
-  (``true``, ``false``, or ``unknown`` when no schema set is configured) and
-  ``X-E2B-Errors`` (how many). A case not ready (a reaction without its MedDRA
-  code, no product) answers 409 naming what is missing.
+  ``MCCI_IN200100UV01`` batch (``regional=fda`` adds the FDA regional elements).
+  It stays a GET, a download, but it is not free of effect: each download is
+  recorded (audited) as an exported submission, whose acknowledgement will name
+  it. It submits nothing: the case and its regulatory clock are left alone. The
+  validation against the ICH schema set is told in headers: ``X-E2B-Valid``
+  (``true``, ``false``, or ``unknown`` when no schema set is configured),
+  ``X-E2B-Errors`` (how many) and ``X-E2B-Submission-Id``. A case not ready (a
+  reaction without its MedDRA code, no product) answers 409 naming what is missing.
+* ``POST /submissions/{submission_id}/sent``: the file went to the regulator:
+  the case is submitted and, the first time, its regulatory clock stops. A file
+  that failed validation is refused (422), one marked sent already is a 409.
 * ``POST /e2b/import``: every ICSR of an uploaded file becomes a case, all or
   none; an acknowledgement file is refused and pointed to ``/e2b/ack``.
-* ``POST /e2b/ack``: an acknowledgement updates the submissions it names; an ICSR
-  file is refused.
+* ``POST /e2b/ack``: an acknowledgement updates the submissions of the batch it
+  names; an ICSR file is refused.
 
 Uploads are ``multipart/form-data`` with the file in the field ``file``; a file
 that cannot be read is a 422 naming ``file``, its message naming the file, the
@@ -32,13 +37,17 @@ from liaison.core import policy, uploads
 from liaison.core.errors import Conflict, LiaisonError
 from liaison.engagement.api.refusals import Unprocessable, body_refusals
 from liaison.lib.api import Id, Records, acting_user
-from liaison.safety.models import Case
-from liaison.safety.schemas.e2b import AckOut, E2BExportQuery, ImportedCaseOut
+from liaison.safety.api.cases import case_answer
+from liaison.safety.models import Case, Submission
+from liaison.safety.schemas.cases import CaseOut
+from liaison.safety.schemas.e2b import AckOut, E2BExportQuery, ImportedCaseOut, SubmissionSentIn
 from liaison.safety.services import e2b as services
 from liaison.safety.services.cases import refusal
+from liaison.safety.services.submissions import mark_submission_sent
 
 router = Router(tags=["safety"])
 CASES = Records(Case)
+SUBMISSIONS = Records(Submission, related=("case",))
 
 
 def upload_body(description: str) -> dict[str, Any]:
@@ -96,9 +105,11 @@ def _name(upload: UploadedFile) -> str:
     description=(
         "Pharmacovigilance: the case as an ICH E2B(R3) ICSR batch (application/xml, an "
         "attachment), the patient's initials masked unless `unmask_patient`; `regional=fda` "
-        "adds the FDA regional elements. Recorded as a submission. `X-E2B-Valid` says "
-        "whether it validates against the ICH schema set (`unknown`: none configured) and "
-        "`X-E2B-Errors` how many errors it found. A case not ready answers 409."
+        "adds the FDA regional elements. Each download is recorded as an exported submission "
+        "(`X-E2B-Submission-Id`); it submits nothing and stops no clock: mark the file sent "
+        "once it went to the regulator (`POST /submissions/{submission_id}/sent`). "
+        "`X-E2B-Valid` says whether it validates against the ICH schema set (`unknown`: none "
+        "configured) and `X-E2B-Errors` how many errors it found. A case not ready answers 409."
     ),
 )
 def export_case(request: HttpRequest, case_id: Id, query: Query[E2BExportQuery]) -> HttpResponse:
@@ -125,7 +136,32 @@ def export_case(request: HttpRequest, case_id: Id, query: Query[E2BExportQuery])
     response["X-E2B-Valid"] = {True: "true", False: "false", None: "unknown"}[export.valid]
     response["X-E2B-Errors"] = str(len(export.errors))
     response["X-E2B-Message-Id"] = export.submission.message_id
+    response["X-E2B-Submission-Id"] = str(export.submission.pk)
     return response
+
+
+@router.post(
+    "/submissions/{submission_id}/sent",
+    response=CaseOut,
+    exclude_unset=True,
+    summary="Mark an E2B file as sent",
+    description=(
+        "Pharmacovigilance: the exported file went to the regulator at `sent_at` (now by "
+        "default). The submission is sent, its case submitted and, the first time, the "
+        "case's regulatory clock stops. Answers the case. A file that failed validation is a "
+        "422 naming `submission`; one marked sent already, a 409."
+    ),
+)
+def mark_sent(
+    request: HttpRequest, submission_id: Id, payload: SubmissionSentIn | None = None
+) -> dict[str, Any]:
+    user = acting_user(request)
+    submission = SUBMISSIONS.load(user, "change", submission_id)
+    with body_refusals():
+        mark_submission_sent(
+            actor=user, submission=submission, sent_at=payload.sent_at if payload else None
+        )
+    return case_answer(user, submission.case_id)
 
 
 @router.post(

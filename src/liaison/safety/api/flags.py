@@ -1,7 +1,8 @@
 """``/api/v1/safety/flags``: adverse-event language found in saved notes.
 
 A flag waits for its author to confirm it, which reports a case with Day 0 = the
-day the author heard it, or to dismiss it with a reason; pharmacovigilance may
+day the author heard it (earlier if someone heard it before; later only with a
+reason), or to dismiss it with a reason; pharmacovigilance may
 handle any open flag, and sees every flag escalated after a business day unhandled.
 The author's manager, compliance and administrators read flags. A flag already
 confirmed or dismissed answers 409.
@@ -119,8 +120,9 @@ def list_flags(request: HttpRequest, query: Query[FlagListQuery]) -> dict[str, A
     description=(
         "Reports the case the flag found: Day 0 = the day its author heard it, the product "
         "and the words found, the note as its source; the case fields sent add to them "
-        "(patient, reporter, narrative...). `flag_ids` confirms other flags of the same note "
-        "in the same case. Its author or pharmacovigilance; audited."
+        "(patient, reporter, narrative...). An earlier `day_zero` is taken; a later one needs "
+        "`reason` (else a 422 naming `day_zero`). `flag_ids` confirms other flags of the same "
+        "note in the same case. Its author or pharmacovigilance; audited."
     ),
 )
 def confirm_flag(
@@ -131,13 +133,16 @@ def confirm_flag(
     body = payload.dict(exclude_unset=True)
     others = body.pop("flag_ids", [])
     forward = bool(body.pop("forward", True))
+    reason = str(body.pop("reason", ""))
     with body_refusals(BODY_NAMES):
         flags = [flag]
         for index, other_id in enumerate(dict.fromkeys(others)):
             if other_id != flag.pk:
                 flags.append(by_id(user, Flag, other_id, f"flag_ids.{index}"))
         data = case_data(user, body)
-        case = services.confirm_flags(actor=user, flags=flags, data=data or None, forward=forward)
+        case = services.confirm_flags(
+            actor=user, flags=flags, data=data or None, forward=forward, reason=reason
+        )
     return Status(201, case_answer(user, case.pk))
 
 

@@ -261,7 +261,11 @@ class CaseSubmissionOut(Schema):
     exported_by: str
     exported_at: dt.datetime
     valid: bool | None = Field(description="Against the ICH schema set; null: not validated")
-    status: str = Field(description="sent, accepted or rejected (the acknowledgement's)")
+    status: str = Field(
+        description="exported (not yet sent), sent, accepted or rejected (the acknowledgement's)"
+    )
+    sent_at: dt.datetime | None = Field(description="When the file went to the regulator")
+    sent_by: str | None = Field(description="Who marked it sent (null: an acknowledgement did)")
     acknowledged_at: dt.datetime | None
     ack_text: str
 
@@ -333,7 +337,7 @@ class CaseOut(CaseBaseOut):
     reporter_organization: str
     reporter_country: str
     reporter_qualification: str
-    reporter_contact: str
+    reporter_contact: str | None = Field(None, description="Pharmacovigilance only")
     narrative: str
     reporter_comments: str
     sender_comments: str

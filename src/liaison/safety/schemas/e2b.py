@@ -1,7 +1,9 @@
-"""API schemas of E2B(R3) files: the export's options, and what an import or an
-acknowledgement changed."""
+"""API schemas of E2B(R3) files: the export's options, a file marked sent, and what
+an import or an acknowledgement changed."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from ninja import Field, Schema
 
@@ -14,6 +16,12 @@ class E2BExportQuery(InputSchema):
     )
     unmask_patient: bool = Field(
         False, description="Write the patient's initials (masked with nullFlavor MSK by default)"
+    )
+
+
+class SubmissionSentIn(InputSchema):
+    sent_at: dt.datetime | None = Field(
+        None, description="When the file went to the regulator (now when not given)"
     )
 
 

@@ -30,7 +30,8 @@ class FlagListQuery(PageQuery):
 
 class FlagConfirmIn(CaseFields):
     """Confirm a flag as a case: Day 0, the product and the words found come from the
-    flag; the fields sent add to them or replace them."""
+    flag; the fields sent add to them or replace them. An earlier `day_zero` is taken
+    (someone heard it before); a later one needs `reason`."""
 
     flag_ids: list[Id] = Field(
         default_factory=list,
@@ -39,6 +40,11 @@ class FlagConfirmIn(CaseFields):
     )
     forward: bool = Field(
         True, description="Forward to pharmacovigilance now (false: keep it at intake)"
+    )
+    reason: str = Field(
+        "",
+        max_length=2000,
+        description="Why `day_zero` is later than the flags were heard (required then; audited)",
     )
 
 

@@ -1,5 +1,6 @@
 """The safety operations, by subject: cases (intake, work, versions, follow-up
-requests), flags (AE language in saved text), E2B (export, import, acknowledgements)."""
+requests), flags (AE language in saved text), E2B (export, import, acknowledgements)
+and submissions (an exported file marked sent, an acknowledgement applied)."""
 
 from liaison.safety.services.cases import (
     answer_follow_up,

@@ -153,7 +153,12 @@ def _numbered(case: Case) -> None:
 
 
 def _insert(
-    *, actor: User, case: Case, reactions: list[Reaction], products: list[CaseProduct]
+    *,
+    actor: User,
+    case: Case,
+    reactions: list[Reaction],
+    products: list[CaseProduct],
+    reason: str = "",
 ) -> None:
     """Insert and audit ``case`` with its parts (the caller holds the transaction)."""
     case.reference = f"pending-{uuid.uuid4().hex[:20]}"
@@ -167,6 +172,7 @@ def _insert(
         action=AuditAction.CREATE,
         instance=case,
         changes={key: [None, value] for key, value in after.items() if value not in (None, "", [])},
+        reason=reason,
     )
     _write_parts(actor=actor, case=case, reactions=reactions, products=products)
 
@@ -188,11 +194,13 @@ def report_case(
     data: CaseData,
     source: Source = DIRECT,
     forward: bool = True,
+    reason: str = "",
 ) -> Case:
     """Report an adverse event (or product complaint, or special situation) heard
     by ``actor``. With ``forward`` (the default) it goes to pharmacovigilance at
     once, which stops the forwarding clock; without, it stays at intake for its
-    reporter to complete and forward."""
+    reporter to complete and forward. ``reason`` goes with its audit event (why its
+    Day 0 is later than its source says)."""
     policy.require(actor, "add", Case)
     values: dict[str, Any] = dict(data)
     _check_keys(values)
@@ -222,7 +230,7 @@ def report_case(
     if errors:
         raise refusal(errors)
     with transaction.atomic():
-        _insert(actor=actor, case=case, reactions=reactions, products=products)
+        _insert(actor=actor, case=case, reactions=reactions, products=products, reason=reason)
     return case
 
 

@@ -3,18 +3,20 @@
 * :func:`export_case`: pharmacovigilance writes a case as an ``MCCI_IN200100UV01``
   batch (one ``PORR_IN049016UV`` message), optionally with the FDA regional
   elements; the file is validated against the ICH schema set when
-  ``LIAISON_E2B_SCHEMA_DIR`` names it, and the submission is recorded (audited)
-  with its message id, which its acknowledgement will name.
+  ``LIAISON_E2B_SCHEMA_DIR`` names it, and recorded (audited) as an exported
+  submission with its batch and message ids, which its acknowledgement will name.
+  Exporting is not submitting: the case and its clocks are left alone until the
+  file is marked sent (:mod:`liaison.safety.services.submissions`).
 * :func:`import_e2b`: every ICSR of a file becomes a case (all or none); an
-  acknowledgement file is refused and pointed to :func:`import_ack`.
+  acknowledgement file is refused and pointed to :func:`import_ack`. A value the
+  case cannot keep is refused naming the file, the ICSR and the field.
 * :func:`import_ack`: a positive or negative acknowledgement updates the
-  submission status of the cases it names; an ICSR file is refused. An
-  acknowledgement never creates a case.
+  submissions of the batch it acknowledges; an ICSR file is refused. An
+  acknowledgement never creates a case, and never touches another batch's files.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import uuid
 from dataclasses import dataclass
@@ -22,27 +24,24 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from liaison.core import audit, policy
 from liaison.core.errors import LiaisonError
 from liaison.core.models import User
 from liaison.directory.models import Product
+from liaison.lib.validation import validation_error
 from liaison.safety.e2b import reader, schema, writer
 from liaison.safety.e2b import records as e2b
 from liaison.safety.e2b.errors import E2BError
-from liaison.safety.e2b_mapping import case_data, to_icsr
-from liaison.safety.models import (
-    Case,
-    CaseStatus,
-    CaseVersion,
-    SourceKind,
-    Submission,
-    SubmissionStatus,
-)
+from liaison.safety.e2b_mapping import case_data, elements_of, to_icsr
+from liaison.safety.models import Case, CaseStatus, CaseVersion, SourceKind, Submission
 from liaison.safety.services.cases import refusal, report_case, sender_id, update_case
 from liaison.safety.services.data import CaseData, Source
+from liaison.safety.services.submissions import acknowledge_submission
 
 REGIONALS = ("fda",)
 
@@ -96,7 +95,8 @@ def export_case(
     regional: str | None = None,
     unmask_patient: bool = False,
 ) -> Export:
-    """Write ``case`` as an E2B(R3) batch and record its submission."""
+    """Write ``case`` as an E2B(R3) batch and record it as an exported submission (the
+    case is not submitted until the file is marked sent)."""
     policy.require(actor, "export", case)
     if regional is not None and regional not in REGIONALS:
         raise LiaisonError(
@@ -147,12 +147,6 @@ def export_case(
     )
     with transaction.atomic():
         audit.create_record(actor=actor, instance=submission)
-        values: dict[str, object] = {"submission_status": SubmissionStatus.SENT}
-        if case.submitted_at is None:
-            values["submitted_at"] = now
-        if case.status in (CaseStatus.FORWARDED, CaseStatus.IN_REVIEW):
-            values["status"] = CaseStatus.SUBMITTED
-        audit.update_record(actor=actor, instance=case, values=values)
     file_name = f"{case.safety_report_id}-{stamp}.xml"
     return Export(content, file_name, submission, valid, errors)
 
@@ -171,7 +165,9 @@ def import_e2b(*, actor: User, stream: IO[bytes], name: str) -> list[Case]:
 
     A safety report id already in Liaison makes the ICSR the next version of that
     case (follow-up, amendment or nullification); an acknowledgement file is
-    refused with the way to import it."""
+    refused with the way to import it. A value the case cannot keep (a safety
+    report id over 100 characters, an age of 300 years) is refused naming the
+    file, the ICSR, the field and its E2B element."""
     policy.require(actor, "import", Case)
     if reader.sniff(stream, name=name) == "ack":
         raise E2BError(
@@ -186,43 +182,58 @@ def import_e2b(*, actor: User, stream: IO[bytes], name: str) -> list[Case]:
     cases: list[Case] = []
     with transaction.atomic():
         for index, icsr in enumerate(icsrs, start=1):
-            where = f"{name}, ICSR {index} ({icsr.report_id})"
-            data = case_data(icsr, products)
-            if "day_zero" not in data:
-                raise LiaisonError(
-                    f"{where}: the date the sender first received the report (C.1.4) "
-                    "is not precise to the day",
-                    field="file",
-                )
-            if not data.get("country"):
-                raise LiaisonError(
-                    f"{where}: no country is given for the reporter, the reactions or the sender",
-                    field="file",
-                )
-            existing = Case.objects.filter(safety_report_id=icsr.report_id).first()
+            where = f"{name}, ICSR {index} ({_shortened(icsr.report_id)})"
             try:
-                if existing is not None:
-                    case = _follow_up(actor, existing, icsr, data, name)
-                else:
-                    case = report_case(
-                        actor=actor,
-                        data=data,
-                        source=Source(kind=SourceKind.IMPORT, title=name[:300]),
-                        forward=True,
-                    )
-                    audit.update_record(
-                        actor=actor,
-                        instance=case,
-                        values={
-                            "safety_report_id": icsr.report_id,
-                            "worldwide_id": icsr.worldwide_id,
-                            "status": CaseStatus.IN_REVIEW,
-                        },
-                    )
+                cases.append(_import_icsr(actor, icsr, products, name))
+            except ValidationError as error:
+                raise _import_refusal(where, validation_error(error, model=Case)) from None
             except LiaisonError as error:
-                raise LiaisonError(f"{where}: {error.message}", field="file") from None
-            cases.append(case)
+                raise _import_refusal(where, error) from None
     return cases
+
+
+def _shortened(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else f"{value[: limit - 1]}…"
+
+
+def _import_refusal(where: str, error: LiaisonError) -> LiaisonError:
+    """A refusal of one ICSR, naming the file, the ICSR and the E2B elements at fault."""
+    elements = elements_of(error.details)
+    tail = f" (E2B {', '.join(elements)})" if elements else ""
+    return LiaisonError(f"{where}: {error.message}{tail}", field="file")
+
+
+def _import_icsr(actor: User, icsr: e2b.Icsr, products: dict[str, Product], name: str) -> Case:
+    """One ICSR as a new case in review, or as the next version of its case."""
+    data = case_data(icsr, products)
+    if "day_zero" not in data:
+        raise LiaisonError(
+            "the date the sender first received the report is not precise to the day",
+            field="day_zero",
+        )
+    if not data.get("country"):
+        raise LiaisonError(
+            "no country is given for the reporter, the reactions or the sender", field="country"
+        )
+    existing = Case.objects.filter(safety_report_id=icsr.report_id).first()
+    if existing is not None:
+        return _follow_up(actor, existing, icsr, data, name)
+    case = report_case(
+        actor=actor,
+        data=data,
+        source=Source(kind=SourceKind.IMPORT, title=name[:300]),
+        forward=True,
+    )
+    audit.update_record(
+        actor=actor,
+        instance=case,
+        values={
+            "safety_report_id": icsr.report_id,
+            "worldwide_id": icsr.worldwide_id,
+            "status": CaseStatus.IN_REVIEW,
+        },
+    )
+    return case
 
 
 def _follow_up(actor: User, case: Case, icsr: e2b.Icsr, data: CaseData, name: str) -> Case:
@@ -256,7 +267,10 @@ class AckResult:
 
 
 def import_ack(*, actor: User, stream: IO[bytes], name: str) -> AckResult:
-    """Update the submissions an acknowledgement names (accepted or rejected)."""
+    """Update the submissions of the acknowledged batch it names (accepted or rejected).
+
+    A message line matches a submission of that batch only, by its message id or its
+    safety report id; a line naming anything else is listed in ``unknown``."""
     policy.require(actor, "import", Case)
     if reader.sniff(stream, name=name) == "icsr":
         raise E2BError(
@@ -268,40 +282,29 @@ def import_ack(*, actor: User, stream: IO[bytes], name: str) -> AckResult:
     updated: list[tuple[Case, str]] = []
     unknown: list[str] = []
     now = timezone.now()
+    reason = f"acknowledgement {ack.ack_id} ({name})"
+    in_batch = Submission.objects.filter(batch_id=ack.icsr_batch_id).select_related("case")
     with transaction.atomic():
+        answers: list[tuple[Submission, bool, str]] = []
         for message in ack.messages:
-            submission = _submission_for(message.message_id, message.report_id, ack.icsr_batch_id)
+            submission = _submission_for(in_batch, message.message_id, message.report_id)
             if submission is None:
                 unknown.append(message.target_id)
-                continue
-            status = SubmissionStatus.ACCEPTED if message.accepted else SubmissionStatus.REJECTED
-            text = message.text or ack.text or ""
-            audit.update_record(
-                actor=actor,
-                instance=submission,
-                values={"status": status, "acknowledged_at": now, "ack_text": text},
-                reason=f"acknowledgement {ack.ack_id} ({name})",
-            )
-            audit.update_record(
-                actor=actor,
-                instance=submission.case,
-                values={"submission_status": status},
-                reason=f"acknowledgement {ack.ack_id} ({name})",
-            )
-            updated.append((submission.case, status))
+            else:
+                answers.append((submission, message.accepted, message.text or ack.text or ""))
         if not ack.messages:
             # A batch-level answer with no message lines: it answers every message of the batch.
-            status = SubmissionStatus.ACCEPTED if ack.accepted else SubmissionStatus.REJECTED
-            for submission in Submission.objects.filter(batch_id=ack.icsr_batch_id):
-                audit.update_record(
-                    actor=actor,
-                    instance=submission,
-                    values={"status": status, "acknowledged_at": now, "ack_text": ack.text or ""},
-                )
-                audit.update_record(
-                    actor=actor, instance=submission.case, values={"submission_status": status}
-                )
-                updated.append((submission.case, status))
+            answers = [(submission, ack.accepted, ack.text or "") for submission in in_batch]
+        for submission, accepted, text in answers:
+            status = acknowledge_submission(
+                actor=actor,
+                submission=submission,
+                accepted=accepted,
+                text=text,
+                reason=reason,
+                at=now,
+            )
+            updated.append((submission.case, status))
     if not updated:
         raise LiaisonError(
             f"{name}: the acknowledgement names no submission of Liaison "
@@ -311,25 +314,12 @@ def import_ack(*, actor: User, stream: IO[bytes], name: str) -> AckResult:
     return AckResult(ack.icsr_batch_id, ack.accepted, tuple(updated), tuple(unknown))
 
 
-def _submission_for(message_id: str, report_id: str | None, batch_id: str) -> Submission | None:
-    """The submission an acknowledgement line names: its message (or report) id in the
-    acknowledged batch, else the latest submission of that report."""
-    sent = Submission.objects.select_related("case")
-    found = sent.filter(message_id=message_id, batch_id=batch_id).first()
-    if found is not None:
-        return found
-    if report_id:
-        return (
-            Submission.objects.filter(case__safety_report_id=report_id, batch_id=batch_id)
-            .select_related("case")
-            .first()
-            or Submission.objects.filter(case__safety_report_id=report_id)
-            .select_related("case")
-            .order_by("-exported_at")
-            .first()
-        )
-    return None
-
-
-def exported_on(submission: Submission) -> dt.date:
-    return timezone.localdate(submission.exported_at)
+def _submission_for(
+    in_batch: QuerySet[Submission], message_id: str, report_id: str | None
+) -> Submission | None:
+    """The submission of the acknowledged batch an acknowledgement line names: by its
+    message id, else by its case's safety report id. Never one of another batch."""
+    found = in_batch.filter(message_id=message_id).first()
+    if found is None and report_id:
+        found = in_batch.filter(case__safety_report_id=report_id).first()
+    return found

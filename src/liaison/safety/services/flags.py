@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -117,10 +116,19 @@ def case_data_from_flags(flags: Sequence[Flag]) -> CaseData:
 
 
 def confirm_flags(
-    *, actor: User, flags: Sequence[Flag], data: CaseData | None = None, forward: bool = True
+    *,
+    actor: User,
+    flags: Sequence[Flag],
+    data: CaseData | None = None,
+    forward: bool = True,
+    reason: str = "",
 ) -> Case:
-    """Confirm flags of one source as one case: reported with Day 0 = the day the
-    author heard it, the products and words found, and whatever ``data`` adds."""
+    """Confirm flags of one source as one case: reported with the products and words
+    found, and whatever ``data`` adds.
+
+    Day 0 is the earliest day the flags were heard. ``data`` may give an earlier
+    one (a colleague heard of it before); a later one would make a late report look
+    timely, so it needs ``reason``, which the audit trail keeps with the case."""
     if not flags:
         raise LiaisonError("choose the flags to confirm", field="flags")
     sources = {(flag.source_label, flag.source_id) for flag in flags}
@@ -129,6 +137,15 @@ def confirm_flags(
     for flag in flags:
         policy.require(actor, "handle", flag)
     values: CaseData = {**case_data_from_flags(flags), **(data or {})}
+    heard_on = min(flag.heard_on for flag in flags)
+    day_zero = values.get("day_zero")
+    reason = reason.strip()
+    if isinstance(day_zero, dt.date) and day_zero > heard_on and not reason:
+        raise LiaisonError(
+            f"Day 0 is the first day any employee heard of it: {heard_on:%d %b %Y} in the "
+            f"note; a later Day 0 ({day_zero:%d %b %Y}) needs a reason",
+            field="day_zero",
+        )
     first = flags[0]
     source = Source(
         kind=first.source_kind,
@@ -138,7 +155,7 @@ def confirm_flags(
         url=first.source_url,
     )
     with transaction.atomic():
-        case = report_case(actor=actor, data=values, source=source, forward=forward)
+        case = report_case(actor=actor, data=values, source=source, forward=forward, reason=reason)
         now = timezone.now()
         for flag in flags:
             audit.update_record(
@@ -150,6 +167,7 @@ def confirm_flags(
                     "handled_by": actor,
                     "handled_at": now,
                 },
+                reason=reason,
             )
     return case
 
@@ -201,11 +219,3 @@ def escalate_due_flags(*, now: dt.datetime | None = None) -> list[Flag]:
                 )
                 escalated.append(flag)
     return escalated
-
-
-def flags_of(user: User, source: str, source_id: int) -> list[Flag]:
-    """The flags ``user`` sees on one record (a record panel's read)."""
-    queryset: Any = policy.scope(user, "view", Flag).filter(
-        source_label=source, source_id=source_id
-    )
-    return list(queryset.select_related("case", "handled_by"))

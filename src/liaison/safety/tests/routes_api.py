@@ -17,7 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from liaison.core.tests.authorization import ApiCase, Route, World, api_map
-from liaison.safety.models import Case, CaseStatus, Flag
+from liaison.safety.models import Case, CaseStatus, Flag, Submission
 from liaison.safety.tests import factories
 
 API = "/api/v1/safety"
@@ -29,6 +29,7 @@ class SafetyApiRecords:
     intake: Case  # alice's, still at her intake
     others: Case  # the other MSL's
     flag: Flag  # alice's, open
+    exported: Submission  # an E2B file of alice's forwarded case, not yet sent
 
 
 def build(world: World) -> None:
@@ -36,12 +37,19 @@ def build(world: World) -> None:
     alice = users["msl"]
     forwarded = factories.case(alice)
     forwarded.reactions.update(meddra_code="10037844", meddra_version="27.1")
+    exported = Submission.objects.create(
+        case=forwarded,
+        message_id=forwarded.safety_report_id,
+        batch_id="B-MATRIX-API",
+        exported_by=users["pv"],
+    )
     world.add(
         SafetyApiRecords(
             forwarded=forwarded,
             intake=factories.case(alice, status=CaseStatus.INTAKE, forwarded_at=None),
             others=factories.case(users["other_msl"], country="US"),
             flag=factories.flag(alice, source_id=900_001),
+            exported=exported,
         )
     )
 
@@ -56,6 +64,10 @@ def forwarded(world: World) -> dict[str, Any]:
 
 def intake(world: World) -> dict[str, Any]:
     return {"case_id": records(world).intake.pk}
+
+
+def a_submission(world: World) -> dict[str, Any]:
+    return {"submission_id": records(world).exported.pk}
 
 
 def a_flag(world: World) -> dict[str, Any]:
@@ -108,6 +120,9 @@ API_ROUTES: dict[str, Route] = {
         data=lambda w: {"message": "How old is the patient?"},
     ),
     f"GET {API}/cases/{{case_id}}/e2b": Route(PV_WORK, kwargs=forwarded),
+    f"POST {API}/submissions/{{submission_id}}/sent": Route(
+        PV_WORK, method="post", kwargs=a_submission
+    ),
     f"POST {API}/e2b/import": Route(IMPORTS, method="post"),
     f"POST {API}/e2b/ack": Route(IMPORTS, method="post"),
     f"GET {API}/flags": Route(api_map("200")),

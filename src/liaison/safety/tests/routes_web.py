@@ -1,10 +1,10 @@
 """The safety pages in the authorization matrix (see ``matrix.py``): a case alice
-reported (forwarded), one still at her intake, an open flag of hers and a
-follow-up request on her case.
+reported (forwarded), one still at her intake, an open flag of hers, a follow-up
+request on her case and an E2B file exported for it, not yet sent.
 
 Who gets what: every member reports and sees the queue (their own cases);
 alice's case is seen by her, her manager, pharmacovigilance, compliance and
-administrators (others: 404); pharmacovigilance alone works, exports and imports;
+administrators (others: 404); pharmacovigilance alone works, exports (and marks files sent) and imports;
 alice alone forwards her intake; a flag is handled by its author and
 pharmacovigilance (its other viewers: 403); the reconciliation is for
 pharmacovigilance, compliance and administrators.
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from liaison.core.tests.authorization import EVERYONE, ApiCase, Route, World, outcome_map
-from liaison.safety.models import Case, CaseStatus, Flag, FollowUpRequest
+from liaison.safety.models import Case, CaseStatus, Flag, FollowUpRequest, Submission
 from liaison.safety.tests import factories
 
 
@@ -26,6 +26,7 @@ class SafetyWebRecords:
     intake: Case
     flag: Flag
     follow_up: FollowUpRequest
+    submission: Submission
 
 
 def build(world: World) -> None:
@@ -36,7 +37,14 @@ def build(world: World) -> None:
     follow_up = FollowUpRequest.objects.create(
         case=case, message="How old is the patient?", requested_by=pv
     )
-    world.add(SafetyWebRecords(case=case, intake=intake, flag=flag, follow_up=follow_up))
+    submission = Submission.objects.create(
+        case=case, message_id=case.safety_report_id, batch_id="B-MATRIX-WEB", exported_by=pv
+    )
+    world.add(
+        SafetyWebRecords(
+            case=case, intake=intake, flag=flag, follow_up=follow_up, submission=submission
+        )
+    )
 
 
 def _records(world: World) -> SafetyWebRecords:
@@ -57,6 +65,10 @@ def flag_kwargs(world: World) -> dict[str, Any]:
 
 def follow_up_kwargs(world: World) -> dict[str, Any]:
     return {"pk": _records(world).follow_up.pk}
+
+
+def submission_kwargs(world: World) -> dict[str, Any]:
+    return {"pk": _records(world).submission.pk}
 
 
 # Alice's case: seen by her, her manager and those who oversee all cases.
@@ -95,6 +107,7 @@ WEB_ROUTES: dict[str, Route] = {
         PV_WORK, method="post", kwargs=follow_up_kwargs, data=lambda w: {"answer": "54"}
     ),
     "safety:case-export": Route(PV_WORK, kwargs=case_kwargs),
+    "safety:submission-sent": Route(PV_WORK, method="post", kwargs=submission_kwargs),
     "safety:e2b-import": Route(PV_ONLY),
     "safety:ack-import": Route(PV_ONLY),
     "safety:reconciliation": Route(RECONCILERS),

@@ -70,6 +70,17 @@ def test_other_readers_of_a_case_get_no_patient_details(
     assert "patient_initials" not in data and "patient_birth_date" not in data
 
 
+@pytest.mark.parametrize("role", ["msl", "field_manager", "compliance", "admin_user"])
+def test_the_reporters_contact_is_answered_to_pharmacovigilance_only(
+    role: str, msl: User, pv: User, request: pytest.FixtureRequest
+) -> None:
+    case = factories.case(msl, reporter_contact="anna.weber@example.org")
+    reader: User = request.getfixturevalue(role)
+    assert "reporter_contact" not in ApiClient(reader).get(f"/safety/cases/{case.pk}").json()
+    shown = ApiClient(pv).get(f"/safety/cases/{case.pk}").json()
+    assert shown["reporter_contact"] == "anna.weber@example.org"
+
+
 def test_pharmacovigilance_reads_the_patient(msl: User, pv: User) -> None:
     case = factories.case(msl, patient_age=54, patient_weight_kg="71.5")
     data = ApiClient(pv).get(f"/safety/cases/{case.pk}").json()
@@ -165,6 +176,17 @@ def test_the_list_filters_on_breaches_and_completeness(msl: User, pv: User) -> N
     }
     at_intake = api.get("/safety/cases", {"status": "intake"}).json()
     assert [row["id"] for row in at_intake["results"]] == [late.pk]
+
+
+def test_the_list_is_the_queue_open_cases_first_oldest_day_zero_on_top(msl: User, pv: User) -> None:
+    closed = factories.case(msl, day_zero=TODAY, status=CaseStatus.CLOSED)
+    recent = factories.case(msl, day_zero=TODAY - dt.timedelta(days=1))
+    oldest = factories.case(msl, day_zero=TODAY - dt.timedelta(days=30))
+    answer = ApiClient(pv).get("/safety/cases", {"page_size": 2}).json()
+    assert answer["count"] == 3
+    assert [row["id"] for row in answer["results"]] == [oldest.pk, recent.pk]
+    second = ApiClient(pv).get("/safety/cases", {"page_size": 2, "page": 2}).json()
+    assert [row["id"] for row in second["results"]] == [closed.pk]
 
 
 def test_the_list_shows_a_reporter_only_their_own_cases(msl: User, other_msl: User) -> None:

@@ -1,17 +1,19 @@
 """``/api/v1/safety``'s E2B(R3) operations: a case downloaded as an ICSR batch with
-its validation in headers; the FDA example files imported and re-exported with the
-same safety report ids, reactions and products; acknowledgements applied to the
-submissions they name; files that are not what they should be refused naming
-``file``."""
+its validation in headers, which submits nothing until the file is marked sent; the
+FDA example files imported and re-exported with the same safety report ids,
+reactions and products; acknowledgements applied to the submissions they name;
+files that are not what they should be refused naming ``file``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from liaison.core.models import User
 from liaison.core.tests.apiclient import API, ApiClient
@@ -90,9 +92,90 @@ def test_pharmacovigilance_downloads_a_case_as_e2b(
     assert icsr.report_id == case.safety_report_id
     assert [reaction.meddra_code for reaction in icsr.reactions] == ["10037844"]
     assert icsr.patient.masked
+    assert answer["X-E2B-Submission-Id"] == str(submission.pk)
+    assert submission.status == SubmissionStatus.EXPORTED and submission.sent_at is None
+
+
+def test_a_download_submits_nothing_and_leaves_the_clock_running(
+    msl: User, pv: User, no_schema_set: None
+) -> None:
+    case = coded_case(msl, expectedness="unexpected")
+    case.reactions.update(hospitalisation=True)
+    assert ApiClient(pv).get(f"/safety/cases/{case.pk}/e2b").status_code == 200
     case.refresh_from_db()
-    assert case.status == CaseStatus.SUBMITTED
-    assert case.submission_status == SubmissionStatus.SENT
+    assert case.status == CaseStatus.FORWARDED and case.submitted_at is None
+    assert case.submission_status == SubmissionStatus.NOT_SUBMITTED
+    shown = ApiClient(pv).get(f"/safety/cases/{case.pk}").json()
+    assert shown["regulatory"]["state"] == "running"
+    assert shown["submissions"][0]["status"] == "exported"
+
+
+def test_marking_the_file_sent_submits_the_case_and_stops_its_clock(
+    msl: User, pv: User, no_schema_set: None
+) -> None:
+    case = coded_case(msl, expectedness="unexpected")
+    case.reactions.update(hospitalisation=True)
+    api = ApiClient(pv)
+    submission_id = api.get(f"/safety/cases/{case.pk}/e2b")["X-E2B-Submission-Id"]
+    answer = api.post(f"/safety/submissions/{submission_id}/sent", {})
+    assert answer.status_code == 200, answer.json()
+    shown = answer.json()
+    assert shown["status"] == "submitted" and shown["submission_status"] == "sent"
+    assert shown["regulatory"]["state"] == "met"
+    assert shown["submissions"][0]["sent_by"] == pv.username
+    case.refresh_from_db()
+    assert case.submitted_at is not None
+
+
+def test_a_file_sent_at_a_time_given_stops_the_clock_that_day(
+    msl: User, pv: User, no_schema_set: None
+) -> None:
+    case = coded_case(msl)
+    submission = Submission.objects.create(
+        case=case,
+        message_id=case.safety_report_id,
+        batch_id="B-GIVEN",
+        exported_by=pv,
+        exported_at=timezone.now() - dt.timedelta(days=3),
+    )
+    sent = timezone.now() - dt.timedelta(days=2)
+    answer = ApiClient(pv).post(
+        f"/safety/submissions/{submission.pk}/sent", {"sent_at": sent.isoformat()}
+    )
+    assert answer.status_code == 200, answer.json()
+    case.refresh_from_db()
+    assert case.submitted_at == sent
+
+
+def test_a_file_that_fails_validation_is_not_marked_sent(msl: User, pv: User) -> None:
+    case = coded_case(msl)
+    submission = Submission.objects.create(
+        case=case, message_id="M", batch_id="B-INVALID", exported_by=pv, valid=False
+    )
+    answer = ApiClient(pv).post(f"/safety/submissions/{submission.pk}/sent", {})
+    assert answer.status_code == 422
+    assert "does not validate" in answer.json()["details"]["submission"]
+    case.refresh_from_db()
+    assert case.submitted_at is None and case.status == CaseStatus.FORWARDED
+
+
+def test_a_file_marked_sent_twice_is_a_conflict(msl: User, pv: User, no_schema_set: None) -> None:
+    case = coded_case(msl)
+    api = ApiClient(pv)
+    submission_id = api.get(f"/safety/cases/{case.pk}/e2b")["X-E2B-Submission-Id"]
+    assert api.post(f"/safety/submissions/{submission_id}/sent", {}).status_code == 200
+    again = api.post(f"/safety/submissions/{submission_id}/sent", {})
+    assert again.status_code == 409 and "already" in again.json()["message"]
+
+
+def test_only_pharmacovigilance_marks_a_file_sent(msl: User, pv: User) -> None:
+    case = coded_case(msl)
+    submission = Submission.objects.create(
+        case=case, message_id="M", batch_id="B-REPORTER", exported_by=pv
+    )
+    assert ApiClient(msl).post(f"/safety/submissions/{submission.pk}/sent", {}).status_code == 403
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.EXPORTED
 
 
 @pytest.mark.shared_data
@@ -203,6 +286,38 @@ def test_an_acknowledgement_updates_the_submission_it_names(
     case.refresh_from_db()
     assert submission.status == status and case.submission_status == status
     assert Case.objects.count() == 1
+
+
+def test_a_positive_acknowledgement_of_a_file_never_marked_sent_submits_it(
+    msl: User, pv: User, no_schema_set: None
+) -> None:
+    case = coded_case(msl)
+    api = ApiClient(pv)
+    assert api.get(f"/safety/cases/{case.pk}/e2b").status_code == 200
+    submission = Submission.objects.get(case=case)
+    ack = ack_file(submission, AckCode.COMMIT_ACCEPT)
+    assert upload(api, "/safety/e2b/ack", "ack.xml", ack).status_code == 200
+    submission.refresh_from_db()
+    case.refresh_from_db()
+    # The regulator has it: it went when it was exported, by nobody Liaison knows.
+    assert submission.sent_at == submission.exported_at and submission.sent_by is None
+    assert case.submitted_at == submission.exported_at
+    assert case.status == CaseStatus.SUBMITTED
+
+
+def test_a_negative_acknowledgement_of_a_file_never_marked_sent_leaves_the_clock_running(
+    msl: User, pv: User, no_schema_set: None
+) -> None:
+    case = coded_case(msl)
+    api = ApiClient(pv)
+    assert api.get(f"/safety/cases/{case.pk}/e2b").status_code == 200
+    submission = Submission.objects.get(case=case)
+    ack = ack_file(submission, AckCode.COMMIT_REJECT, "E.i.2.1b is missing")
+    assert upload(api, "/safety/e2b/ack", "ack.xml", ack).status_code == 200
+    submission.refresh_from_db()
+    case.refresh_from_db()
+    assert submission.status == SubmissionStatus.REJECTED and submission.sent_at is None
+    assert case.submitted_at is None and case.status == CaseStatus.FORWARDED
 
 
 def test_an_acknowledgement_of_nothing_we_sent_is_refused(

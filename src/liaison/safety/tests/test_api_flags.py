@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from liaison.core.models import User
 from liaison.core.tests.apiclient import ApiClient
-from liaison.safety.models import Case, CaseStatus, Flag, FlagStatus
+from liaison.safety.models import Case, CaseStatus, Flag, FlagStatus, SourceKind
 from liaison.safety.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +76,20 @@ def test_confirming_a_flag_reports_a_case_from_the_note(msl: User) -> None:
     assert flag.status == FlagStatus.CONFIRMED and flag.case == case and flag.handled_by == msl
 
 
+def test_a_later_day_zero_needs_a_reason_naming_day_zero(msl: User) -> None:
+    heard = TODAY - dt.timedelta(days=8)
+    flag = factories.flag(msl, heard_on=heard)
+    api = ApiClient(msl)
+    later = {"day_zero": str(TODAY), "country": "DE"}
+    refused = api.post(f"/safety/flags/{flag.pk}/confirm", later)
+    assert refused.status_code == 422 and list(refused.json()["details"]) == ["day_zero"]
+    assert not Case.objects.exists()
+    taken = api.post(
+        f"/safety/flags/{flag.pk}/confirm", {**later, "reason": "heard at a second visit"}
+    )
+    assert taken.status_code == 201 and taken.json()["day_zero"] == str(TODAY)
+
+
 def test_flags_of_one_note_are_confirmed_as_one_case(msl: User) -> None:
     first = factories.flag(msl)
     second = factories.flag(msl, kind="pregnancy", terms="pregnant", sentence="She is pregnant.")
@@ -131,6 +145,16 @@ def test_reconciliation_lists_flags_and_cases_with_their_timeliness(msl: User, p
     assert rows[("case", late_case.pk)]["timely"] is False
     assert rows[("flag", flag.pk)]["day_zero"] == str(day)
     assert answer["summary"]["cases"] == 1 and answer["summary"]["flags"] == 1
+
+
+def test_an_imported_case_is_reconciled_neither_late_nor_open(msl: User, pv: User) -> None:
+    day = TODAY - dt.timedelta(days=20)
+    imported = factories.case(pv, day_zero=day, source_kind=SourceKind.IMPORT)
+    answer = ApiClient(pv).get("/safety/reconciliation", {"start": str(day)}).json()
+    (row,) = answer["rows"]
+    assert row["id"] == imported.pk and row["timely"] is None and row["due_on"] is None
+    assert "forwarded by its sender" in row["note"]
+    assert answer["summary"] == {"flags": 0, "cases": 1, "late": 0, "open": 0}
 
 
 def test_reconciliation_defaults_to_the_last_30_days(pv: User, msl: User) -> None:

@@ -1,5 +1,5 @@
-"""``liaison safety import-e2b|export-e2b|import-ack|escalate-flags``: the command
-lines of the issue, their JSON lines, exit codes and sentences."""
+"""``liaison safety import-e2b|export-e2b|mark-sent|import-ack|escalate-flags``: the
+command lines of the issue, their JSON lines, exit codes and sentences."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from liaison.safety.tests.test_api_e2b import FDA_EXAMPLES, ack_file, coded_case
 
 pytestmark = pytest.mark.django_db
 
-SUBCOMMANDS = ["import-e2b", "export-e2b", "import-ack", "escalate-flags"]
+SUBCOMMANDS = ["import-e2b", "export-e2b", "mark-sent", "import-ack", "escalate-flags"]
 
 
 def run(*args: str) -> str:
@@ -169,6 +169,85 @@ def test_export_e2b_reports_a_valid_file(
     )
     assert "Valid against the ICH E2B(R3) schema set." in output
     assert Submission.objects.get(case=case).regional == "fda"
+
+
+def test_export_e2b_submits_nothing_and_says_how_to_mark_the_file_sent(
+    msl: User, pv: User, tmp_path: Path, no_schema_set: None
+) -> None:
+    case = coded_case(msl)
+    output = run(
+        "export-e2b",
+        "--case",
+        case.reference,
+        "--out",
+        str(tmp_path / "a.xml"),
+        "--as",
+        pv.get_username(),
+    )
+    submission = Submission.objects.get(case=case)
+    assert f"liaison safety mark-sent {submission.pk}" in output
+    case.refresh_from_db()
+    assert submission.status == SubmissionStatus.EXPORTED and case.submitted_at is None
+
+    marked = run("mark-sent", str(submission.pk), "--as", pv.get_username())
+
+    assert f"{case.reference} ({case.safety_report_id}) is submitted" in marked
+    case.refresh_from_db()
+    assert case.status == "submitted" and case.submitted_at is not None
+
+
+def test_export_e2b_with_sent_submits_the_case(
+    msl: User, pv: User, tmp_path: Path, no_schema_set: None
+) -> None:
+    case = coded_case(msl)
+    args = ["--case", case.reference, "--out", str(tmp_path / "a.xml"), "--sent"]
+    output = run("export-e2b", *args, "--as", pv.get_username())
+    assert "Marked sent" in output
+    case.refresh_from_db()
+    assert Submission.objects.get(case=case).status == SubmissionStatus.SENT
+    assert case.submitted_at is not None
+
+
+def test_export_e2b_with_sent_does_not_send_a_file_that_does_not_validate(
+    msl: User, pv: User, tmp_path: Path, settings: Any, monkeypatch: Any
+) -> None:
+    settings.LIAISON_E2B_SCHEMA_DIR = str(tmp_path)
+    monkeypatch.setattr(
+        "liaison.safety.services.e2b.schema.validate",
+        lambda content, directory, kind: ["line 3: element 'id' is not expected"],
+    )
+    case = coded_case(msl)
+    args = ["--case", str(case.pk), "--out", str(tmp_path / "a.xml"), "--sent"]
+    with pytest.raises(CommandError, match="not marked sent"):
+        run("export-e2b", *args, "--as", pv.get_username())
+    case.refresh_from_db()
+    assert Submission.objects.get(case=case).status == SubmissionStatus.EXPORTED
+    assert case.submitted_at is None
+
+
+def test_export_e2b_records_nothing_when_the_file_cannot_be_written(
+    msl: User, pv: User, tmp_path: Path, no_schema_set: None, monkeypatch: Any
+) -> None:
+    case = coded_case(msl)
+
+    def full_disk(path: Path) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("liaison.safety.management.subcommands.export_e2b.open_private", full_disk)
+    out = tmp_path / "a.xml"
+    with pytest.raises(CommandError, match="No space left on device"):
+        run("export-e2b", "--case", case.reference, "--out", str(out), "--as", pv.get_username())
+    assert not Submission.objects.exists()
+
+
+def test_mark_sent_refuses_a_file_marked_sent_already(msl: User, pv: User) -> None:
+    case = coded_case(msl)
+    submission = Submission.objects.create(
+        case=case, message_id="M", batch_id="B-TWICE", exported_by=pv
+    )
+    run("mark-sent", submission.batch_id, "--as", pv.get_username())
+    with pytest.raises(CommandError, match="B-TWICE: this file is sent, awaiting"):
+        run("mark-sent", submission.batch_id, "--as", pv.get_username())
 
 
 def test_export_e2b_names_a_case_it_cannot_find(pv: User, tmp_path: Path) -> None:

@@ -39,7 +39,8 @@ def fingerprint() -> list[tuple[Any, ...]]:
 
 
 def test_demo_flags_come_from_the_notes_and_are_handled(world: Any) -> None:
-    flags = list(Flag.objects.all())
+    # The interactions' flags: medical information's demo inquiries raise their own.
+    flags = list(Flag.objects.filter(source_label="engagement.Interaction"))
     assert len(flags) >= 5
     notes = {pk: text for pk, text in Interaction.objects.values_list("pk", "notes")}
     products = screen_products()
@@ -70,6 +71,8 @@ def test_demo_cases_are_worked_by_pharmacovigilance(world: Any) -> None:
     assert coded, "pharmacovigilance coded the reactions of the forwarded cases"
     accepted = Submission.objects.get(status=SubmissionStatus.ACCEPTED)
     assert accepted.case.submission_status == SubmissionStatus.ACCEPTED
+    # Exported, marked sent, then acknowledged: the case submitted when it was sent.
+    assert accepted.sent_by is not None and accepted.case.submitted_at == accepted.sent_at
     rows = selectors.queue(User.objects.get(username="pv"))
     assert len(rows) == len(cases)
     assert all(row.forwarding.due is not None for row in rows)

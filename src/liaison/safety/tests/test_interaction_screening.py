@@ -139,3 +139,15 @@ def test_confirming_the_flag_opens_the_case_of_the_interaction(msl: User, pv: Us
     assert case.status == CaseStatus.FORWARDED and case.country == "DE"
     flag.refresh_from_db()
     assert flag.status == FlagStatus.CONFIRMED and flag.case == case
+
+
+def test_an_administrators_amendment_flags_the_msl_who_heard_it(
+    msl: User, admin_user: User
+) -> None:
+    interaction = _log(msl, "Discussed the phase 3 data of Oncovirumab.")
+    assert _flags_of(interaction) == []
+    update_interaction(
+        actor=admin_user, interaction=interaction, data={"notes": RASH}, reason="typo"
+    )
+    (flag,) = _flags_of(interaction)
+    assert flag.author == msl

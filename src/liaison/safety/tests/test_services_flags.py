@@ -88,6 +88,37 @@ def test_flags_of_one_note_make_one_case_from_the_earliest_day(msl: User) -> Non
     assert Flag.objects.filter(case=case, status=FlagStatus.CONFIRMED).count() == 2
 
 
+def test_an_earlier_day_zero_is_taken_without_a_reason(msl: User) -> None:
+    heard_on = timezone.localdate() - dt.timedelta(days=2)
+    flag = factories.flag(msl, heard_on=heard_on)
+    earlier = heard_on - dt.timedelta(days=5)
+    case = confirm_flags(actor=msl, flags=[flag], data={"day_zero": earlier})
+    assert case.day_zero == earlier
+
+
+def test_a_later_day_zero_without_a_reason_is_refused_and_nothing_written(msl: User) -> None:
+    heard_on = timezone.localdate() - dt.timedelta(days=10)
+    flag = factories.flag(msl, heard_on=heard_on)
+    with pytest.raises(LiaisonError) as caught:
+        confirm_flags(actor=msl, flags=[flag], data={"day_zero": timezone.localdate()})
+    assert caught.value.field == "day_zero"
+    assert f"{heard_on:%d %b %Y}" in caught.value.message
+    flag.refresh_from_db()
+    assert flag.status == FlagStatus.OPEN and not Case.objects.exists()
+
+
+def test_a_later_day_zero_with_a_reason_is_taken_and_the_reason_audited(msl: User) -> None:
+    heard_on = timezone.localdate() - dt.timedelta(days=10)
+    flag = factories.flag(msl, heard_on=heard_on)
+    later = heard_on + dt.timedelta(days=3)
+    why = "The note was dated wrongly: the meeting was three days later."
+    case = confirm_flags(actor=msl, flags=[flag], data={"day_zero": later}, reason=why)
+    assert case.day_zero == later
+    (created, *_) = _events(case)
+    assert created.action == "create" and created.reason == why
+    assert _events(flag)[-1].reason == why
+
+
 def test_pharmacovigilance_may_confirm_an_authors_flag(msl: User, pv: User) -> None:
     flag = factories.flag(msl)
     case = confirm_flags(actor=pv, flags=[flag])

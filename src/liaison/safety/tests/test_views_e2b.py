@@ -61,6 +61,46 @@ def test_pv_export_downloads_the_case_as_e2b_xml(
     assert submission.message_id in html
 
 
+def test_the_export_submits_nothing_until_the_file_is_marked_sent(
+    client: Client, msl: User, pv: User, settings: Any
+) -> None:
+    settings.LIAISON_E2B_SCHEMA_DIR = None
+    case = coded_case(msl)
+    assert export(signed_in(client, pv), case).status_code == 200
+    case.refresh_from_db()
+    submission = Submission.objects.get(case=case)
+    assert case.submitted_at is None and submission.status == SubmissionStatus.EXPORTED
+    sent_url = reverse("safety:submission-sent", args=[submission.pk])
+    page = client.get(reverse("safety:case-detail", args=[case.pk])).content.decode()
+    assert f'action="{sent_url}"' in page and "Mark as sent" in page
+
+    response = client.post(sent_url)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("safety:case-detail", args=[case.pk])
+    case.refresh_from_db()
+    assert case.status == "submitted" and case.submitted_at is not None
+    page = client.get(response["Location"]).content.decode()
+    assert f'action="{sent_url}"' not in page and "is submitted" in page
+
+
+def test_a_file_that_does_not_validate_has_no_mark_as_sent_button(
+    client: Client, msl: User, pv: User
+) -> None:
+    case = coded_case(msl)
+    submission = Submission.objects.create(
+        case=case, message_id="M", batch_id="B-BAD", exported_by=pv, valid=False
+    )
+    url = reverse("safety:submission-sent", args=[submission.pk])
+    page = signed_in(client, pv).get(reverse("safety:case-detail", args=[case.pk]))
+    html = page.content.decode()
+    assert f'action="{url}"' not in html and "Not to be sent" in html
+    refused = client.post(url, follow=True)
+    assert "was not marked sent" in refused.content.decode()
+    case.refresh_from_db()
+    assert case.submitted_at is None
+
+
 def test_export_with_the_fda_option_records_the_regional_submission(
     client: Client, msl: User, pv: User
 ) -> None:

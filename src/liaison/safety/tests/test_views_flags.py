@@ -127,6 +127,30 @@ def test_flag_confirm_from_the_interaction_panel_reports_a_forwarded_case(
     assert case.reference in panel.content.decode()
 
 
+def test_a_later_day_zero_is_refused_beside_day_zero_until_a_reason_is_given(
+    client: Client, msl: User
+) -> None:
+    interaction = noted(msl)
+    flag = flag_on(interaction, heard_on=timezone.localdate() - dt.timedelta(days=6))
+    url = reverse("safety:flag-confirm", args=[flag.pk])
+    page = signed_in(client, msl).get(url).content.decode()
+    assert 'id="day-zero-rule"' in page and 'name="day_zero_reason"' in page
+    later = {
+        "day_zero": timezone.localdate().isoformat(),
+        "country": "DE",
+        "is_adverse_event": "on",
+        "reactions": "rash",
+    }
+    refused = client.post(url, later)
+    assert refused.status_code == 422
+    html = refused.content.decode()
+    assert 'id="id_day_zero_error"' in html and "needs a reason" in html
+    assert not Case.objects.exists()
+    taken = client.post(url, {**later, "day_zero_reason": "the note's date was a typo"})
+    assert taken.status_code == 302
+    assert Case.objects.get().day_zero == timezone.localdate()
+
+
 def test_other_flags_of_the_note_are_confirmed_as_the_same_case(client: Client, msl: User) -> None:
     interaction = noted(msl)
     first = flag_on(interaction)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from liaison.core.models import User
-from liaison.safety.models import CaseStatus, FlagStatus
+from liaison.safety.models import CaseStatus, FlagStatus, SourceKind
 from liaison.safety.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +56,21 @@ def test_csv_has_a_row_per_flag_and_case_of_the_period_with_timeliness(
     assert rows[f"Flag {flag.pk}"]["kind"] == "flag"
     assert rows[f"Flag {flag.pk}"]["note"] == "hypothetical"
     assert rows[on_time.reference]["day_0"] == today.isoformat()
+
+
+def test_an_imported_case_has_no_clock_neither_late_nor_open(
+    client: Client, msl: User, pv: User
+) -> None:
+    day = timezone.localdate() - dt.timedelta(days=20)
+    imported = factories.case(pv, day_zero=day, source_kind=SourceKind.IMPORT, reference="AE-IMP")
+    client.force_login(pv)
+    response = client.get(reverse("safety:reconciliation"), {"format": "csv"})
+    (row,) = rows_of(response.content)
+    assert row["reference"] == imported.reference
+    assert (row["timely"], row["due_on"]) == ("no clock", "")
+    assert "forwarded by its sender" in row["note"]
+    html = client.get(reverse("safety:reconciliation")).content.decode()
+    assert "no clock" in html
 
 
 def test_a_chosen_period_reaches_older_cases(client: Client, msl: User, pv: User) -> None:

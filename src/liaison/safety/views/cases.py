@@ -79,7 +79,7 @@ def _detail_context(request: AuthenticatedHttpRequest, case: Case, **bound: Any)
         "can_export": policy.can(user, "export", case),
         "can_change": working or policy.can(user, "change", case),
         "can_forward": policy.can(user, "forward", case),
-        "submissions": list(case.submissions.select_related("exported_by")),
+        "submissions": list(case.submissions.select_related("exported_by", "sent_by")),
         "follow_ups": list(case.follow_up_requests.select_related("requested_by")),
         "flags": list(case.flags.select_related("author")),
         "status_form": forms.StatusForm(statuses=statuses),

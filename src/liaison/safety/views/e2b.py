@@ -1,5 +1,7 @@
 """E2B(R3) files in the web: pharmacovigilance downloads a case as an ICSR (with
-the FDA regional elements as an option), uploads ICSR files (each file all or
+the FDA regional elements as an option), which records the file as exported and
+submits nothing; marks a file sent once it went to the regulator (the case is
+then submitted, its regulatory clock stopped); uploads ICSR files (each file all or
 nothing: the cases it created, or the error naming file, line and element), and
 uploads acknowledgements, which update the submissions they name. An
 acknowledgement is never taken for a case: the ICSR upload refuses it and points
@@ -18,10 +20,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from liaison.core import policy
 from liaison.core.errors import LiaisonError
@@ -30,8 +32,9 @@ from liaison.core.uploads import check_upload_size
 from liaison.lib.forms import add_liaison_error
 from liaison.safety import forms
 from liaison.safety.e2b import reader
-from liaison.safety.models import Case
+from liaison.safety.models import Case, Submission
 from liaison.safety.services import e2b as services
+from liaison.safety.services.submissions import mark_submission_sent
 
 
 def _posted(request: AuthenticatedHttpRequest) -> tuple[Any, Any]:
@@ -93,7 +96,10 @@ def case_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             result = validation_text(export)
             level = messages.WARNING if export.valid is False else messages.SUCCESS
-            messages.add_message(request, level, f"E2B file {export.file_name}: {result}.")
+            then = "" if export.valid is False else " Mark it as sent on the case once it is."
+            messages.add_message(
+                request, level, f"E2B file {export.file_name}: {result}; not sent yet.{then}"
+            )
             response = HttpResponse(export.content, content_type="application/xml")
             response["Content-Disposition"] = (
                 content_disposition_header(as_attachment=True, filename=export.file_name)
@@ -108,6 +114,27 @@ def case_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "schema_configured": services.schema_dir() is not None,
     }
     return render(request, "safety/case_export.html", context, status=422 if form.errors else 200)
+
+
+@require_POST
+@member_view
+def submission_sent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    submission = policy.get_for(
+        request.user, "change", Submission.objects.select_related("case"), pk=pk
+    )
+    try:
+        mark_submission_sent(actor=request.user, submission=submission)
+    except LiaisonError as error:
+        if error.status_code not in (400, 409):
+            raise
+        messages.error(request, f"E2B file {submission.batch_id} was not marked sent: {error}.")
+    else:
+        messages.success(
+            request,
+            f"E2B file {submission.batch_id} is marked sent: "
+            f"{submission.case.reference} is submitted.",
+        )
+    return redirect("safety:case-detail", pk=submission.case_id)
 
 
 @dataclass
@@ -168,6 +195,7 @@ def ack_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("cases/<int:pk>/export/", case_export, name="case-export"),
+    path("submissions/<int:pk>/sent/", submission_sent, name="submission-sent"),
     path("import/", e2b_import, name="e2b-import"),
     path("acknowledgements/", ack_import, name="ack-import"),
 ]

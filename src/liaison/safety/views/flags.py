@@ -1,8 +1,8 @@
 """Handling a flag (adverse-event language found in saved notes): its author, or
 pharmacovigilance, confirms it, which reports a case through the intake form
-prefilled from the flag (Day 0 = the day the author heard it), or dismisses it
-with a reason. The other open flags of the same note may be confirmed as the
-same case.
+prefilled from the flag (Day 0 = the day the author heard it: an earlier day is
+taken, a later one with a reason), or dismisses it with a reason. The other open
+flags of the same note may be confirmed as the same case.
 """
 
 from __future__ import annotations
@@ -60,14 +60,19 @@ def flag_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         chosen = [flag, *siblings]
     prefill: CaseData = {**_source_data(request.user, flag), **case_data_from_flags(chosen)}
-    form = forms.IntakeForm(
+    form = forms.FlagConfirmForm(
         request.POST if request.method == "POST" else None,
         initial=forms.intake_initial(prefill),
         hcps=policy.scope(request.user, "view", HCP),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            case = confirm_flags(actor=request.user, flags=chosen, data=form.service_data())
+            case = confirm_flags(
+                actor=request.user,
+                flags=chosen,
+                data=form.service_data(),
+                reason=form.cleaned_data["day_zero_reason"],
+            )
         except LiaisonError as error:
             form.add_error_of(error)
         else:
@@ -81,6 +86,7 @@ def flag_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "chosen": {item.pk for item in chosen},
         "form": form,
         "reporter_hcp": prefill.get("reporter_hcp"),
+        "heard_on": min(item.heard_on for item in chosen),
     }
     return render(request, "safety/flag_confirm.html", context, status=422 if form.errors else 200)
 

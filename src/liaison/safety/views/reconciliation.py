@@ -39,8 +39,10 @@ COLUMNS = (
 )
 
 
-def _timely(value: bool | None) -> str:
-    return {True: "yes", False: "no", None: "open"}[value]
+def _timely(row: selectors.ReconciliationRow) -> str:
+    if row.timely is None:
+        return "open" if row.open else "no clock"
+    return "yes" if row.timely else "no"
 
 
 def write_csv(report: selectors.Reconciliation) -> bytes:
@@ -60,7 +62,7 @@ def write_csv(report: selectors.Reconciliation) -> bytes:
                 row.status,
                 row.forwarded_on.isoformat() if row.forwarded_on else "",
                 row.due_on.isoformat() if row.due_on else "",
-                _timely(row.timely),
+                _timely(row),
                 safe_cell(row.note),
             ]
         )
