@@ -41,8 +41,18 @@ def validate_e2b_country(value: str) -> None:
         validate_country(value)
 
 
+#: The furthest time zone ahead of UTC (Kiribati, UTC+14).
+_EARLIEST_ZONE = dt.timedelta(hours=14)
+
+
+def latest_day() -> dt.date:
+    """The latest calendar day anywhere on Earth now: what an employee in Berlin just
+    after midnight calls today is not in the future for a server on UTC."""
+    return (timezone.now().astimezone(dt.UTC) + _EARLIEST_ZONE).date()
+
+
 def validate_not_future(value: dt.date) -> None:
-    if value and value > timezone.localdate():
+    if value and value > latest_day():
         raise ValidationError("this date is in the future")
 
 

@@ -109,7 +109,7 @@ def test_a_meddra_code_not_8_digits_is_named_by_its_reaction(msl: User) -> None:
 
 
 def test_a_date_of_birth_in_the_future_is_named(msl: User) -> None:
-    tomorrow = str(TODAY + dt.timedelta(days=1))
+    tomorrow = str(TODAY + dt.timedelta(days=2))  # after today in every time zone
     answer = ApiClient(msl).post("/safety/cases", body(patient_birth_date=tomorrow))
     assert answer.status_code == 422
     assert "future" in answer.json()["details"]["patient_birth_date"]

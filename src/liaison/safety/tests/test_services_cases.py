@@ -175,7 +175,8 @@ def test_no_day_zero_is_refused_by_name(msl: User) -> None:
 
 
 def test_a_day_zero_in_the_future_is_refused(msl: User) -> None:
-    error = _refusal(msl, _data(day_zero=timezone.localdate() + dt.timedelta(days=1)))
+    # Two days ahead: after today in every time zone (Kiribati is UTC+14).
+    error = _refusal(msl, _data(day_zero=timezone.localdate() + dt.timedelta(days=2)))
     assert "future" in error.details["day_zero"]
     assert "Day 0" in error.message
 
@@ -485,3 +486,27 @@ def test_a_follow_up_request_needs_words_and_pharmacovigilance(msl: User, pv: Us
     with pytest.raises(PermissionDenied):
         request_follow_up(actor=msl, case=case, message="Age?")
     assert not FollowUpRequest.objects.exists()
+
+
+def test_day_zero_heard_just_after_midnight_in_berlin_is_not_in_the_future(
+    msl: User, settings: Any
+) -> None:
+    # 23:30 UTC on the server is already the next day in Berlin, where it was heard.
+    from unittest import mock
+
+    late = dt.datetime(2026, 12, 4, 23, 30, tzinfo=dt.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=late):
+        case = report_case(
+            actor=msl,
+            data={
+                "day_zero": dt.date(2026, 12, 5),
+                "country": "DE",
+                "reactions": [{"verbatim": "rash"}],
+            },
+        )
+        assert case.day_zero == dt.date(2026, 12, 5)
+        with pytest.raises(LiaisonError, match="Day 0"):
+            report_case(
+                actor=msl,
+                data={"day_zero": dt.date(2026, 12, 6), "country": "DE"},
+            )

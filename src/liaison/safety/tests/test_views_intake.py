@@ -91,7 +91,7 @@ def test_intake_without_day_zero_is_refused_beside_the_field(client: Client, msl
 
 
 def test_a_day_zero_in_the_future_is_refused(client: Client, msl: User) -> None:
-    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    tomorrow = (timezone.localdate() + dt.timedelta(days=2)).isoformat()  # after today anywhere
     response = signed_in(client, msl).post(reverse("safety:case-create"), intake(day_zero=tomorrow))
     assert response.status_code == 422
     assert "in the future" in field_html(response.content.decode(), "day_zero")
