@@ -25,10 +25,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
 
 from liaison.core.models import Role, User
 from liaison.core.policy import AnyUser, Rules, Verb, is_admin, is_member, register
+from liaison.engagement.policy import team_q
 from liaison.safety.models import (
     Case,
     CaseProduct,
@@ -54,11 +54,6 @@ def _oversees_all(user: User) -> bool:
     return is_pharmacovigilance(user) or is_admin(user) or user.role == Role.COMPLIANCE
 
 
-def _team_q(user: User, field: str) -> Q:
-    members = User.objects.filter(teams__manager=user).values("pk")
-    return Q(**{field: user}) | Q(**{f"{field}__in": members})
-
-
 class CaseRules(Rules):
     record_verbs = Rules.record_verbs | {"read_patient", "work", "export", "forward"}
     model_verbs = Rules.model_verbs | {"import", "reconcile"}
@@ -75,7 +70,7 @@ class CaseRules(Rules):
         if action == "view":
             if _oversees_all(member):
                 return queryset
-            return queryset.filter(_team_q(member, "reported_by"))
+            return queryset.filter(team_q(member, "reported_by"))
         if action in ("read_patient", "work", "export"):
             return queryset if pv else queryset.none()
         if action in ("change", "forward"):
@@ -132,7 +127,7 @@ class FlagRules(Rules):
         if action == "view":
             if _oversees_all(member):
                 return queryset
-            return queryset.filter(_team_q(member, "author"))
+            return queryset.filter(team_q(member, "author"))
         if action == "handle":
             if is_pharmacovigilance(member):
                 return queryset.filter(status="open")

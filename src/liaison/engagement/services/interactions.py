@@ -302,17 +302,17 @@ def _screen(interaction: Interaction, fields: tuple[str, ...]) -> None:
         return
     hcps = list(interaction.hcps.all())
     names = ", ".join(str(hcp) for hcp in hcps[:3]) + (" and others" if len(hcps) > 3 else "")
-    when = interaction.occurred_at
+    day = interaction.occurred_at.astimezone(zoneinfo.ZoneInfo(interaction.time_zone)).date()
     registry.screen_saved_text(
         registry.SavedText(
             kind="interaction",
             source="engagement.Interaction",
             source_id=interaction.pk,
-            title=f"Interaction with {names} on {when:%d %b %Y}" if names else str(interaction),
+            title=f"Interaction with {names} on {day:%d %b %Y}" if names else str(interaction),
             url=reverse("engagement:interaction-detail", args=[interaction.pk]),
             author=interaction.msl,
             texts=texts,
-            heard_on=when.astimezone(zoneinfo.ZoneInfo(interaction.time_zone)).date(),
+            heard_on=day,
             country=hcps[0].country if hcps else "",
         )
     )
