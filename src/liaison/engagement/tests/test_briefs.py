@@ -29,7 +29,12 @@ from liaison.trials.models import Trial, TrialOfficial
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    """Read per test: a module constant goes stale when a run crosses midnight."""
+    return timezone.localdate()
+
+
 ALICE_OUTCOME = "Agreed to review the subgroup poster"
 ALICE_NOTES = "Discussed dosing in renal impairment"
 BOB_OUTCOME = "Confidential outcome of Bob"
@@ -69,8 +74,8 @@ def world(msl: User, other_msl: User, field_manager: User) -> World:
     factories.plan(
         msl,
         [(hcp, "1")],
-        period_start=TODAY - dt.timedelta(days=30),
-        period_end=TODAY + dt.timedelta(days=300),
+        period_start=today() - dt.timedelta(days=30),
+        period_end=today() + dt.timedelta(days=300),
     )
     product = directory.product()
     mine = factories.interaction(
@@ -93,17 +98,17 @@ def world(msl: User, other_msl: User, field_manager: User) -> World:
     factories.follow_up(msl, hcp=hcp, description=DONE_FOLLOW_UP, done_at=timezone.now())
     factories.insight(msl, hcp=hcp, statement=ALICE_INSIGHT, interaction=mine)
     factories.insight(other_msl, hcp=hcp, statement=BOB_INSIGHT)
-    recent = publication(9100001, RECENT_TITLE, TODAY - dt.timedelta(days=100), hcp)
-    publication(9100002, OLD_TITLE, TODAY - dt.timedelta(days=1200), hcp)
+    recent = publication(9100001, RECENT_TITLE, today() - dt.timedelta(days=100), hcp)
+    publication(9100002, OLD_TITLE, today() - dt.timedelta(days=1200), hcp)
     trial = Trial.objects.create(
-        nct_id="NCT09100001", brief_title=RECENT_TRIAL, start_on=TODAY - dt.timedelta(days=200)
+        nct_id="NCT09100001", brief_title=RECENT_TRIAL, start_on=today() - dt.timedelta(days=200)
     )
     TrialOfficial.objects.create(trial=trial, position=1, name="Greta Hartmann", hcp=hcp)
     old_trial = Trial.objects.create(
         nct_id="NCT09100002",
         brief_title="A trial finished long ago",
-        start_on=TODAY - dt.timedelta(days=3000),
-        last_update_posted=TODAY - dt.timedelta(days=2000),
+        start_on=today() - dt.timedelta(days=3000),
+        last_update_posted=today() - dt.timedelta(days=2000),
     )
     TrialOfficial.objects.create(trial=old_trial, position=1, name="Greta Hartmann", hcp=hcp)
     for user in (msl, other_msl):
@@ -302,7 +307,7 @@ def test_the_brief_takes_the_same_queries_whatever_the_history(
         factories.interaction(msl, [world.hcp], outcome=f"Outcome {index}")
         factories.interaction(other_msl, [world.hcp])
         factories.follow_up(msl, hcp=world.hcp, description=f"Promise {index}")
-        publication(9100100 + index, f"Paper {index}", TODAY - dt.timedelta(days=10), world.hcp)
+        publication(9100100 + index, f"Paper {index}", today() - dt.timedelta(days=10), world.hcp)
 
     with CaptureQueriesContext(connection) as large:
         brief = briefs.gather_brief(msl, world.hcp.pk)

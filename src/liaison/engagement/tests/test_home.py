@@ -33,8 +33,16 @@ from liaison.surveillance.tests.factories import publication_watch
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.now()
-TODAY = timezone.localdate(NOW)
+
+def now() -> dt.datetime:
+    """Read per test: a module constant goes stale when a run crosses midnight."""
+    return timezone.now()
+
+
+def today() -> dt.date:
+    """Read per test: a module constant goes stale when a run crosses midnight."""
+    return timezone.localdate()
+
 
 MSL_PANELS: list[Callable[[User], dict[str, Any] | None]] = [
     home.my_week,
@@ -56,8 +64,8 @@ def current_plan(msl: User, targets: list[tuple[HCP, str]]) -> None:
         msl,
         targets,
         name="Current plan",
-        period_start=TODAY - dt.timedelta(days=200),
-        period_end=TODAY + dt.timedelta(days=100),
+        period_start=today() - dt.timedelta(days=200),
+        period_end=today() + dt.timedelta(days=100),
     )
 
 
@@ -84,22 +92,22 @@ def test_each_panel_is_for_its_role(
 
 
 def test_the_week_holds_todays_and_this_weeks_planned_meetings(msl: User, other_msl: User) -> None:
-    week_end = TODAY + dt.timedelta(days=7 - TODAY.isoweekday())
-    factories.meeting(msl, title="Today", starts_at=at_day(TODAY, 23) - dt.timedelta(minutes=30))
-    if week_end > TODAY:
+    week_end = today() + dt.timedelta(days=7 - today().isoweekday())
+    factories.meeting(msl, title="Today", starts_at=at_day(today(), 23) - dt.timedelta(minutes=30))
+    if week_end > today():
         factories.meeting(msl, title="Later this week", starts_at=at_day(week_end))
     factories.meeting(msl, title="Next week", starts_at=at_day(week_end + dt.timedelta(days=1)))
     factories.meeting(
-        msl, title="Cancelled", starts_at=at_day(TODAY, 22), status=MeetingStatus.CANCELLED
+        msl, title="Cancelled", starts_at=at_day(today(), 22), status=MeetingStatus.CANCELLED
     )
-    factories.meeting(other_msl, title="Bob's", starts_at=at_day(TODAY, 22))
+    factories.meeting(other_msl, title="Bob's", starts_at=at_day(today(), 22))
 
     panel = home.my_week(msl)
 
     assert panel is not None
     assert [line.meeting.title for line in panel["today"]] == ["Today"]
     assert [line.meeting.title for line in panel["later"]] == (
-        ["Later this week"] if week_end > TODAY else []
+        ["Later this week"] if week_end > today() else []
     )
     assert panel["log_url"] == reverse("engagement:interaction-create")
 
@@ -120,12 +128,12 @@ def test_the_week_lists_drafts_with_a_link_to_continue(msl: User, other_msl: Use
 
 
 def test_overdue_follow_ups_are_the_msls_open_ones_past_due(msl: User, other_msl: User) -> None:
-    factories.follow_up(msl, description="Late", due=TODAY - dt.timedelta(days=3))
-    factories.follow_up(msl, description="Later", due=TODAY + dt.timedelta(days=3))
+    factories.follow_up(msl, description="Late", due=today() - dt.timedelta(days=3))
+    factories.follow_up(msl, description="Later", due=today() + dt.timedelta(days=3))
     factories.follow_up(
-        msl, description="Done", due=TODAY - dt.timedelta(days=3), done_at=timezone.now()
+        msl, description="Done", due=today() - dt.timedelta(days=3), done_at=timezone.now()
     )
-    factories.follow_up(other_msl, description="Bob's", due=TODAY - dt.timedelta(days=3))
+    factories.follow_up(other_msl, description="Bob's", due=today() - dt.timedelta(days=3))
 
     panel = home.my_overdue_follow_ups(msl)
 
@@ -141,8 +149,8 @@ def test_coverage_gaps_are_the_overdue_targets_of_the_current_plan(msl: User) ->
         factories.an_hcp("Never"),
     )
     current_plan(msl, [(late, "1"), (fine, "1"), (never, "3")])
-    factories.interaction(msl, [late], occurred_at=NOW - dt.timedelta(days=50))
-    factories.interaction(msl, [fine], occurred_at=NOW - dt.timedelta(days=5))
+    factories.interaction(msl, [late], occurred_at=now() - dt.timedelta(days=50))
+    factories.interaction(msl, [fine], occurred_at=now() - dt.timedelta(days=5))
 
     panel = home.my_coverage_gaps(msl)
 
@@ -197,7 +205,7 @@ def test_insights_await_my_answer_when_a_reviewer_spoke_last(
                 insight=record,
                 author=author,
                 text="…",
-                created_at=NOW - dt.timedelta(hours=1) + dt.timedelta(minutes=minutes),
+                created_at=now() - dt.timedelta(hours=1) + dt.timedelta(minutes=minutes),
             )
 
     insight("Asked", [insights_lead])
@@ -219,9 +227,9 @@ def test_the_manager_sees_the_teams_coverage_and_activity(
     one, two = factories.an_hcp("One"), factories.an_hcp("Two")
     current_plan(msl, [(one, "1"), (two, "2")])
     current_plan(other_msl, [(factories.an_hcp("Three", country="US"), "1")])
-    factories.interaction(msl, [one], occurred_at=NOW - dt.timedelta(days=5))
-    factories.interaction(msl, [two], occurred_at=NOW - dt.timedelta(days=45))
-    factories.interaction(other_msl, [one], occurred_at=NOW - dt.timedelta(days=1))
+    factories.interaction(msl, [one], occurred_at=now() - dt.timedelta(days=5))
+    factories.interaction(msl, [two], occurred_at=now() - dt.timedelta(days=45))
+    factories.interaction(other_msl, [one], occurred_at=now() - dt.timedelta(days=1))
 
     panel = home.team_coverage(field_manager)
 
@@ -254,7 +262,9 @@ def test_the_insights_lead_sees_new_insights_and_rising_themes(
                 statement=f"{theme.label} then {index}",
                 status=InsightStatus.REVIEWED,
             )
-            type(record).objects.filter(pk=record.pk).update(created_at=NOW - dt.timedelta(days=45))
+            type(record).objects.filter(pk=record.pk).update(
+                created_at=now() - dt.timedelta(days=45)
+            )
 
     themes = home.rising_themes(insights_lead)
     waiting = home.new_insights(insights_lead)
@@ -268,7 +278,7 @@ def test_the_insights_lead_sees_new_insights_and_rising_themes(
 
 
 def test_the_home_page_shows_the_msl_their_panels(client: Client, msl: User) -> None:
-    factories.follow_up(msl, description="Send the poster now", due=TODAY - dt.timedelta(days=1))
+    factories.follow_up(msl, description="Send the poster now", due=today() - dt.timedelta(days=1))
     client.force_login(msl)
 
     page = client.get(reverse("core:home")).content.decode()
@@ -307,12 +317,12 @@ def test_the_msl_panels_take_the_same_queries_whatever_the_history(
             msl,
             [(hcp, "2")],
             name=f"Also current {index}",
-            period_start=TODAY - dt.timedelta(days=10),
-            period_end=TODAY + dt.timedelta(days=10),
+            period_start=today() - dt.timedelta(days=10),
+            period_end=today() + dt.timedelta(days=10),
         )
-        factories.meeting(msl, starts_at=at_day(TODAY, 23) - dt.timedelta(minutes=index + 1))
+        factories.meeting(msl, starts_at=at_day(today(), 23) - dt.timedelta(minutes=index + 1))
         InteractionDraft.objects.create(owner=msl, hcp=hcp)
-        factories.follow_up(msl, due=TODAY - dt.timedelta(days=index + 1))
+        factories.follow_up(msl, due=today() - dt.timedelta(days=index + 1))
         alert(msl, publication_by(hcp, 9300000 + index))
         record = factories.insight(msl, statement=f"Insight {index}")
         InsightComment.objects.create(insight=record, author=insights_lead, text="Why?")

@@ -17,7 +17,10 @@ from liaison.engagement.tests import factories
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    """Read per test: a module constant goes stale when a run crosses midnight."""
+    return timezone.localdate()
 
 
 def current_plan(msl: User, targets: list[tuple[object, str]] = ()) -> EngagementPlan:  # type: ignore[assignment]
@@ -25,8 +28,8 @@ def current_plan(msl: User, targets: list[tuple[object, str]] = ()) -> Engagemen
         msl,
         targets,  # type: ignore[arg-type]
         name="Current plan",
-        period_start=TODAY - dt.timedelta(days=200),
-        period_end=TODAY + dt.timedelta(days=100),
+        period_start=today() - dt.timedelta(days=200),
+        period_end=today() + dt.timedelta(days=100),
     )
 
 

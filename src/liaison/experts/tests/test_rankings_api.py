@@ -21,15 +21,21 @@ from liaison.experts.services import scoring
 from liaison.experts.tests import scoring_world as world
 
 pytestmark = pytest.mark.django_db
-YEAR = timezone.localdate().year
+
+
+def this_year() -> int:
+    """Read per test: a module constant goes stale when a run crosses New Year."""
+    return timezone.localdate().year
 
 
 @pytest.fixture
 def scored(admin_user: User) -> dict[str, HCP]:
     world.area()
     people = {"lead": world.hcp("Lead"), "coauthor": world.hcp("Coauthor", country="FR")}
-    world.publication(people["lead"], people["coauthor"], year=YEAR, types=("Meta-Analysis",))
-    world.publication(people["lead"], year=YEAR - 1)
+    world.publication(
+        people["lead"], people["coauthor"], year=this_year(), types=("Meta-Analysis",)
+    )
+    world.publication(people["lead"], year=this_year() - 1)
     world.trial((people["lead"], "PRINCIPAL_INVESTIGATOR"))
     scoring.score_all(actor=admin_user)
     return people
@@ -166,7 +172,7 @@ def test_recompute_answers_202_with_the_job(insights_lead: User, msl: User) -> N
 
 def test_the_score_command_scores_and_reports_as_json(admin_user: User) -> None:
     world.area()
-    world.publication(world.hcp("Cli"), year=YEAR)
+    world.publication(world.hcp("Cli"), year=this_year())
     out = io.StringIO()
     call_command("experts", "score", "--as", admin_user.username, "--format", "json", stdout=out)
     (report,) = json.loads(out.getvalue())

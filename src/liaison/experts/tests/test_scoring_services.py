@@ -17,13 +17,19 @@ from liaison.experts.tests import scoring_world as world
 from liaison.experts.weights import DEFAULT_WEIGHTS
 
 pytestmark = pytest.mark.django_db
-YEAR = timezone.localdate().year
+
+
+def this_year() -> int:
+    """Read per test: a module constant goes stale when a run crosses New Year."""
+    return timezone.localdate().year
 
 
 def test_scores_follow_the_evidence_and_explain_it(admin_user: User) -> None:
     area = world.area()
     lead, middle, last = world.hcp("Lead"), world.hcp("Middle"), world.hcp("Last")
-    paper = world.publication(lead, middle, last, year=YEAR, types=("Randomized Controlled Trial",))
+    paper = world.publication(
+        lead, middle, last, year=this_year(), types=("Randomized Controlled Trial",)
+    )
     report = scoring.score_area(actor=admin_user, area=area)
     scores = {s.hcp_id: s for s in ExpertScore.objects.filter(area=area)}
     assert report.experts == 3
@@ -37,9 +43,9 @@ def test_scores_follow_the_evidence_and_explain_it(admin_user: User) -> None:
 def test_papers_of_other_areas_and_retracted_papers_bring_nothing(admin_user: User) -> None:
     area = world.area()
     expert = world.hcp("Expert")
-    world.publication(expert, year=YEAR)
-    world.publication(expert, year=YEAR, mesh="Asthma")
-    world.publication(expert, year=YEAR, retracted=True, types=("Practice Guideline",))
+    world.publication(expert, year=this_year())
+    world.publication(expert, year=this_year(), mesh="Asthma")
+    world.publication(expert, year=this_year(), retracted=True, types=("Practice Guideline",))
     scoring.score_area(actor=admin_user, area=area)
     score = ExpertScore.objects.get(area=area, hcp=expert)
     assert score.components["publication"] == pytest.approx(1.0)
@@ -63,8 +69,8 @@ def test_trials_count_for_their_officials(admin_user: User) -> None:
 def test_coauthors_earn_network_points(admin_user: User) -> None:
     area = world.area()
     hub, a, b = world.hcp("Hub"), world.hcp("Spoke A"), world.hcp("Spoke B")
-    world.publication(hub, a, year=YEAR)
-    world.publication(b, hub, year=YEAR)
+    world.publication(hub, a, year=this_year())
+    world.publication(b, hub, year=this_year())
     scoring.score_area(actor=admin_user, area=area)
     network = {
         s.hcp_id: s.components.get("network", 0) for s in ExpertScore.objects.filter(area=area)
@@ -79,8 +85,8 @@ def test_tiers_and_ranks_are_per_country(admin_user: User) -> None:
     french = world.hcp("Francais", country="FR")
     for n, person in enumerate(germans):
         for _ in range(3 - n):
-            world.publication(person, year=YEAR)
-    world.publication(french, year=YEAR - 10)
+            world.publication(person, year=this_year())
+    world.publication(french, year=this_year() - 10)
     scoring.score_area(actor=admin_user, area=area)
     scores = {s.hcp_id: s for s in ExpertScore.objects.filter(area=area)}
     assert [scores[p.pk].rank for p in germans] == [1, 2, 3]
@@ -93,8 +99,8 @@ def test_a_recompute_replaces_the_previous_scores_and_uses_the_newest_weights(
 ) -> None:
     area = world.area()
     expert, gone = world.hcp("Expert"), world.hcp("Gone")
-    world.publication(expert, year=YEAR)
-    paper = world.publication(gone, year=YEAR)
+    world.publication(expert, year=this_year())
+    paper = world.publication(gone, year=this_year())
     scoring.score_area(actor=admin_user, area=area)
     paper.delete()
     weights = dict(DEFAULT_WEIGHTS, publication=2.0)
@@ -111,7 +117,7 @@ def test_a_recompute_replaces_the_previous_scores_and_uses_the_newest_weights(
 
 def test_a_recompute_is_audited_with_the_weights_used(admin_user: User) -> None:
     area = world.area()
-    world.publication(world.hcp("Expert"), year=YEAR)
+    world.publication(world.hcp("Expert"), year=this_year())
     scoring.score_area(actor=admin_user, area=area)
     event = AuditEvent.objects.get(record_type="experts.expertscore", record_id=str(area.pk))
     assert event.actor == admin_user
@@ -126,12 +132,12 @@ def test_an_msl_may_not_recompute(msl: User) -> None:
 def test_an_area_is_read_in_a_constant_number_of_queries(admin_user: User) -> None:
     area = world.area()
     people = [world.hcp(f"Person{n}") for n in range(4)]
-    world.publication(*people[:2], year=YEAR)
+    world.publication(*people[:2], year=this_year())
     scoring.score_area(actor=admin_user, area=area)
     with CaptureQueriesContext(connection) as few:
         scoring.score_area(actor=admin_user, area=area)
     for n in range(12):
-        world.publication(people[n % 4], people[(n + 1) % 4], year=YEAR - n)
+        world.publication(people[n % 4], people[(n + 1) % 4], year=this_year() - n)
         world.trial((people[n % 4], "PRINCIPAL_INVESTIGATOR"))
     with CaptureQueriesContext(connection) as many:
         scoring.score_area(actor=admin_user, area=area)
@@ -140,8 +146,8 @@ def test_an_area_is_read_in_a_constant_number_of_queries(admin_user: User) -> No
 
 def test_score_all_scores_every_defined_area(admin_user: User) -> None:
     melanoma, asthma = world.area(), world.area("asthma", "Asthma", mesh="Asthma")
-    world.publication(world.hcp("Skin"), year=YEAR)
-    world.publication(world.hcp("Lung"), year=YEAR, mesh="Asthma")
+    world.publication(world.hcp("Skin"), year=this_year())
+    world.publication(world.hcp("Lung"), year=this_year(), mesh="Asthma")
     reports = scoring.score_all(actor=admin_user)
     assert sorted(r.area for r in reports) == ["Asthma", "Melanoma"]
     assert ExpertScore.objects.filter(area=melanoma).count() == 1
@@ -152,7 +158,7 @@ def test_the_recompute_job_reports_progress_and_its_summary(
     admin_user: User, django_capture_on_commit_callbacks: object
 ) -> None:
     area = world.area()
-    world.publication(world.hcp("Expert"), year=YEAR)
+    world.publication(world.hcp("Expert"), year=this_year())
     job = scoring_tasks.start_recompute(actor=admin_user, area=area)
     scoring_tasks.recompute_scores_task.call(job.pk)
     job.refresh_from_db()

@@ -19,12 +19,15 @@ from liaison.safety.tests import factories
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    """Read per test: a module constant goes stale when a run crosses midnight."""
+    return timezone.localdate()
 
 
 def body(**values: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "day_zero": str(TODAY - dt.timedelta(days=1)),
+        "day_zero": str(today() - dt.timedelta(days=1)),
         "country": "DE",
         "patient_initials": "KM",
         "patient_sex": "female",
@@ -45,7 +48,7 @@ def test_a_reported_case_is_forwarded_with_its_reference_and_clocks(msl: User) -
     assert case.reported_by == msl and case.status == CaseStatus.FORWARDED
     assert data["reference"] == case.reference and case.reference.startswith("AE-")
     assert data["safety_report_id"].startswith("DE-")
-    assert data["forwarding"]["state"] == "met" and data["forwarding"]["done_on"] == str(TODAY)
+    assert data["forwarding"]["state"] == "met" and data["forwarding"]["done_on"] == str(today())
     assert data["serious"] is True and data["regulatory"]["due"] is not None
     assert data["products"][0]["name"] == "Oncovirumab"
     assert data["products"][0]["batch_number"] == "B123"
@@ -109,7 +112,7 @@ def test_a_meddra_code_not_8_digits_is_named_by_its_reaction(msl: User) -> None:
 
 
 def test_a_date_of_birth_in_the_future_is_named(msl: User) -> None:
-    tomorrow = str(TODAY + dt.timedelta(days=2))  # after today in every time zone
+    tomorrow = str(today() + dt.timedelta(days=2))  # after today in every time zone
     answer = ApiClient(msl).post("/safety/cases", body(patient_birth_date=tomorrow))
     assert answer.status_code == 422
     assert "future" in answer.json()["details"]["patient_birth_date"]
@@ -146,7 +149,7 @@ def test_a_case_from_an_interaction_takes_its_day_country_and_hcp(msl: User) -> 
 
 
 def test_a_case_kept_at_intake_runs_its_forwarding_clock(msl: User) -> None:
-    data = body(forward=False, day_zero=str(TODAY - dt.timedelta(days=10)))
+    data = body(forward=False, day_zero=str(today() - dt.timedelta(days=10)))
     answer = ApiClient(msl).post("/safety/cases", data).json()
     assert answer["status"] == "intake"
     assert answer["forwarding"]["state"] == "overdue" and answer["breached"] is True
@@ -157,9 +160,9 @@ def test_the_list_filters_on_breaches_and_completeness(msl: User, pv: User) -> N
         msl,
         status=CaseStatus.INTAKE,
         forwarded_at=None,
-        day_zero=TODAY - dt.timedelta(days=10),
+        day_zero=today() - dt.timedelta(days=10),
     )
-    anonymous = factories.case(msl, day_zero=TODAY, patient_initials="", reporter_given_name="")
+    anonymous = factories.case(msl, day_zero=today(), patient_initials="", reporter_given_name="")
     anonymous.reporter_family_name = ""
     anonymous.save()
     api = ApiClient(pv)
@@ -179,9 +182,9 @@ def test_the_list_filters_on_breaches_and_completeness(msl: User, pv: User) -> N
 
 
 def test_the_list_is_the_queue_open_cases_first_oldest_day_zero_on_top(msl: User, pv: User) -> None:
-    closed = factories.case(msl, day_zero=TODAY, status=CaseStatus.CLOSED)
-    recent = factories.case(msl, day_zero=TODAY - dt.timedelta(days=1))
-    oldest = factories.case(msl, day_zero=TODAY - dt.timedelta(days=30))
+    closed = factories.case(msl, day_zero=today(), status=CaseStatus.CLOSED)
+    recent = factories.case(msl, day_zero=today() - dt.timedelta(days=1))
+    oldest = factories.case(msl, day_zero=today() - dt.timedelta(days=30))
     answer = ApiClient(pv).get("/safety/cases", {"page_size": 2}).json()
     assert answer["count"] == 3
     assert [row["id"] for row in answer["results"]] == [oldest.pk, recent.pk]
@@ -244,7 +247,7 @@ def test_forwarding_stops_the_clock(msl: User) -> None:
     answer = ApiClient(msl).post(f"/safety/cases/{case.pk}/forward")
     assert answer.status_code == 200
     assert answer.json()["status"] == "forwarded"
-    assert answer.json()["forwarding"]["done_on"] == str(TODAY)
+    assert answer.json()["forwarding"]["done_on"] == str(today())
     case.refresh_from_db()
     assert case.forwarded_by == msl
 

@@ -16,7 +16,10 @@ from liaison.safety.tests import factories
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    """Read per test: a module constant goes stale when a run crosses midnight."""
+    return timezone.localdate()
 
 
 def ids(answer: dict[str, object]) -> list[int]:
@@ -60,7 +63,7 @@ def test_an_unknown_show_is_named(msl: User) -> None:
 
 
 def test_confirming_a_flag_reports_a_case_from_the_note(msl: User) -> None:
-    heard = TODAY - dt.timedelta(days=1)
+    heard = today() - dt.timedelta(days=1)
     flag = factories.flag(msl, heard_on=heard, source_url="/engagement/interactions/1/")
     answer = ApiClient(msl).post(
         f"/safety/flags/{flag.pk}/confirm", {"patient_initials": "KM", "narrative": "Rash."}
@@ -77,17 +80,17 @@ def test_confirming_a_flag_reports_a_case_from_the_note(msl: User) -> None:
 
 
 def test_a_later_day_zero_needs_a_reason_naming_day_zero(msl: User) -> None:
-    heard = TODAY - dt.timedelta(days=8)
+    heard = today() - dt.timedelta(days=8)
     flag = factories.flag(msl, heard_on=heard)
     api = ApiClient(msl)
-    later = {"day_zero": str(TODAY), "country": "DE"}
+    later = {"day_zero": str(today()), "country": "DE"}
     refused = api.post(f"/safety/flags/{flag.pk}/confirm", later)
     assert refused.status_code == 422 and list(refused.json()["details"]) == ["day_zero"]
     assert not Case.objects.exists()
     taken = api.post(
         f"/safety/flags/{flag.pk}/confirm", {**later, "reason": "heard at a second visit"}
     )
-    assert taken.status_code == 201 and taken.json()["day_zero"] == str(TODAY)
+    assert taken.status_code == 201 and taken.json()["day_zero"] == str(today())
 
 
 def test_flags_of_one_note_are_confirmed_as_one_case(msl: User) -> None:
@@ -135,11 +138,11 @@ def test_the_authors_manager_reads_but_does_not_handle(msl: User, field_manager:
 
 
 def test_reconciliation_lists_flags_and_cases_with_their_timeliness(msl: User, pv: User) -> None:
-    day = TODAY - dt.timedelta(days=20)
+    day = today() - dt.timedelta(days=20)
     late_case = factories.case(msl, status=CaseStatus.INTAKE, forwarded_at=None, day_zero=day)
     flag = factories.flag(msl, heard_on=day)
     answer = (
-        ApiClient(pv).get("/safety/reconciliation", {"start": str(day), "end": str(TODAY)}).json()
+        ApiClient(pv).get("/safety/reconciliation", {"start": str(day), "end": str(today())}).json()
     )
     rows = {(row["kind"], row["id"]): row for row in answer["rows"]}
     assert rows[("case", late_case.pk)]["timely"] is False
@@ -148,7 +151,7 @@ def test_reconciliation_lists_flags_and_cases_with_their_timeliness(msl: User, p
 
 
 def test_an_imported_case_is_reconciled_neither_late_nor_open(msl: User, pv: User) -> None:
-    day = TODAY - dt.timedelta(days=20)
+    day = today() - dt.timedelta(days=20)
     imported = factories.case(pv, day_zero=day, source_kind=SourceKind.IMPORT)
     answer = ApiClient(pv).get("/safety/reconciliation", {"start": str(day)}).json()
     (row,) = answer["rows"]
@@ -158,16 +161,17 @@ def test_an_imported_case_is_reconciled_neither_late_nor_open(msl: User, pv: Use
 
 
 def test_reconciliation_defaults_to_the_last_30_days(pv: User, msl: User) -> None:
-    factories.case(msl, day_zero=TODAY - dt.timedelta(days=40))
-    recent = factories.case(msl, day_zero=TODAY - dt.timedelta(days=5))
+    factories.case(msl, day_zero=today() - dt.timedelta(days=40))
+    recent = factories.case(msl, day_zero=today() - dt.timedelta(days=5))
     answer = ApiClient(pv).get("/safety/reconciliation").json()
-    assert answer["end"] == str(TODAY)
+    assert answer["end"] == str(today())
     assert [row["id"] for row in answer["rows"]] == [recent.pk]
 
 
 def test_a_period_ending_before_it_starts_names_end(pv: User) -> None:
     answer = ApiClient(pv).get(
-        "/safety/reconciliation", {"start": str(TODAY), "end": str(TODAY - dt.timedelta(days=1))}
+        "/safety/reconciliation",
+        {"start": str(today()), "end": str(today() - dt.timedelta(days=1))},
     )
     assert answer.status_code == 422 and list(answer.json()["details"]) == ["end"]
 

@@ -18,19 +18,22 @@ from liaison.safety.tests import factories
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    """Read per test: a module constant goes stale when a run crosses midnight."""
+    return timezone.localdate()
 
 
 def on_time(reporter: User, days_ago: int, **values: Any) -> Case:
     """A case forwarded on its Day 0: no clock breached (DE, non-serious: 90 days)."""
-    day_zero = TODAY - dt.timedelta(days=days_ago)
+    day_zero = today() - dt.timedelta(days=days_ago)
     forwarded = dt.datetime.combine(day_zero, dt.time(10), tzinfo=dt.UTC)
     return factories.case(reporter, day_zero=day_zero, forwarded_at=forwarded, **values)
 
 
 def late(reporter: User, days_ago: int, **values: Any) -> Case:
     """A case still at intake past its forwarding day."""
-    day_zero = TODAY - dt.timedelta(days=days_ago)
+    day_zero = today() - dt.timedelta(days=days_ago)
     values.setdefault("status", CaseStatus.INTAKE)
     return factories.case(reporter, day_zero=day_zero, forwarded_at=None, **values)
 
@@ -89,7 +92,7 @@ def test_an_old_open_case_is_counted_behind_many_newer_closed_ones(msl: User, pv
             reference=f"AE-CLOSED-{index}",
             safety_report_id=f"DE-CLOSED-{index}",
             reported_by=msl,
-            day_zero=TODAY - dt.timedelta(days=index % 30),
+            day_zero=today() - dt.timedelta(days=index % 30),
             country="DE",
             status=CaseStatus.CLOSED,
         )
