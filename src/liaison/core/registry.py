@@ -2,7 +2,7 @@
 
 Every app's ``AppConfig`` subclasses :class:`LiaisonAppConfig` and fills in the
 class attributes below. The URL root, the API root, the navigation, ``liaison
---help``, the home page, the demo world and the authorization matrix read them
+--help``, the home page, the demo world, the worker and the authorization matrix read them
 through the functions of this module, so adding an app is one line in ``INSTALLED_APPS``
 and the app's own folder.
 
@@ -17,6 +17,7 @@ Django is set up.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.util import find_spec
@@ -139,6 +140,22 @@ class DemoStep:
 
 
 @dataclass(frozen=True, slots=True)
+class PeriodicTask:
+    """A task long-lived workers queue every ``every`` (``liaison.core.workers``), the
+    calendar's work that needs no cron line: escalating what waited too long.
+
+    ``task`` is the dotted path of a django-tasks task taking no argument. One
+    worker queues it, the live worker running longest, from its heartbeat: the
+    first time at its first beat, then each ``every`` after (a beat is every
+    few seconds, so it is late by a beat at most). A worker that takes the lead
+    (the first one, or the next when it stopped) queues it at once, so the task
+    must be idempotent and cheap when there is nothing to do."""
+
+    task: str
+    every: dt.timedelta
+
+
+@dataclass(frozen=True, slots=True)
 class FileJob:
     """A kind of job that runs over one uploaded file (``liaison.core.uploads``).
 
@@ -183,6 +200,10 @@ class LiaisonAppConfig(AppConfig):
     * ``demo_steps``: the app's builders of the demo world.
     * ``startup_tasks``: dotted paths of tasks a long-lived worker queues when
       it starts (catch-up work a calendar would have queued while none ran).
+    * ``periodic_tasks``: tasks long-lived workers queue again and again
+      (:class:`PeriodicTask`: a task's dotted path and how often), one worker at a
+      time; a task declared here needs no ``startup_tasks`` entry too, since the
+      leading worker queues it at its first beat.
     * ``file_jobs``: the kinds of job the app runs over an uploaded file
       (``liaison.core.uploads.start_file_job``).
     * ``profile_fields``: fields the app adds to ``GET /api/v1/me``, ``{name: dotted
@@ -214,6 +235,7 @@ class LiaisonAppConfig(AppConfig):
     light_commands: tuple[tuple[str, ...], ...] = ()
     demo_steps: tuple[DemoStep, ...] = ()
     startup_tasks: tuple[str, ...] = ()
+    periodic_tasks: tuple[PeriodicTask, ...] = ()
     file_jobs: tuple[FileJob, ...] = ()
     profile_fields: dict[str, str] = {}
     engaged_hcps: str | None = None
@@ -288,6 +310,23 @@ def home_panels() -> list[HomePanel]:
     """Every installed app's home-page panels by ``order`` (ties keep ``INSTALLED_APPS`` order)."""
     panels = [panel for app in liaison_apps() for panel in app.home_panels]
     return sorted(panels, key=lambda panel: panel.order)
+
+
+def periodic_tasks() -> list[PeriodicTask]:
+    """Every installed app's periodic tasks, in ``INSTALLED_APPS`` order; a task
+    declared twice, or at no positive interval, is a configuration error."""
+    declared: dict[str, PeriodicTask] = {}
+    for app in liaison_apps():
+        for periodic in app.periodic_tasks:
+            if periodic.every <= dt.timedelta(0):
+                raise ImproperlyConfigured(
+                    f"{app.name}: the periodic task {periodic.task} must run every positive "
+                    f"interval, not {periodic.every}"
+                )
+            if periodic.task in declared:
+                raise ImproperlyConfigured(f"the periodic task {periodic.task} is declared twice")
+            declared[periodic.task] = periodic
+    return list(declared.values())
 
 
 def profile_fields() -> dict[str, str]:

@@ -4,9 +4,18 @@
 :class:`~liaison.core.models.WorkerHeartbeat` is written when it starts and every
 ``HEARTBEAT_SECONDS`` after, from a thread that survives a locked or briefly
 unavailable database (a beat that fails is retried at the next one). Each beat
-also marks interrupted the jobs whose worker died (:func:`liaison.core.jobs.sweep_interrupted`).
+also marks interrupted the jobs whose worker died (:func:`liaison.core.jobs.sweep_interrupted`)
+and queues the apps' periodic tasks that are due (:class:`PeriodicTasks`).
 :func:`worker_alert` is the warning every page shows administrators when no
 worker is alive while work waits, or when the workers that reported stopped.
+
+Periodic tasks (``AppConfig.periodic_tasks``) are queued by one worker only, the
+live one running longest (:func:`leading_worker`), so that ten workers do not
+escalate the same flags ten times; each worker can tell from the heartbeat rows
+it already writes, and when the leader stops the next one takes over within
+``STALE_AFTER``. A task re-queuing itself with ``run_after`` would need no
+leader, but every worker start would add a chain of it, and a run that failed
+would end its chain.
 """
 
 from __future__ import annotations
@@ -16,11 +25,15 @@ import logging
 import os
 import socket
 import threading
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from liaison.core import registry
 from liaison.core.models import Job, JobStatus, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -54,12 +67,64 @@ def beat(name: str | None = None, *, stopped: bool = False) -> None:
     )
 
 
+def leading_worker(now: dt.datetime | None = None) -> str | None:
+    """The live worker that queues the periodic tasks: the one running longest."""
+    now = now or timezone.now()
+    live = WorkerHeartbeat.objects.filter(stopped_at=None, seen_at__gte=now - STALE_AFTER)
+    return live.order_by("started_at", "name").values_list("name", flat=True).first()
+
+
+class PeriodicTasks:
+    """The apps' periodic tasks (``registry.periodic_tasks()``), queued when due.
+
+    When each was last queued is kept in this process, on ``clock`` (monotonic
+    seconds): a worker that takes the lead queues every task at once."""
+
+    def __init__(
+        self,
+        declared: Sequence[registry.PeriodicTask] | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.declared = tuple(registry.periodic_tasks() if declared is None else declared)
+        self.clock = clock
+        self._queued_at: dict[str, float] = {}
+
+    def due(self) -> list[registry.PeriodicTask]:
+        now = self.clock()
+        return [
+            periodic
+            for periodic in self.declared
+            if periodic.task not in self._queued_at
+            or now - self._queued_at[periodic.task] >= periodic.every.total_seconds()
+        ]
+
+    def queue_due(self, worker: str) -> list[str]:
+        """Queue the tasks due, when ``worker`` leads; the dotted paths queued. A task
+        that cannot be queued (the broker down) is tried again at the next beat."""
+        if not self.declared or leading_worker() != worker:
+            return []
+        queued = []
+        for periodic in self.due():
+            try:
+                import_string(periodic.task).enqueue()
+            except Exception as error:  # a broker's error, whatever its kind: the beat goes on
+                logger.warning("could not queue the periodic task %s: %s", periodic.task, error)
+                continue
+            self._queued_at[periodic.task] = self.clock()
+            queued.append(periodic.task)
+        return queued
+
+
 class Heartbeat:
     """A daemon thread beating every ``interval`` seconds until :meth:`stop`."""
 
-    def __init__(self, interval: float = HEARTBEAT_SECONDS) -> None:
+    def __init__(
+        self, interval: float = HEARTBEAT_SECONDS, periodic: PeriodicTasks | None = None
+    ) -> None:
         self.name = this_worker()
         self.interval = interval
+        self.periodic = periodic or PeriodicTasks()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="liaison-heartbeat", daemon=True)
 
@@ -67,18 +132,23 @@ class Heartbeat:
         self._thread.start()
         return self
 
-    def _run(self) -> None:
+    def beat_once(self) -> None:
+        """One beat: alive now, dead workers' jobs interrupted, periodic tasks due queued."""
         from liaison.core.jobs import sweep_interrupted
 
+        try:
+            close_old_connections()
+            beat(self.name)
+            sweep_interrupted()
+            self.periodic.queue_due(self.name)
+        except DatabaseError as error:
+            logger.warning("worker heartbeat failed (retried in %ss): %s", self.interval, error)
+        finally:
+            connection.close()
+
+    def _run(self) -> None:
         while not self._stop.is_set():
-            try:
-                close_old_connections()
-                beat(self.name)
-                sweep_interrupted()
-            except DatabaseError as error:
-                logger.warning("worker heartbeat failed (retried in %ss): %s", self.interval, error)
-            finally:
-                connection.close()
+            self.beat_once()
             self._stop.wait(self.interval)
 
     def stop(self) -> None:

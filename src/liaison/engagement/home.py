@@ -96,7 +96,7 @@ def my_week(user: User) -> dict[str, Any] | None:
     for meeting in meetings:
         try:
             local = meeting.starts_at.astimezone(zoneinfo.ZoneInfo(meeting.time_zone))
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             local = timezone.localtime(meeting.starts_at)
         lines.append(MeetingLine(meeting, local, timezone.localdate(meeting.starts_at) == today))
     drafts = policy.scope(user, "view", InteractionDraft).select_related("hcp")

@@ -27,12 +27,13 @@ from liaison.trials.models import Trial
 
 
 def validate_time_zone(value: str) -> None:
-    """An IANA time zone name such as ``Europe/Berlin``."""
+    """An IANA time zone name such as ``Europe/Berlin`` (a folder of the zone
+    database, ``Europe``, is no zone either: zoneinfo raises an ``OSError`` for it)."""
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise ValidationError(
-            f"“{value}” is not a time zone (use a name such as Europe/Berlin)"
+            f"“{value[:64]}” is not a time zone (use a name such as Europe/Berlin)"
         ) from None
 
 

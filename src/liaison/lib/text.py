@@ -4,28 +4,46 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
-# Letters that NFKD does not decompose into a base letter and a mark.
-_SPECIAL = str.maketrans(
-    {
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "ae",
-        "ø": "o",
-        "Ø": "o",
-        "œ": "oe",
-        "Œ": "oe",
-        "ł": "l",
-        "Ł": "l",
-        "đ": "d",
-        "Đ": "d",
-        "ð": "d",
-        "þ": "th",
-        "ı": "i",
-    }
-)
+#: Letters that NFKD does not decompose into a base letter and a mark, in plain letters.
+SPECIAL_LETTERS: dict[str, str] = {
+    "ß": "ss",
+    "æ": "ae",
+    "Æ": "ae",
+    "ø": "o",
+    "Ø": "o",
+    "œ": "oe",
+    "Œ": "oe",
+    "ł": "l",
+    "Ł": "l",
+    "đ": "d",
+    "Đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "ı": "i",
+}
+#: Typographic marks that text pasted from word processors carries, in their plain form.
+TYPOGRAPHIC_MARKS: dict[str, str] = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u02bc": "'",
+    "\u00b4": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+}
+_SPECIAL = str.maketrans(SPECIAL_LETTERS)
 _SPACES = re.compile(r"[^0-9a-z]+")
 
 
@@ -41,6 +59,21 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped.lower()).strip()
+
+
+@lru_cache(maxsize=4096)
+def fold_char(char: str) -> str:
+    """One character as ``fold`` reads it, but punctuation kept: ``fold_char("Ú") == "u"``.
+
+    For text whose marks carry meaning (sentence ends, apostrophes), folded one
+    character at a time so a caller can map each folded character back to the
+    one it came from: ``fold_char("ß") == "ss"``, ``fold_char("\u2019") == "'"``.
+    """
+    plain = SPECIAL_LETTERS.get(char) or TYPOGRAPHIC_MARKS.get(char)
+    if plain is None:
+        decomposed = unicodedata.normalize("NFKD", char)
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return plain.lower()
 
 
 # json.dumps without its per-call set-up (it builds an encoder on every call):

@@ -46,6 +46,15 @@ class MedinfoConfig(registry.LiaisonAppConfig):
             order=100,
         ),
     )
+    # Open inquiries past their target turnaround (the queue's breaches).
+    home_panels = (
+        registry.HomePanel(
+            "medinfo-overdue",
+            "medinfo/home_panels.html#overdue",
+            "liaison.medinfo.home.overdue_inquiries",
+            order=550,
+        ),
+    )
     demo_steps = (
         registry.DemoStep(
             "medinfo", 720, "liaison.medinfo.demo.build", "liaison.medinfo.demo.clear"

@@ -2,16 +2,25 @@
 typed input (:mod:`liaison.medinfo.services.data`); the rules (off-label and its
 attestation, who may answer, what may be sent) are the services'. A service's
 refusal is shown beside the fields it names (:func:`show_refusal`).
+
+A date and time is typed in the user's own time zone, as engagement's interaction
+form reads it: a form with one (:class:`ZonedForm`) carries the browser's IANA time
+zone in a hidden ``time_zone`` field (``medinfo/time_zone.js`` fills it), and reads
+its :class:`LocalDateTimeField` values in that zone; without one, in the server's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from liaison.core.errors import LiaisonError
 from liaison.core.models import Role, User
@@ -40,8 +49,12 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 _REFERENCE_PLACE = re.compile(r"^references\.(\d+)(?:\.(\w+))?$")
 
 
+#: What a typed date and time may look like (the picker's first).
+DATETIME_INPUT_FORMATS = (DATETIME_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+
+
 class DateTimeInput(forms.DateTimeInput):
-    """The browser's date-and-time picker (in the server's time zone)."""
+    """The browser's date-and-time picker (in the form's time zone: :class:`ZonedForm`)."""
 
     input_type = "datetime-local"
 
@@ -49,14 +62,133 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format=DATETIME_FORMAT)
 
 
-def _datetime_field(label: str, help_text: str = "") -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        required=False,
-        widget=DateTimeInput(),
-        input_formats=[DATETIME_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        help_text=help_text,
+def zone_named(name: str) -> zoneinfo.ZoneInfo | None:
+    """The IANA time zone ``name`` (``Europe/Berlin``), or None when there is none such."""
+    try:
+        return zoneinfo.ZoneInfo(name.strip()) if name.strip() else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def server_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def in_zone(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """The wall-clock time ``value`` in ``zone``, as an aware datetime. A time the
+    clocks skipped (02:30 on the night they go forward) is refused with a sentence; a
+    time they passed twice (the night they go back) is the first of the two, as
+    engagement's interaction form reads it. The moment is given in UTC."""
+    # In UTC: Python never finds a local time the clocks passed twice equal to another.
+    aware = value.replace(tzinfo=zone).astimezone(dt.UTC)
+    if aware.astimezone(zone).replace(tzinfo=None) != value:
+        raise ValidationError(
+            f"{value:%d %b %Y, %H:%M} did not happen in {zone.key} (the clocks went forward "
+            "then): give the time after the change",
+            code="nonexistent",
+        )
+    return aware
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time as typed, read without a zone here: :class:`ZonedForm` puts
+    it in the form's time zone. An initial value is shown in :attr:`zone`."""
+
+    zone: zoneinfo.ZoneInfo | None = None
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value
+        text = str(value).strip()
+        for pattern in DATETIME_INPUT_FORMATS:
+            try:
+                return dt.datetime.strptime(text, pattern)
+            except ValueError:
+                continue
+        raise ValidationError(
+            f"“{text[:40]}” is not a date and time: use the date picker", code="invalid"
+        )
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            return value.astimezone(self.zone or server_zone()).replace(tzinfo=None)
+        return value
+
+
+def _datetime_field(label: str, help_text: str = "") -> LocalDateTimeField:
+    return LocalDateTimeField(
+        label=label, required=False, widget=DateTimeInput(), help_text=help_text
     )
+
+
+class ZonedForm(forms.Form):
+    """A form whose dates and times are typed in the browser's time zone.
+
+    The hidden ``time_zone`` is the browser's (filled by ``medinfo/time_zone.js``
+    while empty). ``time_zone=`` names the zone the initial values are shown in (an
+    interaction's, for an inquiry taken from it); a form showing one sends it back,
+    so a time shown is read in the zone it was shown in. An empty zone (a browser
+    without scripts) is the server's."""
+
+    time_zone = forms.CharField(
+        required=False,
+        max_length=64,
+        widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""}),
+    )
+
+    def __init__(self, *args: Any, time_zone: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        named = zone_named(time_zone)
+        shown = named or server_zone()
+        shows_a_time = False
+        for name, field in self.fields.items():
+            if isinstance(field, LocalDateTimeField):
+                field.zone = shown
+                shows_a_time = shows_a_time or bool(self.initial.get(name))
+        if named is not None or shows_a_time:
+            self.initial = {**self.initial, "time_zone": shown.key}
+        #: The zone the typed times were read in, once the form is valid.
+        self.zone: zoneinfo.ZoneInfo = shown
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        name = str(cleaned.get("time_zone") or "").strip()
+        zone = zone_named(name) if name else server_zone()
+        if zone is None:
+            self.add_error(
+                None,
+                f"Time zone: “{name[:64]}” is not a time zone; reload the page and enter "
+                "the date and time again",
+            )
+            return cleaned
+        self.zone = zone
+        for field_name, field in self.fields.items():
+            value = cleaned.get(field_name)
+            if not isinstance(field, LocalDateTimeField) or not isinstance(value, dt.datetime):
+                continue
+            if timezone.is_naive(value):
+                try:
+                    cleaned[field_name] = in_zone(value, zone)
+                except ValidationError as error:
+                    self.add_error(field_name, error)
+        return cleaned
+
+    def zone_for_service(self) -> InquiryData:
+        """The inquiry's ``time_zone``: the one the form was sent with (its times were
+        read there); none when it came without (the service's default)."""
+        if not str(self.cleaned_data.get("time_zone") or "").strip():
+            return {}
+        return {"time_zone": self.zone.key}
+
+    @property
+    def browser_zone(self) -> str:
+        """The time zone the browser sent (valid), else ``""``."""
+        if not self.is_bound:
+            return ""
+        name = str(self.data.get(self.add_prefix("time_zone"), "")).strip()
+        return name if zone_named(name) is not None else ""
 
 
 def _choices(blank: str, choices: Any) -> list[tuple[str, str]]:
@@ -147,7 +279,7 @@ class QueueFilterForm(forms.Form):
 # --- intake ------------------------------------------------------------------------
 
 
-class InquiryForm(forms.Form):
+class InquiryForm(ZonedForm):
     """An inquiry as typed: the requester (an HCP picked, or another person), the
     question, what it is about, and the unsolicited attestation."""
 
@@ -256,6 +388,7 @@ class InquiryForm(forms.Form):
         for name in ("received_at", "channel"):
             if data.get(name):
                 values[name] = data[name]
+        values.update(self.zone_for_service())
         return cast(InquiryData, values)
 
 
@@ -310,7 +443,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(ZonedForm):
     """A follow-up question of the same requester; an off-label one is attested again."""
 
     question = forms.CharField(
@@ -334,6 +467,7 @@ class FollowUpForm(forms.Form):
                 values[name] = text
         if data.get("unsolicited_requested_at"):
             values["unsolicited_requested_at"] = data["unsolicited_requested_at"]
+        values.update(self.zone_for_service())
         return values
 
 
@@ -362,7 +496,7 @@ class AnswerForm(forms.Form):
         cast(VersionChoiceField, self.fields["version"]).queryset = versions
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(ZonedForm):
     method = forms.ChoiceField(label="Delivered by", choices=DeliveryMethod.choices)
     delivered_at = _datetime_field("Delivered on", "Empty means now")
     note = forms.CharField(required=False, max_length=300)

@@ -23,7 +23,7 @@ from django.db import models
 from django.utils import timezone
 
 from liaison.directory.models import HCP, Product, TherapeuticArea, validate_country
-from liaison.engagement.models import Interaction
+from liaison.engagement.models import Interaction, validate_time_zone
 
 
 class InquiryChannel(models.TextChoices):
@@ -69,6 +69,15 @@ class Inquiry(models.Model):
     reference = models.CharField(max_length=30, unique=True, editable=False)
     channel = models.CharField(max_length=16, choices=InquiryChannel.choices)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Where it was taken: its days (received, due, answered) are counted there.
+    time_zone = models.CharField(
+        "time zone",
+        max_length=64,
+        blank=True,
+        default="",
+        validators=[validate_time_zone],
+        help_text="IANA name, e.g. Europe/Berlin; empty: the server's time zone",
+    )
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="received_inquiries"
     )
@@ -168,6 +177,11 @@ class Inquiry(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def zone_name(self) -> str:
+        """The IANA time zone its days are counted in (the server's when none was kept)."""
+        return self.time_zone or settings.TIME_ZONE
 
 
 _SLACK = dt.timedelta(minutes=5)

@@ -136,7 +136,7 @@ def _turnaround(
         1
         for inquiry in answered
         if inquiry.answered_at is not None
-        and turnaround.day_of(inquiry.answered_at) <= inquiry.due_on
+        and turnaround.day_of(inquiry.answered_at, turnaround.zone_of(inquiry)) <= inquiry.due_on
     )
     days = [turnaround.business_days_taken(inquiry) for inquiry in answered]
     taken = [day for day in days if day is not None]
@@ -156,7 +156,8 @@ def turnaround_report(
 ) -> TurnaroundReport:
     """By priority: the inquiries answered from ``start`` to ``end`` (inclusive), how
     many on time and late, the median business days to answer; and the inquiries
-    received by ``end`` still open and overdue on ``today``. For the roles that
+    received by ``end`` still open and overdue on ``today``; an inquiry's days are
+    those of its time zone. For the roles that
     ``report`` (medical information, compliance, field managers), over the inquiries
     they see."""
     if not policy.can(user, "report", Inquiry):
@@ -165,15 +166,21 @@ def turnaround_report(
         raise ValueError(f"end: {end.isoformat()} is before the start, {start.isoformat()}")
     day = today or timezone.localdate()
     visible = policy.scope(user, "view", Inquiry).select_related("requester_hcp")
-    answered = list(
-        visible.filter(answered_at__isnull=False, answered_at__date__range=(start, end))
-    )
+    # A day either side in UTC holds every zone's days; each is then read in its own.
+    wide = (start - dt.timedelta(days=1), end + dt.timedelta(days=1))
+    answered = [
+        inquiry
+        for inquiry in visible.filter(answered_at__isnull=False, answered_at__date__range=wide)
+        if inquiry.answered_at is not None
+        and start <= turnaround.day_of(inquiry.answered_at, turnaround.zone_of(inquiry)) <= end
+    ]
     overdue = visible.filter(
-        status__in=OPEN_STATUSES, due_on__lt=day, received_at__date__lte=end
-    ).values_list("priority", flat=True)
+        status__in=OPEN_STATUSES, due_on__lt=day, received_at__date__lte=wide[1]
+    ).values_list("priority", "received_at", "time_zone")
     breaches: dict[str, int] = {}
-    for priority in overdue:
-        breaches[priority] = breaches.get(priority, 0) + 1
+    for priority, received_at, zone in overdue:
+        if turnaround.day_of(received_at, turnaround.zone_named(zone)) <= end:
+            breaches[priority] = breaches.get(priority, 0) + 1
     rows = tuple(
         _turnaround(
             priority,

@@ -4,18 +4,23 @@ An inquiry is due a number of business days after the day it was received, by
 priority (``LIAISON_INQUIRY_TARGET_DAYS``, default :data:`DEFAULT_TARGET_DAYS`).
 Its clock stops when it is answered (or closed or cancelled without an answer);
 it is breached when overdue, or answered after its due day. Days are counted in
-the requester's country, with the regional holidays of an HCP's region.
+the requester's country, with the regional holidays of an HCP's region; a moment's
+day (received, answered) is its date where the inquiry was taken (its ``time_zone``,
+else the server's): an inquiry received at 00:30 in Berlin on 3 December counts from
+3 December, though it is still 2 December in UTC.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
-from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce, TruncDate
+from django.db import NotSupportedError, models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from liaison.lib.business_days import business_days_between
@@ -42,16 +47,37 @@ def target_days(priority: str) -> int:
     return int(days)
 
 
-def day_of(moment: dt.datetime) -> dt.date:
-    """The day of ``moment`` in the server's time zone (how every date of the app is read)."""
-    return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+def zone_named(name: str) -> zoneinfo.ZoneInfo:
+    """The IANA time zone ``name``; the server's when it is empty (or, for a value the
+    model would refuse, unknown)."""
+    try:
+        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def zone_of(inquiry: Inquiry) -> zoneinfo.ZoneInfo:
+    """The time zone the inquiry was taken in (its days are counted there)."""
+    return zone_named(inquiry.time_zone)
+
+
+def day_of(moment: dt.datetime, zone: zoneinfo.ZoneInfo | None = None) -> dt.date:
+    """The day of ``moment`` in ``zone`` (default: the server's time zone)."""
+    if timezone.is_naive(moment):
+        return moment.date()
+    return timezone.localdate(moment, zone) if zone is not None else timezone.localdate(moment)
 
 
 def due_on(
-    received_at: dt.datetime, priority: str, country: str, subdivision: str | None = None
+    received_at: dt.datetime,
+    priority: str,
+    country: str,
+    subdivision: str | None = None,
+    zone: zoneinfo.ZoneInfo | None = None,
 ) -> dt.date:
-    """The day an inquiry received at ``received_at`` is due."""
-    return business_deadline(day_of(received_at), target_days(priority), country, subdivision)
+    """The day an inquiry received at ``received_at`` (a day of ``zone``) is due."""
+    start = day_of(received_at, zone)
+    return business_deadline(start, target_days(priority), country, subdivision)
 
 
 def subdivision_of(inquiry: Inquiry) -> str | None:
@@ -71,13 +97,13 @@ def stopped_at(inquiry: Inquiry) -> dt.datetime | None:
 
 
 def clock(inquiry: Inquiry) -> Clock:
-    """The inquiry's clock (its days, due and stop, as days of the server's time zone)."""
-    stop = stopped_at(inquiry)
+    """The inquiry's clock (its days, due and stop, as days of its time zone)."""
+    stop, zone = stopped_at(inquiry), zone_of(inquiry)
     return Clock(
         LABEL,
-        day_of(inquiry.received_at),
+        day_of(inquiry.received_at, zone),
         inquiry.due_on,
-        day_of(stop) if stop is not None else None,
+        day_of(stop, zone) if stop is not None else None,
         inquiry.requester_country,
         subdivision_of(inquiry),
     )
@@ -93,7 +119,7 @@ def filter_breached(
 ) -> models.QuerySet[Inquiry]:
     """The inquiries of ``queryset`` that are (or, with ``breached=False``, are not)
     breached on ``today``: the rule of :func:`breached`, as a query."""
-    stopped_on = TruncDate(Coalesce("answered_at", "closed_at", "updated_at"))
+    stopped_on = _stopped_on()
     rule = Q(status__in=OPEN_STATUSES, due_on__lt=today) | (
         ~Q(status__in=OPEN_STATUSES) & Q(medinfo_stopped_on__gt=F("due_on"))
     )
@@ -101,13 +127,52 @@ def filter_breached(
     return marked.filter(rule) if breached else marked.exclude(rule)
 
 
+class DayIn(models.Func):
+    """The day of a moment (the first expression) in the time zone the second names,
+    row by row: Django's own SQLite function, PostgreSQL's ``AT TIME ZONE``."""
+
+    arity = 2
+    output_field = models.DateField()
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra: Any,
+    ) -> tuple[str, Any]:
+        raise NotSupportedError("an inquiry's days are counted in SQLite or PostgreSQL only")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        clone = self.copy()
+        clone.set_source_expressions(
+            [*self.get_source_expressions(), Value(connection.timezone_name)]
+        )
+        return models.Func.as_sql(
+            clone, compiler, connection, function="django_datetime_cast_date", **extra
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        moment, zone = (compiler.compile(part) for part in self.get_source_expressions())
+        return f"(({moment[0]}) AT TIME ZONE ({zone[0]}))::date", (*moment[1], *zone[1])
+
+
+def _stopped_on() -> DayIn:
+    """The day each inquiry's clock stopped, in its own time zone."""
+    zone = Coalesce(NullIf(F("time_zone"), Value("")), Value(settings.TIME_ZONE))
+    return DayIn(Coalesce("answered_at", "closed_at", "updated_at"), zone)
+
+
 def business_days_taken(inquiry: Inquiry) -> int | None:
     """The business days from receipt to the answer (None while unanswered)."""
     if inquiry.answered_at is None:
         return None
+    zone = zone_of(inquiry)
     return business_days_between(
-        day_of(inquiry.received_at),
-        day_of(inquiry.answered_at),
+        day_of(inquiry.received_at, zone),
+        day_of(inquiry.answered_at, zone),
         inquiry.requester_country,
         subdivision_of(inquiry),
     )

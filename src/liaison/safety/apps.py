@@ -1,5 +1,7 @@
 """The safety app's declarations (see ``liaison.core.registry``)."""
 
+import datetime as dt
+
 from liaison.core import registry
 
 
@@ -19,8 +21,13 @@ class SafetyConfig(registry.LiaisonAppConfig):
         "acknowledgements, escalate unhandled flags (safety import-e2b, export-e2b, mark-sent, "
         "import-ack, escalate-flags)",
     }
-    # Flags nobody handled while no worker ran are escalated when one starts.
-    startup_tasks = ("liaison.safety.tasks.escalate_flags_task",)
+    # Flags left unhandled past their business day: escalated every hour by the
+    # longest-running live worker (first at its first beat), with no cron line.
+    periodic_tasks = (
+        registry.PeriodicTask(
+            "liaison.safety.tasks.escalate_flags_task", every=dt.timedelta(hours=1)
+        ),
+    )
     navigation = (
         # Every member reports adverse events; the queue shows each their own cases,
         # pharmacovigilance all. The count: open cases for pharmacovigilance, else
@@ -50,6 +57,30 @@ class SafetyConfig(registry.LiaisonAppConfig):
             "safety/record_panel.html",
             "liaison.safety.panels.inquiry_panel",
             order=500,
+        ),
+    )
+    # Uploaded E2B(R3) files and acknowledgements are read by the worker, with a job page.
+    file_jobs = (
+        registry.FileJob(
+            kind="e2b-import",
+            runner="liaison.safety.tasks.run_e2b_import",
+            title="Import adverse-event cases from {file_name}",
+            report_template="safety/e2b_import_report.html",
+        ),
+        registry.FileJob(
+            kind="ack-import",
+            runner="liaison.safety.tasks.run_ack_import",
+            title="Apply the acknowledgement {file_name}",
+            report_template="safety/ack_import_report.html",
+        ),
+    )
+    # Pharmacovigilance's open cases with a clock past due, and an MSL's flags waiting.
+    home_panels = (
+        registry.HomePanel(
+            "safety-overdue",
+            "safety/home_panels.html#overdue",
+            "liaison.safety.home.overdue_cases",
+            order=600,
         ),
     )
     demo_steps = (

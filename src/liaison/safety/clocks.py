@@ -10,6 +10,9 @@ Day 0 is the first awareness by any employee. Two clocks run from it:
   non-serious one (GVP Module VI). Elsewhere a non-serious or expected case has
   no expedited clock (it goes in the periodic report), said in words.
 
+A follow-up or an amendment starts the regulatory clock again from the day its
+information was received (``latest_received_on``, E2B C.1.5), Day 0 unchanged.
+
 A clock stops when its step is done: forwarded; submitted, which is the E2B file
 marked sent or acknowledged as received (exporting a file submits nothing). A case
 imported from an E2B file has no forwarding clock: its sender forwarded it, and its
@@ -172,12 +175,15 @@ def regulatory_clock(case: Case, reactions: list[Reaction]) -> CaseClock:
             why = "serious: assess expectedness to know whether a 15-day report is due"
         else:
             why = "no expedited report due (periodic reporting)"
+    start = "Day 0"
+    if case.latest_received_on is not None:
+        start = f"the new information received {format_day(case.latest_received_on)}"
     return CaseClock(
         name="regulatory",
         label="Report to the regulator",
-        due=case.day_zero + dt.timedelta(days=days) if days is not None else None,
+        due=case.clock_start + dt.timedelta(days=days) if days is not None else None,
         done_on=_local_date(case.submitted_at),
-        why=why if days is None else f"{days} calendar days from Day 0: {why}",
+        why=why if days is None else f"{days} calendar days from {start}: {why}",
     )
 
 

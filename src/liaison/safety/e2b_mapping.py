@@ -8,7 +8,9 @@ relatedness assessments) is not kept on import, and neither is the file: the cas
 names it as its source. A value is kept as given or refused with its reason, never
 cut short in silence (an age of 1.5 years is kept as 18 months; 48.5 years, which
 no whole unit holds, is refused). :func:`elements_of` names the E2B elements of the
-case fields a refusal names.
+case fields a refusal names. C.1.4 (first received) is Day 0; C.1.5 (most recent
+information) is the day a follow-up's or an amendment's information was received, or
+Day 0 for the first version.
 """
 
 from __future__ import annotations
@@ -80,6 +82,8 @@ ELEMENTS = {
     "safety_report_id": "C.1.1",
     "worldwide_id": "C.1.8.1",
     "day_zero": "C.1.4",
+    "received_on": "C.1.5",
+    "latest_received_on": "C.1.5",
     "patient_initials": "D.1",
     "patient_birth_date": "D.2.1",
     "patient_age": "D.2.2a",
@@ -238,13 +242,13 @@ def to_icsr(
         nullification = e2b.Nullification.NULLIFICATION
     elif case.version_kind == CaseVersion.AMENDMENT:
         nullification = e2b.Nullification.AMENDMENT
-    most_recent = case.updated_at.date() if case.updated_at else case.day_zero
     return e2b.Icsr(
         report_id=case.safety_report_id,
         created_at=e2b.PartialDate.from_datetime(created_at),
         report_type=e2b.ReportType.SPONTANEOUS,
         received_at=e2b.PartialDate.from_date(case.day_zero),
-        most_recent_at=e2b.PartialDate.from_date(max(most_recent, case.day_zero)),
+        # C.1.5: a follow-up's or an amendment's information; the first report's is Day 0.
+        most_recent_at=e2b.PartialDate.from_date(case.clock_start),
         expedited=any(reaction.serious for reaction in reaction_records),
         worldwide_id=case.worldwide_id or case.safety_report_id,
         first_sender=e2b.FirstSender.OTHER,

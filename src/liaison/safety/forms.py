@@ -34,6 +34,7 @@ from liaison.safety.models import (
     SpecialSituation,
 )
 from liaison.safety.selectors import QueueFilters
+from liaison.safety.services.cases import CODING_FIELDS
 from liaison.safety.services.data import CaseData, ProductData, ReactionData
 
 SERIOUSNESS_NAMES = tuple(name for name, _ in SERIOUSNESS)
@@ -391,7 +392,9 @@ def case_initial(case: Any, names: Iterable[str]) -> dict[str, Any]:
 
 
 class ReactionForm(forms.Form):
-    """One reaction: as reported, coded (MedDRA LLT and version), serious or not, outcome."""
+    """One reaction: as reported, coded (MedDRA LLT and version), serious or not, outcome.
+    Without ``coding`` (anyone but pharmacovigilance) the MedDRA fields are left out,
+    neither shown nor sent: the service keeps the coding a reaction has."""
 
     verbatim = forms.CharField(label="As reported", max_length=250)
     meddra_code = forms.CharField(
@@ -410,17 +413,24 @@ class ReactionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    def __init__(self, *args: Any, coding: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not coding:
+            for name in CODING_FIELDS:
+                self.fields.pop(name)
+
     def data_of(self) -> ReactionData:
         data = self.cleaned_data
         chosen = set(data.get("seriousness") or [])
         reaction: ReactionData = {
             "verbatim": data["verbatim"],
-            "meddra_code": data.get("meddra_code") or "",
-            "meddra_version": data.get("meddra_version") or "",
             "start_date": data.get("start_date"),
             "end_date": data.get("end_date"),
             "outcome": data.get("outcome") or Outcome.UNKNOWN,
         }
+        if "meddra_code" in self.fields:
+            reaction["meddra_code"] = data.get("meddra_code") or ""
+            reaction["meddra_version"] = data.get("meddra_version") or ""
         for name in SERIOUSNESS_NAMES:
             reaction[name] = name in chosen  # type: ignore[literal-required]
         return reaction
@@ -527,6 +537,13 @@ class VersionForm(forms.Form):
             (CaseVersion.AMENDMENT, CaseVersion.AMENDMENT.label),
             (CaseVersion.NULLIFICATION, CaseVersion.NULLIFICATION.label),
         ],
+    )
+    received_on = forms.DateField(
+        label="New information received",
+        required=False,
+        widget=DateInput(),
+        help_text="A follow-up or an amendment: the day we received it. Its regulatory "
+        "clock runs from that day; Day 0 stays.",
     )
     reason = forms.CharField(
         max_length=1000, required=False, widget=_textarea(2), help_text="Goes with the version."

@@ -5,7 +5,10 @@ A case starts from an interaction, an inquiry or on its own. Its source is kept
 as a label, an id, a title and an address (``source_*``), not a foreign key:
 inquiries live in ``medinfo``, an app of the same layer, which ``safety`` does
 not import. Day 0 (``day_zero``) is the first awareness by any employee; it is
-required and changed only with a reason (the service asks for one).
+required and changed only with a reason (the service asks for one). A follow-up or
+an amendment records the day its information was received (``latest_received_on``,
+E2B C.1.5), from which its regulatory clock runs; each E2B file (``Submission``)
+records the case version it reports.
 
 Patient fields (``patient_*``) are personal data: only pharmacovigilance reads
 them (the policy's ``read_patient``), the audit trail records them as personal
@@ -146,6 +149,11 @@ class Case(models.Model):
     )
     version_number = models.PositiveSmallIntegerField(default=1)
     nullification_reason = models.TextField(blank=True)
+    #: C.1.5: the day the information of a follow-up or amendment was received, from
+    #: which its regulatory clock runs; empty for the initial version (Day 0 is).
+    latest_received_on = models.DateField(
+        "new information received", null=True, blank=True, validators=[validate_not_future]
+    )
 
     is_adverse_event = models.BooleanField("adverse event", default=True)
     is_product_complaint = models.BooleanField("product complaint", default=False)
@@ -271,6 +279,15 @@ class Case(models.Model):
             )
         if self.patient_birth_date and self.day_zero and self.patient_birth_date > self.day_zero:
             raise ValidationError({"patient_birth_date": "the patient was born after Day 0"})
+        if self.latest_received_on and self.day_zero and self.latest_received_on < self.day_zero:
+            raise ValidationError(
+                {"latest_received_on": f"it is before Day 0 ({self.day_zero:%d %b %Y})"}
+            )
+
+    @property
+    def clock_start(self) -> dt.date:
+        """The day the regulatory clock runs from: the latest version's information, else Day 0."""
+        return self.latest_received_on or self.day_zero
 
     @property
     def reporter_name(self) -> str:
@@ -395,17 +412,16 @@ class FlagStatus(models.TextChoices):
 
 
 class FlagKind(models.TextChoices):
+    """What a flag reports: an adverse event, a product complaint, or one of the
+    special situations, taken from :class:`SpecialSituation` so the two lists agree."""
+
+    # The documented enum idiom for members made in a loop (``_ignore_`` drops the
+    # loop variable); the stored values are the special situations' own.
+    _ignore_ = ["situation"]
     ADVERSE_EVENT = "adverse_event", "Adverse event"
     PRODUCT_COMPLAINT = "product_complaint", "Product complaint"
-    PREGNANCY = "pregnancy", "Pregnancy"
-    BREASTFEEDING = "breastfeeding", "Breastfeeding"
-    OVERDOSE = "overdose", "Overdose"
-    ABUSE = "abuse", "Abuse"
-    MISUSE = "misuse", "Misuse"
-    MEDICATION_ERROR = "medication_error", "Medication error"
-    OFF_LABEL_USE = "off_label_use", "Off-label use"
-    LACK_OF_EFFICACY = "lack_of_efficacy", "Lack of efficacy"
-    OCCUPATIONAL_EXPOSURE = "occupational_exposure", "Occupational exposure"
+    for situation in SpecialSituation:
+        vars()[situation.name] = situation.value, situation.label
 
 
 class Flag(models.Model):
@@ -427,6 +443,9 @@ class Flag(models.Model):
     )
     product_name = models.CharField(max_length=120)
     terms = models.CharField("words found", max_length=200)
+    #: Read by the sentence model (no rule matched): ``terms`` are the words it
+    #: weighed most, not an event's name.
+    by_model = models.BooleanField("found by the sentence model", default=False)
     sentence = models.TextField()
     #: The day the author heard it: Day 0 of the case a confirmation opens.
     heard_on = models.DateField()
@@ -472,6 +491,8 @@ class Submission(models.Model):
     a positive acknowledgement) submits the case and stops its regulatory clock."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="submissions")
+    #: The case version the file reports: only a file of the current version submits it.
+    version_number = models.PositiveSmallIntegerField("case version", default=1)
     message_id = models.CharField(max_length=100, db_index=True)
     batch_id = models.CharField(max_length=100, unique=True)
     regional = models.CharField(max_length=10, blank=True)
@@ -482,6 +503,11 @@ class Submission(models.Model):
     # blank: None (not validated: no schema set configured) passes full_clean.
     valid = models.BooleanField(
         null=True, blank=True, help_text="validated against the ICH schema set"
+    )
+    #: The patient's initials written as given, not masked with nullFlavor MSK (None:
+    #: exported before the choice was kept).
+    initials_unmasked = models.BooleanField(
+        "patient's initials sent unmasked", null=True, blank=True, default=False
     )
     status = models.CharField(
         max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.EXPORTED

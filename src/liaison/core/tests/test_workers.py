@@ -1,6 +1,8 @@
 """Background work that outlives trouble: a locked database is waited out, a dead
 worker's job is marked interrupted and can run again, the worker's loop and
-`liaison serve` start a worker again, and administrators see a worker that died."""
+`liaison serve` start a worker again, and administrators see a worker that died.
+The apps' periodic tasks are queued when due, by the live worker running longest
+alone, and a task the broker refused is tried again at the next beat."""
 
 from __future__ import annotations
 
@@ -10,16 +12,21 @@ import os
 import socket
 import subprocess
 import sys
-from typing import Any
+import threading
+from typing import Any, cast
 
 import pytest
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
-from liaison.core import jobs, workers
+from liaison.core import jobs, registry, workers
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.management.commands import worker as worker_command
 from liaison.core.models import Job, JobStatus, User, WorkerHeartbeat
@@ -261,3 +268,146 @@ def test_a_failed_jobs_technical_detail_is_kept_under_its_errors(job: Job) -> No
     assert job.errors == [
         "Details: GET https://eutils.example/x: [Errno -2] Name or service not known"
     ]
+
+
+# --- periodic tasks -----------------------------------------------------------------
+
+DB_TASKS = {
+    "default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend", "QUEUES": ["default"]}
+}
+PROBE = "liaison.core.tests.test_workers.periodic_probe"
+EVERY_5_MINUTES = registry.PeriodicTask(PROBE, every=dt.timedelta(minutes=5))
+
+
+@task()
+def periodic_probe() -> None:
+    """Queued by the tests of periodic tasks (never run)."""
+
+
+class FlakyTask:
+    """A task whose first enqueue meets a broker that is down."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def enqueue(self) -> None:
+        self.calls += 1
+        if self.calls == 1:
+            raise ConnectionError("Error 111 connecting to localhost:6379. Connection refused.")
+
+
+FLAKY = FlakyTask()
+
+
+def queued() -> list[str]:
+    return list(DBTaskResult.objects.order_by("enqueued_at").values_list("task_path", flat=True))
+
+
+def running_since(name: str, minutes: int) -> None:
+    """Worker ``name`` alive now, started ``minutes`` ago."""
+    workers.beat(name)
+    started = timezone.now() - dt.timedelta(minutes=minutes)
+    WorkerHeartbeat.objects.filter(name=name).update(started_at=started)
+
+
+def test_the_live_worker_running_longest_leads(db: None) -> None:
+    running_since("host-a:1", minutes=30)
+    running_since("host-b:2", minutes=5)
+    assert workers.leading_worker() == "host-a:1"
+
+    WorkerHeartbeat.objects.filter(name="host-a:1").update(
+        seen_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    assert workers.leading_worker() == "host-b:2"  # the leader went silent
+
+    workers.beat("host-b:2", stopped=True)
+    assert workers.leading_worker() is None
+
+
+def test_a_periodic_task_is_queued_when_due_by_the_leading_worker_alone(
+    settings: Any, db: None
+) -> None:
+    settings.TASKS = DB_TASKS
+    running_since("host-a:1", minutes=30)
+    running_since("host-b:2", minutes=5)
+    now = [1000.0]
+    leader = workers.PeriodicTasks([EVERY_5_MINUTES], clock=lambda: now[0])
+    other = workers.PeriodicTasks([EVERY_5_MINUTES], clock=lambda: now[0])
+
+    assert other.queue_due("host-b:2") == []
+    assert leader.queue_due("host-a:1") == [PROBE]  # at its first beat
+    assert leader.queue_due("host-a:1") == []
+    now[0] += 299
+    assert leader.queue_due("host-a:1") == []
+    now[0] += 1
+    assert leader.queue_due("host-a:1") == [PROBE]
+    assert queued() == [PROBE, PROBE]
+
+
+def test_a_worker_taking_the_lead_queues_the_periodic_tasks_at_once(
+    settings: Any, db: None
+) -> None:
+    settings.TASKS = DB_TASKS
+    running_since("host-a:1", minutes=30)
+    running_since("host-b:2", minutes=5)
+    successor = workers.PeriodicTasks([EVERY_5_MINUTES], clock=lambda: 0.0)
+    assert successor.queue_due("host-b:2") == []
+
+    workers.beat("host-a:1", stopped=True)
+
+    assert successor.queue_due("host-b:2") == [PROBE]
+    assert queued() == [PROBE]
+
+
+def test_a_task_the_broker_refused_is_queued_at_the_next_beat(
+    settings: Any, db: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.TASKS = DB_TASKS
+    workers.beat("host-a:1")
+    flaky = registry.PeriodicTask("liaison.core.tests.test_workers.FLAKY", dt.timedelta(hours=1))
+    periodic = workers.PeriodicTasks([flaky, EVERY_5_MINUTES], clock=lambda: 0.0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(FLAKY, "calls", 0)
+        with caplog.at_level("WARNING", logger="liaison.core.workers"):
+            first = periodic.queue_due("host-a:1")
+        second = periodic.queue_due("host-a:1")
+
+    assert first == [PROBE]  # the other task is queued all the same
+    assert "could not queue the periodic task liaison.core.tests.test_workers.FLAKY" in caplog.text
+    assert second == [flaky.task]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_queues_the_periodic_tasks_the_apps_declare(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.TASKS = DB_TASKS
+    config = cast(registry.LiaisonAppConfig, apps.get_app_config("core"))
+    monkeypatch.setattr(config, "periodic_tasks", (EVERY_5_MINUTES,))
+    heartbeat = workers.Heartbeat(interval=60)  # beaten by hand, from a thread as it runs
+
+    for _ in range(2):
+        beating = threading.Thread(target=heartbeat.beat_once)
+        beating.start()
+        beating.join()
+
+    # Alone, it leads: every declared task once (not due again for five minutes).
+    assert sorted(queued()) == sorted(periodic.task for periodic in registry.periodic_tasks())
+    assert queued().count(PROBE) == 1
+    assert WorkerHeartbeat.objects.get().name == heartbeat.name
+
+
+@pytest.mark.parametrize(
+    ("declared", "reason"),
+    [
+        ((EVERY_5_MINUTES, EVERY_5_MINUTES), "is declared twice"),
+        ((registry.PeriodicTask(PROBE, dt.timedelta(0)),), "must run every positive interval"),
+    ],
+)
+def test_a_periodic_task_declared_twice_or_never_due_is_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch, declared: tuple[registry.PeriodicTask, ...], reason: str
+) -> None:
+    config = cast(registry.LiaisonAppConfig, apps.get_app_config("core"))
+    monkeypatch.setattr(config, "periodic_tasks", declared)
+    with pytest.raises(ImproperlyConfigured, match=reason):
+        registry.periodic_tasks()

@@ -15,9 +15,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
 
+from liaison.core.api_refusals import body_refusals
 from liaison.directory.models import HCP
 from liaison.engagement import selectors
-from liaison.engagement.api.refusals import body_refusals
 from liaison.engagement.models import FollowUp, Interaction
 from liaison.engagement.schemas.follow_ups import (
     FollowUpCreateIn,

@@ -6,7 +6,7 @@ author's manager, insights leads, compliance and administrators.
 
 A body names the taxonomy by code and records by id; an unknown one is a 422
 naming the body's field (``category``, ``hcp_id``, ``pmids``...), and so is every
-rule a service refuses (see :mod:`liaison.engagement.api.refusals`).
+rule a service refuses (see :mod:`liaison.core.api_refusals`).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from liaison.core import policy
-from liaison.core.errors import LiaisonError, NotFound, PermissionDenied
+from liaison.core.api_refusals import body_refusals
+from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import User
 from liaison.directory.models import HCP, Product, TherapeuticArea
 from liaison.engagement import insight_selectors as selectors
-from liaison.engagement.api.refusals import unprocessable
 from liaison.engagement.models import Insight, InsightCategory, StrategicQuestion
 from liaison.engagement.schemas.insights import (
     InsightDetailOut,
@@ -163,10 +163,8 @@ def list_insights(request: HttpRequest, query: Query[InsightListQuery]) -> dict[
 def create_insight(request: HttpRequest, payload: InsightIn) -> Status[Insight]:
     user = acting_user(request)
     policy.require(user, "add", Insight)
-    try:
+    with body_refusals(BODY_NAMES):
         insight = capture.create_insight(actor=user, data=_data(user, payload.dict()))
-    except LiaisonError as error:
-        raise unprocessable(error, BODY_NAMES) from None
     return Status(201, _answer(user, insight.pk))
 
 
@@ -209,21 +207,16 @@ def update_insight(request: HttpRequest, insight_id: Id, payload: InsightPatchIn
         raise PermissionDenied("only the insight's author and its reviewers change its tags")
     if comment is not None and status is None:
         policy.require(user, "comment", insight)
-    try:
-        # One request, one change: a refused step leaves the earlier ones unwritten.
-        with transaction.atomic():
-            if content:
-                capture.update_insight(actor=user, insight=insight, data=_data(user, content))
-            if "tags" in values:
-                services.set_tags(actor=user, insight=insight, tags=values["tags"])
-            if status is not None:
-                services.review_insight(
-                    actor=user, insight=insight, status=status, comment=comment or ""
-                )
-            elif comment is not None:
-                services.comment_on_insight(actor=user, insight=insight, text=comment)
-    except NotFound:
-        raise
-    except LiaisonError as error:
-        raise unprocessable(error, BODY_NAMES) from None
+    # One request, one change: a refused step leaves the earlier ones unwritten.
+    with body_refusals(BODY_NAMES), transaction.atomic():
+        if content:
+            capture.update_insight(actor=user, insight=insight, data=_data(user, content))
+        if "tags" in values:
+            services.set_tags(actor=user, insight=insight, tags=values["tags"])
+        if status is not None:
+            services.review_insight(
+                actor=user, insight=insight, status=status, comment=comment or ""
+            )
+        elif comment is not None:
+            services.comment_on_insight(actor=user, insight=insight, text=comment)
     return _answer(user, insight_id)

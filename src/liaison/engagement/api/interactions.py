@@ -26,10 +26,10 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from liaison.core import policy
+from liaison.core.api_refusals import Unprocessable, body_refusals
 from liaison.core.models import User
 from liaison.directory.models import HCP, Product, TherapeuticArea
 from liaison.engagement import selectors
-from liaison.engagement.api.refusals import Unprocessable, body_refusals
 from liaison.engagement.models import (
     InsightCategory,
     Interaction,

@@ -15,11 +15,11 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from liaison.core import policy
+from liaison.core.api_refusals import Unprocessable, body_refusals
 from liaison.core.errors import LiaisonError
 from liaison.core.models import User
 from liaison.directory.models import HCP
 from liaison.engagement import selectors
-from liaison.engagement.api.refusals import Unprocessable, body_refusals
 from liaison.engagement.models import Meeting, MeetingStatus
 from liaison.engagement.schemas.meetings import (
     MeetingCreateIn,

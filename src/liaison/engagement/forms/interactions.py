@@ -144,7 +144,7 @@ def _records(model: type[Any], values: Any) -> tuple[list[Any], str | None]:
 def zone_of(typed: dict[str, Any]) -> zoneinfo.ZoneInfo | None:
     try:
         return zoneinfo.ZoneInfo(str(typed.get("time_zone") or settings.TIME_ZONE))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return None
 
 
@@ -305,7 +305,7 @@ def label_of(name: str) -> str:
 def now_in(zone_name: str) -> str:
     try:
         zone = zoneinfo.ZoneInfo(zone_name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     return timezone.now().astimezone(zone).strftime(DATETIME_FORMAT)
 
@@ -334,7 +334,7 @@ def typed_for_new(
         zone = meeting.time_zone or zone_name
         try:
             local = meeting.starts_at.astimezone(zoneinfo.ZoneInfo(zone))
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             local = meeting.starts_at
         typed.update(
             {
@@ -357,7 +357,7 @@ def typed_for_edit(interaction: Interaction) -> dict[str, Any]:
     try:
         zone = zoneinfo.ZoneInfo(interaction.time_zone)
         local = interaction.occurred_at.astimezone(zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         local = interaction.occurred_at
     return {
         "occurred_at": local.strftime(DATETIME_FORMAT),

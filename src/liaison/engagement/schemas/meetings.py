@@ -75,7 +75,7 @@ def _local(meeting: Meeting, value: dt.datetime) -> str:
 
     try:
         return value.astimezone(zoneinfo.ZoneInfo(meeting.time_zone)).isoformat()
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return value.isoformat()
 
 

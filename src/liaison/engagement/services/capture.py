@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from liaison.core import audit, policy
+from liaison.core import audit, policy, refusals
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import User
 from liaison.engagement.models import (
@@ -45,17 +45,11 @@ INSIGHT_FIELDS = (
 FOLLOW_UP_FIELDS = ("description", "due", "hcp", "interaction")
 
 
-def _check_keys(values: dict[str, Any], allowed: tuple[str, ...], what: str) -> None:
-    unknown = sorted(set(values) - set(allowed))
-    if unknown:
-        raise LiaisonError(f"{unknown[0]}: not a field of {what}", field=unknown[0])
-
-
 def interaction_date(interaction: Interaction) -> dt.date:
     """The day an interaction happened, where it happened (its time zone)."""
     try:
         zone = zoneinfo.ZoneInfo(interaction.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return interaction.occurred_at.date()
     return interaction.occurred_at.astimezone(zone).date()
 
@@ -87,7 +81,7 @@ def _check_interaction(actor: User, interaction: Interaction | None) -> None:
 def build_insight(*, actor: User, data: InsightData) -> tuple[Insight, dict[str, Any]]:
     """The unsaved insight ``data`` describes with its defaults, and its lists."""
     values: dict[str, Any] = dict(data)
-    _check_keys(values, INSIGHT_FIELDS, "an insight")
+    refusals.check_keys(values, INSIGHT_FIELDS, "an insight")
     m2m = {name: list(values.pop(name)) for name in INSIGHT_M2M if name in values}
     hcp = values.get("hcp")
     if not values.get("country") and hcp is not None:
@@ -157,7 +151,7 @@ def update_insight(
     """Its author's change of an insight (policy ``change``); returns the audited diff."""
     policy.require(actor, "change", insight)
     values: dict[str, Any] = dict(data)
-    _check_keys(values, INSIGHT_FIELDS, "an insight")
+    refusals.check_keys(values, INSIGHT_FIELDS, "an insight")
     m2m = {name: list(values.pop(name)) for name in INSIGHT_M2M if name in values}
     if "statement" in values:
         values["statement"] = (values["statement"] or "").strip()
@@ -183,7 +177,7 @@ def update_insight(
 
 def build_follow_up(*, actor: User, data: FollowUpData) -> FollowUp:
     values: dict[str, Any] = dict(data)
-    _check_keys(values, FOLLOW_UP_FIELDS, "a follow-up")
+    refusals.check_keys(values, FOLLOW_UP_FIELDS, "a follow-up")
     values["description"] = (values.get("description") or "").strip()
     return FollowUp(owner=actor, **values)
 
@@ -239,12 +233,5 @@ def _label(model: type[Any] | None, field: str) -> str:
 
 
 def refusal(errors: dict[str, str], model: type[Any] | None = None) -> LiaisonError:
-    """One error naming every field (the first as ``field``)."""
-    parts = []
-    for field, reason in errors.items():
-        if field == "__all__":
-            parts.append(reason)
-        else:
-            parts.append(f"{_label(model, field)}: {reason}")
-    first = next((field for field in errors if field != "__all__"), None)
-    return LiaisonError("; ".join(parts), field=first, details=errors)
+    """One error naming every field in words (the first as ``field``)."""
+    return refusals.refusal(errors, lambda field: _label(model, field))

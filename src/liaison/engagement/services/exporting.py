@@ -284,7 +284,7 @@ def insight_rows(user: AnyUser, filters: InsightFilters) -> Iterator[list[str]]:
 def _local(moment: dt.datetime, zone_name: str) -> str:
     try:
         zone = zoneinfo.ZoneInfo(zone_name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         zone = zoneinfo.ZoneInfo("UTC")
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 

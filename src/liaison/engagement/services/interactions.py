@@ -92,7 +92,7 @@ def _aware(values: dict[str, Any]) -> None:
     if isinstance(when, dt.datetime) and when.tzinfo is None:
         try:
             zone = zoneinfo.ZoneInfo(str(values.get("time_zone") or settings.TIME_ZONE))
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             zone = zoneinfo.ZoneInfo("UTC")
         values["occurred_at"] = when.replace(tzinfo=zone)
 

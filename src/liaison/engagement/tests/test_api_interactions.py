@@ -120,6 +120,7 @@ def test_labelled_product_is_not_off_label_even_if_the_client_says_so(msl: User,
         ({"pmids": [12345]}, "pmids"),
         ({"nct_ids": ["NCT00000000"]}, "nct_ids"),
         ({"time_zone": "Mars/Olympus"}, "time_zone"),
+        ({"time_zone": "Europe"}, "time_zone"),  # a folder of the zone database
         ({"insights": [{"statement": "x", "category": "nope"}]}, "insights.0.category"),
         ({"follow_ups": [{"description": "x", "due": "2026-11-01"}]}, "follow_ups.0.due"),
     ],

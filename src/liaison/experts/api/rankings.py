@@ -7,14 +7,14 @@ Every refusal of a request's values is a 422 naming the field (``area``,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from liaison.core import downloads, policy, registry
+from liaison.core.api_refusals import body_refusals
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import User
 from liaison.directory.models import HCP, TherapeuticArea
@@ -37,48 +37,16 @@ from liaison.lib.api import Id, acting_user, paginate
 router = Router(tags=["experts"])
 
 
-class Unprocessable(LiaisonError):
-    """A request's value breaks a rule: a 422 naming the field."""
-
-    status_code = 422
-
-
-def _named(field: str, names: Mapping[str, str]) -> str:
-    """A service's field as the request names it, part by part (``keep`` -> ``keep_id``)."""
-    return ".".join(names.get(part, part) for part in field.split("."))
+def _value_refused(error: LiaisonError) -> bool:
+    # A selector's filters and the library's search query (a ``QueryError``) refuse
+    # values with subclasses too: every 400 is a refusal of a value here.
+    return error.status_code == 400
 
 
-def unprocessable(error: LiaisonError, names: Mapping[str, str] | None = None) -> Unprocessable:
-    """``error`` (a service's refusal of a value) as a 422 in the API's error shape:
-    ``details`` maps each field, named as the request names it (``names``: a service's
-    field to the request's), to the reason alone; the message names the fields
-    (``"territory: no territory with code “xx”"``)."""
-    names = names or {}
-    details: dict[str, str] = {}
-    message = error.message
-    for key, reason in error.details.items():
-        field = _named(key, names)
-        for prefix in (f"{key}: ", f"{field}: "):
-            reason = reason.removeprefix(prefix)
-        details[field] = reason
-        if field != key and message.startswith(f"{key}: "):
-            message = f"{field}: {message.removeprefix(f'{key}: ')}"
-    named = _named(error.field, names) if error.field else None
-    if named and not message.startswith(f"{named}: ") and list(details) == [named]:
-        message = f"{named}: {message}"  # a reason given alone, as a query error's
-    return Unprocessable(message, field=named, details=details)
-
-
-@contextmanager
-def refusals() -> Iterator[None]:
+def refusals() -> AbstractContextManager[None]:
     """Within it, a refusal of a value (a 400 of a service or selector) is a 422
     naming the field, with the reason alone beside it."""
-    try:
-        yield
-    except LiaisonError as error:
-        if error.status_code != 400:
-            raise
-        raise unprocessable(error) from None
+    return body_refusals(refused=_value_refused, reasons_alone=True, field_first=True)
 
 
 def _reader(request: HttpRequest) -> User:

@@ -9,17 +9,16 @@ body's field (``keep_id``, ``duplicate_id``) with the reason alone beside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from liaison.core import downloads, policy
-from liaison.core.errors import LiaisonError, PermissionDenied
+from liaison.core import api_refusals, downloads, policy
+from liaison.core.errors import PermissionDenied
 from liaison.directory.models import HCP
-from liaison.experts.api.rankings import unprocessable
 from liaison.experts.models import PersonDecision, Proposal, ProposalKind, ProposalStatus
 from liaison.experts.schemas.resolution import (
     ConfirmIn,
@@ -47,16 +46,10 @@ STATUSES = ("all", *ProposalStatus.values)
 HCP_IDS = {"keep": "keep_id", "duplicate": "duplicate_id"}
 
 
-@contextmanager
-def body_refusals(names: Mapping[str, str] | None = None) -> Iterator[None]:
+def body_refusals(names: Mapping[str, str] | None = None) -> AbstractContextManager[None]:
     """A refusal of the body's values (a plain LiaisonError) becomes a 422 naming the
     body's field (``names``: a service's field to the body's), the reason alone beside it."""
-    try:
-        yield
-    except LiaisonError as error:
-        if type(error) is not LiaisonError:
-            raise
-        raise unprocessable(error, names) from None
+    return api_refusals.body_refusals(names, reasons_alone=True, field_first=True)
 
 
 def _queue_worker(request: HttpRequest) -> Any:

@@ -135,7 +135,8 @@ def list_inquiries(request: HttpRequest, query: Query[InquiryListQuery]) -> dict
         "labels in the requester's country: then `unsolicited_requested_by`, "
         "`unsolicited_requested_at`, `unsolicited_how` and `unsolicited_words` are "
         "required, and a 422 names each one missing. The answer is due by priority, in "
-        "business days of the requester's country."
+        "business days of the requester's country, counted from the day it was received "
+        "in `time_zone` (an IANA name; default: the interaction's, else the server's)."
     ),
 )
 def take_inquiry(request: HttpRequest, payload: InquiryIn) -> Status[Inquiry]:

@@ -3,20 +3,18 @@
 ``references.0.pmid``), with the reason alone beside each; not allowed (403), not
 found (404) and conflicts (409, such as an inquiry already closed) keep their status.
 
-The renaming and the 422 are engagement's (:mod:`liaison.engagement.api.refusals`,
-a lower layer). Two rules are medinfo's own, because its documented error shape
-has them: beside each field its reason alone (the services say
-``"reason: say why"``), and a refusal that names no field still names the body
-(``payload``).
+The renaming and the 422 are the house's (:mod:`liaison.core.api_refusals`). Two
+rules of its documented error shape are asked of it here: beside each field its
+reason alone (the services say ``"reason: say why"``), and a refusal that names no
+field still names the body (``payload``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 
-from liaison.core.errors import LiaisonError
-from liaison.engagement.api.refusals import body_name, unprocessable
+from liaison.core import api_refusals
 
 #: The services' field names as every body names them; a refusal of the whole
 #: record (``__all__``) names the body.
@@ -26,31 +24,13 @@ COMMON_NAMES = {
     "product": "product_id",
     "products": "product_ids",
     "version": "version_id",
-    "__all__": "payload",
+    api_refusals.WHOLE: "payload",
 }
 
 
-def plain_reasons(error: LiaisonError, names: Mapping[str, str]) -> LiaisonError:
-    """``error`` with the reason alone beside each field (``{"reason": "say why"}``,
-    not ``"reason: say why"``), and the body named when no field is."""
-    details: dict[str, str] = {}
-    for key, reason in error.details.items():
-        for prefix in (f"{key}: ", f"{body_name(key, names)}: "):
-            reason = reason.removeprefix(prefix)
-        details[key] = reason
-    if not details:
-        details["__all__"] = error.message
-    return LiaisonError(error.message, field=error.field, details=details)
-
-
-@contextmanager
-def body_refusals(names: Mapping[str, str] | None = None) -> Iterator[None]:
+def body_refusals(names: Mapping[str, str] | None = None) -> AbstractContextManager[None]:
     """Within it, a refusal of a value (a plain :class:`LiaisonError`, 400) becomes a
     422 naming the request's fields (``names`` adds to :data:`COMMON_NAMES`)."""
-    try:
-        yield
-    except LiaisonError as error:
-        if type(error) is not LiaisonError:
-            raise
-        every = {**COMMON_NAMES, **(names or {})}
-        raise unprocessable(plain_reasons(error, every), every) from None
+    return api_refusals.body_refusals(
+        {**COMMON_NAMES, **(names or {})}, reasons_alone=True, whole_body=True
+    )

@@ -176,6 +176,7 @@ PEOPLE: dict[str, InquiryData] = {
         "requester_phone": "+49 761 555 0142",
         "requester_address": "Stadtstraße 12\n79104 Freiburg im Breisgau\nGermany",
         "requester_country": "DE",
+        "time_zone": "Europe/Berlin",
         "delivery_method": DeliveryMethod.FAX,
     },
     "nurse": {
@@ -185,9 +186,26 @@ PEOPLE: dict[str, InquiryData] = {
         "requester_email": "mcastillo@cascade-lung.example",
         "requester_address": "2210 NW Marshall Street\nPortland, OR 97210\nUSA",
         "requester_country": "US",
+        "time_zone": "America/Los_Angeles",
         "delivery_method": DeliveryMethod.EMAIL,
     },
 }
+#: Where medical information takes an HCP's question, by the HCP's country (a US
+#: region of the west coast is Pacific time); the server's time zone otherwise.
+COUNTRY_ZONES = {
+    "DE": "Europe/Berlin",
+    "AT": "Europe/Vienna",
+    "CH": "Europe/Zurich",
+    "FR": "Europe/Paris",
+    "ES": "Europe/Madrid",
+    "IT": "Europe/Rome",
+    "SE": "Europe/Stockholm",
+    "PL": "Europe/Warsaw",
+    "GB": "Europe/London",
+    "JP": "Asia/Tokyo",
+    "US": "America/New_York",
+}
+WEST_REGIONS = ("US-CA", "US-WA", "US-OR")
 
 #: How an unsolicited question reached us, as the attestation says it, by source.
 ASKED_HOW: dict[str, str] = {
@@ -345,12 +363,24 @@ def pick_hcp(world: World, topic: Topic) -> HCP | None:
     return chosen
 
 
-def _received(world: World, span: tuple[int, int], weekday: bool) -> dt.datetime:
-    day = timezone.localdate(world.now) - dt.timedelta(days=world.rng.randint(*span))
+def zone_of_hcp(hcp: HCP) -> str:
+    """The time zone an HCP's question is taken in ("" for the server's)."""
+    if hcp.region in WEST_REGIONS:
+        return "America/Los_Angeles"
+    return COUNTRY_ZONES.get(hcp.country, "")
+
+
+def _received(
+    world: World, span: tuple[int, int], weekday: bool, zone_name: str = ""
+) -> dt.datetime:
+    """A working hour of a day ``span`` days ago, where the question is taken."""
+    zone = turnaround.zone_named(zone_name)
+    day = timezone.localdate(world.now, zone) - dt.timedelta(days=world.rng.randint(*span))
     while weekday and day.weekday() >= 5:
         day -= dt.timedelta(days=1)
     moment = timezone.make_aware(
-        dt.datetime.combine(day, dt.time(world.rng.randint(8, 17), world.rng.randint(0, 59)))
+        dt.datetime.combine(day, dt.time(world.rng.randint(8, 17), world.rng.randint(0, 59))),
+        zone,
     )
     return min(moment, world.now - dt.timedelta(minutes=world.rng.randint(40, 180)))
 
@@ -386,7 +416,7 @@ def intake(world: World, spec: InquirySpec, parent: Inquiry | None) -> Intake:
     data = _asked(world, spec, topic)
     if parent is not None:
         asked = world.later(parent.answered_at or parent.received_at, 600, 2880)
-        received = max(_received(world, spec.age, weekday=False), asked)
+        received = max(_received(world, spec.age, False, parent.time_zone), asked)
         data["channel"] = EMAIL
         data["received_at"] = received
         return Intake(world.medinfo, data, received, parent.requester_country, EMAIL)
@@ -413,8 +443,6 @@ def _asked_elsewhere(world: World, spec: InquirySpec, topic: Topic, data: Inquir
             source = PHONE
     person = PEOPLE.get(source)
     channel = person["channel"] if person is not None else source
-    received = _received(world, spec.age, weekday=channel in (PHONE, InquiryChannel.LETTER, FIELD))
-    data["received_at"] = received
     hcp = None if person is not None else pick_hcp(world, topic)
     if hcp is None:
         # A named person, or (a small world with no HCP left) the nurse.
@@ -426,7 +454,11 @@ def _asked_elsewhere(world: World, spec: InquirySpec, topic: Topic, data: Inquir
         data["delivery_method"] = (
             DeliveryMethod.POST if channel == InquiryChannel.LETTER else DeliveryMethod.EMAIL
         )
+        data["time_zone"] = zone_of_hcp(hcp)
         country = hcp.country
+    weekday = channel in (PHONE, InquiryChannel.LETTER, FIELD)
+    received = _received(world, spec.age, weekday, data.get("time_zone", ""))
+    data["received_at"] = received
     data["channel"] = InquiryChannel.FIELD if source == FIELD else channel
     return Intake(actor, data, received, country, source)
 

@@ -16,17 +16,31 @@ from liaison.lib.clocks import Clock
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-def _plausible_moment(value: dt.datetime) -> dt.datetime:
-    """``value`` in the site's zone when it has no offset; refused outside
-    :data:`FIRST_YEAR` to :data:`LAST_YEAR` (a clock cannot count from year 1, and
-    business days are not known for year 9999)."""
+def _plausible_year(value: dt.datetime) -> dt.datetime:
+    """``value``, refused outside :data:`FIRST_YEAR` to :data:`LAST_YEAR` (a clock
+    cannot count from year 1, and business days are not known for year 9999)."""
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise PydanticCustomError("moment_range", f"give a time from {FIRST_YEAR} to {LAST_YEAR}")
+    return value
+
+
+def _plausible_moment(value: dt.datetime) -> dt.datetime:
+    """``value`` in the site's zone when it has no offset (see :func:`_plausible_year`)."""
+    value = _plausible_year(value)
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
 #: A time of a body: ISO 8601, read in the site's time zone without an offset.
 Moment = Annotated[dt.datetime, AfterValidator(_plausible_moment)]
+#: A time of a body with a ``time_zone``: without an offset, the service reads it there.
+LocalMoment = Annotated[dt.datetime, AfterValidator(_plausible_year)]
+
+#: How a body's ``time_zone`` is described.
+ZONE_HELP = (
+    "IANA time zone where it was taken, e.g. Europe/Berlin: its days (received, due) are "
+    "counted there and a time without an offset is read there; empty: the interaction's, "
+    "else the server's"
+)
 
 
 class InquiryClockOut(Schema):

@@ -15,7 +15,7 @@ from liaison.lib.api import Id, InputSchema, PageQuery, acting_user
 from liaison.medinfo import selectors, turnaround
 from liaison.medinfo.models import Answer, Handoff, Inquiry, ResponseVersion
 from liaison.medinfo.schemas.answers import InquiryAnswerOut
-from liaison.medinfo.schemas.common import InquiryClockOut, Moment, clock_out
+from liaison.medinfo.schemas.common import ZONE_HELP, InquiryClockOut, LocalMoment, clock_out
 from liaison.medinfo.schemas.responses import ResponseReferenceIn
 
 # --- answers ---------------------------------------------------------------------------
@@ -59,6 +59,9 @@ class InquiryBaseOut(Schema):
     status: str
     channel: str
     received_at: dt.datetime
+    time_zone: str = Field(
+        description="IANA time zone where it was taken: its days are counted there"
+    )
     received_by: str
     product: InquiryProductOut | None
     off_label: bool
@@ -66,6 +69,10 @@ class InquiryBaseOut(Schema):
     due_on: dt.date
     assigned_to: str | None
     clock: InquiryClockOut
+
+    @staticmethod
+    def resolve_time_zone(obj: Inquiry) -> str:
+        return turnaround.zone_of(obj).key
 
     @staticmethod
     def resolve_received_by(obj: Inquiry) -> str:
@@ -236,7 +243,10 @@ class InquiryIn(InputSchema):
     interaction's time)."""
 
     channel: str = Field("", description="field, phone, email, web, congress or letter")
-    received_at: Moment | None = None
+    received_at: LocalMoment | None = Field(
+        None, description="ISO 8601; without an offset, read in `time_zone`"
+    )
+    time_zone: str = Field("", max_length=64, description=ZONE_HELP)
     interaction_id: Id | None = Field(None, description="the interaction it was asked in")
     requester_hcp_id: Id | None = Field(None, description="an HCP of the directory")
     requester_name: str = Field("", max_length=200, description="another person who asked")
@@ -257,7 +267,7 @@ class InquiryIn(InputSchema):
     delivery_method: str = Field("", description="email, post, phone, in_person or fax")
     signature_copy: bool = False
     unsolicited_requested_by: str = Field("", max_length=200)
-    unsolicited_requested_at: Moment | None = None
+    unsolicited_requested_at: LocalMoment | None = None
     unsolicited_how: str = Field("", max_length=300)
     unsolicited_words: str = Field("", max_length=20000)
     priority: str = Field("", description="urgent, high, normal (the default) or low")

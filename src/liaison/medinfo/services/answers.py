@@ -231,7 +231,7 @@ def letter_content(answer: Answer) -> LetterContent:
     statement = None
     if inquiry.off_label:
         asked = inquiry.unsolicited_requested_at or inquiry.received_at
-        statement = unsolicited_statement(turnaround.day_of(asked))
+        statement = unsolicited_statement(turnaround.day_of(asked, turnaround.zone_of(inquiry)))
     try:
         return _letter(answer, requester, salutation, statement)
     except ValueError as error:
@@ -245,7 +245,8 @@ def _letter(
     inquiry, version = answer.inquiry, answer.version
     return LetterContent(
         reference=inquiry.reference,
-        date=turnaround.day_of(answer.prepared_at),
+        # Dated where the inquiry was taken, as its days are.
+        date=turnaround.day_of(answer.prepared_at, turnaround.zone_of(inquiry)),
         sender=_sender(),
         requester=requester,
         salutation=salutation,

@@ -16,6 +16,9 @@ class InquiryData(TypedDict, total=False):
     channel: str
     # Defaults to the interaction's time, else now.
     received_at: dt.datetime
+    # Where it was taken (IANA name): its days are counted there, and a time without an
+    # offset is read there. Defaults to the interaction's, else the server's.
+    time_zone: str
     interaction: Interaction | None
     # An HCP of the directory (name, organisation and country filled from it), or
     # another named person: requester_name and requester_country.

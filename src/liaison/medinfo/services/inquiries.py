@@ -11,7 +11,9 @@ the product's labelled indications in the requester's country
 carries the whole unsolicited attestation (asked by, asked on, how, in the
 requester's words) or is refused naming each missing part; the answer is due a
 number of business days of the requester's country after receipt, by priority
-(:mod:`liaison.medinfo.turnaround`). All or nothing: nothing is written when
+(:mod:`liaison.medinfo.turnaround`), the day of receipt being the day where the
+inquiry was taken (its ``time_zone``: the caller's, else the interaction's, else the
+server's). All or nothing: nothing is written when
 anything is refused.
 """
 
@@ -21,6 +23,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -28,6 +31,7 @@ from django.utils import timezone
 from liaison.core import audit, policy, registry
 from liaison.core.errors import Conflict, LiaisonError, PermissionDenied
 from liaison.core.models import AuditAction, User
+from liaison.core.refusals import check_keys, errors_of
 from liaison.directory.models import HCP
 from liaison.medinfo import labelling, turnaround
 from liaison.medinfo.models import (
@@ -39,7 +43,7 @@ from liaison.medinfo.models import (
 )
 from liaison.medinfo.policy import is_medical_information
 from liaison.medinfo.services.data import InquiryData
-from liaison.medinfo.services.refusals import check_keys, errors_of, refusal
+from liaison.medinfo.services.refusals import refusal
 
 #: Who an inquiry is handed to: the team's name in the chain of custody.
 MEDICAL_INFORMATION = "medical information"
@@ -54,6 +58,7 @@ ATTESTATION = {
 #: Copied from an inquiry to its follow-up unless the follow-up says otherwise.
 FOLLOW_UP_COPIED = (
     "channel",
+    "time_zone",
     "requester_hcp",
     "requester_name",
     "requester_organization",
@@ -106,7 +111,7 @@ def _fill_requester(values: dict[str, Any], errors: dict[str, str]) -> None:
 
 
 def _from_interaction(actor: User, values: dict[str, Any], errors: dict[str, str]) -> None:
-    """Defaults of an intake in the field: the interaction's time and its HCP."""
+    """Defaults of an intake in the field: the interaction's time, time zone and HCP."""
     interaction = values.get("interaction")
     if interaction is None:
         return
@@ -116,6 +121,8 @@ def _from_interaction(actor: User, values: dict[str, Any], errors: dict[str, str
         )
     values.setdefault("channel", InquiryChannel.FIELD)
     values.setdefault("received_at", interaction.occurred_at)
+    if not values.get("time_zone"):
+        values["time_zone"] = interaction.time_zone
     hcps = list(interaction.hcps.all())
     chosen = values.get("requester_hcp")
     if chosen is None and not values.get("requester_name"):
@@ -156,11 +163,14 @@ def _prepare(*, actor: User, data: InquiryData, parent: Inquiry | None, forward:
     elif not values.get("channel"):
         errors["channel"] = "say how the question came in (phone, e-mail, web, ...)"
     now = timezone.now()
+    # Stored by name, so the days stay where it was taken even if the server moves.
+    values["time_zone"] = str(values.get("time_zone") or "").strip() or settings.TIME_ZONE
+    zone = turnaround.zone_named(values["time_zone"])
     for name in ("received_at", "unsolicited_requested_at"):
         moment = values.get(name)
-        # A time without an offset is read in the server's time zone, as every date here.
+        # A time without an offset is read in the inquiry's time zone.
         if isinstance(moment, dt.datetime) and timezone.is_naive(moment):
-            values[name] = timezone.make_aware(moment)
+            values[name] = timezone.make_aware(moment, zone)
     received_at = values.setdefault("received_at", now)
     if isinstance(received_at, dt.datetime) and received_at > now + _CLOCK_SLACK:
         errors["received_at"] = "it cannot be received in the future"
@@ -182,7 +192,7 @@ def _prepare(*, actor: User, data: InquiryData, parent: Inquiry | None, forward:
     )
     if priority in Priority.values and country and isinstance(received_at, dt.datetime):
         inquiry.due_on = turnaround.due_on(
-            received_at, priority, country, turnaround.subdivision_of(inquiry)
+            received_at, priority, country, turnaround.subdivision_of(inquiry), zone
         )
     if medical_information or forward:
         inquiry.status = InquiryStatus.FORWARDED
@@ -225,7 +235,7 @@ def _screen(actor: User, inquiry: Inquiry) -> None:
             url=inquiry_url(inquiry),
             author=actor,
             texts={"Question": inquiry.question},
-            heard_on=turnaround.day_of(inquiry.received_at),
+            heard_on=turnaround.day_of(inquiry.received_at, turnaround.zone_of(inquiry)),
             country=inquiry.requester_country,
         )
     )
@@ -375,6 +385,7 @@ def set_priority(*, actor: User, inquiry: Inquiry, priority: str, reason: str) -
         priority,
         inquiry.requester_country,
         turnaround.subdivision_of(inquiry),
+        turnaround.zone_of(inquiry),
     )
     with transaction.atomic():
         audit.update_record(

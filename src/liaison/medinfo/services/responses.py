@@ -25,6 +25,7 @@ from django.utils import timezone
 from liaison.core import audit, policy, signatures
 from liaison.core.errors import Conflict, LiaisonError, PermissionDenied
 from liaison.core.models import ElectronicSignature, SignatureMeaning, User
+from liaison.core.refusals import check_keys, errors_of
 from liaison.core.signatures import printed_name_of
 from liaison.literature.reference_formats.model import normalise_doi, normalise_pmid
 from liaison.medinfo.models import (
@@ -34,7 +35,7 @@ from liaison.medinfo.models import (
     VersionStatus,
 )
 from liaison.medinfo.services.data import ReferenceData, StandardResponseData, VersionData
-from liaison.medinfo.services.refusals import check_keys, errors_of, refusal
+from liaison.medinfo.services.refusals import refusal
 
 STANDARD_FIELDS = tuple(StandardResponseData.__annotations__)
 VERSION_FIELDS = tuple(VersionData.__annotations__)

@@ -400,3 +400,27 @@ def test_the_queue_asks_the_same_number_of_queries_whatever_its_length(medinfo: 
             requester_hcp=factories.hcp(f"Weber{index}", region="BY"),
         )
     assert queries() == few
+
+
+def test_the_time_zone_is_taken_and_returned_and_a_time_read_in_it(medinfo: User) -> None:
+    # 00:30 on Wednesday 3 December 2025 in Berlin (Tuesday evening in UTC).
+    body = phone_call(received_at="2025-12-03T00:30:00", time_zone="Europe/Berlin")
+
+    response = ApiClient(medinfo).post("/medinfo/inquiries", body)
+
+    assert response.status_code == 201, response.content
+    answer = response.json()
+    assert answer["time_zone"] == "Europe/Berlin"
+    assert answer["received_at"] == "2025-12-02T23:30:00Z"
+    assert answer["clock"]["started_on"] == "2025-12-03"
+    inquiry = Inquiry.objects.get(pk=answer["id"])
+    assert inquiry.time_zone == "Europe/Berlin"
+
+
+def test_an_unknown_time_zone_is_a_422_naming_the_field(medinfo: User) -> None:
+    response = ApiClient(medinfo).post("/medinfo/inquiries", phone_call(time_zone="Mars/Olympus"))
+
+    assert response.status_code == 422, response.content
+    assert list(response.json()["details"]) == ["time_zone"]
+    assert response.json()["message"].startswith("Time zone: “Mars/Olympus” is not a time zone")
+    assert not Inquiry.objects.exists()

@@ -276,6 +276,20 @@ def test_requesters_are_demo_hcps_and_named_people(db_world: Built) -> None:
     )
 
 
+def test_each_inquiry_is_dated_where_it_was_taken(db_world: Built) -> None:
+    inquiries = list(Inquiry.objects.select_related("interaction", "parent"))
+    for inquiry in inquiries:
+        if inquiry.parent is not None:
+            assert inquiry.time_zone == inquiry.parent.time_zone
+        elif inquiry.interaction is not None:
+            assert inquiry.time_zone == inquiry.interaction.time_zone
+    nurse = {i.time_zone for i in inquiries if i.requester_name.startswith("Megan Castillo")}
+    assert nurse == {"America/Los_Angeles"}
+    assert {i.time_zone for i in inquiries if i.requester_hcp and i.requester_country == "DE"} <= {
+        "Europe/Berlin"
+    }
+
+
 def test_follow_ups_link_to_their_question(db_world: Built) -> None:
     follow_ups = list(Inquiry.objects.filter(parent__isnull=False).select_related("parent"))
     assert len(follow_ups) >= 2
@@ -290,7 +304,7 @@ def test_the_adverse_event_asked_about_raised_a_safety_flag(db_world: Built) -> 
     inquiry = Inquiry.objects.get(question__icontains="jaundice")
     flags = Flag.objects.filter(source_label="medinfo.Inquiry", source_id=inquiry.pk)
     assert [flag.product_name for flag in flags] == ["Onvexa"]
-    assert flags[0].heard_on == turnaround.day_of(inquiry.received_at)
+    assert flags[0].heard_on == turnaround.day_of(inquiry.received_at, turnaround.zone_of(inquiry))
     # No other question mentions an event with our products.
     assert Flag.objects.filter(source_label="medinfo.Inquiry").count() == 1
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from typing import Any
 
 import pytest
@@ -58,7 +59,10 @@ def test_intake_from_an_interaction_is_prefilled_from_it(client: Client, msl: Us
     html = page.content.decode()
     assert page.status_code == 200
     assert f'value="{hcp.pk}" id="requester-hcp-{hcp.pk}" checked' in html
-    assert f'value="{_local(interaction.occurred_at)}"' in html
+    # Its time is shown in its own time zone, and read back in it.
+    zone = zoneinfo.ZoneInfo(interaction.time_zone)
+    assert f'value="{interaction.occurred_at.astimezone(zone):%Y-%m-%dT%H:%M}"' in html
+    assert re.search(rf'name="time_zone" value="{interaction.time_zone}"', html)
     assert re.search(r'<input type="checkbox" name="forward"[^>]* checked', html)
 
 

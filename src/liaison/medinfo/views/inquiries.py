@@ -38,7 +38,7 @@ from liaison.medinfo import forms, labelling, selectors, services
 from liaison.medinfo.models import Inquiry, InquiryChannel, InquiryStatus, StandardResponse
 from liaison.medinfo.policy import is_medical_information
 from liaison.medinfo.views.answers import answer_context
-from liaison.medinfo.views.common import action_page, run_form
+from liaison.medinfo.views.common import action_page, remember_zone, run_form, shown_zone
 
 
 def _page_size() -> int:
@@ -174,11 +174,15 @@ def inquiry_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     hcps = policy.scope(request.user, "view", HCP)
     if request.method == "GET":
         initial, candidates = _intake_initial(request)
-        form = forms.InquiryForm(initial=initial, hcps=hcps)
+        interaction = initial.get("interaction")
+        # From an interaction, its time is shown (and read back) in its own zone.
+        zone = interaction.time_zone if isinstance(interaction, Interaction) else ""
+        form = forms.InquiryForm(initial=initial, hcps=hcps, time_zone=zone)
         return render(
             request, "medinfo/inquiry_form.html", _intake_context(request, form, candidates)
         )
     form = forms.InquiryForm(request.POST, hcps=hcps)
+    remember_zone(request, form)
     taken: list[Inquiry] = []
 
     def take(data: dict[str, Any]) -> None:
@@ -277,6 +281,7 @@ def inquiry_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "priority_form": forms.PriorityForm(
             auto_id="priority_%s", initial={"priority": inquiry.priority}
         ),
+        "time_zone": shown_zone(request),
         **answer_context(user, inquiry, can_work=can_work),
     }
     return render(request, "medinfo/inquiry_detail.html", context)
@@ -390,6 +395,8 @@ def inquiry_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     parent = _load(request, pk)
     policy.require(request.user, "add", Inquiry)
     form = forms.FollowUpForm(request.POST or None)
+    if request.method == "POST":
+        remember_zone(request, form)
     taken: list[Inquiry] = []
 
     def take(data: dict[str, Any]) -> None:

@@ -26,7 +26,7 @@ from liaison.medinfo import forms, services
 from liaison.medinfo.letters.content import BlockKind, body_blocks
 from liaison.medinfo.models import ResponseVersion, StandardResponse, VersionStatus
 from liaison.medinfo.services.responses import canonical_content, signature_holds
-from liaison.medinfo.views.common import run_form
+from liaison.medinfo.views.common import run_form, shown_zone
 
 REVIEW_MEANINGS = (SignatureMeaning.APPROVED, SignatureMeaning.REJECTED)
 
@@ -185,6 +185,7 @@ def version_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "can_change": policy.can(user, "change", version),
         "can_review": policy.can(user, "approve", version),
         "can_retire": _may_retire(user, version),
+        "time_zone": shown_zone(request),
     }
     return render(request, "medinfo/version_detail.html", context)
 

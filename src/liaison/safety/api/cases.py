@@ -28,9 +28,9 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from liaison.core import policy
+from liaison.core.api_refusals import body_refusals
 from liaison.core.models import User
 from liaison.directory.models import HCP, Product
-from liaison.engagement.api.refusals import body_refusals
 from liaison.engagement.models import Interaction
 from liaison.lib.api import Id, Records, acting_user, by_id
 from liaison.safety import clocks, selectors
@@ -105,6 +105,7 @@ def _base(row: selectors.CaseRow, today: dt.date) -> dict[str, Any]:
         "version_kind": case.version_kind,
         "version_number": case.version_number,
         "day_zero": case.day_zero,
+        "latest_received_on": case.latest_received_on,
         "country": case.country,
         "is_adverse_event": case.is_adverse_event,
         "is_product_complaint": case.is_product_complaint,
@@ -190,12 +191,14 @@ def _product(product: CaseProduct) -> dict[str, Any]:
 def _submission(submission: Submission) -> dict[str, Any]:
     return {
         "id": submission.pk,
+        "version_number": submission.version_number,
         "message_id": submission.message_id,
         "batch_id": submission.batch_id,
         "regional": submission.regional,
         "exported_by": submission.exported_by.get_username(),
         "exported_at": submission.exported_at,
         "valid": submission.valid,
+        "initials_unmasked": submission.initials_unmasked,
         "status": submission.status,
         "sent_at": submission.sent_at,
         "sent_by": _username(submission.sent_by),
@@ -405,7 +408,8 @@ def get_case(request: HttpRequest, case_id: Id) -> dict[str, Any]:
         "reaction its words and, when coded, an 8-digit MedDRA code with its version. With "
         "`interaction_id` the interaction is its source and gives Day 0, the country and the "
         "reporter unless sent. Forwarded to pharmacovigilance at once unless `forward` is "
-        "false. A refusal is a 422 naming the fields."
+        "false. MedDRA coding, `expectedness` and `sender_comments` are pharmacovigilance's. "
+        "A refusal is a 422 naming the fields."
     ),
 )
 def report_case(request: HttpRequest, payload: CaseCreateIn) -> Status[dict[str, Any]]:
@@ -433,8 +437,12 @@ def report_case(request: HttpRequest, payload: CaseCreateIn) -> Status[dict[str,
     summary="Change an adverse-event case",
     description=(
         "Changes the fields sent: its reporter while the case is at intake, pharmacovigilance "
-        "after (MedDRA codes, seriousness, expectedness, patient). `reactions` and `products` "
-        "replace the case's as a whole. Changing Day 0 needs `reason`. Audited."
+        "after (MedDRA codes, seriousness, expectedness, sender's comments, patient). "
+        "MedDRA coding, `expectedness` and `sender_comments` are pharmacovigilance's: anyone "
+        "else changing them is a 422 naming the field. `reactions` and `products` replace "
+        "the case's as a whole; a reaction sent without coding by anyone else keeps the "
+        "coding of the case's reaction of the same words. Changing Day 0 needs `reason`. "
+        "Audited."
     ),
 )
 def update_case(request: HttpRequest, case_id: Id, payload: CasePatchIn) -> dict[str, Any]:
@@ -490,14 +498,23 @@ def set_case_status(request: HttpRequest, case_id: Id, payload: CaseStatusIn) ->
     summary="Start a new version of a case",
     description=(
         "Pharmacovigilance: a follow-up or an amendment (the next version number, back in "
-        "review) or a nullification (kept, never deleted), each with its `reason`."
+        "review) with `received_on`, the day its information was received: its regulatory "
+        "clock runs from that day (Day 0 stays) and the case is to be submitted again; or a "
+        "nullification (kept, never deleted). Each with its `reason`. A refusal is a 422 "
+        "naming the field."
     ),
 )
 def new_case_version(request: HttpRequest, case_id: Id, payload: CaseVersionIn) -> dict[str, Any]:
     user = acting_user(request)
     case = CASES.load(user, "work", case_id)
     with body_refusals():
-        services.new_case_version(actor=user, case=case, kind=payload.kind, reason=payload.reason)
+        services.new_case_version(
+            actor=user,
+            case=case,
+            kind=payload.kind,
+            reason=payload.reason,
+            received_on=payload.received_on,
+        )
     return case_answer(user, case_id)
 
 

@@ -17,9 +17,14 @@
 * ``POST /e2b/ack``: an acknowledgement updates the submissions of the batch it
   names; an ICSR file is refused.
 
-Uploads are ``multipart/form-data`` with the file in the field ``file``; a file
-that cannot be read is a 422 naming ``file``, its message naming the file, the
-line and the E2B element.
+Uploads are ``multipart/form-data`` with the file in the field ``file``, up to
+``LIAISON_E2B_UPLOAD_MAX_MB`` (the web's cap, checked in one place:
+``tasks.check_upload``). A file up to :data:`READ_IN_REQUEST_MAX_MB` is read in
+the request and answered with what it changed; a larger one runs as the web's
+file job and answers 202 with the job to poll (``GET /api/v1/jobs/{id}``), whose
+message names the cases. A file that cannot be read is a 422 naming ``file``, its
+message naming the file, the line and the E2B element; in a job, the job fails
+with that message.
 """
 
 from __future__ import annotations
@@ -31,12 +36,14 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from liaison.core import policy, uploads
+from liaison.core import downloads, policy
+from liaison.core.api_refusals import Unprocessable, body_refusals
 from liaison.core.errors import Conflict, LiaisonError
-from liaison.engagement.api.refusals import Unprocessable, body_refusals
+from liaison.core.models import User
 from liaison.lib.api import Id, Records, acting_user
+from liaison.safety import tasks
 from liaison.safety.api.cases import case_answer
 from liaison.safety.models import Case, Submission
 from liaison.safety.schemas.cases import CaseOut
@@ -48,6 +55,19 @@ from liaison.safety.services.submissions import mark_submission_sent
 router = Router(tags=["safety"])
 CASES = Records(Case)
 SUBMISSIONS = Records(Submission, related=("case",))
+#: An upload up to this many MB is read in the request; a larger one runs as a job (202).
+READ_IN_REQUEST_MAX_MB = 5
+
+
+class ImportStartedOut(Schema):
+    """The answer (202) to an upload read as a job."""
+
+    job_id: int
+    url: str = Field(description="The job's web page: its progress, then what the file changed")
+    api_url: str = Field(
+        description="Poll it (GET) until `status` is succeeded (its `message` names the cases "
+        "and `counts` counts them) or failed (`message` names the file, line and element)"
+    )
 
 
 def upload_body(description: str) -> dict[str, Any]:
@@ -75,19 +95,25 @@ def file_refusals() -> Iterator[None]:
         raise Unprocessable(error.message, field="file") from None
 
 
-def uploaded(request: HttpRequest) -> UploadedFile:
-    """The request's ``file`` (a 422 naming it when absent or too large)."""
+def uploaded(request: HttpRequest, kind: str) -> tuple[UploadedFile, str]:
+    """The request's ``file`` and its name, checked at the door for the job ``kind`` (a
+    422 naming ``file`` when absent, too large or of the other kind)."""
     upload = request.FILES.get("file")
     if upload is None:
         reason = "send the E2B(R3) XML file as the multipart/form-data field “file”"
         raise Unprocessable(f"file: {reason}", field="file", details={"file": reason})
     with file_refusals():
-        uploads.check_upload_size(upload)
-    return upload
+        name = tasks.check_upload(upload, kind=kind)
+    return upload, name
 
 
-def _name(upload: UploadedFile) -> str:
-    return uploads.safe_file_name(upload.name, "upload.xml")
+def in_background(user: User, upload: UploadedFile, kind: str) -> Status[dict[str, Any]] | None:
+    """A file too large to read in the request, started as a job: the 202 answering it."""
+    if (upload.size or 0) <= READ_IN_REQUEST_MAX_MB * 1024 * 1024:
+        return None
+    with file_refusals():
+        (job,) = tasks.start_import(actor=user, kind=kind, files=[upload])
+    return Status(202, downloads.started(job))
 
 
 @router.get(
@@ -166,44 +192,54 @@ def mark_sent(
 
 @router.post(
     "/e2b/import",
-    response={201: list[ImportedCaseOut]},
+    response={201: list[ImportedCaseOut], 202: ImportStartedOut},
     openapi_extra=upload_body("An E2B(R3) ICSR batch (MCCI_IN200100UV01)"),
     summary="Import cases from an E2B(R3) file",
     description=(
         "Pharmacovigilance: every ICSR of the file becomes a case in review, all or none; "
         "an ICSR whose safety report id is already in Liaison is the next version of that "
         "case (follow-up, amendment or nullification). Answers each case's id and safety "
-        "report id. A file that is not E2B(R3) XML (an E2B(R2) file, an acknowledgement, a "
-        "truncated file, an XML bomb) is a 422 naming `file`."
+        f"report id (201); a file over {READ_IN_REQUEST_MAX_MB} MB is read as a job, answered "
+        "202 with the job to poll. A file over `LIAISON_E2B_UPLOAD_MAX_MB`, or that is not E2B(R3) XML (an "
+        "E2B(R2) file, an acknowledgement, a truncated file, an XML bomb), is a 422 naming "
+        "`file`; in a job, the job fails with that reason."
     ),
 )
-def import_cases(request: HttpRequest) -> Status[list[dict[str, Any]]]:
+def import_cases(request: HttpRequest) -> Status[Any]:
     user = acting_user(request)
     policy.require(user, "import", Case)
-    upload = uploaded(request)
+    upload, name = uploaded(request, tasks.E2B_IMPORT_KIND)
+    started = in_background(user, upload, tasks.E2B_IMPORT_KIND)
+    if started is not None:
+        return started
     with file_refusals():
-        cases = services.import_e2b(actor=user, stream=upload, name=_name(upload))
+        cases = services.import_e2b(actor=user, stream=upload, name=name)
     return Status(201, [{"case": case.pk, "report_id": case.safety_report_id} for case in cases])
 
 
 @router.post(
     "/e2b/ack",
-    response=AckOut,
+    response={200: AckOut, 202: ImportStartedOut},
     openapi_extra=upload_body("An E2B(R3) acknowledgement (MCCI_IN200101UV01)"),
     summary="Import an E2B(R3) acknowledgement",
     description=(
         "Pharmacovigilance: a positive or negative acknowledgement updates the submission "
-        "status of each case it names; it never creates a case. An ICSR file, or an "
-        "acknowledgement naming no submission of Liaison, is a 422 naming `file`."
+        "status of each case it names; it never creates a case. A file over "
+        f"{READ_IN_REQUEST_MAX_MB} MB is read as a job, answered 202 with the job to poll. A file over `LIAISON_E2B_UPLOAD_MAX_MB`, "
+        "an ICSR file, or an acknowledgement naming no submission of Liaison, is a 422 "
+        "naming `file`; in a job, the job fails with that reason."
     ),
 )
-def import_ack(request: HttpRequest) -> dict[str, Any]:
+def import_ack(request: HttpRequest) -> Status[Any]:
     user = acting_user(request)
     policy.require(user, "import", Case)
-    upload = uploaded(request)
+    upload, name = uploaded(request, tasks.ACK_IMPORT_KIND)
+    started = in_background(user, upload, tasks.ACK_IMPORT_KIND)
+    if started is not None:
+        return started
     with file_refusals():
-        result = services.import_ack(actor=user, stream=upload, name=_name(upload))
-    return {
+        result = services.import_ack(actor=user, stream=upload, name=name)
+    answer = {
         "batch_id": result.batch_id,
         "accepted": result.accepted,
         "updated": [
@@ -212,3 +248,4 @@ def import_ack(request: HttpRequest) -> dict[str, Any]:
         ],
         "unknown": list(result.unknown),
     }
+    return Status(200, answer)

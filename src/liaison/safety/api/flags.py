@@ -17,9 +17,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from liaison.core import policy
+from liaison.core.api_refusals import body_refusals
 from liaison.core.errors import Conflict
 from liaison.core.models import User
-from liaison.engagement.api.refusals import body_refusals
 from liaison.lib.api import Id, Records, acting_user, by_id, paginate
 from liaison.safety import selectors
 from liaison.safety.api.cases import BODY_NAMES, case_answer, case_data
@@ -48,6 +48,7 @@ def flag_answer(flag: Flag) -> dict[str, Any]:
         "product_id": flag.product_id,
         "product_name": flag.product_name,
         "terms": flag.terms,
+        "by_model": flag.by_model,
         "sentence": flag.sentence,
         "field": flag.field,
         "heard_on": flag.heard_on,

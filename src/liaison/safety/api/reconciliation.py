@@ -14,7 +14,7 @@ from django.utils import timezone
 from ninja import Query, Router
 
 from liaison.core import policy
-from liaison.engagement.api.refusals import body_refusals
+from liaison.core.api_refusals import body_refusals
 from liaison.lib.api import acting_user
 from liaison.safety import selectors
 from liaison.safety.models import Case

@@ -7,6 +7,8 @@ Related records are named by id (``reporter_hcp_id``, ``products.0.product_id``,
 ``interaction_id``). Patient fields (``patient_*``) are written by the reporter
 at intake and by pharmacovigilance after; an answer holds them only for a caller
 who reads patient details (pharmacovigilance): for anyone else the keys are absent.
+MedDRA coding, ``expectedness`` and ``sender_comments`` are pharmacovigilance's:
+anyone else sending them is refused (422) by field.
 """
 
 from __future__ import annotations
@@ -37,9 +39,13 @@ class CaseReactionIn(InputSchema):
 
     verbatim: str = Field("", max_length=250, description="The reaction as reported")
     language: str = Field("eng", max_length=10, description="ISO 639-2 code of `verbatim`")
-    meddra_version: str = Field("", max_length=10, description="e.g. 27.1; with a code")
+    meddra_version: str = Field(
+        "", max_length=10, description="e.g. 27.1; with a code (pharmacovigilance only)"
+    )
     # Longer than 8 so that the service, not the schema, says what a MedDRA code is.
-    meddra_code: str = Field("", max_length=20, description="The MedDRA LLT code: 8 digits")
+    meddra_code: str = Field(
+        "", max_length=20, description="The MedDRA LLT code: 8 digits (pharmacovigilance only)"
+    )
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     outcome: Outcome = Outcome.UNKNOWN
@@ -82,6 +88,9 @@ class CaseFields(InputSchema):
     is_product_complaint: bool = False
     special_situations: list[SpecialSituation] = Field(default_factory=list, max_length=20)
     complaint_details: str = Field("", max_length=LONG_TEXT)
+    expectedness: Expectedness = Field(
+        Expectedness.UNKNOWN, description="Pharmacovigilance only: its assessment"
+    )
     patient_initials: str = Field("", max_length=20)
     patient_birth_date: dt.date | None = Field(None, description="Not with an age: one is enough")
     patient_age: int | None = Field(None, description="Age at onset, in `patient_age_unit`")
@@ -99,7 +108,7 @@ class CaseFields(InputSchema):
     reporter_contact: str = Field("", max_length=300, description="Phone, e-mail or address")
     narrative: str = Field("", max_length=LONG_TEXT)
     reporter_comments: str = Field("", max_length=LONG_TEXT)
-    sender_comments: str = Field("", max_length=LONG_TEXT)
+    sender_comments: str = Field("", max_length=LONG_TEXT, description="Pharmacovigilance only")
     reactions: list[CaseReactionIn] = Field(default_factory=list, max_length=100)
     products: list[CaseProductIn] = Field(default_factory=list, max_length=100)
 
@@ -160,7 +169,9 @@ class CasePatchIn(PatchIn):
     reporter_contact: str | None = Field(None, max_length=300)
     narrative: str | None = Field(None, max_length=LONG_TEXT)
     reporter_comments: str | None = Field(None, max_length=LONG_TEXT)
-    sender_comments: str | None = Field(None, max_length=LONG_TEXT)
+    sender_comments: str | None = Field(
+        None, max_length=LONG_TEXT, description="Pharmacovigilance only"
+    )
     reactions: list[CaseReactionIn] | None = Field(None, max_length=100)
     products: list[CaseProductIn] | None = Field(None, max_length=100)
     reason: str = Field("", max_length=2000, description="Why: required to change Day 0")
@@ -184,6 +195,13 @@ class CaseStatusIn(InputSchema):
 class CaseVersionIn(InputSchema):
     kind: str = Field(..., max_length=20, description="follow_up, amendment or nullification")
     reason: str = Field("", max_length=2000, description="Why (required; kept with the version)")
+    received_on: dt.date | None = Field(
+        None,
+        description=(
+            "A follow-up or an amendment (required): the day its information was received, "
+            "not in the future nor before Day 0; its regulatory clock runs from it"
+        ),
+    )
 
 
 class FollowUpRequestIn(InputSchema):
@@ -255,12 +273,19 @@ class CaseProductOut(Schema):
 
 class CaseSubmissionOut(Schema):
     id: int
+    version_number: int = Field(description="The case version the file reports")
     message_id: str
     batch_id: str
     regional: str
     exported_by: str
     exported_at: dt.datetime
     valid: bool | None = Field(description="Against the ICH schema set; null: not validated")
+    initials_unmasked: bool | None = Field(
+        description=(
+            "The patient's initials were written as given, not masked (nullFlavor MSK); "
+            "null: exported before the choice was recorded"
+        )
+    )
     status: str = Field(
         description="exported (not yet sent), sent, accepted or rejected (the acknowledgement's)"
     )
@@ -292,6 +317,9 @@ class CaseBaseOut(Schema):
     version_kind: str
     version_number: int
     day_zero: dt.date
+    latest_received_on: dt.date | None = Field(
+        description="A follow-up's or an amendment's information received (its clock's start)"
+    )
     country: str
     is_adverse_event: bool
     is_product_complaint: bool

@@ -58,7 +58,8 @@ class FlagOut(Schema):
     status: str = Field(description="open, confirmed or dismissed")
     product_id: int | None
     product_name: str
-    terms: str = Field(description="The words found")
+    terms: str = Field(description="The words found (by_model: the words the model weighed most)")
+    by_model: bool = Field(description="Found by the sentence model, no rule matched")
     sentence: str
     field: str = Field(description="Where it was found, e.g. Notes")
     heard_on: dt.date = Field(description="The day the author heard it: Day 0 of its case")

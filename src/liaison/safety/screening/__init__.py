@@ -7,7 +7,8 @@
 
 ``screen`` (rules of product linking), ``context`` (negation, hypotheses,
 history: what is and is not flagged, and why), ``lexicon`` (the words),
-``sentences`` (splitting field notes). ``evaluate`` measures the screen on the
+``sentences`` (splitting field notes), ``learned`` (the sentence model for what
+the words miss; ``train`` writes it). ``evaluate`` measures the screen on the
 labelled set in ``safety/tests/data/ae_sentences.tsv``.
 """
 

@@ -7,25 +7,31 @@ one of these contexts, each with its own scope:
 status     triggers (examples)                 scope
 ========== =================================== ==================================
 figurative "give her a headache", "the          the idiom itself
-           projector died", "sick of"
+           projector died", "sick of", "the
+           process is painful", "a real pain"
 negated    no, not, denied, without, free of,  before the event: up to 5 content
            ruled out, no evidence of           words, within the clause; after:
-           ...; after: "none", "not seen",     "rash: none", "was ruled out"
-           "was ruled out"
-family     her mother, his father, her         the clause, up to 3 content words
-           husband, family history of
+           ...; after: "none", "not seen",     "rash: none", "was ruled out",
+           "was ruled out", "-free"            "seizure-free"
+family     her mother, Dr. Kim's father,       the clause, up to 3 content words
+           family history of; my colleague,
+           the rep (not a patient either)
 reporter   "Dr. Perez had a headache"          only an article or adjective
                                                between: the HCP's own illness
 historical history of, h/o, PMH, pre-existing, the clause ("prior to", "before
-           known, baseline, prior to; after:   starting": to the clause's hard end)
-           "before starting"
+           known, baseline, longstanding,      starting": to the clause's hard end)
+           prior to; after: "before starting",
+           "long before", "as a child", "from
+           her previous chemo"
 hypothesis if, in case of, should a patient,   the clause
            could cause, risk of, monitor for,
-           to prevent, how to, be aware of;
+           to prevent, to catch, how to, be
+           aware of, would consider, trying to;
            in a question: "a pt who ..."
 inquiry    asked about/if/whether, wanted to   to the hard end of the clause, and
-           know, guidance on; a question       the whole of a question; undone
-                                               by a patient or an occurrence after it
+           know, guidance on, worried,         the whole of a question; undone
+           lectured on, symposium on; a        by a patient or an occurrence after it
+           question
 general    the label, SmPC, known, common,     the sentence; undone by a patient
            usually, class effect, data,        or an occurrence anywhere in it
            profile, fewer ... than
@@ -101,7 +107,8 @@ PSEUDO = _words(
     r"not (?:be |been )?(?:ruled out|excluded)",
     r"no injur(?:y|ies)",
     # A relative who reports is not the one the event happened to.
-    r"(?:wife|husband|mother|father|mum|mom|dad|son|daughter|sister|brother|partner)"
+    r"(?:wife|husband|mother|father|mum|mom|dad|son|daughter|sister|brother|partner|colleague"
+    r"|co-?worker|manager|rep)"
     r" (?:reported|reports|said|says|called|phoned|told|mentioned|noticed|wrote)",
 )
 #: Event words in idioms: "the forms give her a headache", "the projector died".
@@ -111,6 +118,12 @@ FIGURATIVE = _words(
     r"(?:projector|laptop|computer|phone|battery|car|printer|engine|server|screen|idea|project"
     r"|deal|conversation|discussion) (?:had |has |just )?died",
     r"dying to|killing (?:me|her|him)",
+    r"(?:process|paperwork|forms?|reimbursement|admin|system|access|approval|negotiations?"
+    r"|traffic|meeting|call|budget|tender) (?:[a-z]+ )?(?:is|was|are|were|has been|had been)"
+    r" (?:so |really |very |quite |a bit |a )?(?:painful|pain|headache|nightmare)",
+    r"pain in the (?:neck|backside|arse|butt)|(?:a real|such a|a total|a bit of a|a royal) pain",
+    r"(?:is|was|are|were|has been|had been|be) (?:a |an )?(?:real |total |complete |absolute |bit"
+    r" of a |such a )?(?:nightmare|headache)",
 )
 NEGATION = _words(
     r"no",
@@ -135,6 +148,10 @@ NEGATION = _words(
     r"unaware of",
     r"yet to (?:see|observe|encounter|have|come across)",
 )
+#: Right after an event: "seizure-free", "pain free" (free of it, not a dose given free).
+FREE_OF = re.compile(r"[\s-]?free(?![a-z0-9])(?! of| from)")
+#: Right before an event: "previous DVT", "an old fracture" (history, said in one word).
+PREVIOUS = re.compile(r"(?<![a-z0-9])(?:previous|past|old|earlier|former|remote)(?: [a-z]+)?\s*$")
 #: After an event: "rash: none", "pneumonitis was ruled out", "test negative".
 POST_NEGATION = re.compile(
     r"[\s:=\-]*(?:(?!(?:but|however|although|though|yet|and|or|which|that|who)\b)[a-z0-9'/]+"
@@ -145,12 +162,17 @@ POST_NEGATION = re.compile(
 )
 FAMILY = _words(
     r"family history|fhx",
-    r"(?:her|his|their|my|pt's|patient's|the patient's) (?:grand)?(?:mother|father|parents?"
+    r"(?:her|his|their|my|[a-z]+'s|the patient's) (?:grand)?(?:mother|father|parents?"
     r"|mum|mom|dad|sisters?|brothers?|siblings?|aunt|uncle|cousin|husband|wife|son|daughter)",
+    # Colleagues of the reporter's: their illness is not a patient's either.
+    r"(?:my|our|a|the|her|his) (?:colleague|co-?worker|manager|boss|(?:sales |field )?rep"
+    r"|secretary|assistant|receptionist)s?",
 )
 REPORTER = _words(
-    r"(?:dr|prof|doctor)\.? [a-z'-]+ (?:had|has|was|is|felt|feels|got|looked|seemed)",
+    r"(?:dr|prof|doctor)\.? (?![a-z-]+'s )[a-z'-]+ (?:had|has|was|is|felt|feels|got|looked|seemed)",
     r"the hcp (?:had|has|was|is|felt|feels|got)",
+    # The MSL writing the note: "I had a migraine and cut the visit short."
+    r"(?:^|(?<=[.;:] ))i (?:had|have|was|am|felt|feel|got)",
 )
 #: Between a reporter trigger and the event: nothing but an article or an adjective.
 REPORTER_GAP = re.compile(
@@ -162,6 +184,7 @@ HISTORY = _words(
     r"known",
     r"at baseline|baseline",
     r"prior(?! to)",
+    r"longstanding|long-standing|lifelong",
 )
 #: History leads whose scope crosses commas: "Prior to Onvexa, pt was hospitalised".
 HISTORY_LEAD = _words(
@@ -173,7 +196,9 @@ POST_HISTORY = re.compile(
     r"[\s,]*(?:[a-z0-9'/]+[\s,]+){0,4}?(?:before (?:starting|initiating|initiation|beginning"
     r"|treatment|therapy|the first dose|switching to|changing to|moving to"
     r"|[a-z]+ (?:initiation|start))|prior to|at baseline"
-    r"|pre-?dat(?:ed|es|ing))(?![a-z0-9])"
+    r"|pre-?dat(?:ed|es|ing)|(?:long|well|years|months|way) before|as a (?:child|teenager|kid|baby)|in (?:her|his|their) (?:childhood|youth"
+    r"|teens)|since childhood|(?:years|decades) (?:before|earlier)|from (?:(?:her|his|their|the) )?"
+    r"(?:previous|prior|earlier|former|old) [a-z]+)(?![a-z0-9])"
 )
 HYPOTHESIS = _words(
     r"if",
@@ -188,7 +213,11 @@ HYPOTHESIS = _words(
     r"(?:rates?|incidence|frequency|likelihood|chance|odds|proportion|prevalence) of",
     r"monitor(?:ed|ing|s)?(?: \w+){0,2} for",
     r"watch(?:ing)?(?: out)? for|look(?:ing)? out for",
-    r"(?:screen|check|test)(?:ed|ing|s)? for",
+    r"(?:screen|check|test|inspect)(?:ed|ing|s)?(?: [a-z']+){0,3}? for",
+    r"to (?:catch|detect|spot|pick up|identify)|early detection",
+    r"would (?:consider|recommend|suggest|prefer|use|opt|advise|treat|manage)",
+    r"(?:might|may|could|would|will) (?:try|use|start|give|consider|prescribe)",
+    r"trying to (?:get|become|fall)|planning (?:a|her|his|their|to)",
     r"prevent(?:s|ed|ing|ion of|ion)?",
     r"prophyla(?:xis|ctic)",
     r"avoid(?:s|ed|ing)?",
@@ -234,7 +263,11 @@ INQUIRY = _words(
     r"any (?:data|recommendations?|advice|guidance|experience)",
     r"whether",
     r"concern(?:s|ed)? (?:about|that|over|with)|worr(?:y|ied|ies|ying) (?:about|that)",
-    r"fears?|feared|afraid",
+    r"fears?|feared|afraid|worr(?:y|ied|ies|ying)",
+    r"(?:lectur|present|talk|teach|speak)(?:ed|es|s|ing)? (?:on|about)|(?:spoke|taught|gave a"
+    r" (?:talk|lecture)) (?:on|about)",
+    r"(?:symposi(?:um|a)|workshops?|courses?|trainings?|congress|conferences?|seminars?"
+    r"|grand rounds|journal club|modules?|videos?|podcasts?)(?: [a-z]+)? (?:on|about|of|regarding)",
     r"request(?:s|ed)?|would like|'d like|wants?",
 )
 GENERAL = _words(
@@ -410,7 +443,11 @@ class _Sentence:
         text = self.text
         if _overlaps((start, end), self.figurative):
             return Status.FIGURATIVE
-        if self._before(Status.NEGATED, start, NEGATION_WINDOW) or POST_NEGATION.match(text, end):
+        if (
+            self._before(Status.NEGATED, start, NEGATION_WINDOW)
+            or POST_NEGATION.match(text, end)
+            or FREE_OF.match(text, end)
+        ):
             return Status.NEGATED
         if self._before(Status.FAMILY, start, FAMILY_WINDOW):
             return Status.FAMILY
@@ -424,6 +461,7 @@ class _Sentence:
                 for _, lead_end in self.history_leads
             )
             or POST_HISTORY.match(text, end)
+            or PREVIOUS.search(text, max(0, start - 40), start)
         ):
             return Status.HISTORICAL
         if self._before(Status.HYPOTHETICAL, start, None):

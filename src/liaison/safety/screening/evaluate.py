@@ -1,6 +1,7 @@
 """Measure the adverse-event screen on the labelled set: counts, precision, recall, F1, errors.
 
     python -m liaison.safety.screening.evaluate [--format json] [--file ae_sentences.tsv]
+        [--rules-only]
 
 Scores are given on the whole set, on the rows the rules were written with
 (``dev``) and on the held-out rows (``test``); then every misclassified row,
@@ -107,13 +108,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     parser.add_argument(
         "--file", type=Path, default=SET_FILE, help="the labelled set (default: the suite's)"
     )
+    parser.add_argument(
+        "--rules-only", action="store_true", help="the rules alone, without the sentence model"
+    )
     args = parser.parse_args(argv)
     try:
         rows = read_labelled_set(args.file)
     except (OSError, LabelledSetError) as error:
         print(f"cannot read the labelled set: {error}", file=sys.stderr)
         return 2
-    measurement = measure(rows)
+    measurement = measure(rows, rules_only=args.rules_only)
     if args.format == "json":
         json.dump(as_json(measurement), out, indent=2)
         out.write("\n")

@@ -2,58 +2,16 @@
 
 The rules read folded text ("Oncovirúmab" and "ONCOVIRUMAB" both read
 "oncovirumab"); a flag points into the text as typed, so every folded character
-keeps the index of the character it came from. Unlike ``liaison.lib.text.fold``,
-punctuation is kept: sentence ends, semicolons and question marks carry meaning here.
+keeps the index of the character it came from. Characters fold as
+``liaison.lib.text.fold`` folds them (``fold_char``), but punctuation is kept:
+sentence ends, semicolons and question marks carry meaning here.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
-# Letters NFKD does not take apart, and the typographic marks notes pasted from
-# word processors carry, in the plain form the rules are written for.
-_SPECIAL = {
-    "ß": "ss",
-    "æ": "ae",
-    "Æ": "ae",
-    "ø": "o",
-    "Ø": "o",
-    "œ": "oe",
-    "Œ": "oe",
-    "ł": "l",
-    "Ł": "l",
-    "đ": "d",
-    "Đ": "d",
-    "ı": "i",
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u02bc": "'",
-    "\u00b4": "'",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u201e": '"',
-    "\u2010": "-",
-    "\u2011": "-",
-    "\u2012": "-",
-    "\u2013": "-",
-    "\u2014": "-",
-    "\u00a0": " ",
-    "\u2009": " ",
-    "\u202f": " ",
-}
-_CACHE: dict[str, str] = {}
-
-
-def _fold_char(char: str) -> str:
-    folded = _CACHE.get(char)
-    if folded is None:
-        special = _SPECIAL.get(char)
-        if special is None:
-            decomposed = unicodedata.normalize("NFKD", char)
-            special = "".join(c for c in decomposed if not unicodedata.combining(c))
-        folded = _CACHE[char] = special.lower()
-    return folded
+from liaison.lib.text import fold_char
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +38,7 @@ def fold(text: str) -> Folded:
     pieces: list[str] = []
     origins: list[int] = []
     for index, char in enumerate(text):
-        folded = _fold_char(char)
+        folded = fold_char(char)
         pieces.append(folded)
         origins.extend([index] * len(folded))
     return Folded("".join(pieces), tuple(origins))

@@ -3,18 +3,35 @@
 The set (``safety/tests/data/ae_sentences.tsv``) is a tab-separated file with
 the columns ``id split label kind product text note``: ``label`` 1 when the
 text must raise a flag, ``kind`` and ``product`` the flag expected, ``split``
-``dev`` (the rules were tuned on these) or ``test`` (held out), ``note`` why.
+``dev`` (the rules were tuned on these, the sentence model trained on them) or
+``test`` (held out), ``note`` why.
 ``\\n`` in a text stands for a line break.
 
-It was written in four batches, by the author of the rules:
+It was written in batches, by the authors of the rules:
 
 * s001-s478 before any rule; every fifth row is ``test``. The rules were then
   written with all of them in mind, so figures on these test rows flatter;
 * s479-s600 and s601-s721 each after a version of the rules, scored once as
   held out (precision 0.76 and 0.91, recall 0.58 and 0.58: these batches
   reword events on purpose), then tuned on (``dev``);
-* s722-s838 after the last change to the rules: all ``test``, never tuned on
-  (first run: precision 0.93, recall 0.82): the fairest of these figures.
+* s722-s838 after that version: all ``test`` (first run: precision 0.93,
+  recall 0.82). Their misses were on show while s839-s1148 were tuned on, and
+  a few rules written for those batches also catch some of them: they flatter
+  a little too;
+* s839-s990, s991-s1070 and s1071-s1148 each after a version of the rules,
+  scored once as held out (precision 0.76, 0.79 and 0.82, recall 0.49, 0.61
+  and 0.61), then tuned on (``dev``);
+* s1149-s1226 after the last change to the rules: all ``test``, never tuned on
+  (first run: precision 0.91, recall 0.76; the rules before s839 scored 0.86
+  and 0.63 on them). Recall on sentences the rules have not seen stays well
+  below the recall on the set;
+* s1227-s1353 and s1354-s1439 for the sentence model (``learned``), all
+  ``test``. s1227-s1353 before it was trained (rules: precision 0.86, recall
+  0.66; the first model with the rules: 0.79 and 0.97); its misses were then on
+  show while the model's training and its context checks were changed, so it
+  flatters the model a little. s1354-s1439 before those changes, scored once
+  with the final model (rules: 0.74 and 0.57; with the model: 0.70 and 1.00):
+  the fairest figures of the model. The model is trained on ``dev`` rows only.
 
 A row expecting a flag counts as found when a flag names its product; the kind
 is scored apart (a flag of another kind still reaches pharmacovigilance).
@@ -213,10 +230,15 @@ class Measurement:
 
 
 def measure(
-    rows: Sequence[LabelledSentence], products: Sequence[ScreenProduct] = SET_PRODUCTS
+    rows: Sequence[LabelledSentence],
+    products: Sequence[ScreenProduct] = SET_PRODUCTS,
+    *,
+    rules_only: bool = False,
 ) -> Measurement:
     """Screen every row and score the result: overall (``"all"``) and per split."""
-    outcomes = tuple(Outcome(row, tuple(screen(row.text, products))) for row in rows)
+    outcomes = tuple(
+        Outcome(row, tuple(screen(row.text, products, rules_only=rules_only))) for row in rows
+    )
     scores = {"all": Scores.of(outcomes)}
     for split in SPLITS:
         scores[split] = Scores.of(outcome for outcome in outcomes if outcome.row.split == split)

@@ -68,6 +68,15 @@ class ProductMatcher:
             for match in self.pattern.finditer(folded)
         ]
 
+    def spans(self, folded: str) -> list[tuple[ScreenProduct, int, int]]:
+        """Each mention of a product in ``folded``: the product and the mention's ``[start, end)``."""
+        if self.pattern is None:
+            return []
+        return [
+            (self.by_key[_SEPARATORS.sub(" ", match.group())], match.start(), match.end())
+            for match in self.pattern.finditer(folded)
+        ]
+
     def find(self, folded: str) -> list[ScreenProduct]:
         """The products named in ``folded``, each once, in order of first mention."""
         found: dict[str, ScreenProduct] = {}

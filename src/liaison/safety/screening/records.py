@@ -52,7 +52,9 @@ class Flag:
 
     ``words`` are the event words as written; ``span`` is the sentence's
     ``(start, end)`` in the screened text, so ``text[start:end] == sentence``;
-    ``reason`` says in words why the sentence was flagged.
+    ``reason`` says in words why the sentence was flagged. ``by_model`` when no
+    rule found an event word and the sentence model did (``learned``): ``words``
+    are then the words it weighed most, not a lexicon's event words.
     """
 
     kind: FlagKind
@@ -61,3 +63,4 @@ class Flag:
     sentence: str
     span: tuple[int, int]
     reason: str
+    by_model: bool = False

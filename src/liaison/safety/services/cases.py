@@ -9,12 +9,16 @@ holidays and EU rules drive the clocks); at least one of an adverse event, a
 product complaint or a special situation; each reaction its words as reported
 and, when coded, an 8-digit MedDRA code with its version; each product its name.
 Patient details are written by the reporter at intake and by pharmacovigilance
-after; nobody else reads them back. All or nothing: every refusal names its
-fields (``reactions.1.meddra_code``) and nothing is written.
+after; nobody else reads them back. MedDRA coding, expectedness and the sender's
+comments are pharmacovigilance's: anyone else setting them is refused by field. A
+follow-up or an amendment records when its information was received: its regulatory
+clock runs from that day and the case is to be submitted again. All or nothing:
+every refusal names its fields (``reactions.1.meddra_code``) and nothing is written.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -23,7 +27,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from liaison.core import audit, policy
+from liaison.core import audit, policy, refusals
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import AuditAction, User
 from liaison.lib.validation import validation_error
@@ -37,6 +41,8 @@ from liaison.safety.models import (
     FollowUpRequest,
     Reaction,
     SourceKind,
+    SubmissionStatus,
+    latest_day,
 )
 from liaison.safety.services.data import CaseData, ProductData, ReactionData, Source
 
@@ -44,6 +50,10 @@ CASE_FIELDS = tuple(
     name for name in CaseData.__annotations__ if name not in ("reactions", "products")
 )
 DIRECT = Source(kind=SourceKind.DIRECT)
+#: Pharmacovigilance's own: its assessment of the case, and each reaction's MedDRA coding.
+ASSESSMENT_FIELDS = ("expectedness", "sender_comments")
+CODING_FIELDS = ("meddra_code", "meddra_version")
+PHARMACOVIGILANCE_ONLY = "set by pharmacovigilance only: leave it out"
 
 
 def sender_id() -> str:
@@ -66,22 +76,21 @@ def _part_label(model: type[Any], field: str) -> str:
         return field.replace("_", " ")
 
 
+def _place(field: str) -> str:
+    """``reaction 1, MedDRA LLT code`` for ``reactions.0.meddra_code``; a case's own
+    field by its label."""
+    item = refusals.item_of(field)
+    if item is not None and item[0] in ("reactions", "products"):
+        head, index, name = item
+        model = Reaction if head == "reactions" else CaseProduct
+        thing = "reaction" if head == "reactions" else "product"
+        return f"{thing} {index + 1}, {_part_label(model, name)}"
+    return _label(Case, field)
+
+
 def refusal(errors: dict[str, str]) -> LiaisonError:
     """One error naming every field, in words (the first as ``field``)."""
-    parts = []
-    for field, reason in errors.items():
-        head, _, rest = field.partition(".")
-        if field == "__all__":
-            parts.append(reason)
-        elif head in ("reactions", "products") and rest:
-            index, _, name = rest.partition(".")
-            model = Reaction if head == "reactions" else CaseProduct
-            thing = "reaction" if head == "reactions" else "product"
-            parts.append(f"{thing} {int(index) + 1}, {_part_label(model, name)}: {reason}")
-        else:
-            parts.append(f"{_label(Case, field)}: {reason}")
-    first = next((field for field in errors if field != "__all__"), None)
-    return LiaisonError("; ".join(parts), field=first, details=errors)
+    return refusals.refusal(errors, _place)
 
 
 def _errors_of(instance: Any, prefix: str = "", exclude: tuple[str, ...] = ()) -> dict[str, str]:
@@ -97,6 +106,35 @@ def _check_keys(values: dict[str, Any]) -> None:
     unknown = sorted(set(values) - {*CASE_FIELDS, "reactions", "products"})
     if unknown:
         raise LiaisonError(f"unknown field {unknown[0]!r}", field=unknown[0])
+
+
+def _assessment_refusals(data: CaseData, case: Case | None) -> tuple[CaseData, dict[str, str]]:
+    """For an actor who is not pharmacovigilance: ``data`` with each reaction keeping
+    the MedDRA coding pharmacovigilance gave it (the case's reaction of the same words),
+    and a refusal of every assessment or coding it would set or change."""
+    errors: dict[str, str] = {}
+    for name in ASSESSMENT_FIELDS:
+        current = getattr(case if case is not None else Case(), name)
+        if name in data and data[name] != current:  # type: ignore[literal-required]
+            errors[name] = PHARMACOVIGILANCE_ONLY
+    if "reactions" not in data:
+        return data, errors
+    unmatched = list(case.reactions.all()) if case else []
+    reactions: list[ReactionData] = []
+    for index, item in enumerate(data.get("reactions") or []):
+        words = str(item.get("verbatim", "")).strip().casefold()
+        match = next((old for old in unmatched if old.verbatim.casefold() == words), None)
+        if match is not None:
+            unmatched.remove(match)
+        kept = dict(item)
+        for name in CODING_FIELDS:
+            coded = getattr(match, name) if match is not None else ""
+            given = str(item.get(name, coded)).strip()
+            if given != coded:
+                errors[f"reactions.{index}.{name}"] = PHARMACOVIGILANCE_ONLY
+            kept[name] = coded
+        reactions.append(kept)  # type: ignore[arg-type]
+    return {**data, "reactions": reactions}, errors
 
 
 def _build_parts(
@@ -202,8 +240,11 @@ def report_case(
     reporter to complete and forward. ``reason`` goes with its audit event (why its
     Day 0 is later than its source says)."""
     policy.require(actor, "add", Case)
+    _check_keys(dict(data))
+    refused: dict[str, str] = {}
+    if not policy.grants_any(actor, "work", Case):
+        data, refused = _assessment_refusals(data, None)
     values: dict[str, Any] = dict(data)
-    _check_keys(values)
     parts = _build_parts(data) or ([], [], {})
     reactions, products, errors = parts
     for name in ("reactions", "products"):
@@ -226,7 +267,7 @@ def report_case(
         case.status = CaseStatus.FORWARDED
         case.forwarded_at = timezone.now()
         case.forwarded_by = actor
-    errors = {**_check_case(case), **errors}
+    errors = {**_check_case(case), **errors, **refused}
     if errors:
         raise refusal(errors)
     with transaction.atomic():
@@ -242,8 +283,11 @@ def update_case(*, actor: User, case: Case, data: CaseData, reason: str = "") ->
     if not working and not policy.can(actor, "change", case):
         policy.require(actor, "view", case)
         raise PermissionDenied("you may not change this case")
+    _check_keys(dict(data))
+    refused: dict[str, str] = {}
+    if not working:
+        data, refused = _assessment_refusals(data, case)
     values: dict[str, Any] = dict(data)
-    _check_keys(values)
     parts = _build_parts(data)
     for name in ("reactions", "products"):
         values.pop(name, None)
@@ -258,6 +302,7 @@ def update_case(*, actor: User, case: Case, data: CaseData, reason: str = "") ->
     errors.update(_check_case(candidate))
     if parts is not None:
         errors.update(parts[2])
+    errors.update(refused)
     if errors:
         raise refusal(errors)
     with transaction.atomic():
@@ -324,10 +369,19 @@ def set_case_status(*, actor: User, case: Case, status: str, reason: str = "") -
     return case
 
 
-def new_case_version(*, actor: User, case: Case, kind: str, reason: str) -> Case:
-    """Start a follow-up or an amendment of a case (the next version number), or
-    nullify it (kept, never deleted: a nullification is reported too)."""
-    policy.require(actor, "work", case)
+#: The versions that bring new information: each starts a regulatory clock of its own.
+NEW_INFORMATION = (CaseVersion.FOLLOW_UP, CaseVersion.AMENDMENT)
+
+
+def version_values(
+    case: Case, kind: str, reason: str, received_on: dt.date | None
+) -> dict[str, Any]:
+    """What the next version of ``case`` changes, or a refusal naming the field.
+
+    A follow-up or an amendment records the day its information was received (not in
+    the future, not before Day 0, which stays), runs the regulatory clock from that
+    day and leaves the case to be submitted again (the files sent before keep their
+    history); a nullification says why and ends the versions."""
     if kind not in (CaseVersion.FOLLOW_UP, CaseVersion.AMENDMENT, CaseVersion.NULLIFICATION):
         raise LiaisonError(
             "a new version is a follow-up, an amendment or a nullification", field="kind"
@@ -336,15 +390,57 @@ def new_case_version(*, actor: User, case: Case, kind: str, reason: str) -> Case
         raise LiaisonError("say why: the reason goes with the new version", field="reason")
     if case.status == CaseStatus.NULLIFIED:
         raise LiaisonError("this case is nullified: it has no further versions", field="kind")
-    values: dict[str, Any] = {
-        "version_kind": kind,
-        "version_number": case.version_number + 1,
-    }
+    values: dict[str, Any] = {"version_kind": kind, "version_number": case.version_number + 1}
     if kind == CaseVersion.NULLIFICATION:
+        if received_on is not None:
+            raise LiaisonError(
+                "a nullification brings no new information: leave its received date out",
+                field="received_on",
+            )
         values["status"] = CaseStatus.NULLIFIED
         values["nullification_reason"] = reason.strip()
-    else:
-        values["status"] = CaseStatus.IN_REVIEW
+        return values
+    values.update(
+        status=CaseStatus.IN_REVIEW,
+        latest_received_on=_received_on(case, received_on),
+        submission_status=SubmissionStatus.NOT_SUBMITTED,
+        submitted_at=None,
+    )
+    return values
+
+
+def _received_on(case: Case, received_on: object) -> dt.date:
+    """The day a follow-up's or an amendment's information was received, checked."""
+    if received_on is None:
+        raise LiaisonError(
+            "new information received: say when (its regulatory clock runs from that day)",
+            field="received_on",
+        )
+    if not isinstance(received_on, dt.date) or isinstance(received_on, dt.datetime):
+        raise LiaisonError(
+            f"new information received: {received_on!r} is not a date", field="received_on"
+        )
+    if received_on > latest_day():
+        raise LiaisonError(
+            "new information received: the day is in the future", field="received_on"
+        )
+    if received_on < case.day_zero:
+        raise LiaisonError(
+            f"new information received: {received_on:%d %b %Y} is before Day 0 "
+            f"({case.day_zero:%d %b %Y})",
+            field="received_on",
+        )
+    return received_on
+
+
+def new_case_version(
+    *, actor: User, case: Case, kind: str, reason: str, received_on: dt.date | None = None
+) -> Case:
+    """Start a follow-up or an amendment of a case (the next version number), with the
+    day its information was received, or nullify it (kept, never deleted: a
+    nullification is reported too). See :func:`version_values`."""
+    policy.require(actor, "work", case)
+    values = version_values(case, kind, reason, received_on)
     with transaction.atomic():
         audit.update_record(actor=actor, instance=case, values=values, reason=reason.strip())
     return case

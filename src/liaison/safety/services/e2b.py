@@ -4,7 +4,8 @@
   batch (one ``PORR_IN049016UV`` message), optionally with the FDA regional
   elements; the file is validated against the ICH schema set when
   ``LIAISON_E2B_SCHEMA_DIR`` names it, and recorded (audited) as an exported
-  submission with its batch and message ids, which its acknowledgement will name.
+  submission with its batch and message ids, which its acknowledgement will name,
+  the case version it reports and whether the patient's initials went unmasked.
   Exporting is not submitting: the case and its clocks are left alone until the
   file is marked sent (:mod:`liaison.safety.services.submissions`).
 * :func:`import_e2b`: every ICSR of a file becomes a case (all or none); an
@@ -39,7 +40,13 @@ from liaison.safety.e2b import records as e2b
 from liaison.safety.e2b.errors import E2BError
 from liaison.safety.e2b_mapping import case_data, elements_of, to_icsr
 from liaison.safety.models import Case, CaseStatus, CaseVersion, SourceKind, Submission
-from liaison.safety.services.cases import refusal, report_case, sender_id, update_case
+from liaison.safety.services.cases import (
+    refusal,
+    report_case,
+    sender_id,
+    update_case,
+    version_values,
+)
 from liaison.safety.services.data import CaseData, Source
 from liaison.safety.services.submissions import acknowledge_submission
 
@@ -136,17 +143,22 @@ def export_case(
     if directory is not None:
         errors = tuple(schema.validate(content, directory, kind="icsr"))
         valid = not errors
+    # Unmasked only when there were initials to write: otherwise the file says UNK.
+    unmasked = unmask_patient and bool(case.patient_initials)
     submission = Submission(
         case=case,
+        version_number=case.version_number,
         message_id=message_id,
         batch_id=batch_id,
         regional=regional or "",
         exported_by=actor,
         exported_at=now,
         valid=valid,
+        initials_unmasked=unmasked,
     )
+    reason = "the patient's initials written unmasked, as asked" if unmasked else ""
     with transaction.atomic():
-        audit.create_record(actor=actor, instance=submission)
+        audit.create_record(actor=actor, instance=submission, reason=reason)
     file_name = f"{case.safety_report_id}-{stamp}.xml"
     return Export(content, file_name, submission, valid, errors)
 
@@ -238,20 +250,25 @@ def _import_icsr(actor: User, icsr: e2b.Icsr, products: dict[str, Product], name
 
 def _follow_up(actor: User, case: Case, icsr: e2b.Icsr, data: CaseData, name: str) -> Case:
     """A report id already in Liaison: the file is the next version of that case
-    (a follow-up, or the amendment or nullification its C.1.11 says)."""
+    (a follow-up, or the amendment or nullification its C.1.11 says); a follow-up's or
+    an amendment's information was received on its C.1.5 date, its clock's start."""
     if not policy.can(actor, "work", case):
         raise LiaisonError("a case with this safety report id is already in Liaison, not yours")
     reason = f"new version imported from {name}"
     update_case(actor=actor, case=case, data=data, reason=reason)
-    kind = CaseVersion.FOLLOW_UP
-    values: dict[str, object] = {"version_number": case.version_number + 1}
+    kind: str = CaseVersion.FOLLOW_UP
+    why, received_on = reason, icsr.most_recent_at.to_date()
     if icsr.nullification == e2b.Nullification.NULLIFICATION:
-        kind = CaseVersion.NULLIFICATION
-        values["status"] = CaseStatus.NULLIFIED
-        values["nullification_reason"] = icsr.nullification_reason or reason
+        kind, received_on = CaseVersion.NULLIFICATION, None
+        why = icsr.nullification_reason or reason
     elif icsr.nullification == e2b.Nullification.AMENDMENT:
         kind = CaseVersion.AMENDMENT
-    values["version_kind"] = kind
+    if kind != CaseVersion.NULLIFICATION and received_on is None:
+        raise LiaisonError(
+            "the date of the most recent information is not precise to the day",
+            field="received_on",
+        )
+    values = version_values(case, kind, why, received_on)
     audit.update_record(actor=actor, instance=case, values=values, reason=reason)
     return case
 

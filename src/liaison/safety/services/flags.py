@@ -77,6 +77,7 @@ def screen_saved_text(text: SavedText) -> list[Flag]:
                 product=by_name.get(finding.product),
                 product_name=finding.product[:120],
                 terms=", ".join(finding.words)[:200],
+                by_model=finding.by_model,
                 sentence=finding.sentence,
                 heard_on=heard_on,
                 country=text.country,
@@ -107,8 +108,12 @@ def case_data_from_flags(flags: Sequence[Flag]) -> CaseData:
         ],
     }
     if FlagKind.ADVERSE_EVENT in kinds:
+        # A model's flag has no event's name, only the words it weighed: the
+        # reporter starts from the sentence.
         data["reactions"] = [
-            {"verbatim": flag.terms[:250]} for flag in flags if flag.kind == FlagKind.ADVERSE_EVENT
+            {"verbatim": (flag.sentence if flag.by_model else flag.terms)[:250]}
+            for flag in flags
+            if flag.kind == FlagKind.ADVERSE_EVENT
         ]
     if first.country:
         data["country"] = first.country

@@ -13,6 +13,11 @@ file. A positive one marks a file nobody marked sent as sent when it was exporte
 (the regulator has it) and accepted. A negative one marks it rejected: the report
 was not taken, so unless another file of the case was sent and not rejected the
 regulatory clock runs again and a submitted case goes back to review.
+
+A file reports one version of its case (``Submission.version_number``). A follow-up
+or an amendment leaves the case to be submitted again; a file of an earlier version,
+sent or acknowledged after that, keeps its own history but submits nothing of the
+version now being worked.
 """
 
 from __future__ import annotations
@@ -32,6 +37,11 @@ from liaison.safety.models import Case, CaseStatus, Submission, SubmissionStatus
 SUBMITTABLE = (CaseStatus.INTAKE, CaseStatus.FORWARDED, CaseStatus.IN_REVIEW)
 
 
+def _current(submission: Submission) -> bool:
+    """Whether ``submission`` reports the version of its case now worked."""
+    return submission.version_number == submission.case.version_number
+
+
 def _submitted(case: Case, sent_at: dt.datetime) -> dict[str, Any]:
     """What a sent report changes on its case: submitted, the clock stopped the first time."""
     values: dict[str, Any] = {}
@@ -46,9 +56,9 @@ def mark_submission_sent(
     *, actor: User, submission: Submission, sent_at: dt.datetime | None = None
 ) -> Submission:
     """Record that ``submission``'s file went to the regulator at ``sent_at`` (now by
-    default): the submission is sent, its case submitted and, the first time, the
-    case's regulatory clock stops. Pharmacovigilance only; refused for a file that
-    failed validation or was marked sent already."""
+    default): the submission is sent and, for a file of the case's current version, the
+    case submitted and, the first time, its regulatory clock stopped. Pharmacovigilance
+    only; refused for a file that failed validation or was marked sent already."""
     case = submission.case
     policy.require(actor, "export", case)
     if submission.valid is False:
@@ -80,13 +90,14 @@ def mark_submission_sent(
             instance=submission,
             values={"status": SubmissionStatus.SENT, "sent_at": when, "sent_by": actor},
         )
-        values = {"submission_status": SubmissionStatus.SENT, **_submitted(case, when)}
-        audit.update_record(
-            actor=actor,
-            instance=case,
-            values=values,
-            reason=f"E2B file {submission.batch_id} sent",
-        )
+        if _current(submission):
+            values = {"submission_status": SubmissionStatus.SENT, **_submitted(case, when)}
+            audit.update_record(
+                actor=actor,
+                instance=case,
+                values=values,
+                reason=f"E2B file {submission.batch_id} sent",
+            )
     return submission
 
 
@@ -117,7 +128,8 @@ def acknowledge_submission(
     else:
         case_values.update(_unsubmitted(case, submission))
     audit.update_record(actor=actor, instance=submission, values=values, reason=reason)
-    audit.update_record(actor=actor, instance=case, values=case_values, reason=reason)
+    if _current(submission):
+        audit.update_record(actor=actor, instance=case, values=case_values, reason=reason)
     return str(status)
 
 
@@ -127,6 +139,7 @@ def _unsubmitted(case: Case, rejected: Submission) -> dict[str, Any]:
     others = (
         Submission.objects.filter(
             case=case,
+            version_number=case.version_number,
             status__in=(SubmissionStatus.SENT, SubmissionStatus.ACCEPTED),
             sent_at__isnull=False,
         )

@@ -111,7 +111,11 @@ API_ROUTES: dict[str, Route] = {
         PV_WORK,
         method="post",
         kwargs=forwarded,
-        data=lambda w: {"kind": "follow_up", "reason": "the reporter called back"},
+        data=lambda w: {
+            "kind": "follow_up",
+            "reason": "the reporter called back",
+            "received_on": str(timezone.localdate()),
+        },
     ),
     f"POST {API}/cases/{{case_id}}/follow-up-requests": Route(
         PV_CREATE,

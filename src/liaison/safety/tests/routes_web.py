@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from liaison.core.tests.authorization import EVERYONE, ApiCase, Route, World, outcome_map
 from liaison.safety.models import Case, CaseStatus, Flag, FollowUpRequest, Submission
 from liaison.safety.tests import factories
@@ -96,7 +98,11 @@ WEB_ROUTES: dict[str, Route] = {
         PV_WORK,
         method="post",
         kwargs=case_kwargs,
-        data=lambda w: {"kind": "follow_up", "reason": "new information"},
+        data=lambda w: {
+            "kind": "follow_up",
+            "reason": "new information",
+            "received_on": str(timezone.localdate()),
+        },
     ),
     "safety:case-assign": Route(PV_WORK, method="post", kwargs=case_kwargs),
     "safety:case-forward": Route(REPORTER_FORWARDS, method="post", kwargs=intake_kwargs),

@@ -15,6 +15,7 @@ from liaison.core.models import AuditEvent, User
 from liaison.core.tests.apiclient import ApiClient
 from liaison.engagement.tests import factories as engagement
 from liaison.safety.models import Case, CaseStatus, CaseVersion, Reaction
+from liaison.safety.services.e2b import export_case
 from liaison.safety.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -102,9 +103,9 @@ def test_a_case_without_day_zero_is_refused_and_nothing_is_written(msl: User) ->
     assert not AuditEvent.objects.filter(record_type="safety.case").exists()
 
 
-def test_a_meddra_code_not_8_digits_is_named_by_its_reaction(msl: User) -> None:
+def test_a_meddra_code_not_8_digits_is_named_by_its_reaction(pv: User) -> None:
     data = body(reactions=[{"verbatim": "rash", "meddra_code": "1234", "meddra_version": "27.1"}])
-    answer = ApiClient(msl).post("/safety/cases", data)
+    answer = ApiClient(pv).post("/safety/cases", data)
     assert answer.status_code == 422
     refusal = answer.json()
     assert "8 digits" in refusal["details"]["reactions.0.meddra_code"]
@@ -265,7 +266,8 @@ def test_a_follow_up_version_and_a_nullification(msl: User, pv: User) -> None:
     case = factories.case(msl)
     api = ApiClient(pv)
     follow_up = api.post(
-        f"/safety/cases/{case.pk}/versions", {"kind": "follow_up", "reason": "lab results"}
+        f"/safety/cases/{case.pk}/versions",
+        {"kind": "follow_up", "reason": "lab results", "received_on": str(today())},
     )
     assert follow_up.json()["version_number"] == 2
     assert follow_up.json()["version_kind"] == CaseVersion.FOLLOW_UP
@@ -301,3 +303,102 @@ def test_a_weight_is_kept_as_written_and_a_bad_one_named(msl: User, pv: User) ->
     assert ApiClient(pv).get(f"/safety/cases/{data['id']}").json()["patient_weight_kg"] == 72.3
     refused = ApiClient(msl).post("/safety/cases", body(patient_weight_kg=72.35))
     assert refused.status_code == 422 and "patient_weight_kg" in refused.json()["details"]
+
+
+def test_a_follow_up_records_when_its_information_came_and_runs_a_new_clock(
+    msl: User, pv: User
+) -> None:
+    case = factories.case(msl, day_zero=today() - dt.timedelta(days=30))
+    case.reactions.update(hospitalisation=True)
+    api = ApiClient(pv)
+    api.post(f"/safety/cases/{case.pk}/status", {"status": "in_review"})
+    api.post(f"/safety/cases/{case.pk}/status", {"status": "submitted"})
+    received = today() - dt.timedelta(days=2)
+    answer = api.post(
+        f"/safety/cases/{case.pk}/versions",
+        {"kind": "amendment", "reason": "dose corrected", "received_on": str(received)},
+    )
+    assert answer.status_code == 200, answer.json()
+    data = answer.json()
+    assert data["day_zero"] == str(case.day_zero)
+    assert data["latest_received_on"] == str(received)
+    assert data["regulatory"]["due"] == str(received + dt.timedelta(days=15))
+    assert data["regulatory"]["state"] == "running" and data["submitted_at"] is None
+    assert data["submission_status"] == "not_submitted" and data["status"] == "in_review"
+    event = AuditEvent.objects.filter(record_type="safety.case", record_id=str(case.pk)).last()
+    assert event is not None and event.reason == "dose corrected"
+
+
+@pytest.mark.parametrize(
+    ("received", "words"),
+    [(None, "say when"), (dt.timedelta(days=2), "future"), (-dt.timedelta(days=9), "Day 0")],
+)
+def test_a_follow_up_without_a_real_received_day_names_received_on(
+    msl: User, pv: User, received: dt.timedelta | None, words: str
+) -> None:
+    case = factories.case(msl)
+    sent: dict[str, Any] = {"kind": "follow_up", "reason": "labs"}
+    if received is not None:
+        sent["received_on"] = str(today() + received)
+    answer = ApiClient(pv).post(f"/safety/cases/{case.pk}/versions", sent)
+    assert answer.status_code == 422
+    assert list(answer.json()["details"]) == ["received_on"]
+    assert words in answer.json()["message"]
+    case.refresh_from_db()
+    assert case.version_number == 1
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"expectedness": "unexpected"}, "expectedness"),
+        ({"sender_comments": "related"}, "sender_comments"),
+        (
+            {
+                "reactions": [
+                    {"verbatim": "rash", "meddra_code": "10037844", "meddra_version": "27"}
+                ]
+            },
+            "reactions.0.meddra_code",
+        ),
+    ],
+)
+def test_a_reporter_sending_pharmacovigilances_fields_is_refused_by_name(
+    msl: User, values: dict[str, Any], field: str
+) -> None:
+    answer = ApiClient(msl).post("/safety/cases", body(**values))
+    assert answer.status_code == 422
+    assert "pharmacovigilance only" in answer.json()["details"][field]
+    assert not Case.objects.exists()
+
+
+def test_pharmacovigilance_reports_with_its_fields(pv: User) -> None:
+    coded = {"verbatim": "rash", "meddra_code": "10037844", "meddra_version": "27.1"}
+    answer = ApiClient(pv).post(
+        "/safety/cases",
+        body(reactions=[coded], expectedness="unexpected", sender_comments="related"),
+    )
+    assert answer.status_code == 201, answer.json()
+    data = answer.json()
+    assert data["expectedness"] == "unexpected" and data["sender_comments"] == "related"
+    assert data["reactions"][0]["meddra_code"] == "10037844"
+
+
+def test_the_reporter_patching_an_intake_cannot_assess_it(msl: User) -> None:
+    case = factories.case(msl, status=CaseStatus.INTAKE, forwarded_at=None)
+    api = ApiClient(msl)
+    refused = api.patch(f"/safety/cases/{case.pk}", {"expectedness": "expected"})
+    assert refused.status_code == 422
+    assert "Expectedness" in refused.json()["message"]
+    case.refresh_from_db()
+    assert case.expectedness == "unknown"
+    kept = api.patch(f"/safety/cases/{case.pk}", {"reactions": [{"verbatim": "itchy rash"}]})
+    assert kept.status_code == 200
+
+
+def test_a_submission_answers_its_version_and_unmask_choice(msl: User, pv: User) -> None:
+    case = factories.case(msl)
+    case.reactions.update(meddra_code="10037844", meddra_version="27.1")
+    export_case(actor=pv, case=case, unmask_patient=True)
+    (shown,) = ApiClient(pv).get(f"/safety/cases/{case.pk}").json()["submissions"]
+    assert shown["initials_unmasked"] is True and shown["version_number"] == 1

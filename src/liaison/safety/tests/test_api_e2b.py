@@ -2,7 +2,8 @@
 its validation in headers, which submits nothing until the file is marked sent; the
 FDA example files imported and re-exported with the same safety report ids,
 reactions and products; acknowledgements applied to the submissions they name;
-files that are not what they should be refused naming ``file``."""
+files that are not what they should be, or over the cap, refused naming ``file``; a
+file too large to read in the request imported by a job answered 202."""
 
 from __future__ import annotations
 
@@ -13,17 +14,22 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
-from liaison.core.models import User
+from liaison.core.models import Job, JobStatus, User
 from liaison.core.tests.apiclient import API, ApiClient
+from liaison.safety.api import e2b as e2b_api
 from liaison.safety.e2b import reader
 from liaison.safety.e2b.records import Ack, AckCode, MessageAck, PartialDate
 from liaison.safety.e2b.write_ack import write_ack
 from liaison.safety.models import Case, CaseStatus, Submission, SubmissionStatus
 from liaison.safety.tests import factories
+from liaison.safety.tests.e2b_factories import batch_xml, minimal_icsr
 
 pytestmark = pytest.mark.django_db
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 FDA_EXAMPLES = (
     "FAERS2022Scenario1.xml",
@@ -339,3 +345,80 @@ def test_an_icsr_given_as_an_acknowledgement_points_to_the_case_import(
     content = api.get(f"/safety/cases/{case.pk}/e2b").content
     answer = upload(api, "/safety/e2b/ack", "cases.xml", content)
     assert answer.status_code == 422 and "import-e2b" in answer.json()["details"]["file"]
+
+
+def test_a_file_over_the_cap_is_refused_naming_it_and_the_limit(pv: User, settings: Any) -> None:
+    settings.LIAISON_E2B_UPLOAD_MAX_MB = 0
+    for path in ("/safety/e2b/import", "/safety/e2b/ack"):
+        answer = upload(ApiClient(pv), path, "big.xml", batch_xml())
+        assert answer.status_code == 422
+        assert answer.json()["details"]["file"].startswith("big.xml: 0.0 MB, more than the 0 MB")
+    assert not Case.objects.exists() and not Job.objects.exists()
+
+
+@pytest.fixture
+def every_upload_a_job(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path) -> None:
+    """Every upload past the size read in the request: each runs as a job, now."""
+    monkeypatch.setattr(e2b_api, "READ_IN_REQUEST_MAX_MB", 0)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = IMMEDIATE
+
+
+def test_a_file_too_large_for_the_request_is_imported_by_a_job(
+    pv: User, every_upload_a_job: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    api = ApiClient(pv)
+    content = batch_xml(minimal_icsr("US-LIAISON-0001"))
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = upload(api, "/safety/e2b/import", "cases.xml", content)
+
+    assert answer.status_code == 202, answer.json()
+    job = Job.objects.get()
+    assert answer.json() == {
+        "job_id": job.pk,
+        "url": reverse("core:job-detail", args=[job.pk]),
+        "api_url": f"{API}/jobs/{job.pk}",
+    }
+    polled = api.get(f"/jobs/{job.pk}").json()
+    case = Case.objects.get()
+    assert polled["status"] == JobStatus.SUCCEEDED
+    assert polled["counts"] == {"created": 1, "new_versions": 0}
+    assert f"{case.reference} (US-LIAISON-0001)" in polled["message"]
+
+
+def test_a_job_of_a_file_the_service_refuses_fails_naming_the_file(
+    pv: User, every_upload_a_job: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    content = batch_xml(minimal_icsr(llt="1003784"))
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = upload(ApiClient(pv), "/safety/e2b/import", "FAERS.xml", content)
+
+    assert answer.status_code == 202
+    job = Job.objects.get(pk=answer.json()["job_id"])
+    assert job.status == JobStatus.FAILED
+    assert job.message.startswith("FAERS.xml, line ") and job.message.endswith("(E.i.2.1b)")
+    assert not Case.objects.exists()
+
+
+def test_an_acknowledgement_too_large_for_the_request_is_applied_by_a_job(
+    msl: User,
+    pv: User,
+    no_schema_set: None,
+    every_upload_a_job: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    case = coded_case(msl)
+    api = ApiClient(pv)
+    assert api.get(f"/safety/cases/{case.pk}/e2b").status_code == 200
+    submission = Submission.objects.get(case=case)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = upload(
+            api, "/safety/e2b/ack", "ack.xml", ack_file(submission, AckCode.COMMIT_ACCEPT)
+        )
+
+    assert answer.status_code == 202
+    polled = api.get(f"/jobs/{answer.json()['job_id']}").json()
+    assert polled["status"] == JobStatus.SUCCEEDED
+    assert polled["counts"] == {"accepted": 1, "rejected": 0, "not_from_liaison": 0}
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.ACCEPTED

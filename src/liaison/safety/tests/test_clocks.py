@@ -136,6 +136,29 @@ def test_serious_not_yet_assessed_in_the_us_asks_for_expectedness() -> None:
     assert "expectedness" in clock.why
 
 
+@pytest.mark.parametrize(("country", "days"), [("DE", 15), ("US", 15)])
+def test_a_follow_ups_clock_runs_from_its_information_not_day_zero(country: str, days: int) -> None:
+    day_zero, received = dt.date(2026, 3, 4), dt.date(2026, 5, 11)
+    case = _case(
+        day_zero,
+        country,
+        expectedness=Expectedness.UNEXPECTED,
+        version_kind="follow_up",
+        latest_received_on=received,
+    )
+    clock = clocks.regulatory_clock(case, [_serious()])
+    assert clock.due == received + dt.timedelta(days=days)
+    assert "new information received 11 May 2026" in clock.why
+    assert clock.state(today=dt.date(2026, 5, 20)) == "running"
+    assert clocks.forwarding_clock(case).due == dt.date(2026, 3, 5)  # still Day 0's
+
+
+def test_a_follow_up_with_no_expedited_report_still_says_why() -> None:
+    case = _case(dt.date(2026, 3, 4), "US", latest_received_on=dt.date(2026, 4, 1))
+    clock = clocks.regulatory_clock(case, [_non_serious()])
+    assert clock.due is None and "periodic" in clock.why
+
+
 def test_no_reaction_means_no_regulatory_clock_yet() -> None:
     clock = clocks.regulatory_clock(_case(dt.date(2026, 3, 4), "DE"), [])
     assert clock.due is None

@@ -67,6 +67,17 @@ def test_an_adverse_event_with_our_product_raises_one_flag(msl: User) -> None:
     assert [event.action for event in audit.history_for(flag)] == ["create"]
 
 
+def test_an_event_only_the_sentence_model_reads_is_marked_and_starts_from_its_sentence(
+    msl: User,
+) -> None:
+    spins = "Dr Weber said her patient on Oncovirumab says the room spins every morning."
+    (flag,) = _flags_of(_log(msl, spins))
+    assert flag.by_model and not _flags_of(_log(msl, RASH))[0].by_model
+    assert flag.terms and flag.terms in flag.sentence  # the words it weighed, marked
+    case = confirm_flags(actor=msl, flags=[flag])
+    assert [reaction.verbatim for reaction in case.reactions.all()] == [spins]
+
+
 def test_the_flag_is_dated_the_interactions_local_day(msl: User) -> None:
     # 23:30 UTC is already the next day in Berlin, where the interaction took place.
     earlier = timezone.now() - dt.timedelta(days=3)

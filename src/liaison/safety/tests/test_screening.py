@@ -204,6 +204,35 @@ def test_relative_reporting_the_patients_event_is_flagged() -> None:
     assert flagged(text) == {(AE, "Cardiozen")}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pt had two DVTs as a child, long before Cardiozen.",
+        "Nausea from her previous chemo has settled since starting Oncovirumab.",
+        "Longstanding tinnitus; pt started Cardiozen in May.",
+    ],
+)
+def test_illness_of_childhood_or_of_an_earlier_treatment_is_history(text: str) -> None:
+    assert flags(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dr. Kim's mother was hospitalised, so she moved our Cardiozen meeting.",
+        "My colleague was sick, so I covered the Cardiozen booth alone.",
+    ],
+)
+def test_illness_of_an_hcps_relative_or_a_colleague_is_not_flagged(text: str) -> None:
+    assert flags(text) == []
+
+
+def test_colleague_reporting_a_patients_event_is_flagged() -> None:
+    text = "My colleague reported a pt on Cardiozen with a rash."
+
+    assert flagged(text) == {(AE, "Cardiozen")}
+
+
 def test_hcps_own_illness_is_not_flagged() -> None:
     assert flags("Dr. Perez had a headache, so we kept the Oncovirumab discussion short.") == []
 
@@ -220,6 +249,82 @@ def test_figurative_event_words_are_not_flagged(text: str) -> None:
     assert flags(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Oncovirumab reimbursement process is painful.",
+        "The Cardiozen budget discussion was a real pain.",
+    ],
+)
+def test_pain_of_processes_is_figurative(text: str) -> None:
+    assert flags(text) == []
+
+
+def test_event_free_is_not_an_event() -> None:
+    assert flags("Pt on Cardiozen has been seizure-free for a year.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dr. Ng checks LFTs monthly on Oncovirumab to catch liver injury early.",
+        "Dr. Bose lectured on drug-induced QT prolongation; Cardiozen is low risk.",
+        "The pharmacist checks every Oncovirumab vial for particles before use.",
+    ],
+)
+def test_monitoring_and_teaching_topics_are_not_flagged(text: str) -> None:
+    assert flags(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Platelets dropped to 45 in her Oncovirumab pt.",
+        "Pt on Oncovirumab: ALT 310, treatment held.",
+        "Pt on Oncovirumab needed blood for an Hb of 6.8.",
+        "Pt on Cardiozen was seen with a heart rate in the 30s.",
+        "Her pt's creatinine went from 80 to 190 on Oncovirumab.",
+        "Pt on Cardiozen: liver values 4x the upper limit.",
+    ],
+)
+def test_lab_value_out_of_range_or_said_to_move_is_flagged(text: str) -> None:
+    assert flagged(text) == {(AE, "Oncovirumab" if "Oncovirumab" in text else "Cardiozen")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pt on Cardiozen says her ankles are swollen and her gums sore.",
+        "Her pt on Cardiozen feels his heart pounding at night.",
+        "Pt on Cardiozen gets a metallic taste after each dose.",
+        "Pt on Cardiozen has blood pressure readings of 180 over 110.",
+    ],
+)
+def test_lay_words_for_a_patients_body_are_flagged(text: str) -> None:
+    assert flagged(text) == {(AE, "Cardiozen")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pt with previous DVT is now on Cardiozen without any issues.",
+        "I had a migraine and cut the Cardiozen visit short.",
+        "She might try Cardiozen in a pt with frequent migraines.",
+        "The Cardiozen rollout has been a nightmare for the pharmacy.",
+    ],
+)
+def test_past_illness_the_writers_own_and_plans_are_not_flagged(text: str) -> None:
+    assert flags(text) == []
+
+
+def test_lab_values_in_range_are_not_flagged_by_the_rules() -> None:
+    # The sentence model does flag it (it reads "ALT" and "sodium" as events): one of
+    # its false flags, which the author dismisses with a reason.
+    text = "Pt on Oncovirumab: ALT 25, Hb 13.2, sodium 139, heart rate 72."
+
+    assert screen(text, PRODUCTS, rules_only=True) == []
+
+
 def test_another_companys_product_alone_is_not_flagged() -> None:
     assert flags("A patient on Rivalimab was hospitalised with colitis.") == []
 
@@ -234,6 +339,16 @@ def test_our_product_named_as_the_switch_after_their_event_is_not_flagged() -> N
     text = "Pt on Rivalimab had a major bleed, HCP considering a switch to Cardiozen."
 
     assert flags(text) == []
+
+
+def test_event_in_a_part_naming_only_their_product_is_theirs() -> None:
+    assert flags("Pt stopped Rivalimab due to hepatitis; now considering Oncovirumab.") == []
+
+
+def test_event_in_a_part_naming_ours_beside_theirs_is_flagged() -> None:
+    [flag] = flags("Pt on Rivalimab had colitis; on Oncovirumab she developed a rash.")
+
+    assert (flag.product, flag.words) == ("Oncovirumab", ("rash",))
 
 
 @pytest.mark.parametrize(
@@ -310,6 +425,18 @@ def test_sentence_after_their_product_is_not_linked_to_ours() -> None:
         ("A nurse spilled Oncovirumab on her hand.", FlagKind.OCCUPATIONAL_EXPOSURE),
         ("Pharmacist reported a broken vial of Oncovirumab.", FlagKind.PRODUCT_COMPLAINT),
         ("The Cardiozen pen was leaking.", FlagKind.PRODUCT_COMPLAINT),
+        ("Her pt on Cardiozen is 8 weeks along.", FlagKind.PREGNANCY),
+        ("Pt restarted Cardiozen while still nursing.", FlagKind.BREASTFEEDING),
+        ("Pt took his Cardiozen dose twice by accident.", FlagKind.OVERDOSE),
+        ("A pt takes extra Cardiozen to get high.", FlagKind.ABUSE),
+        ("Pt takes Cardiozen every other day to make the supply last.", FlagKind.MISUSE),
+        ("Nurse injected Cardiozen into the wrong site.", FlagKind.MEDICATION_ERROR),
+        (
+            "She uses Oncovirumab in gastric cancer, it is only approved in lung.",
+            FlagKind.OFF_LABEL_USE,
+        ),
+        ("Pt on Cardiozen for 4 months and BP hasn't budged.", FlagKind.LACK_OF_EFFICACY),
+        ("The Cardiozen plunger was very hard to push.", FlagKind.PRODUCT_COMPLAINT),
     ],
 )
 def test_special_situations_and_complaints_are_flagged_by_kind(text: str, kind: FlagKind) -> None:

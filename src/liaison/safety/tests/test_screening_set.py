@@ -17,11 +17,17 @@ from liaison.safety.screening.labelled import (
     LabelledSentence,
     LabelledSetError,
     Measurement,
+    Scores,
     measure,
     read_labelled_set,
 )
 
 HEADER = "\t".join(COLUMNS)
+#: The batches written after the last change to the rules (``labelled``), by first and
+#: last row: the last the rules were scored on, then two for the sentence model.
+RULES_BATCH = (1149, 1226)
+MODEL_BATCHES = ((1227, 1353), (1354, 1439))
+NEVER_TUNED = (1149, 1439)
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +38,17 @@ def rows() -> list[LabelledSentence]:
 @pytest.fixture(scope="module")
 def measurement(rows: list[LabelledSentence]) -> Measurement:
     return measure(rows)
+
+
+@pytest.fixture(scope="module")
+def rules(rows: list[LabelledSentence]) -> Measurement:
+    return measure(rows, rules_only=True)
+
+
+def batch(measurement: Measurement, first: int, last: int) -> Scores:
+    return Scores.of(
+        outcome for outcome in measurement.outcomes if first <= int(outcome.row.id[1:]) <= last
+    )
 
 
 def write_set(path: Path, *lines: str) -> Path:
@@ -72,11 +89,67 @@ def test_recall_and_precision_on_the_whole_set_meet_the_issue_floors(
 
 
 def test_held_out_rows_meet_their_floors(measurement: Measurement) -> None:
-    # Measured 0.895 recall and 0.951 precision when the rules were last changed.
+    # Measured 0.986 recall and 0.889 precision with the sentence model (the rules
+    # alone: 0.788 and 0.908, on 503 rows).
     scores = measurement.scores["test"]
 
-    assert scores.recall >= 0.85
+    assert scores.recall >= 0.95
     assert scores.precision >= 0.85
+
+
+def test_rows_never_tuned_on_meet_their_floors(measurement: Measurement) -> None:
+    # s1149-s1439, written after the last change to the rules: measured 0.976 recall
+    # and 0.842 precision with the sentence model (the rules alone: 0.667 and 0.848).
+    # Flagging every sentence that names our product would score about 0.45
+    # precision, flagging none 0 recall.
+    never_tuned = batch(measurement, *NEVER_TUNED)
+
+    assert never_tuned.rows >= 280
+    assert never_tuned.recall >= 0.93
+    assert never_tuned.precision >= 0.8
+
+
+def test_each_batch_never_tuned_on_meets_its_floors(measurement: Measurement) -> None:
+    # Measured with the sentence model: s1149-s1226 1.000 recall, 0.927 precision;
+    # s1227-s1353 0.948 and 0.887 (its misses were seen while the model was changed);
+    # s1354-s1439, scored once with the final model, 1.000 and 0.698 (the rules
+    # alone: 0.567 and 0.739: its negatives are hard on purpose).
+    floors = {RULES_BATCH: (0.9, 0.85), MODEL_BATCHES[0]: (0.9, 0.8), MODEL_BATCHES[1]: (0.9, 0.65)}
+    for (first, last), (recall, precision) in floors.items():
+        scores = batch(measurement, first, last)
+
+        assert scores.rows >= 70
+        assert scores.recall >= recall, (first, last)
+        assert scores.precision >= precision, (first, last)
+
+
+def test_the_rules_alone_keep_their_floors(rules: Measurement) -> None:
+    # The rules, measured apart so the model cannot hide a loss: 0.763 recall and 0.906
+    # precision on s1149-s1226 (the rules before the three batches before it: 0.632
+    # and 0.857).
+    scores = batch(rules, *RULES_BATCH)
+
+    assert scores.recall >= 0.7
+    assert scores.precision >= 0.85
+    assert rules.scores["dev"].recall >= 0.98
+
+
+def test_the_model_adds_flags_and_keeps_every_flag_of_the_rules(
+    measurement: Measurement, rules: Measurement
+) -> None:
+    with_model = batch(measurement, *NEVER_TUNED)
+    alone = batch(rules, *NEVER_TUNED)
+
+    assert with_model.recall >= alone.recall + 0.2
+    for combined, rules_only in zip(measurement.outcomes, rules.outcomes, strict=True):
+        assert set(rules_only.flags) <= set(combined.flags), combined.row.id
+
+
+def test_the_batches_never_tuned_on_are_all_held_out(rows: list[LabelledSentence]) -> None:
+    first, last = NEVER_TUNED
+
+    assert all(row.split == "test" for row in rows if first <= int(row.id[1:]) <= last)
+    assert max(int(row.id[1:]) for row in rows) == last
 
 
 def test_the_splits_partition_the_set(
@@ -203,3 +276,15 @@ def test_evaluate_explains_itself(capsys: pytest.CaptureFixture[str]) -> None:
     help_text = capsys.readouterr().out
     assert "Measure the adverse-event screen on the labelled set" in help_text
     assert "--format" in help_text
+    assert "--rules-only" in help_text
+
+
+def test_evaluate_scores_the_rules_alone_when_asked(rules: Measurement) -> None:
+    out = io.StringIO()
+
+    assert main(["--format", "json", "--rules-only"], out) == 0
+
+    data = json.loads(out.getvalue())
+    for split, scores in rules.scores.items():
+        assert data["scores"][split]["true_positives"] == scores.true_positives
+        assert data["scores"][split]["recall"] == round(scores.recall, 4)

@@ -33,7 +33,7 @@ from liaison.safety.services import (
     set_case_status,
     update_case,
 )
-from liaison.safety.services.data import CaseData
+from liaison.safety.services.data import CaseData, ReactionData
 
 pytestmark = pytest.mark.django_db
 
@@ -182,33 +182,33 @@ def test_a_day_zero_in_the_future_is_refused(msl: User) -> None:
 
 
 @pytest.mark.parametrize("code", ["1234567", "123456789", "1003784A", "10037 84"])
-def test_a_meddra_code_that_is_not_eight_digits_is_refused(msl: User, code: str) -> None:
+def test_a_meddra_code_that_is_not_eight_digits_is_refused(pv: User, code: str) -> None:
     reactions = [{"verbatim": "rash", "meddra_code": code, "meddra_version": "27.0"}]
-    error = _refusal(msl, _data(reactions=reactions))
+    error = _refusal(pv, _data(reactions=reactions))
     assert "reactions.0.meddra_code" in error.details
     assert "8 digits" in error.details["reactions.0.meddra_code"]
     assert "reaction 1, MedDRA LLT code" in error.message
 
 
-def test_the_failing_reaction_is_the_one_named(msl: User) -> None:
+def test_the_failing_reaction_is_the_one_named(pv: User) -> None:
     reactions = [
         {"verbatim": "rash", "meddra_code": "10037844", "meddra_version": "27.0"},
         {"verbatim": "itch", "meddra_code": "999", "meddra_version": "27.0"},
     ]
-    error = _refusal(msl, _data(reactions=reactions))
+    error = _refusal(pv, _data(reactions=reactions))
     assert "reactions.1.meddra_code" in error.details
     assert "reactions.0.meddra_code" not in error.details
     assert "reaction 2, MedDRA LLT code" in error.message
 
 
-def test_a_meddra_code_without_its_version_is_refused(msl: User) -> None:
-    error = _refusal(msl, _data(reactions=[{"verbatim": "rash", "meddra_code": "10037844"}]))
+def test_a_meddra_code_without_its_version_is_refused(pv: User) -> None:
+    error = _refusal(pv, _data(reactions=[{"verbatim": "rash", "meddra_code": "10037844"}]))
     assert "version" in error.details["reactions.0.meddra_version"]
 
 
-def test_a_coded_reaction_with_its_version_is_kept(msl: User) -> None:
+def test_a_coded_reaction_with_its_version_is_kept(pv: User) -> None:
     reactions = [{"verbatim": "rash", "meddra_code": " 10037844 ", "meddra_version": "27.0"}]
-    case = report_case(actor=msl, data=_data(reactions=reactions))
+    case = report_case(actor=pv, data=_data(reactions=reactions))
     reaction = case.reactions.get()
     assert (reaction.meddra_code, reaction.meddra_version) == ("10037844", "27.0")
 
@@ -428,8 +428,13 @@ def test_only_pharmacovigilance_moves_a_case(msl: User, admin_user: User) -> Non
 
 def test_a_follow_up_is_the_next_version(msl: User, pv: User) -> None:
     case = report_case(actor=msl, data=_data())
-    new_case_version(actor=pv, case=case, kind=CaseVersion.FOLLOW_UP, reason="Lab results")
-    new_case_version(actor=pv, case=case, kind=CaseVersion.AMENDMENT, reason="Coding fixed")
+    today = timezone.localdate()
+    new_case_version(
+        actor=pv, case=case, kind=CaseVersion.FOLLOW_UP, reason="Lab results", received_on=today
+    )
+    new_case_version(
+        actor=pv, case=case, kind=CaseVersion.AMENDMENT, reason="Coding fixed", received_on=today
+    )
     case.refresh_from_db()
     assert (case.version_kind, case.version_number) == (CaseVersion.AMENDMENT, 3)
     assert case.status == CaseStatus.IN_REVIEW
@@ -510,3 +515,188 @@ def test_day_zero_heard_just_after_midnight_in_berlin_is_not_in_the_future(
                 actor=msl,
                 data={"day_zero": dt.date(2026, 12, 6), "country": "DE"},
             )
+
+
+# --- new versions: a new regulatory clock --------------------------------------------------
+
+
+def _submitted_serious_case(msl: User, pv: User) -> Case:
+    """A serious case in Germany (a 15-day clock), Day 0 ten days ago, submitted."""
+    serious = [{"verbatim": "anaphylaxis", "life_threatening": True}]
+    day_zero = timezone.localdate() - dt.timedelta(days=10)
+    case = report_case(actor=msl, data=_data(day_zero=day_zero, reactions=serious))
+    set_case_status(actor=pv, case=case, status=CaseStatus.IN_REVIEW)
+    set_case_status(actor=pv, case=case, status=CaseStatus.SUBMITTED)
+    case.refresh_from_db()
+    return case
+
+
+@pytest.mark.parametrize("kind", [CaseVersion.FOLLOW_UP, CaseVersion.AMENDMENT])
+def test_a_new_version_runs_its_clock_from_its_information_and_is_submitted_again(
+    msl: User, pv: User, kind: str
+) -> None:
+    case = _submitted_serious_case(msl, pv)
+    day_zero = case.day_zero
+    assert clocks.regulatory_clock(case, list(case.reactions.all())).state() == "met"
+    received = timezone.localdate() - YESTERDAY
+    new_case_version(
+        actor=pv, case=case, kind=kind, reason="Discharge letter", received_on=received
+    )
+    case.refresh_from_db()
+    assert case.day_zero == day_zero and case.latest_received_on == received
+    assert case.submission_status == "not_submitted" and case.submitted_at is None
+    assert case.status == CaseStatus.IN_REVIEW
+    clock = clocks.regulatory_clock(case, list(case.reactions.all()))
+    assert clock.due == received + dt.timedelta(days=clocks.EXPEDITED_DAYS)
+    assert clock.state() == "running" and clock.done_on is None
+    assert "new information received" in clock.why
+    event = _events(case)[-1]
+    assert event.reason == "Discharge letter" and event.actor == pv
+    assert event.changes["latest_received_on"] == [None, received.isoformat()]
+    assert event.changes["submitted_at"][0] is not None and event.changes["submitted_at"][1] is None
+
+
+@pytest.mark.parametrize(
+    ("received", "words"),
+    [
+        (None, "say when"),
+        (dt.timedelta(days=2), "future"),  # after today in every time zone
+        (-dt.timedelta(days=30), "before Day 0"),
+        ("2026-03-01", "not a date"),
+    ],
+)
+def test_a_follow_up_without_a_real_received_day_is_refused(
+    msl: User, pv: User, received: Any, words: str
+) -> None:
+    case = report_case(actor=msl, data=_data())
+    if isinstance(received, dt.timedelta):
+        received = timezone.localdate() + received
+    before = _counts()
+    with pytest.raises(LiaisonError) as caught:
+        new_case_version(
+            actor=pv, case=case, kind=CaseVersion.FOLLOW_UP, reason="More", received_on=received
+        )
+    assert caught.value.field == "received_on"
+    assert words in caught.value.message and "new information received" in caught.value.message
+    case.refresh_from_db()
+    assert case.version_number == 1 and case.latest_received_on is None
+    assert _counts() == before
+
+
+def test_a_follow_up_received_on_day_zero_itself_is_taken(msl: User, pv: User) -> None:
+    case = report_case(actor=msl, data=_data())
+    new_case_version(
+        actor=pv,
+        case=case,
+        kind=CaseVersion.FOLLOW_UP,
+        reason="Same day",
+        received_on=case.day_zero,
+    )
+    case.refresh_from_db()
+    assert case.latest_received_on == case.day_zero
+
+
+def test_a_nullification_takes_no_received_day(msl: User, pv: User) -> None:
+    case = report_case(actor=msl, data=_data())
+    with pytest.raises(LiaisonError) as caught:
+        new_case_version(
+            actor=pv,
+            case=case,
+            kind=CaseVersion.NULLIFICATION,
+            reason="Duplicate",
+            received_on=timezone.localdate(),
+        )
+    assert caught.value.field == "received_on"
+    case.refresh_from_db()
+    assert case.status != CaseStatus.NULLIFIED
+
+
+def test_a_later_day_zero_than_the_new_information_is_refused(msl: User, pv: User) -> None:
+    case = report_case(actor=msl, data=_data(day_zero=timezone.localdate() - dt.timedelta(days=5)))
+    received = timezone.localdate() - dt.timedelta(days=3)
+    new_case_version(
+        actor=pv, case=case, kind=CaseVersion.FOLLOW_UP, reason="Labs", received_on=received
+    )
+    with pytest.raises(LiaisonError) as caught:
+        update_case(actor=pv, case=case, data={"day_zero": timezone.localdate()}, reason="typo")
+    assert "before Day 0" in caught.value.details["latest_received_on"]
+
+
+# --- pharmacovigilance's fields -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "words"),
+    [
+        ({"expectedness": "unexpected"}, "expectedness", "Expectedness"),
+        ({"sender_comments": "Likely related"}, "sender_comments", "Sender comments"),
+        (
+            {"reactions": [{"verbatim": "rash", "meddra_code": "10037844"}]},
+            "reactions.0.meddra_code",
+            "reaction 1, MedDRA LLT code",
+        ),
+        (
+            {"reactions": [{"verbatim": "rash", "meddra_version": "27.0"}]},
+            "reactions.0.meddra_version",
+            "reaction 1, MedDRA version",
+        ),
+    ],
+)
+def test_anyone_but_pharmacovigilance_is_refused_its_fields_by_name(
+    msl: User, values: dict[str, Any], field: str, words: str
+) -> None:
+    error = _refusal(msl, _data(**values))
+    assert "pharmacovigilance only" in error.details[field]
+    assert words in error.message
+
+
+def test_pharmacovigilance_sets_its_fields_when_it_reports(pv: User) -> None:
+    data = _data(
+        expectedness="unexpected",
+        sender_comments="Likely related",
+        reactions=[{"verbatim": "rash", "meddra_code": "10037844", "meddra_version": "27.0"}],
+    )
+    case = report_case(actor=pv, data=data)
+    assert (case.expectedness, case.sender_comments) == ("unexpected", "Likely related")
+    assert case.reactions.get().meddra_code == "10037844"
+
+
+def test_the_reporter_sending_the_default_assessment_is_not_refused(msl: User) -> None:
+    case = report_case(actor=msl, data=_data(expectedness="unknown", sender_comments=""))
+    assert case.expectedness == "unknown"
+
+
+def test_a_reporter_changing_reactions_keeps_pharmacovigilances_coding(msl: User, pv: User) -> None:
+    case = report_case(actor=msl, data=_data(), forward=False)
+    coded: ReactionData = {"verbatim": "rash", "meddra_code": "10037844", "meddra_version": "27.0"}
+    update_case(actor=pv, case=case, data={"reactions": [coded], "expectedness": "expected"})
+    update_case(
+        actor=msl, case=case, data={"reactions": [{"verbatim": "fever"}, {"verbatim": "Rash"}]}
+    )
+    kept = {reaction.verbatim: reaction.meddra_code for reaction in case.reactions.all()}
+    assert kept == {"fever": "", "Rash": "10037844"}
+    case.refresh_from_db()
+    assert case.expectedness == "expected"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"reactions": [{"verbatim": "rash", "meddra_code": "10000001", "meddra_version": "27.0"}]},
+        {"reactions": [{"verbatim": "rash", "meddra_code": "", "meddra_version": ""}]},
+        {"expectedness": "unexpected"},
+        {"sender_comments": "mine"},
+    ],
+)
+def test_a_reporter_changing_pharmacovigilances_fields_is_refused(
+    msl: User, pv: User, data: CaseData
+) -> None:
+    case = report_case(actor=msl, data=_data(), forward=False)
+    coded: ReactionData = {"verbatim": "rash", "meddra_code": "10037844", "meddra_version": "27.0"}
+    update_case(actor=pv, case=case, data={"reactions": [coded]})
+    before = _counts()
+    with pytest.raises(LiaisonError) as caught:
+        update_case(actor=msl, case=case, data=data)
+    assert "pharmacovigilance only" in caught.value.message
+    assert _counts() == before
+    assert case.reactions.get().meddra_code == "10037844"

@@ -14,7 +14,8 @@ from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import AuditEvent, User
 from liaison.safety.e2b.records import Ack, AckCode, MessageAck, PartialDate
 from liaison.safety.e2b.write_ack import write_ack
-from liaison.safety.models import Case, CaseStatus, Submission, SubmissionStatus
+from liaison.safety.models import Case, CaseStatus, CaseVersion, Submission, SubmissionStatus
+from liaison.safety.services.cases import new_case_version
 from liaison.safety.services.e2b import import_ack
 from liaison.safety.services.submissions import mark_submission_sent
 from liaison.safety.tests import factories
@@ -60,7 +61,7 @@ def test_marking_a_file_sent_submits_its_case_once_and_is_audited(msl: User, pv:
     assert case.status == CaseStatus.SUBMITTED and case.submitted_at == sent
     event = AuditEvent.objects.filter(record_type="safety.case", record_id=str(case.pk)).last()
     assert event is not None and "submitted_at" in event.changes and "B-1" in event.reason
-    # A second file (a follow-up) leaves the first sending as the one the clock stopped at.
+    # A second file of the same version leaves the first sending as the one the clock stopped at.
     mark_submission_sent(actor=pv, submission=exported(case, pv, "B-2"))
     case.refresh_from_db()
     assert case.submitted_at == sent
@@ -146,3 +147,63 @@ def test_a_rejection_keeps_the_case_submitted_by_another_file_sent(msl: User, pv
     case.refresh_from_db()
     later.refresh_from_db()
     assert case.submitted_at == later.sent_at and case.status == CaseStatus.SUBMITTED
+
+
+def _followed_up(case: Case, pv: User) -> Case:
+    new_case_version(
+        actor=pv,
+        case=case,
+        kind=CaseVersion.FOLLOW_UP,
+        reason="Discharge letter",
+        received_on=timezone.localdate(),
+    )
+    case.refresh_from_db()
+    return case
+
+
+def test_a_file_of_an_earlier_version_sent_late_submits_nothing_of_the_follow_up(
+    msl: User, pv: User
+) -> None:
+    case = factories.case(msl, status=CaseStatus.IN_REVIEW)
+    earlier = exported(case, pv, "B-1")
+    case = _followed_up(case, pv)
+
+    mark_submission_sent(actor=pv, submission=earlier)
+
+    earlier.refresh_from_db()
+    case.refresh_from_db()
+    assert earlier.status == SubmissionStatus.SENT and earlier.version_number == 1
+    assert case.submission_status == SubmissionStatus.NOT_SUBMITTED
+    assert case.submitted_at is None and case.status == CaseStatus.IN_REVIEW
+
+
+def test_an_acknowledgement_of_an_earlier_version_keeps_its_history_only(
+    msl: User, pv: User
+) -> None:
+    case = factories.case(msl, status=CaseStatus.IN_REVIEW)
+    earlier = exported(case, pv, "B-1")
+    mark_submission_sent(actor=pv, submission=earlier)
+    case = _followed_up(case, pv)
+
+    updated = acknowledge(pv, "B-1", (earlier.message_id, AckCode.COMMIT_ACCEPT))
+
+    assert updated == [(case, SubmissionStatus.ACCEPTED)]
+    earlier.refresh_from_db()
+    case.refresh_from_db()
+    assert earlier.status == SubmissionStatus.ACCEPTED and earlier.sent_at is not None
+    assert case.submission_status == SubmissionStatus.NOT_SUBMITTED
+    assert case.submitted_at is None
+
+
+def test_the_follow_ups_own_file_sent_submits_the_case_again(msl: User, pv: User) -> None:
+    case = factories.case(msl, status=CaseStatus.IN_REVIEW)
+    mark_submission_sent(actor=pv, submission=exported(case, pv, "B-1"))
+    case = _followed_up(case, pv)
+    follow_up = exported(case, pv, "B-2", version_number=case.version_number)
+
+    mark_submission_sent(actor=pv, submission=follow_up)
+
+    case.refresh_from_db()
+    follow_up.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED and case.submitted_at == follow_up.sent_at
+    assert case.submission_status == SubmissionStatus.SENT

@@ -15,7 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from liaison.core.models import User
-from liaison.safety.models import Case, CaseStatus, CaseVersion, FollowUpRequest, Reaction
+from liaison.lib.clocks import format_day
+from liaison.safety.models import (
+    Case,
+    CaseStatus,
+    CaseVersion,
+    FollowUpRequest,
+    Reaction,
+    Submission,
+)
 from liaison.safety.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -259,6 +267,25 @@ def test_a_reporter_completing_an_intake_neither_sees_nor_wipes_the_patient(
     assert case.narrative.startswith("Rash on both arms") and case.patient_initials == "QZX"
 
 
+def test_a_reporter_completing_an_intake_is_not_offered_pharmacovigilances_fields(
+    client: Client, msl: User, pv: User
+) -> None:
+    case = factories.case(msl, status=CaseStatus.INTAKE, forwarded_at=None)
+    case.reactions.update(meddra_code="10037087", meddra_version="27.1")
+    html = page(signed_in(client, msl), "safety:case-edit", case.pk)
+    for name in ("meddra_code", "meddra_version", "expectedness", "sender_comments"):
+        assert f'name="{name}"' not in html and f"-{name}" not in html, name
+    assert "MedDRA" in page(signed_in(client, pv), "safety:case-edit", case.pk)
+    data = work_form(case, **{"reactions-0-meddra_code": "10000001"})
+    data["sender_comments"] = "sent by the reporter"
+    response = signed_in(client, msl).post(reverse("safety:case-edit", args=[case.pk]), data)
+    assert response.status_code == 302
+    reaction = Reaction.objects.get(case=case)
+    assert (reaction.meddra_code, reaction.meddra_version) == ("10037087", "27.1")
+    case.refresh_from_db()
+    assert case.sender_comments == ""
+
+
 # --- the page's actions -----------------------------------------------------------------------------
 
 
@@ -352,3 +379,63 @@ def test_the_reporter_forwards_an_intake(client: Client, msl: User) -> None:
     client.post(reverse("safety:case-forward", args=[case.pk]))
     case.refresh_from_db()
     assert case.status == CaseStatus.FORWARDED and case.forwarded_by == msl
+
+
+def test_a_follow_up_from_the_page_records_its_received_day(
+    client: Client, msl: User, pv: User
+) -> None:
+    case = factories.case(msl, status=CaseStatus.SUBMITTED, submitted_at=timezone.now())
+    received = timezone.localdate() - dt.timedelta(days=1)
+    response = signed_in(client, pv).post(
+        reverse("safety:case-version", args=[case.pk]),
+        {"kind": "follow_up", "reason": "labs", "received_on": received.isoformat()},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.latest_received_on == received and case.submitted_at is None
+    html = page(client, "safety:case-detail", case.pk)
+    assert "New information received" in html
+    # Not serious, in Germany: 90 days, from the new information rather than Day 0.
+    assert f"(due {format_day(received + dt.timedelta(days=90))})" in html
+
+
+@pytest.mark.parametrize(
+    ("received", "words"),
+    [("", "say when"), ("31/02/2026", "Enter a valid date"), ("2999-01-01", "future")],
+)
+def test_a_follow_up_without_a_real_received_day_is_refused_beside_the_field(
+    client: Client, msl: User, pv: User, received: str, words: str
+) -> None:
+    case = factories.case(msl)
+    response = signed_in(client, pv).post(
+        reverse("safety:case-version", args=[case.pk]),
+        {"kind": "follow_up", "reason": "labs", "received_on": received},
+    )
+    assert response.status_code == 422
+    field = re.search(r'id="id_received_on".*?</div>', response.content.decode(), re.S)
+    assert field is not None and words in field.group(0)
+    case.refresh_from_db()
+    assert case.version_number == 1
+
+
+def test_the_submission_history_shows_the_version_and_the_initials_choice(
+    client: Client, msl: User, pv: User
+) -> None:
+    case = factories.case(msl, version_number=2, version_kind=CaseVersion.FOLLOW_UP)
+    for version, unmasked in ((1, True), (2, False)):
+        Submission.objects.create(
+            case=case,
+            version_number=version,
+            message_id=case.safety_report_id,
+            batch_id=f"B-{version}",
+            exported_by=pv,
+            initials_unmasked=unmasked,
+        )
+    html = page(signed_in(client, pv), "safety:case-detail", case.pk)
+    table = re.search(r"<table>\s*<caption[^>]*>E2B files.*?</table>", html, re.S)
+    assert table is not None
+    rows = re.findall(r"<tr>.*?</tr>", table.group(0), re.S)[1:]
+    cells = [re.sub(r"<[^>]+>", "", row) for row in rows]
+    unmasked_row = next(row for row in cells if "Sent unmasked" in row)
+    assert "(earlier)" in unmasked_row
+    assert any("Masked" in row and "(earlier)" not in row for row in cells)

@@ -1,7 +1,9 @@
 """E2B(R3) files in the web: pharmacovigilance downloads a case as XML (the
 validation result said), an uncoded case is refused with the reason, uploads of
-ICSR files create cases or name the file at fault, an acknowledgement is refused
-there and pointed to its own upload, where it updates the submission."""
+ICSR files run as jobs (one per file, each creating its cases or failing naming
+the file at fault), a file that is not E2B or too large is refused on the form
+before any job, an acknowledgement is refused there and pointed to its own
+upload, whose job updates the submission."""
 
 from __future__ import annotations
 
@@ -16,13 +18,22 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
-from liaison.core.models import User
+from liaison.core.models import Job, JobStatus, User
 from liaison.safety.e2b.records import Ack, AckCode, MessageAck, PartialDate
 from liaison.safety.e2b.write_ack import write_ack
 from liaison.safety.models import Case, Reaction, Submission, SubmissionStatus
 from liaison.safety.tests import factories
+from liaison.safety.tests.e2b_factories import batch_xml
 
 pytestmark = pytest.mark.django_db
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def immediate_jobs(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = IMMEDIATE
 
 
 def signed_in(client: Client, user: User) -> Client:
@@ -139,13 +150,13 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/xml")
 
 
-def test_a_file_that_is_not_xml_is_named_and_nothing_is_imported(client: Client, pv: User) -> None:
+def test_a_file_that_is_not_xml_is_named_and_no_job_starts(client: Client, pv: User) -> None:
     response = signed_in(client, pv).post(
         reverse("safety:e2b-import"), {"e2b_files": [upload("broken.xml", b"not xml at all")]}
     )
     assert response.status_code == 422
     assert "broken.xml" in response.content.decode()
-    assert not Case.objects.exists()
+    assert not Case.objects.exists() and not Job.objects.exists()
 
 
 @pytest.mark.shared_data
@@ -160,32 +171,78 @@ def test_import_refuses_an_acknowledgement_and_points_to_its_upload(
     html = response.content.decode()
     assert "acknowledgement file, not a case" in html
     assert f'href="{reverse("safety:ack-import")}">Upload it as an acknowledgement' in html
-    assert not Case.objects.exists()
+    assert not Case.objects.exists() and not Job.objects.exists()
 
 
 @pytest.mark.shared_data
-def test_import_of_fda_examples_creates_cases_per_file(
-    client: Client, pv: User, shared_data: Path
+def test_an_fda_example_uploaded_runs_a_job_whose_page_names_its_cases(
+    client: Client,
+    pv: User,
+    shared_data: Path,
+    immediate_jobs: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    content = (shared_data / "e2b" / "r3" / "FAERS2022Scenario1.xml").read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(client, pv).post(
+            reverse("safety:e2b-import"),
+            {"e2b_files": [upload("FAERS2022Scenario1.xml", content)]},
+        )
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:job-detail", args=[job.pk])
+    assert job.status == JobStatus.SUCCEEDED, job.message
+    case = Case.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "Import adverse-event cases from FAERS2022Scenario1.xml" in page
+    assert f"{case.reference} ({case.safety_report_id})" in page
+
+
+@pytest.mark.shared_data
+def test_several_files_run_a_job_each_and_a_broken_one_fails_alone(
+    client: Client,
+    pv: User,
+    shared_data: Path,
+    immediate_jobs: None,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     folder = shared_data / "e2b" / "r3"
     files = [
         upload(name, (folder / name).read_bytes())
         for name in ("FAERS2022Scenario1.xml", "FAERS2022Scenario2.xml")
     ]
-    files.append(upload("broken.xml", b"<truncated"))
+    whole = (folder / "FAERS2022Scenario5-1.xml").read_bytes()
+    files.append(upload("truncated.xml", whole[: len(whole) // 2]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(client, pv).post(reverse("safety:e2b-import"), {"e2b_files": files})
+    assert response.status_code == 302 and response["Location"] == reverse("core:job-list")
+    by_file = {job.params["file_name"]: job for job in Job.objects.all()}
+    assert set(by_file) == {"FAERS2022Scenario1.xml", "FAERS2022Scenario2.xml", "truncated.xml"}
+    assert by_file["FAERS2022Scenario1.xml"].status == JobStatus.SUCCEEDED
+    assert by_file["FAERS2022Scenario2.xml"].status == JobStatus.SUCCEEDED
+    failed = by_file["truncated.xml"]
+    assert failed.status == JobStatus.FAILED and failed.message.startswith("truncated.xml")
+    assert Case.objects.count() == 2  # one case per good file; the broken one wrote nothing
+    page = client.get(response["Location"]).content.decode()
+    assert "3 files are being read, each as its own job." in page
+
+
+def test_one_file_refused_at_the_door_starts_no_job_for_the_others(
+    client: Client, pv: User, immediate_jobs: None
+) -> None:
+    files = [upload("good.xml", batch_xml()), upload("notes.txt", b"Dear colleague,")]
     response = signed_in(client, pv).post(reverse("safety:e2b-import"), {"e2b_files": files})
-    html = response.content.decode()
-    assert response.status_code == 422  # one of the files failed
-    cases = list(Case.objects.order_by("pk"))
-    assert len(cases) >= 2
-    for case in cases:
-        assert reverse("safety:case-detail", args=[case.pk]) in html
-        assert case.safety_report_id in html
-    assert "broken.xml" in html and "Not imported" in html
+    assert response.status_code == 422
+    assert "notes.txt: not XML" in response.content.decode()
+    assert not Job.objects.exists()
 
 
-def test_an_acknowledgement_updates_the_submission_it_names(
-    client: Client, msl: User, pv: User
+def test_an_acknowledgement_runs_a_job_that_updates_the_submission_it_names(
+    client: Client,
+    msl: User,
+    pv: User,
+    immediate_jobs: None,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     case = coded_case(msl)
     signed_in(client, pv)
@@ -207,11 +264,15 @@ def test_an_acknowledgement_updates_the_submission_it_names(
     )
     stream = io.BytesIO()
     write_ack(ack, stream)
-    response = client.post(
-        reverse("safety:ack-import"), {"file": upload("ack.xml", stream.getvalue())}
-    )
-    assert response.status_code == 200
-    assert case.reference in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("safety:ack-import"), {"file": upload("ack.xml", stream.getvalue())}
+        )
+    job = Job.objects.get(kind="ack-import")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:job-detail", args=[job.pk])
+    assert job.status == JobStatus.SUCCEEDED, job.message
+    assert case.reference in client.get(response["Location"]).content.decode()
     submission.refresh_from_db()
     case.refresh_from_db()
     assert submission.status == SubmissionStatus.REJECTED
@@ -229,12 +290,16 @@ def test_an_icsr_uploaded_as_an_acknowledgement_is_refused(
     assert "this is an ICSR file, not an acknowledgement" in response.content.decode()
 
 
-def test_an_upload_over_the_limit_is_refused_before_reading(
-    client: Client, pv: User, settings: Any
+@pytest.mark.parametrize(
+    ("url_name", "field"), [("safety:ack-import", "file"), ("safety:e2b-import", "e2b_files")]
+)
+def test_an_upload_over_the_limit_is_refused_naming_it_and_the_limit(
+    client: Client, pv: User, settings: Any, url_name: str, field: str
 ) -> None:
     settings.LIAISON_E2B_UPLOAD_MAX_MB = 0
     response = signed_in(client, pv).post(
-        reverse("safety:ack-import"), {"file": upload("big.xml", b"<x/>" * 10)}
+        reverse(url_name), {field: upload("big.xml", b"<x/>" * 10)}
     )
     assert response.status_code == 422
-    assert "more than the 0 MB" in response.content.decode()
+    assert "big.xml: 0.0 MB, more than the 0 MB" in response.content.decode()
+    assert not Job.objects.exists()

@@ -134,20 +134,26 @@ def case_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def case_version(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = policy.get_for(request.user, "work", _cases(), pk=pk)
     form = forms.VersionForm(request.POST)
+    if not form.is_valid():
+        # The form's own reasons (no such kind, not a date) are beside their fields.
+        context = _detail_context(request, case, version_form=form)
+        return render(request, "safety/case_detail.html", context, status=422)
     try:
-        if not form.is_valid():
-            raise LiaisonError("choose the kind of version", field="kind")
         services.new_case_version(
             actor=request.user,
             case=case,
             kind=form.cleaned_data["kind"],
             reason=form.cleaned_data["reason"],
+            received_on=form.cleaned_data["received_on"],
         )
     except LiaisonError as error:
         return _refused(request, case, "version_form", form, error)
+    new_clock = form.cleaned_data["kind"] in services.NEW_INFORMATION
+    again = " Its regulatory clock runs again: submit it anew." if new_clock else ""
     messages.success(
         request,
-        f"{case.reference}: version {case.version_number} ({case.get_version_kind_display()}).",
+        f"{case.reference}: version {case.version_number} "
+        f"({case.get_version_kind_display()}).{again}",
     )
     return redirect("safety:case-detail", pk=case.pk)
 
@@ -230,6 +236,7 @@ def _case_forms(
         data,
         prefix="reactions",
         initial=[forms.reaction_initial(item) for item in case.reactions.all()],
+        form_kwargs={"coding": working},
     )
     products = forms.ProductFormSet(
         data,

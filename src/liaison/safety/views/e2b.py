@@ -1,24 +1,19 @@
 """E2B(R3) files in the web: pharmacovigilance downloads a case as an ICSR (with
 the FDA regional elements as an option), which records the file as exported and
 submits nothing; marks a file sent once it went to the regulator (the case is
-then submitted, its regulatory clock stopped); uploads ICSR files (each file all or
-nothing: the cases it created, or the error naming file, line and element), and
-uploads acknowledgements, which update the submissions they name. An
-acknowledgement is never taken for a case: the ICSR upload refuses it and points
-to the acknowledgement upload.
-
-Uploads are read in the request, up to ``LIAISON_E2B_UPLOAD_MAX_MB`` each.
+then submitted, its regulatory clock stopped); uploads ICSR files and
+acknowledgements, each read in the background as a file job (``tasks.start_import``)
+whose page shows the cases it created or updated, or the error naming file, line
+and element. A file over ``LIAISON_E2B_UPLOAD_MAX_MB``, or of the other kind (an
+acknowledgement uploaded as cases), is refused on the form before any job starts,
+and an acknowledgement so refused is pointed to its own upload.
 """
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -28,10 +23,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from liaison.core import policy
 from liaison.core.errors import LiaisonError
 from liaison.core.http import AuthenticatedHttpRequest, member_view
-from liaison.core.uploads import check_upload_size
+from liaison.core.models import Job
 from liaison.lib.forms import add_liaison_error
-from liaison.safety import forms
-from liaison.safety.e2b import reader
+from liaison.safety import forms, tasks
 from liaison.safety.models import Case, Submission
 from liaison.safety.services import e2b as services
 from liaison.safety.services.submissions import mark_submission_sent
@@ -44,10 +38,6 @@ def _posted(request: AuthenticatedHttpRequest) -> tuple[Any, Any]:
     return None, None
 
 
-def upload_limit_mb() -> int:
-    return int(getattr(settings, "LIAISON_E2B_UPLOAD_MAX_MB", 20))
-
-
 def validation_text(export: services.Export) -> str:
     """What the schema check said, in words."""
     if export.valid is None:
@@ -57,22 +47,6 @@ def validation_text(export: services.Export) -> str:
     shown = "; ".join(export.errors[:5])
     more = f" (and {len(export.errors) - 5} more)" if len(export.errors) > 5 else ""
     return f"NOT valid against the ICH schema set: {shown}{more}"
-
-
-def _read(upload: UploadedFile) -> tuple[str, io.BytesIO]:
-    """The upload's name and bytes, refused past the size limit (read whole: the
-    reader needs to seek, and the limit keeps it small)."""
-    name = upload.name or "upload.xml"
-    check_upload_size(upload, upload_limit_mb())
-    return name, io.BytesIO(upload.read())
-
-
-def _is_acknowledgement(stream: io.BytesIO, name: str) -> bool:
-    stream.seek(0)
-    try:
-        return reader.sniff(stream, name=name) == "ack"
-    except LiaisonError:
-        return False
 
 
 @require_http_methods(["GET", "POST"])
@@ -137,28 +111,12 @@ def submission_sent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("safety:case-detail", pk=submission.case_id)
 
 
-@dataclass
-class FileResult:
-    """What one uploaded file became: cases, or the error (and whether it is an ACK)."""
-
-    name: str
-    cases: list[Case] = field(default_factory=list)
-    error: str = ""
-    acknowledgement: bool = False
-
-
-def _import_one(request: AuthenticatedHttpRequest, upload: UploadedFile) -> FileResult:
-    try:
-        name, stream = _read(upload)
-    except LiaisonError as error:
-        return FileResult(upload.name or "upload.xml", error=error.message)
-    try:
-        cases = services.import_e2b(actor=request.user, stream=stream, name=name)
-    except LiaisonError as error:
-        return FileResult(
-            name, error=error.message, acknowledgement=_is_acknowledgement(stream, name)
-        )
-    return FileResult(name, cases=cases)
+def _started(request: AuthenticatedHttpRequest, started: list[Job]) -> HttpResponse:
+    """To the job's page; several files' jobs are listed with the other jobs."""
+    if len(started) == 1:
+        return redirect("core:job-detail", pk=started[0].pk)
+    messages.success(request, f"{len(started)} files are being read, each as its own job.")
+    return redirect("core:job-list")
 
 
 @require_http_methods(["GET", "POST"])
@@ -166,15 +124,27 @@ def _import_one(request: AuthenticatedHttpRequest, upload: UploadedFile) -> File
 def e2b_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "import", Case)
     form = forms.ImportForm(*_posted(request))
-    results: list[FileResult] = []
+    acknowledgement = False
     if request.method == "POST" and form.is_valid():
-        results = [_import_one(request, upload) for upload in form.cleaned_data["e2b_files"]]
-        created = sum(len(result.cases) for result in results)
-        if created:
-            messages.success(request, f"{created} case{'s' if created != 1 else ''} imported.")
-    failed = any(result.error for result in results) or bool(form.errors)
-    context = {"form": form, "results": results, "limit_mb": upload_limit_mb()}
-    return render(request, "safety/e2b_import.html", context, status=422 if failed else 200)
+        try:
+            started = tasks.start_import(
+                actor=request.user,
+                kind=tasks.E2B_IMPORT_KIND,
+                files=form.cleaned_data["e2b_files"],
+            )
+        except LiaisonError as error:
+            if error.status_code != 400:
+                raise
+            form.add_error("e2b_files", error.message)
+            acknowledgement = isinstance(error, tasks.WrongKindOfFile)
+        else:
+            return _started(request, started)
+    context = {
+        "form": form,
+        "acknowledgement": acknowledgement,
+        "limit_mb": tasks.upload_limit_mb(),
+    }
+    return render(request, "safety/e2b_import.html", context, status=422 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -182,14 +152,18 @@ def e2b_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 def ack_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "import", Case)
     form = forms.AckForm(*_posted(request))
-    result: services.AckResult | None = None
     if request.method == "POST" and form.is_valid():
         try:
-            name, stream = _read(form.cleaned_data["file"])
-            result = services.import_ack(actor=request.user, stream=stream, name=name)
+            started = tasks.start_import(
+                actor=request.user, kind=tasks.ACK_IMPORT_KIND, files=[form.cleaned_data["file"]]
+            )
         except LiaisonError as error:
+            if error.status_code != 400:
+                raise
             form.add_error("file", error.message)
-    context = {"form": form, "result": result, "limit_mb": upload_limit_mb()}
+        else:
+            return _started(request, started)
+    context = {"form": form, "limit_mb": tasks.upload_limit_mb()}
     return render(request, "safety/ack_import.html", context, status=422 if form.errors else 200)
 
 

@@ -1,8 +1,11 @@
 """``liaison worker``: run background tasks on the configured backend.
 
-The worker reports a heartbeat (``liaison.core.workers``) and outlives a
-locked or briefly unavailable database: when the task loop stops on a database
-error, it starts again after a pause that doubles up to a minute.
+The worker queues the apps' ``startup_tasks`` when it starts, reports a
+heartbeat (``liaison.core.workers``) from which the longest-running live worker
+queues the apps' ``periodic_tasks`` when due, and outlives a locked or briefly
+unavailable database: when the task loop stops on a database error, it starts
+again after a pause that doubles up to a minute. ``--burst`` does none of this:
+it runs what is queued and exits.
 """
 
 from __future__ import annotations
@@ -57,7 +60,8 @@ class Command(BaseCommand):
     help = (
         "Run background tasks (imports, exports, audit checks...). Uses the database backend "
         "(django-tasks-db) by default, or RQ workers on Redis when LIAISON_REDIS_URL is set. "
-        "`liaison serve` starts one; run more for more throughput."
+        "`liaison serve` starts one; run more for more throughput. A long-lived worker also "
+        "queues the apps' periodic tasks when due, one worker at a time."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:

@@ -26,6 +26,7 @@ def row_data(row: QueueRow) -> dict[str, Any]:
         "status": inquiry.status,
         "priority": inquiry.priority,
         "received_at": inquiry.received_at.isoformat(),
+        "time_zone": inquiry.zone_name,
         "requester": inquiry.requester_name,
         "requester_country": inquiry.requester_country,
         "product": inquiry.product.name if inquiry.product else None,

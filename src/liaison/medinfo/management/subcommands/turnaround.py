@@ -38,7 +38,8 @@ class Turnaround(BaseCommand):
     help = (
         "By priority and in total: the inquiries answered from --start to --end "
         "(inclusive), on time and late, the median business days from receipt to answer, "
-        "and the open inquiries overdue today. Medical information, compliance, field "
+        "and the open inquiries overdue today; each inquiry's days are those where it was "
+        "taken (its time zone). Medical information, compliance, field "
         "managers and administrators."
     )
 
