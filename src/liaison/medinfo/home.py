@@ -10,6 +10,7 @@ policy's queryset), in two queries whatever the number of inquiries.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count
@@ -17,20 +18,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from liaison.core.models import Role, User
-from liaison.medinfo import selectors
+from liaison.medinfo import selectors, turnaround
 from liaison.medinfo.models import Priority
 
 #: How many overdue inquiries the panel lists (the queue holds the rest).
 SHOWN = 8
 
 
-def overdue_inquiries(user: User) -> dict[str, Any] | None:
-    """Medical information's (or an MSL's own) open inquiries past their due day, most
-    overdue first, with how many days late; their count, in total and by priority."""
+def overdue_inquiries(user: User, now: dt.datetime | None = None) -> dict[str, Any] | None:
+    """Medical information's (or an MSL's own) open inquiries past their due day at
+    ``now`` (default: now), each on its local day, most overdue first, with how many
+    days late; their count, in total and by priority."""
     if not user.is_active or user.role not in (Role.MEDICAL_INFORMATION, Role.MSL):
         return None
-    today = timezone.localdate()
-    overdue = selectors.queue_inquiries(user, breached=True, today=today)
+    moment = now or timezone.now()
+    overdue = selectors.queue_inquiries(user, breached=True, now=moment)
     mine_only = user.role == Role.MSL
     if mine_only:
         overdue = overdue.filter(received_by=user)
@@ -41,7 +43,10 @@ def overdue_inquiries(user: User) -> dict[str, Any] | None:
         .values_list("priority", "count")
     )
     rows = [
-        {"inquiry": inquiry, "days_overdue": (today - inquiry.due_on).days}
+        {
+            "inquiry": inquiry,
+            "days_overdue": (turnaround.today_of(inquiry, moment) - inquiry.due_on).days,
+        }
         for inquiry in overdue[:SHOWN]
     ]
     return {

@@ -44,11 +44,11 @@ def queue_inquiries(
     product: Product | None = None,
     breached: bool | None = None,
     assigned_to: User | None = None,
-    today: dt.date | None = None,
+    now: turnaround.Now | None = None,
 ) -> models.QuerySet[Inquiry]:
     """The inquiries ``user`` sees, filtered, soonest due first. ``status`` is one
     status, several, :data:`ALL`, or None for the open ones; ``breached`` keeps the
-    breached (True) or the others (False) on ``today``."""
+    breached (True) or the others (False) at ``now``, on each inquiry's local day."""
     queryset = policy.scope(user, "view", Inquiry).select_related(
         "requester_hcp", "product", "assigned_to", "received_by"
     )
@@ -66,13 +66,13 @@ def queue_inquiries(
     if assigned_to is not None:
         queryset = queryset.filter(assigned_to=assigned_to)
     if breached is not None:
-        day = today or timezone.localdate()
-        queryset = turnaround.filter_breached(queryset, day, breached=breached)
+        queryset = turnaround.filter_breached(queryset, now, breached=breached)
     return queryset.order_by("due_on", "received_at", "pk")
 
 
-def queue_row(inquiry: Inquiry, today: dt.date) -> QueueRow:
-    clock = turnaround.clock(inquiry)
+def queue_row(inquiry: Inquiry, now: turnaround.Now | None = None) -> QueueRow:
+    """``inquiry`` with its clock read at ``now`` on its local day."""
+    clock, today = turnaround.clock(inquiry), turnaround.today_of(inquiry, now)
     return QueueRow(
         inquiry=inquiry,
         clock=clock,
@@ -90,11 +90,11 @@ def queue(
     product: Product | None = None,
     breached: bool | None = None,
     assigned_to: User | None = None,
-    today: dt.date | None = None,
+    now: turnaround.Now | None = None,
 ) -> list[QueueRow]:
     """The medical information queue (see :func:`queue_inquiries`), each inquiry with
-    its clock on ``today`` (default: today)."""
-    day = today or timezone.localdate()
+    its clock at ``now`` (default: now), on its local day."""
+    moment = now if now is not None else timezone.now()
     inquiries = queue_inquiries(
         user,
         status=status,
@@ -102,9 +102,9 @@ def queue(
         product=product,
         breached=breached,
         assigned_to=assigned_to,
-        today=day,
+        now=moment,
     )
-    return [queue_row(inquiry, day) for inquiry in inquiries]
+    return [queue_row(inquiry, moment) for inquiry in inquiries]
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,19 +152,19 @@ def _turnaround(
 
 
 def turnaround_report(
-    user: AnyUser, start: dt.date, end: dt.date, *, today: dt.date | None = None
+    user: AnyUser, start: dt.date, end: dt.date, *, now: turnaround.Now | None = None
 ) -> TurnaroundReport:
     """By priority: the inquiries answered from ``start`` to ``end`` (inclusive), how
     many on time and late, the median business days to answer; and the inquiries
-    received by ``end`` still open and overdue on ``today``; an inquiry's days are
-    those of its time zone. For the roles that
+    received by ``end`` still open and overdue at ``now`` (default: now); an inquiry's
+    days, today among them, are those of its time zone. For the roles that
     ``report`` (medical information, compliance, field managers), over the inquiries
     they see."""
     if not policy.can(user, "report", Inquiry):
         raise PermissionDenied("you may not read the turnaround report")
     if end < start:
         raise ValueError(f"end: {end.isoformat()} is before the start, {start.isoformat()}")
-    day = today or timezone.localdate()
+    moment = now if now is not None else timezone.now()
     visible = policy.scope(user, "view", Inquiry).select_related("requester_hcp")
     # A day either side in UTC holds every zone's days; each is then read in its own.
     wide = (start - dt.timedelta(days=1), end + dt.timedelta(days=1))
@@ -174,9 +174,11 @@ def turnaround_report(
         if inquiry.answered_at is not None
         and start <= turnaround.day_of(inquiry.answered_at, turnaround.zone_of(inquiry)) <= end
     ]
-    overdue = visible.filter(
-        status__in=OPEN_STATUSES, due_on__lt=day, received_at__date__lte=wide[1]
-    ).values_list("priority", "received_at", "time_zone")
+    overdue = (
+        visible.filter(turnaround.overdue(moment))
+        .filter(received_at__date__lte=wide[1])
+        .values_list("priority", "received_at", "time_zone")
+    )
     breaches: dict[str, int] = {}
     for priority, received_at, zone in overdue:
         if turnaround.day_of(received_at, turnaround.zone_named(zone)) <= end:
@@ -191,15 +193,15 @@ def turnaround_report(
         for priority, label in Priority.choices
     )
     total = _turnaround(None, "All priorities", answered, sum(breaches.values()))
-    return TurnaroundReport(start=start, end=end, today=day, rows=rows, total=total)
+    # The report's own today is the server's; each inquiry's overdue is read on its own.
+    today = moment if not isinstance(moment, dt.datetime) else turnaround.day_of(moment)
+    return TurnaroundReport(start=start, end=end, today=today, rows=rows, total=total)
 
 
-def open_breach_count(user: AnyUser, today: dt.date | None = None) -> int:
-    """The open inquiries ``user`` sees that are overdue (a dashboard's count)."""
-    day = today or timezone.localdate()
-    return (
-        policy.scope(user, "view", Inquiry).filter(status__in=OPEN_STATUSES, due_on__lt=day).count()
-    )
+def open_breach_count(user: AnyUser, now: turnaround.Now | None = None) -> int:
+    """The open inquiries ``user`` sees that are overdue at ``now`` (default: now), each
+    on its local day (a dashboard's count)."""
+    return policy.scope(user, "view", Inquiry).filter(turnaround.overdue(now)).count()
 
 
 def inquiries_of_hcp(user: AnyUser, hcp: HCP) -> models.QuerySet[Inquiry]:

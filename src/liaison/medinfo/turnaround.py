@@ -7,7 +7,10 @@ it is breached when overdue, or answered after its due day. Days are counted in
 the requester's country, with the regional holidays of an HCP's region; a moment's
 day (received, answered) is its date where the inquiry was taken (its ``time_zone``,
 else the server's): an inquiry received at 00:30 in Berlin on 3 December counts from
-3 December, though it is still 2 December in UTC.
+3 December, though it is still 2 December in UTC. So is its today: whether it is
+due today or overdue is read on its local date at the moment asked (:func:`today_of`),
+so an inquiry taken in Los Angeles is not overdue at 16:00 there on its due day,
+when it is already the next day in UTC.
 """
 
 from __future__ import annotations
@@ -68,6 +71,27 @@ def day_of(moment: dt.datetime, zone: zoneinfo.ZoneInfo | None = None) -> dt.dat
     return timezone.localdate(moment, zone) if zone is not None else timezone.localdate(moment)
 
 
+#: The moment a clock is read at: an instant (read in each inquiry's zone), or a day
+#: standing for that day in every zone.
+Now = dt.datetime | dt.date
+
+
+def _instant(now: Now | None) -> Now:
+    """``now`` (default: now), a naive time read as the server's."""
+    moment = now if now is not None else timezone.now()
+    if isinstance(moment, dt.datetime) and timezone.is_naive(moment):
+        return timezone.make_aware(moment)
+    return moment
+
+
+def today_of(inquiry: Inquiry, now: Now | None = None) -> dt.date:
+    """The inquiry's today: the day of ``now`` (default: now) where it was taken."""
+    moment = _instant(now)
+    if isinstance(moment, dt.datetime):
+        return day_of(moment, zone_of(inquiry))
+    return moment
+
+
 def due_on(
     received_at: dt.datetime,
     priority: str,
@@ -109,20 +133,26 @@ def clock(inquiry: Inquiry) -> Clock:
     )
 
 
-def breached(inquiry: Inquiry, today: dt.date | None = None) -> bool:
-    """Overdue on ``today`` (default: today), or answered after its due day."""
-    return clock(inquiry).is_breached(today or timezone.localdate())
+def breached(inquiry: Inquiry, now: Now | None = None) -> bool:
+    """Overdue on its today at ``now`` (default: now), or answered after its due day."""
+    return clock(inquiry).is_breached(today_of(inquiry, now))
+
+
+def overdue(now: Now | None = None) -> Q:
+    """The open inquiries past their due day on their own today at ``now`` (default:
+    now), as a query's condition: each row's today is read in its own zone."""
+    moment = _instant(now)
+    today = DayIn(Value(moment), _zone()) if isinstance(moment, dt.datetime) else Value(moment)
+    return Q(status__in=OPEN_STATUSES, due_on__lt=today)
 
 
 def filter_breached(
-    queryset: models.QuerySet[Inquiry], today: dt.date, *, breached: bool = True
+    queryset: models.QuerySet[Inquiry], now: Now | None = None, *, breached: bool = True
 ) -> models.QuerySet[Inquiry]:
     """The inquiries of ``queryset`` that are (or, with ``breached=False``, are not)
-    breached on ``today``: the rule of :func:`breached`, as a query."""
+    breached at ``now``: the rule of :func:`breached`, as a query."""
     stopped_on = _stopped_on()
-    rule = Q(status__in=OPEN_STATUSES, due_on__lt=today) | (
-        ~Q(status__in=OPEN_STATUSES) & Q(medinfo_stopped_on__gt=F("due_on"))
-    )
+    rule = overdue(now) | (~Q(status__in=OPEN_STATUSES) & Q(medinfo_stopped_on__gt=F("due_on")))
     marked = queryset.alias(medinfo_stopped_on=stopped_on)
     return marked.filter(rule) if breached else marked.exclude(rule)
 
@@ -156,13 +186,21 @@ class DayIn(models.Func):
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
         moment, zone = (compiler.compile(part) for part in self.get_source_expressions())
-        return f"(({moment[0]}) AT TIME ZONE ({zone[0]}))::date", (*moment[1], *zone[1])
+        # The cast types a moment passed as a parameter (a column already has it).
+        return f"((({moment[0]})::timestamptz) AT TIME ZONE ({zone[0]}))::date", (
+            *moment[1],
+            *zone[1],
+        )
+
+
+def _zone() -> Coalesce:
+    """Each inquiry's time zone, the server's when blank."""
+    return Coalesce(NullIf(F("time_zone"), Value("")), Value(settings.TIME_ZONE))
 
 
 def _stopped_on() -> DayIn:
     """The day each inquiry's clock stopped, in its own time zone."""
-    zone = Coalesce(NullIf(F("time_zone"), Value("")), Value(settings.TIME_ZONE))
-    return DayIn(Coalesce("answered_at", "closed_at", "updated_at"), zone)
+    return DayIn(Coalesce("answered_at", "closed_at", "updated_at"), _zone())
 
 
 def business_days_taken(inquiry: Inquiry) -> int | None:

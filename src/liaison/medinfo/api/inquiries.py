@@ -25,6 +25,7 @@ from liaison.medinfo import selectors, services
 from liaison.medinfo.api.refusals import body_refusals
 from liaison.medinfo.models import Answer, Inquiry, InquiryStatus, Priority, ResponseVersion
 from liaison.medinfo.schemas.answers import InquiryAnswerOut
+from liaison.medinfo.schemas.common import request_now
 from liaison.medinfo.schemas.inquiries import (
     InquiryAnswerIn,
     InquiryAssignIn,
@@ -118,6 +119,7 @@ def list_inquiries(request: HttpRequest, query: Query[InquiryListQuery]) -> dict
         product=product,
         breached=query.breached,
         assigned_to=assignee,
+        now=request_now(request),
     )
     return paginate(inquiries, query)
 

@@ -40,8 +40,9 @@ def turnaround_report(
             "the turnaround report is read by medical information, compliance, field "
             "managers and administrators"
         )
-    end = query.end or timezone.localdate()
+    now = timezone.now()
+    end = query.end or timezone.localdate(now)
     start = query.start or end - dt.timedelta(days=DEFAULT_DAYS - 1)
     if end < start:
         raise query_error("end", f"{end.isoformat()} is before the start, {start.isoformat()}")
-    return selectors.turnaround_report(user, start, end)
+    return selectors.turnaround_report(user, start, end, now=now)

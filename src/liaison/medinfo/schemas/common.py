@@ -4,8 +4,9 @@ within the years the app deals in) and a deadline clock as the API shows it."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import AfterValidator
@@ -53,6 +54,21 @@ class InquiryClockOut(Schema):
     state: str = Field(description="on_time, due_today, overdue, met or met_late")
     breached: bool = Field(description="overdue, or met after its due day")
     remaining: str = Field(description="the clock in words: “2 business days left”")
+
+
+def request_now(request: HttpRequest | None) -> dt.datetime:
+    """The instant ``request`` reads clocks at: the same for all its inquiries (each
+    then on its local day), now without a request."""
+    if request is None:
+        return timezone.now()
+    moment: dt.datetime = request.__dict__.setdefault("liaison_medinfo_now", timezone.now())
+    return moment
+
+
+def context_now(context: Any) -> dt.datetime:
+    """:func:`request_now` of a schema's resolving ``context`` (None outside a request)."""
+    request = context.get("request") if isinstance(context, dict) else None
+    return request_now(request)
 
 
 def clock_out(clock: Clock, today: dt.date) -> dict[str, object]:

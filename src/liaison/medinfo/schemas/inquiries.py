@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Field, Schema
 
 from liaison.core import policy
@@ -15,7 +14,13 @@ from liaison.lib.api import Id, InputSchema, PageQuery, acting_user
 from liaison.medinfo import selectors, turnaround
 from liaison.medinfo.models import Answer, Handoff, Inquiry, ResponseVersion
 from liaison.medinfo.schemas.answers import InquiryAnswerOut
-from liaison.medinfo.schemas.common import ZONE_HELP, InquiryClockOut, LocalMoment, clock_out
+from liaison.medinfo.schemas.common import (
+    ZONE_HELP,
+    InquiryClockOut,
+    LocalMoment,
+    clock_out,
+    context_now,
+)
 from liaison.medinfo.schemas.responses import ResponseReferenceIn
 
 # --- answers ---------------------------------------------------------------------------
@@ -87,8 +92,8 @@ class InquiryBaseOut(Schema):
         return {"id": obj.product.pk, "name": obj.product.name} if obj.product else None
 
     @staticmethod
-    def resolve_clock(obj: Inquiry) -> dict[str, object]:
-        return clock_out(turnaround.clock(obj), timezone.localdate())
+    def resolve_clock(obj: Inquiry, context: Any) -> dict[str, object]:
+        return clock_out(turnaround.clock(obj), turnaround.today_of(obj, context_now(context)))
 
 
 class InquiryRowOut(InquiryBaseOut):

@@ -40,7 +40,7 @@ def test_queue_lists_open_inquiries_soonest_due_first_with_their_clocks(medinfo:
     overdue = received(medinfo, dt.date(2026, 12, 3))
     received(medinfo, dt.date(2026, 12, 1), status=InquiryStatus.CLOSED, closed_at=RECEIVED)
 
-    rows = selectors.queue(medinfo, today=TODAY)
+    rows = selectors.queue(medinfo, now=TODAY)
 
     assert [row.inquiry for row in rows] == [overdue, later]
     assert [(row.state, row.breached) for row in rows] == [
@@ -55,8 +55,8 @@ def test_queue_filters_breaches(medinfo: User) -> None:
     received(medinfo, dt.date(2026, 12, 9))
     overdue = received(medinfo, dt.date(2026, 12, 3))
 
-    breached = selectors.queue(medinfo, breached=True, today=TODAY)
-    fine = selectors.queue(medinfo, breached=False, today=TODAY)
+    breached = selectors.queue(medinfo, breached=True, now=TODAY)
+    fine = selectors.queue(medinfo, breached=False, now=TODAY)
 
     assert [row.inquiry for row in breached] == [overdue]
     assert overdue not in [row.inquiry for row in fine] and len(fine) == 1
@@ -72,7 +72,7 @@ def test_queue_filters_status_priority_product_and_assignee(medinfo: User) -> No
     answered = received(medinfo, due, status=InquiryStatus.ANSWERED, answered_at=RECEIVED)
 
     def listed(**filters: Any) -> list[Inquiry]:
-        return list(selectors.queue_inquiries(medinfo, today=TODAY, **filters))
+        return list(selectors.queue_inquiries(medinfo, now=TODAY, **filters))
 
     assert listed(priority=Priority.URGENT) == [urgent]
     assert listed(product=product) == [about]
@@ -111,7 +111,7 @@ def test_queue_holds_what_the_role_sees(
         "outsider": outsider,
     }
 
-    assert len(selectors.queue(users[who], today=TODAY)) == count
+    assert len(selectors.queue(users[who], now=TODAY)) == count
 
 
 # The turnaround report
@@ -135,7 +135,7 @@ def test_turnaround_report_counts_by_priority(medinfo: User) -> None:
     received(medinfo, due, status=InquiryStatus.ANSWERED, answered_at=at(dt.date(2026, 11, 30)))
 
     report = selectors.turnaround_report(
-        medinfo, dt.date(2026, 12, 1), dt.date(2026, 12, 31), today=TODAY
+        medinfo, dt.date(2026, 12, 1), dt.date(2026, 12, 31), now=TODAY
     )
 
     by_priority = {row.priority: row for row in report.rows}
@@ -158,7 +158,7 @@ def test_field_manager_reports_on_their_team_only(
     received(other_msl, dt.date(2026, 12, 4), **answered)
 
     report = selectors.turnaround_report(
-        field_manager, dt.date(2026, 12, 1), dt.date(2026, 12, 31), today=TODAY
+        field_manager, dt.date(2026, 12, 1), dt.date(2026, 12, 31), now=TODAY
     )
 
     assert report.total.answered == 1

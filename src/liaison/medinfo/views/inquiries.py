@@ -48,12 +48,14 @@ def _page_size() -> int:
 # --- the queue ---------------------------------------------------------------------
 
 
-def headline_counts(user: User, today: dt.date) -> dict[str, int]:
-    """Open, breached, and answered this month: of the inquiries ``user`` sees."""
+def headline_counts(user: User, now: dt.datetime) -> dict[str, int]:
+    """Open, breached (each inquiry on its local day), and answered this month (the
+    server's): of the inquiries ``user`` sees, at ``now``."""
+    today = timezone.localdate(now)
     every = selectors.queue_inquiries(user, status=selectors.ALL)
     return {
         "open": selectors.queue_inquiries(user).count(),
-        "breached": selectors.open_breach_count(user, today),
+        "breached": selectors.open_breach_count(user, now),
         "answered": every.filter(answered_at__date__gte=today.replace(day=1)).count(),
     }
 
@@ -63,7 +65,7 @@ def headline_counts(user: User, today: dt.date) -> dict[str, int]:
 def inquiry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.QueueFilterForm(request.GET or None)
     filters = form.filters()
-    today = timezone.localdate()
+    now = timezone.now()
     inquiries = selectors.queue_inquiries(
         request.user,
         status=filters.get("status"),
@@ -71,14 +73,14 @@ def inquiry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         product=filters.get("product"),
         breached=filters.get("breached"),
         assigned_to=request.user if filters.get("mine") else None,
-        today=today,
+        now=now,
     )
     page = paginate(request, inquiries, _page_size())
     context = {
         "form": form,
         "page_obj": page,
-        "rows": [selectors.queue_row(inquiry, today) for inquiry in page.object_list],
-        "counts": headline_counts(request.user, today),
+        "rows": [selectors.queue_row(inquiry, now) for inquiry in page.object_list],
+        "counts": headline_counts(request.user, now),
         "page_query": query_without(request.GET, "page"),
         "can_add": policy.can(request.user, "add", Inquiry),
         "can_report": policy.can(request.user, "report", Inquiry),
@@ -262,12 +264,12 @@ def _may_cancel(user: User, inquiry: Inquiry) -> bool:
 @member_view
 def inquiry_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user, inquiry = request.user, _load(request, pk)
-    today = timezone.localdate()
+    now = timezone.now()
     can_work = policy.can(user, "work", inquiry)
     parent = inquiry.parent
     context = {
         "record": inquiry,
-        "row": selectors.queue_row(inquiry, today),
+        "row": selectors.queue_row(inquiry, now),
         "handoffs": selectors.chain_of_custody(user, inquiry),
         "follow_ups": policy.scope(user, "view", Inquiry).filter(parent=inquiry),
         "parent": parent if parent is not None and policy.can(user, "view", parent) else None,

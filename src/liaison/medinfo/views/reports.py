@@ -62,10 +62,10 @@ def turnaround_report(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied(
             "the turnaround report is for medical information, compliance and managers"
         )
-    today = timezone.localdate()
+    now = timezone.now()
     form = PeriodForm(request.GET or None)
-    start, end = form.period(today)
-    report = selectors.turnaround_report(request.user, start, end, today=today)
+    start, end = form.period(timezone.localdate(now))
+    report = selectors.turnaround_report(request.user, start, end, now=now)
     if request.GET.get("format") == "csv":
         response = HttpResponse(turnaround_csv(report), content_type="text/csv; charset=utf-8")
         name = f"turnaround-{start.isoformat()}-{end.isoformat()}.csv"

@@ -84,7 +84,7 @@ class Inquiries(BaseCommand):
             priority=options.get("priority"),
             breached=True if options["breached"] else None,
             assigned_to=assignee,
-            today=timezone.localdate(),
+            now=timezone.now(),
         )
         if options["format"] == "json":
             self.stdout.write(json.dumps([row_data(row) for row in rows], indent=2))
