@@ -176,8 +176,8 @@ def regulatory_clock(case: Case, reactions: list[Reaction]) -> CaseClock:
         else:
             why = "no expedited report due (periodic reporting)"
     start = "Day 0"
-    if case.latest_received_on is not None:
-        start = f"the new information received {format_day(case.latest_received_on)}"
+    if case.clock_started_on is not None:
+        start = f"the new information received {format_day(case.clock_started_on)}"
     return CaseClock(
         name="regulatory",
         label="Report to the regulator",

@@ -248,7 +248,7 @@ def to_icsr(
         report_type=e2b.ReportType.SPONTANEOUS,
         received_at=e2b.PartialDate.from_date(case.day_zero),
         # C.1.5: a follow-up's or an amendment's information; the first report's is Day 0.
-        most_recent_at=e2b.PartialDate.from_date(case.clock_start),
+        most_recent_at=e2b.PartialDate.from_date(case.latest_received_on or case.day_zero),
         expedited=any(reaction.serious for reaction in reaction_records),
         worldwide_id=case.worldwide_id or case.safety_report_id,
         first_sender=e2b.FirstSender.OTHER,

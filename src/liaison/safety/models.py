@@ -149,11 +149,15 @@ class Case(models.Model):
     )
     version_number = models.PositiveSmallIntegerField(default=1)
     nullification_reason = models.TextField(blank=True)
-    #: C.1.5: the day the information of a follow-up or amendment was received, from
-    #: which its regulatory clock runs; empty for the initial version (Day 0 is).
+    #: C.1.5: the day the information of the latest follow-up or amendment was received;
+    #: empty for the initial version (Day 0 is).
     latest_received_on = models.DateField(
         "new information received", null=True, blank=True, validators=[validate_not_future]
     )
+    #: The day the running regulatory clock started when not Day 0: the information of a
+    #: follow-up or amendment received after the case had been submitted. New information
+    #: before any submission leaves the first report's deadline standing (ICH E2D).
+    clock_started_on = models.DateField("regulatory clock from", null=True, blank=True)
 
     is_adverse_event = models.BooleanField("adverse event", default=True)
     is_product_complaint = models.BooleanField("product complaint", default=False)
@@ -286,8 +290,9 @@ class Case(models.Model):
 
     @property
     def clock_start(self) -> dt.date:
-        """The day the regulatory clock runs from: the latest version's information, else Day 0."""
-        return self.latest_received_on or self.day_zero
+        """The day the regulatory clock runs from: new information received after a
+        submission, else Day 0."""
+        return self.clock_started_on or self.day_zero
 
     @property
     def reporter_name(self) -> str:

@@ -400,12 +400,17 @@ def version_values(
         values["status"] = CaseStatus.NULLIFIED
         values["nullification_reason"] = reason.strip()
         return values
-    values.update(
-        status=CaseStatus.IN_REVIEW,
-        latest_received_on=_received_on(case, received_on),
-        submission_status=SubmissionStatus.NOT_SUBMITTED,
-        submitted_at=None,
-    )
+    received = _received_on(case, received_on)
+    values.update(status=CaseStatus.IN_REVIEW, latest_received_on=received)
+    if case.submitted_at is not None:
+        # The report went in: the new information has a clock and a submission of its own.
+        # Before any submission the first report's deadline stands (ICH E2D): a follow-up
+        # must not make an overdue report look on time.
+        values.update(
+            clock_started_on=received,
+            submission_status=SubmissionStatus.NOT_SUBMITTED,
+            submitted_at=None,
+        )
     return values
 
 
@@ -440,9 +445,12 @@ def new_case_version(
     day its information was received, or nullify it (kept, never deleted: a
     nullification is reported too). See :func:`version_values`."""
     policy.require(actor, "work", case)
-    values = version_values(case, kind, reason, received_on)
     with transaction.atomic():
-        audit.update_record(actor=actor, instance=case, values=values, reason=reason.strip())
+        # Numbered from the locked row: a version imported meanwhile takes its own number.
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        values = version_values(locked, kind, reason, received_on)
+        audit.update_record(actor=actor, instance=locked, values=values, reason=reason.strip())
+    case.refresh_from_db()
     return case
 
 

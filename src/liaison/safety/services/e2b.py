@@ -254,6 +254,9 @@ def _follow_up(actor: User, case: Case, icsr: e2b.Icsr, data: CaseData, name: st
     an amendment's information was received on its C.1.5 date, its clock's start."""
     if not policy.can(actor, "work", case):
         raise LiaisonError("a case with this safety report id is already in Liaison, not yours")
+    # Numbered from the locked row (the import's transaction holds it): a version made
+    # on the case's page meanwhile takes its own number.
+    case = Case.objects.select_for_update().get(pk=case.pk)
     reason = f"new version imported from {name}"
     update_case(actor=actor, case=case, data=data, reason=reason)
     kind: str = CaseVersion.FOLLOW_UP

@@ -108,12 +108,11 @@ def case_data_from_flags(flags: Sequence[Flag]) -> CaseData:
         ],
     }
     if FlagKind.ADVERSE_EVENT in kinds:
-        # A model's flag has no event's name, only the words it weighed: the
-        # reporter starts from the sentence.
+        # The words found, never the whole sentence: it names the HCP, sometimes the
+        # patient, and a reaction's words go to the regulator (E2B E.i.1.1a). The
+        # sentence is in the awareness text for the reporter to word the reaction.
         data["reactions"] = [
-            {"verbatim": (flag.sentence if flag.by_model else flag.terms)[:250]}
-            for flag in flags
-            if flag.kind == FlagKind.ADVERSE_EVENT
+            {"verbatim": flag.terms[:250]} for flag in flags if flag.kind == FlagKind.ADVERSE_EVENT
         ]
     if first.country:
         data["country"] = first.country

@@ -145,12 +145,28 @@ def test_a_follow_ups_clock_runs_from_its_information_not_day_zero(country: str,
         expectedness=Expectedness.UNEXPECTED,
         version_kind="follow_up",
         latest_received_on=received,
+        clock_started_on=received,  # received after the case was submitted
     )
     clock = clocks.regulatory_clock(case, [_serious()])
     assert clock.due == received + dt.timedelta(days=days)
     assert "new information received 11 May 2026" in clock.why
     assert clock.state(today=dt.date(2026, 5, 20)) == "running"
     assert clocks.forwarding_clock(case).due == dt.date(2026, 3, 5)  # still Day 0's
+
+
+def test_new_information_before_any_submission_leaves_the_first_deadline() -> None:
+    day_zero, received = dt.date(2026, 3, 4), dt.date(2026, 5, 11)
+    case = _case(
+        day_zero,
+        "DE",
+        expectedness=Expectedness.UNEXPECTED,
+        version_kind="follow_up",
+        latest_received_on=received,
+    )
+    clock = clocks.regulatory_clock(case, [_serious()])
+    assert clock.due == day_zero + dt.timedelta(days=15)
+    assert clock.state(today=dt.date(2026, 5, 20)) == "overdue"
+    assert "from Day 0" in clock.why
 
 
 def test_a_follow_up_with_no_expedited_report_still_says_why() -> None:

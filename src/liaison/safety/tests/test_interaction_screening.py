@@ -67,7 +67,7 @@ def test_an_adverse_event_with_our_product_raises_one_flag(msl: User) -> None:
     assert [event.action for event in audit.history_for(flag)] == ["create"]
 
 
-def test_an_event_only_the_sentence_model_reads_is_marked_and_starts_from_its_sentence(
+def test_an_event_only_the_sentence_model_reads_is_marked_and_keeps_its_sentence_aside(
     msl: User,
 ) -> None:
     spins = "Dr Weber said her patient on Oncovirumab says the room spins every morning."
@@ -75,7 +75,10 @@ def test_an_event_only_the_sentence_model_reads_is_marked_and_starts_from_its_se
     assert flag.by_model and not _flags_of(_log(msl, RASH))[0].by_model
     assert flag.terms and flag.terms in flag.sentence  # the words it weighed, marked
     case = confirm_flags(actor=msl, flags=[flag])
-    assert [reaction.verbatim for reaction in case.reactions.all()] == [spins]
+    # The sentence names the HCP: it stays in the awareness text, not in the reaction's
+    # words, which go to the regulator.
+    assert [reaction.verbatim for reaction in case.reactions.all()] == [flag.terms]
+    assert spins in case.awareness
 
 
 def test_the_flag_is_dated_the_interactions_local_day(msl: User) -> None:

@@ -556,6 +556,30 @@ def test_a_new_version_runs_its_clock_from_its_information_and_is_submitted_agai
     assert event.changes["submitted_at"][0] is not None and event.changes["submitted_at"][1] is None
 
 
+def test_new_information_before_any_submission_keeps_the_overdue_deadline(
+    msl: User, pv: User
+) -> None:
+    serious = [{"verbatim": "anaphylaxis", "life_threatening": True}]
+    day_zero = timezone.localdate() - dt.timedelta(days=30)
+    case = report_case(actor=msl, data=_data(day_zero=day_zero, reactions=serious))
+    set_case_status(actor=pv, case=case, status=CaseStatus.IN_REVIEW)
+    case.refresh_from_db()
+    assert clocks.regulatory_clock(case, list(case.reactions.all())).breached()
+    new_case_version(
+        actor=pv,
+        case=case,
+        kind=CaseVersion.FOLLOW_UP,
+        reason="Discharge letter",
+        received_on=timezone.localdate(),
+    )
+    case.refresh_from_db()
+    assert case.version_number == 2 and case.latest_received_on == timezone.localdate()
+    assert case.clock_started_on is None
+    clock = clocks.regulatory_clock(case, list(case.reactions.all()))
+    assert clock.due == day_zero + dt.timedelta(days=clocks.EXPEDITED_DAYS)
+    assert clock.breached()  # a follow-up does not make a late report look on time
+
+
 @pytest.mark.parametrize(
     ("received", "words"),
     [
