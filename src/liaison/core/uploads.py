@@ -7,6 +7,10 @@ folder, ``MEDIA_ROOT/uploads/<uuid>/``::
     file/<name>     the file as uploaded (its name made safe)
     report.json     what the job's runner reported, when it keeps a report
 
+A runner whose files must not outlive their job (patient data) deletes the
+file once the job's outcome is final (:func:`discard_job_file`): the folder
+keeps ``meta.json``, marked discarded, and the report.
+
 :func:`start_file_job` is the one way to run work over an uploaded file: it
 keeps the file (or takes an upload kept earlier by the same user), creates the
 :class:`~liaison.core.models.Job` owned by the actor and, after commit, queues
@@ -27,9 +31,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol, cast
 
@@ -87,12 +92,14 @@ class FileRunner(Protocol):
 
 @dataclass(frozen=True)
 class Upload:
-    """A kept upload: whose it is, the file's (safe) name, the choices made so far."""
+    """A kept upload: whose it is, the file's (safe) name, the choices made so far,
+    and whether its file was deleted once its job's outcome was final."""
 
     id: uuid.UUID
     owner_id: int
     file_name: str
     state: dict[str, Any] = field(default_factory=dict)
+    discarded: bool = False
 
     @property
     def path(self) -> Path:
@@ -152,7 +159,12 @@ def safe_file_name(name: str | None, default: str = "upload") -> str:
 
 
 def _write_meta(upload: Upload) -> None:
-    meta = {"owner": upload.owner_id, "file_name": upload.file_name, "state": upload.state}
+    meta = {
+        "owner": upload.owner_id,
+        "file_name": upload.file_name,
+        "state": upload.state,
+        "discarded": upload.discarded,
+    }
     write_private_text(_inside(upload.id, META_FILE), json.dumps(meta))
 
 
@@ -166,6 +178,7 @@ def _read(upload_id: object) -> Upload:
             owner_id=int(meta["owner"]),
             file_name=safe_file_name(str(meta["file_name"])),
             state=dict(meta.get("state") or {}),
+            discarded=bool(meta.get("discarded")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         raise NotFound(NO_UPLOAD) from None
@@ -189,10 +202,12 @@ def store_upload(
     file: IncomingFile,
     state: Mapping[str, Any] | None = None,
     default_name: str = "upload",
+    max_mb: int | None = None,
 ) -> Upload:
     """Keep ``file`` in a new upload folder of ``owner``'s, with the choices in ``state``.
-    A file larger than ``LIAISON_UPLOAD_MAX_MB`` is refused before anything is kept."""
-    check_upload_size(file)
+    A file larger than ``max_mb`` (default ``LIAISON_UPLOAD_MAX_MB``: an app with a
+    cap of its own passes it) is refused before anything is kept."""
+    check_upload_size(file, max_mb)
     upload = Upload(
         id=uuid.uuid4(),
         owner_id=owner.pk,
@@ -209,16 +224,17 @@ def store_upload(
 
 
 def get_upload(*, actor: User, upload_id: object) -> Upload:
-    """``actor``'s own upload ``upload_id``; anyone else's, or none, is :class:`NotFound`."""
+    """``actor``'s own upload ``upload_id``; anyone else's, a discarded one, or none,
+    is :class:`NotFound`."""
     upload = _read(upload_id)
-    if upload.owner_id != actor.pk:
+    if upload.owner_id != actor.pk or upload.discarded:
         raise NotFound(NO_UPLOAD)
     return upload
 
 
 def save_upload_state(upload: Upload, state: Mapping[str, Any]) -> Upload:
     """Keep the choices made so far on an upload (a column mapping, a sheet)."""
-    updated = Upload(upload.id, upload.owner_id, upload.file_name, dict(state))
+    updated = replace(upload, state=dict(state))
     _write_meta(updated)
     return updated
 
@@ -281,11 +297,31 @@ def _job_upload(job: Job) -> Upload:
 
 
 def job_file(job: Job) -> Path:
-    """The stored file of ``job`` (what its task opens), path and owner checked."""
-    path = _job_upload(job).path
-    if not path.is_file():
+    """The stored file of ``job`` (what its task opens), path and owner checked.
+
+    A file its runner discarded (:func:`discard_job_file`) gives the path it had:
+    run again, that runner returns the outcome it kept without reading the file."""
+    upload = _job_upload(job)
+    path = upload.path
+    if not path.is_file() and not upload.discarded:
         raise NotFound(f"{job.params.get('file_name')}: the uploaded file is gone")
     return path
+
+
+def delete_upload(upload: Upload) -> None:
+    """Delete ``upload``'s folder and what it holds (a file kept for a job never started)."""
+    # meta.json, checked to lie in the folder, gives the folder itself.
+    shutil.rmtree(_inside(upload.id, META_FILE).parent, ignore_errors=True)
+
+
+def discard_job_file(job: Job) -> None:
+    """Delete the file of ``job`` once its outcome is final (done, or refused), keeping
+    the upload's record, marked discarded, and the job's report for its page.
+    Deleting it again does nothing."""
+    upload = _job_upload(job)
+    if not upload.discarded:  # marked first: a job run again then expects no file
+        _write_meta(replace(upload, discarded=True))
+    shutil.rmtree(_inside(upload.id, FILE_FOLDER), ignore_errors=True)
 
 
 def job_options(job: Job) -> dict[str, Any]:

@@ -166,8 +166,10 @@ def turnaround_report(
         raise ValueError(f"end: {end.isoformat()} is before the start, {start.isoformat()}")
     moment = now if now is not None else timezone.now()
     visible = policy.scope(user, "view", Inquiry).select_related("requester_hcp")
-    # A day either side in UTC holds every zone's days; each is then read in its own.
-    wide = (start - dt.timedelta(days=1), end + dt.timedelta(days=1))
+    # Two days either side in the active zone (the database reads ``__date`` in it)
+    # hold every inquiry's days, zones lying up to 26 hours apart; each is then read
+    # in its own.
+    wide = (start - dt.timedelta(days=2), end + dt.timedelta(days=2))
     answered = [
         inquiry
         for inquiry in visible.filter(answered_at__isnull=False, answered_at__date__range=wide)

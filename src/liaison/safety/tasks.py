@@ -4,9 +4,10 @@ escalation of flags nobody handled.
 An uploaded ICSR file or acknowledgement, from the web or the API, passes
 :func:`check_upload` (the one place of the ``LIAISON_E2B_UPLOAD_MAX_MB`` cap, and
 of telling a case file from an acknowledgement by its root element), then
-:func:`start_import` queues a file job per file (:mod:`liaison.core.uploads`). Its
-runner, :func:`run_e2b_import` or :func:`run_ack_import` (declared in ``apps.py``),
-calls the service, all of the file or nothing, and keeps what it did on the job:
+:func:`start_import` keeps every file (under that cap), then queues a file job per
+file (:mod:`liaison.core.uploads`): all the files or none. Its runner,
+:func:`run_e2b_import` or :func:`run_ack_import` (declared in ``apps.py``), calls
+the service, all of the file or nothing, and keeps what it did on the job:
 the summary, the counts and a report the job page lists with links. A file the
 service refuses (a truncated file, a MedDRA code of 7 digits) fails the job with
 the service's sentence, which names the file, the line and the E2B element.
@@ -14,6 +15,9 @@ the service's sentence, which names the file, the line and the E2B element.
 The outcome is written on the job in the same transaction as the cases, so a job
 run again after its work committed (its worker died before saying so) reports
 that work and imports nothing twice: an ICSR read twice would be a new version.
+Once the outcome is final (the work committed, or the service refused the file)
+the runner deletes the file, full of patient data (``uploads.discard_job_file``);
+run again, the job returns the outcome it kept without the file.
 
 :func:`escalate_flags_task` escalates flags left unhandled past their business
 day; the app declares it in ``periodic_tasks``, so the longest-running live
@@ -25,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -33,6 +37,7 @@ from django.db import transaction
 from django_tasks import task
 
 from liaison.core import audit, policy, uploads
+from liaison.core.errors import LiaisonError
 from liaison.core.jobs import Progress
 from liaison.core.models import Job, User
 from liaison.safety.e2b import reader
@@ -92,12 +97,26 @@ def check_upload(file: UploadedFile, *, kind: str) -> str:
 
 def start_import(*, actor: User, kind: str, files: Sequence[UploadedFile]) -> list[Job]:
     """Queue a job of ``kind`` (:data:`E2B_IMPORT_KIND`, :data:`ACK_IMPORT_KIND`) over
-    each of ``files``, owned by ``actor`` (pharmacovigilance). Every file is checked
-    first: when one is refused, none is queued."""
+    each of ``files``, owned by ``actor`` (pharmacovigilance). Every file is checked,
+    then kept, before any job is queued: when one is refused, none is queued and
+    nothing is kept."""
     policy.require(actor, "import", Case)
     for file in files:
         check_upload(file, kind=kind)
-    return [uploads.start_file_job(actor=actor, kind=kind, file=file) for file in files]
+    kept: list[uploads.Upload] = []
+    try:
+        for file in files:
+            kept.append(
+                uploads.store_upload(
+                    owner=actor, file=file, default_name="upload.xml", max_mb=upload_limit_mb()
+                )
+            )
+        with transaction.atomic():
+            return [uploads.start_file_job(actor=actor, kind=kind, file=upload) for upload in kept]
+    except BaseException:
+        for upload in kept:
+            uploads.delete_upload(upload)
+        raise
 
 
 def _once(job: Job, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -115,6 +134,34 @@ def _once(job: Job, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
 def _reading(path: Path, progress: Progress) -> None:
     progress.total = 1  # one file, read whole: the service reads it at once
     progress.flush(message=f"Reading {path.name}…")
+
+
+def _final(job: Job, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The outcome of ``work`` run once (:func:`_once`); the file is deleted when the
+    service refuses it (the job fails with its reason)."""
+    try:
+        return _once(job, work)
+    except LiaisonError:
+        uploads.discard_job_file(job)
+        raise
+
+
+def _open(path: Path) -> BinaryIO:
+    """The job's file; one deleted when the service refused it cannot be read again."""
+    if not path.is_file():
+        raise LiaisonError(
+            f"{path.name}: the file was deleted when it was refused; upload it again"
+        )
+    return path.open("rb")
+
+
+def _done(job: Job, outcome: dict[str, Any], progress: Progress, **counts: int) -> None:
+    """Set the job's counts (set, not added: a runner may run twice), keep its report,
+    then delete its file: the outcome is final."""
+    progress.done = progress.total
+    progress.counts.update(counts)
+    uploads.save_job_report(job, outcome)
+    uploads.discard_job_file(job)
 
 
 def _named(rows: list[dict[str, Any]]) -> str:
@@ -148,14 +195,13 @@ def run_e2b_import(job: Job, path: Path, options: dict[str, Any], progress: Prog
     _reading(path, progress)
 
     def work() -> dict[str, Any]:
-        with audit.source("task"), path.open("rb") as stream:
+        with audit.source("task"), _open(path) as stream:
             cases = services.import_e2b(actor=job.owner, stream=stream, name=path.name)
         return {"file": path.name, "cases": [_case_row(case) for case in cases]}
 
-    outcome = _once(job, work)
+    outcome = _final(job, work)
     created = sum(1 for row in outcome["cases"] if row["created"])
-    progress.advance(1, created=created, new_versions=len(outcome["cases"]) - created)
-    uploads.save_job_report(job, outcome)
+    _done(job, outcome, progress, created=created, new_versions=len(outcome["cases"]) - created)
     return e2b_summary(outcome)
 
 
@@ -196,7 +242,7 @@ def run_ack_import(job: Job, path: Path, options: dict[str, Any], progress: Prog
     _reading(path, progress)
 
     def work() -> dict[str, Any]:
-        with audit.source("task"), path.open("rb") as stream:
+        with audit.source("task"), _open(path) as stream:
             result = services.import_ack(actor=job.owner, stream=stream, name=path.name)
         return {
             "file": path.name,
@@ -214,15 +260,16 @@ def run_ack_import(job: Job, path: Path, options: dict[str, Any], progress: Prog
             "unknown": list(result.unknown),
         }
 
-    outcome = _once(job, work)
+    outcome = _final(job, work)
     statuses = [row["status"] for row in outcome["updated"]]
-    progress.advance(
-        1,
+    _done(
+        job,
+        outcome,
+        progress,
         accepted=statuses.count(SubmissionStatus.ACCEPTED),
         rejected=statuses.count(SubmissionStatus.REJECTED),
         not_from_liaison=len(outcome["unknown"]),
     )
-    uploads.save_job_report(job, outcome)
     return ack_summary(outcome)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -254,6 +255,67 @@ def test_a_job_whose_file_is_gone_fails_saying_so(
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert job.message == "data.csv: the uploaded file is gone"
+
+
+def test_a_discarded_job_file_is_deleted_keeping_the_record_and_report(
+    msl: User, media: Path, django_capture_on_commit_callbacks: CaptureCommits
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        job = uploads.start_file_job(
+            actor=msl, kind="test-echo", file=incoming("data.csv"), options={"mode": "ok"}
+        )
+    uploads.save_job_report(job, {"lines": 3})
+    path = uploads.job_file(job)
+
+    uploads.discard_job_file(job)
+    uploads.discard_job_file(job)  # again: nothing left to delete
+
+    folder = media / "media" / "uploads" / job.params["upload"]
+    assert sorted(p.name for p in folder.iterdir()) == [uploads.META_FILE, uploads.REPORT_FILE]
+    assert uploads.job_file(job) == path and not path.exists()  # run again: no file, no error
+    with pytest.raises(NotFound):  # a new job cannot start over it
+        uploads.get_upload(actor=msl, upload_id=job.params["upload"])
+
+
+def test_a_discarded_file_is_refused_outside_its_upload(msl: User, media: Path) -> None:
+    upload = uploads.store_upload(owner=msl, file=incoming("data.csv"))
+    (media / "keep").mkdir()
+    (media / "keep" / "x").write_text("not ours to delete")
+    folder = media / "media" / "uploads" / str(upload.id)
+    (folder / "file" / "data.csv").unlink()
+    (folder / "file").rmdir()
+    (folder / "file").symlink_to(media / "keep")
+    job = Job.objects.create(
+        owner=msl,
+        kind="test-echo",
+        title="linked",
+        params={"upload": str(upload.id), "file_name": "data.csv", "options": {}},
+    )
+
+    with pytest.raises(NotFound):
+        uploads.discard_job_file(job)
+
+    assert (media / "keep" / "x").exists()
+
+
+def test_a_deleted_upload_leaves_nothing(msl: User, media: Path) -> None:
+    upload = uploads.store_upload(owner=msl, file=incoming("data.csv"))
+
+    uploads.delete_upload(upload)
+
+    assert list((media / "media" / "uploads").iterdir()) == []
+
+
+def test_an_apps_own_cap_replaces_the_general_one(msl: User, settings: Any) -> None:
+    settings.LIAISON_UPLOAD_MAX_MB = 1
+    content = b"1\n" * (1024 * 1024)  # 2 MB
+
+    with pytest.raises(LiaisonError, match=r"big\.csv: 2\.0 MB, more than the 1 MB"):
+        uploads.store_upload(owner=msl, file=SimpleUploadedFile("big.csv", content))
+    kept = uploads.store_upload(owner=msl, file=SimpleUploadedFile("big.csv", content), max_mb=3)
+    assert kept.path.read_bytes() == content
+    with pytest.raises(LiaisonError, match="more than the 2 MB"):
+        uploads.store_upload(owner=msl, file=SimpleUploadedFile("c.csv", content + b"1"), max_mb=2)
 
 
 @override_settings(TASKS=DB_BACKEND)

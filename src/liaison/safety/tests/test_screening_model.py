@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -138,18 +139,15 @@ def test_the_shipped_model_is_small_trained_on_dev_and_read_once_when_first_need
 
 
 def test_the_shipped_models_flag_names_words_of_the_sentence_never_our_product() -> None:
-    text = "Pt on Onvexa has had hiccups that won't stop for three days."
-    model = learned.shipped()
+    text = "Pt on Onvexa says the room spins every morning."
 
-    flags = screen(text, PRODUCTS, model=model, model_only=True)
+    [flag] = screen(text, PRODUCTS, model=learned.shipped(), model_only=True)
 
-    words = tokens(fold(text).text, [(6, 12, True)])
-    if model.probability(words) < model.threshold:
-        assert flags == []
-    else:
-        [flag] = flags
-        assert flag.words and all(word in text for word in flag.words)
-        assert "Onvexa" not in flag.words
+    assert flag.by_model and flag.product == "Onvexa"
+    assert flag.words
+    sentence_words = set(re.findall(r"[\w']+", text.lower()))
+    assert {word.lower() for word in flag.words} <= sentence_words
+    assert not {word.lower() for word in flag.words} & {"onvexa", "velotinib"}
 
 
 def row(id_: str, text: str, expected: bool) -> LabelledSentence:

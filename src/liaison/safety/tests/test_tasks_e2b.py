@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import reverse
 
 from liaison.conftest import make_user
-from liaison.core import jobs, registry
+from liaison.core import jobs, registry, uploads
 from liaison.core.errors import LiaisonError, PermissionDenied
 from liaison.core.models import AuditEvent, Job, JobStatus, Role, User
 from liaison.safety import tasks
@@ -206,7 +206,11 @@ def test_a_job_run_again_after_its_import_committed_imports_nothing_twice(
 
 
 def test_an_acknowledgement_job_updates_the_submission_it_names(
-    msl: User, pv: User, django_capture_on_commit_callbacks: CaptureCommits, job_reports: None
+    msl: User,
+    pv: User,
+    settings: Any,
+    django_capture_on_commit_callbacks: CaptureCommits,
+    job_reports: None,
 ) -> None:
     case = coded_case(msl)
     submission = services.export_case(actor=pv, case=case).submission
@@ -230,6 +234,8 @@ def test_an_acknowledgement_job_updates_the_submission_it_names(
     page = client.get(reverse("core:job-detail", args=[job.pk])).content.decode()
     assert f"Acknowledgement of batch <code>{submission.batch_id}</code>: rejected" in page
     assert f'{reverse("safety:case-detail", args=[case.pk])}">{case.reference}</a>' in page
+    upload = job.params["upload"]
+    assert kept_files(settings) == [f"{upload}/meta.json", f"{upload}/report.json"]
 
 
 def test_an_acknowledgement_naming_nothing_of_ours_fails_its_job(
@@ -287,3 +293,105 @@ def test_only_pharmacovigilance_starts_an_import(msl: User) -> None:
             actor=msl, kind=tasks.E2B_IMPORT_KIND, files=[xml_file("a.xml", batch_xml())]
         )
     assert not Job.objects.exists()
+
+
+def kept_files(settings: Any) -> list[str]:
+    """Every file of the uploads folder, by its path in it."""
+    root = Path(settings.MEDIA_ROOT) / "uploads"
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+
+
+def test_the_file_is_deleted_once_imported_and_the_job_page_keeps_its_report(
+    pv: User, settings: Any, django_capture_on_commit_callbacks: CaptureCommits, job_reports: None
+) -> None:
+    content = batch_xml(minimal_icsr("US-LIAISON-0001"))
+
+    (job,) = run(
+        django_capture_on_commit_callbacks, pv, tasks.E2B_IMPORT_KIND, xml_file("a.xml", content)
+    )
+
+    assert job.status == JobStatus.SUCCEEDED, job.message
+    upload = job.params["upload"]
+    assert kept_files(settings) == [f"{upload}/meta.json", f"{upload}/report.json"]
+    client = Client()
+    client.force_login(pv)
+    page = client.get(reverse("core:job-detail", args=[job.pk])).content.decode()
+    assert "<code>US-LIAISON-0001</code>" in page
+
+
+def test_a_refused_file_is_deleted_and_its_job_run_again_says_so(
+    pv: User, settings: Any, django_capture_on_commit_callbacks: CaptureCommits
+) -> None:
+    content = batch_xml(minimal_icsr(llt="1003784"))
+    (job,) = run(
+        django_capture_on_commit_callbacks, pv, tasks.E2B_IMPORT_KIND, xml_file("bad.xml", content)
+    )
+    assert job.status == JobStatus.FAILED
+    assert kept_files(settings) == [f"{job.params['upload']}/meta.json"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.run_again(actor=pv, job=job)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.message == "bad.xml: the file was deleted when it was refused; upload it again"
+    assert not Case.objects.exists()
+
+
+def test_a_runner_run_again_after_its_file_is_deleted_returns_its_outcome_counted_once(
+    pv: User, django_capture_on_commit_callbacks: CaptureCommits
+) -> None:
+    content = batch_xml(minimal_icsr("US-LIAISON-0001"), minimal_icsr("US-LIAISON-0002"))
+    (job,) = run(
+        django_capture_on_commit_callbacks, pv, tasks.E2B_IMPORT_KIND, xml_file("a.xml", content)
+    )
+    path = uploads.job_file(job)
+    assert not path.exists()
+    progress = jobs.Progress(job.pk)
+
+    # As ``jobs.retrying`` would run it after the commit: twice, with its file gone.
+    messages = [tasks.run_e2b_import(job, path, {}, progress) for _ in range(2)]
+
+    assert messages == [job.message, job.message]
+    assert progress.counts == {"created": 2, "new_versions": 0}
+    assert progress.done == progress.total == 1
+    assert Case.objects.count() == 2
+
+
+def test_the_e2b_cap_is_the_one_cap_of_an_e2b_upload(
+    pv: User, settings: Any, django_capture_on_commit_callbacks: CaptureCommits
+) -> None:
+    settings.LIAISON_UPLOAD_MAX_MB = 1
+    settings.LIAISON_E2B_UPLOAD_MAX_MB = 2
+    content = batch_xml(minimal_icsr("US-LIAISON-0001"))
+    padded = content + b" " * (1024 * 1024 + 1 - len(content) + 1024)  # over 1 MB, under 2
+
+    (job,) = run(
+        django_capture_on_commit_callbacks, pv, tasks.E2B_IMPORT_KIND, xml_file("big.xml", padded)
+    )
+
+    assert job.status == JobStatus.SUCCEEDED, job.message
+    assert Case.objects.get().safety_report_id == "US-LIAISON-0001"
+
+
+def test_a_batch_whose_second_file_is_not_kept_starts_no_job_and_keeps_nothing(
+    pv: User, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = uploads.store_upload
+    stored: list[str] = []
+
+    def full_disk_on_the_second(**kwargs: Any) -> uploads.Upload:
+        if stored:
+            raise OSError(28, "No space left on device")
+        stored.append(kwargs["file"].name)
+        return store(**kwargs)
+
+    monkeypatch.setattr(uploads, "store_upload", full_disk_on_the_second)
+    files = [xml_file(name, batch_xml(minimal_icsr())) for name in ("a.xml", "b.xml")]
+
+    with pytest.raises(OSError, match="No space left"):
+        tasks.start_import(actor=pv, kind=tasks.E2B_IMPORT_KIND, files=files)
+
+    assert stored == ["a.xml"]
+    assert not Job.objects.exists()
+    assert kept_files(settings) == []
