@@ -449,7 +449,9 @@ def _weighted(rng: random.Random, choices: Sequence[tuple[Any, int]]) -> Any:
     return rng.choices([item for item, _ in choices], weights=[w for _, w in choices])[0]
 
 
-def _zone_of(hcp: HCP, home: str) -> str:
+def zone_of(hcp: HCP, home: str) -> str:
+    """The time zone an HCP is met in (``home`` where the demo knows none); medinfo's
+    demo takes questions in it too."""
     if hcp.country == "US" and hcp.region in WEST_REGIONS:
         return "America/Los_Angeles"
     return COUNTRY_ZONES.get(hcp.country, home)
@@ -600,7 +602,7 @@ def build_interactions(
                     rng.choices(range(len(CHANNELS)), weights=[c[1] for c in CHANNELS])[0]
                 ]
                 kind = _weighted(rng, kinds)
-                zone = _zone_of(hcp, item.zone)
+                zone = zone_of(hcp, item.zone)
                 local = dt.datetime.combine(
                     day, dt.time(rng.randint(8, 17), rng.choice((0, 15, 30, 45)))
                 ).replace(tzinfo=zoneinfo.ZoneInfo(zone))
@@ -915,7 +917,7 @@ def build_meetings(rng: random.Random, fields: Sequence[MSLWorld], today: dt.dat
             hours = sorted(rng.sample(range(8, 18), count))
             for hour in hours:
                 hcp = rng.choice(targets)
-                zone = _zone_of(hcp, item.zone)
+                zone = zone_of(hcp, item.zone)
                 starts = dt.datetime.combine(day, dt.time(hour, 0)).replace(
                     tzinfo=zoneinfo.ZoneInfo(zone)
                 )
@@ -960,7 +962,7 @@ def build_drafts(fields: Sequence[MSLWorld]) -> list[InteractionDraft]:
     """Mara left a draft from this morning's visit."""
     item = fields[0]
     hcp = item.targets[0][0] if item.targets else item.hcps[0]
-    zone = _zone_of(hcp, item.zone)
+    zone = zone_of(hcp, item.zone)
     started = timezone.now().astimezone(zoneinfo.ZoneInfo(zone)) - dt.timedelta(hours=3)
     # As the form keeps it: its fields as typed, lists of ids as strings.
     draft = InteractionDraft(

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from liaison.core.models import User
 from liaison.directory.models import HCP, Product
+from liaison.engagement import demo as engagement_demo
 from liaison.engagement.models import Interaction
 from liaison.medinfo import labelling, services, turnaround
 from liaison.medinfo.demo.responses import custom_response
@@ -190,22 +191,6 @@ PEOPLE: dict[str, InquiryData] = {
         "delivery_method": DeliveryMethod.EMAIL,
     },
 }
-#: Where medical information takes an HCP's question, by the HCP's country (a US
-#: region of the west coast is Pacific time); the server's time zone otherwise.
-COUNTRY_ZONES = {
-    "DE": "Europe/Berlin",
-    "AT": "Europe/Vienna",
-    "CH": "Europe/Zurich",
-    "FR": "Europe/Paris",
-    "ES": "Europe/Madrid",
-    "IT": "Europe/Rome",
-    "SE": "Europe/Stockholm",
-    "PL": "Europe/Warsaw",
-    "GB": "Europe/London",
-    "JP": "Asia/Tokyo",
-    "US": "America/New_York",
-}
-WEST_REGIONS = ("US-CA", "US-WA", "US-OR")
 
 #: How an unsolicited question reached us, as the attestation says it, by source.
 ASKED_HOW: dict[str, str] = {
@@ -363,13 +348,6 @@ def pick_hcp(world: World, topic: Topic) -> HCP | None:
     return chosen
 
 
-def zone_of_hcp(hcp: HCP) -> str:
-    """The time zone an HCP's question is taken in ("" for the server's)."""
-    if hcp.region in WEST_REGIONS:
-        return "America/Los_Angeles"
-    return COUNTRY_ZONES.get(hcp.country, "")
-
-
 def _received(
     world: World, span: tuple[int, int], weekday: bool, zone_name: str = ""
 ) -> dt.datetime:
@@ -454,7 +432,7 @@ def _asked_elsewhere(world: World, spec: InquirySpec, topic: Topic, data: Inquir
         data["delivery_method"] = (
             DeliveryMethod.POST if channel == InquiryChannel.LETTER else DeliveryMethod.EMAIL
         )
-        data["time_zone"] = zone_of_hcp(hcp)
+        data["time_zone"] = engagement_demo.zone_of(hcp, "")  # "": the server's
         country = hcp.country
     weekday = channel in (PHONE, InquiryChannel.LETTER, FIELD)
     received = _received(world, spec.age, weekday, data.get("time_zone", ""))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -16,6 +15,7 @@ from django.utils import timezone
 from liaison.core.models import Role, User
 from liaison.medinfo.models import Answer, Inquiry
 from liaison.medinfo.tests import factories
+from liaison.medinfo.tests.test_views_inquiries import phone_intake
 from liaison.medinfo.views.common import TIME_ZONE_KEY
 
 pytestmark = pytest.mark.django_db
@@ -31,19 +31,6 @@ def berlin_day(days_ago: int) -> dt.date:
 def shown(day: dt.date, time: str) -> str:
     """How the page writes a day and time ("4 Dec 2026, 00:30")."""
     return f"{day.day} {day:%b %Y}, {time}"
-
-
-def phone_intake(**values: Any) -> dict[str, Any]:
-    return {
-        "requester_hcp": "",
-        "requester_name": "Jean Dupont",
-        "requester_country": "DE",
-        "channel": "phone",
-        "question": "Is Onvexa studied in the adjuvant setting?",
-        "delivery_method": "email",
-        "priority": "normal",
-        **values,
-    }
 
 
 def test_a_berlin_user_just_after_midnight_stores_the_evening_before_in_utc(
